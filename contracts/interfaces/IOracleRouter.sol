@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.30;
+
+import {IPriceSource} from "./IPriceSource.sol";
+
+/// @notice How much a router trusts the price it returns.
+/// @dev Ok: every configured source is valid and they agree. Degraded: one source failed or the sources disagree
+/// beyond the bound; the price comes from the primary when valid, else the secondary. Down: no source is valid and
+/// the price is 0.
+enum Health {
+    Ok,
+    Degraded,
+    Down
+}
+
+/// @title IOracleRouter
+/// @notice One router per underlying: spot price and implied volatility with their health, and the expiry prices
+/// of the underlying's series. Sources are immutable; replacing one means deploying a new router through
+/// governance.
+interface IOracleRouter {
+    /// @notice No source yields a valid price.
+    error Router_PriceUnavailable(address router);
+    /// @notice The price is valid but its health is not Ok.
+    error Router_PriceUnhealthy(address router, Health health);
+    /// @notice The expiry price for `expiry` is already set and never changes.
+    error Router_ExpiryPriceAlreadySet(uint256 expiry, uint256 priceE18);
+    /// @notice `expiry` has not been reached yet.
+    error Router_ExpiryNotReached(uint256 expiry, uint256 blockTimestamp);
+    /// @notice The secondary source may prove an expiry price only from `availableAt` on.
+    error Router_FallbackNotYetAllowed(uint256 expiry, uint256 availableAt);
+    /// @notice No secondary source is configured.
+    error Router_NoSecondarySource();
+    /// @notice A constructor argument is out of range.
+    error Router_InvalidConfig();
+
+    /// @notice The expiry price of `expiry` was proven and stored.
+    event ExpiryPriceSet(uint256 indexed expiry, uint256 priceE18, uint256 observedAt, address indexed source);
+
+    /// @notice Spot price and health. Never reverts.
+    function spot() external view returns (uint256 priceE18, Health health);
+
+    /// @notice Spot price; reverts unless health is Ok (`Router_PriceUnavailable` / `Router_PriceUnhealthy`).
+    function spotOrRevert() external view returns (uint256 priceE18);
+
+    /// @notice Implied volatility (annualised, WAD: 0.8e18 = 80%) and health. Never reverts; Down when no volatility
+    /// source is configured or it is invalid.
+    function volatility() external view returns (uint256 volE18, Health health);
+
+    /// @notice Proves and stores the expiry price from the primary source: the first observation at or after
+    /// `expiry`, identified by `roundHint`. Permissionless; once set it never changes.
+    function setExpiryPrice(uint256 expiry, uint256 roundHint) external returns (uint256 priceE18);
+
+    /// @notice As `setExpiryPrice`, from the secondary source, allowed only from `expiry + fallbackDelay()` on while
+    /// the price is still unset (the primary could not prove one).
+    function setExpiryPriceFromSecondary(uint256 expiry, uint256 roundHint) external returns (uint256 priceE18);
+
+    /// @notice The stored expiry price; `isSet` is false (and the price 0) until it is proven.
+    function expiryPrice(uint256 expiry) external view returns (uint256 priceE18, bool isSet);
+
+    /// @notice The primary price source.
+    function primary() external view returns (IPriceSource);
+
+    /// @notice The secondary price source (zero when none).
+    function secondary() external view returns (IPriceSource);
+
+    /// @notice The implied volatility source (zero when none).
+    function volSource() external view returns (IPriceSource);
+
+    /// @notice The largest relative disagreement between the two sources still reported as Ok, in WAD.
+    function maxDivergenceWad() external view returns (uint256);
+
+    /// @notice Seconds after expiry from which the secondary may prove the expiry price.
+    function fallbackDelay() external view returns (uint256);
+}

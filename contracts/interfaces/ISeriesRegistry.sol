@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.30;
+
+import {IOracleRouter} from "./IOracleRouter.sol";
+
+/// @title ISeriesRegistry
+/// @notice Underlyings with their oracle router and risk parameters, and option series
+/// `(underlying, strike, expiry, call/put)` listed under a lister role. Expiries sit on a daily 08:00 UTC grid;
+/// strikes are positive and within a band around spot at listing; open interest is capped per series.
+/// @dev Amounts of options (open interest) are WAD: 1e18 is one option on one unit of the underlying.
+interface ISeriesRegistry {
+    /// @notice Risk and listing parameters of an underlying.
+    /// @param router The underlying's oracle router (spot, volatility, expiry prices).
+    /// @param minStrikeRatioWad Lowest strike at listing, as a fraction of spot (e.g. 0.5e18).
+    /// @param maxStrikeRatioWad Highest strike at listing, as a multiple of spot (e.g. 2e18).
+    /// @param maxExpiryHorizon Largest time from listing to expiry, in seconds.
+    /// @param defaultOpenInterestCap Open-interest cap given to new series (WAD options).
+    struct UnderlyingConfig {
+        IOracleRouter router;
+        uint64 minStrikeRatioWad;
+        uint64 maxStrikeRatioWad;
+        uint32 maxExpiryHorizon;
+        uint128 defaultOpenInterestCap;
+    }
+
+    /// @notice A listed series.
+    struct Series {
+        uint32 underlyingId;
+        uint64 expiry;
+        bool isCall;
+        uint128 strikeE18;
+        uint128 openInterestCap;
+        uint128 openInterest;
+    }
+
+    /// @notice The underlying does not exist.
+    error Series_UnknownUnderlying(uint256 underlyingId);
+    /// @notice The series does not exist.
+    error Series_UnknownSeries(uint256 seriesId);
+    /// @notice An underlying's parameters are out of range.
+    error Series_InvalidUnderlyingConfig(uint256 underlyingId);
+    /// @notice The symbol is already used by an underlying.
+    error Series_DuplicateUnderlying(bytes32 symbol, uint256 underlyingId);
+    /// @notice The strike is zero or outside `[minStrike, maxStrike]` around spot at listing.
+    error Series_StrikeOutOfBand(uint256 strikeE18, uint256 minStrikeE18, uint256 maxStrikeE18);
+    /// @notice The expiry is not at 08:00 UTC.
+    error Series_ExpiryNotOnGrid(uint256 expiry);
+    /// @notice The expiry is not in `(now + MIN_TIME_TO_EXPIRY, now + maxExpiryHorizon]`.
+    error Series_ExpiryOutOfRange(uint256 expiry, uint256 earliest, uint256 latest);
+    /// @notice The same series is already listed as `seriesId`.
+    error Series_Duplicate(uint256 seriesId);
+    /// @notice New risk on the underlying is paused.
+    error Series_Paused(uint256 underlyingId);
+    /// @notice Opening `amount` more would exceed the series' open-interest cap.
+    error Series_OpenInterestCapExceeded(uint256 seriesId, uint256 openInterest, uint256 amount, uint256 cap);
+    /// @notice Reducing open interest below zero.
+    error Series_OpenInterestUnderflow(uint256 seriesId, uint256 openInterest, uint256 amount);
+    /// @notice The open-interest cap is zero.
+    error Series_InvalidOpenInterestCap(uint256 seriesId);
+
+    /// @notice An underlying was added.
+    event UnderlyingAdded(uint256 indexed underlyingId, bytes32 indexed symbol, address router);
+    /// @notice An underlying's configuration was replaced.
+    event UnderlyingConfigUpdated(uint256 indexed underlyingId, address router);
+    /// @notice A series was listed.
+    event SeriesListed(
+        uint256 indexed seriesId,
+        uint256 indexed underlyingId,
+        uint256 strikeE18,
+        uint256 expiry,
+        bool isCall,
+        uint256 openInterestCap
+    );
+    /// @notice A series' open-interest cap changed.
+    event OpenInterestCapSet(uint256 indexed seriesId, uint256 cap);
+    /// @notice A series' open interest changed to `openInterest`.
+    event OpenInterestChanged(uint256 indexed seriesId, uint256 openInterest);
+
+    /// @notice Role allowed to list series.
+    function LISTER_ROLE() external view returns (bytes32);
+    /// @notice Role allowed to change open interest (the position book).
+    function POSITION_MANAGER_ROLE() external view returns (bytes32);
+    /// @notice Seconds after midnight UTC at which every expiry falls (08:00).
+    function EXPIRY_TIME_OF_DAY() external view returns (uint256);
+    /// @notice Shortest time from listing to expiry.
+    function MIN_TIME_TO_EXPIRY() external view returns (uint256);
+
+    /// @notice Adds an underlying. Governance (timelock) only.
+    /// @dev 0 < minStrikeRatioWad <= 1e18 <= maxStrikeRatioWad <= 10e18; MIN_TIME_TO_EXPIRY < maxExpiryHorizon
+    /// <= 2 years; defaultOpenInterestCap > 0; router non-zero.
+    function addUnderlying(bytes32 symbol, UnderlyingConfig calldata config) external returns (uint256 underlyingId);
+
+    /// @notice Replaces an underlying's configuration (same bounds). Governance (timelock) only.
+    function setUnderlyingConfig(uint256 underlyingId, UnderlyingConfig calldata config) external;
+
+    /// @notice Lists a series. Lister only; rejected while the underlying is paused, when spot is not healthy, for
+    /// a strike outside the band around spot, an expiry off the grid or out of range, or a duplicate.
+    function listSeries(uint256 underlyingId, uint256 strikeE18, uint256 expiry, bool isCall)
+        external
+        returns (uint256 seriesId);
+
+    /// @notice Sets a series' open-interest cap (may be below current open interest: that blocks increases only).
+    /// Governance (timelock) only.
+    function setOpenInterestCap(uint256 seriesId, uint256 cap) external;
+
+    /// @notice Adds `amount` to a series' open interest, within its cap. Position manager only.
+    function increaseOpenInterest(uint256 seriesId, uint256 amount) external;
+
+    /// @notice Removes `amount` from a series' open interest. Position manager only.
+    function decreaseOpenInterest(uint256 seriesId, uint256 amount) external;
+
+    /// @notice A series; reverts with `Series_UnknownSeries` when it does not exist.
+    function getSeries(uint256 seriesId) external view returns (Series memory);
+
+    /// @notice The id of the series with these terms, 0 when none is listed.
+    function seriesIdOf(uint256 underlyingId, uint256 strikeE18, uint256 expiry, bool isCall)
+        external
+        view
+        returns (uint256);
+
+    /// @notice An underlying's configuration; reverts with `Series_UnknownUnderlying` when it does not exist.
+    function underlyingConfig(uint256 underlyingId) external view returns (UnderlyingConfig memory);
+
+    /// @notice The symbol of an underlying.
+    function underlyingSymbol(uint256 underlyingId) external view returns (bytes32);
+
+    /// @notice Number of underlyings (ids are 1..count).
+    function underlyingCount() external view returns (uint256);
+
+    /// @notice Number of series (ids are 1..count).
+    function seriesCount() external view returns (uint256);
+
+    /// @notice Whether the series has reached expiry.
+    function isExpired(uint256 seriesId) external view returns (bool);
+}

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.30;
+
+import {IMarginHook} from "./IMarginHook.sol";
+import {IOracleRouter} from "./IOracleRouter.sol";
+
+/// @title IVault
+/// @notice Custody of whitelisted ERC-20 collateral in margin accounts. An account is an address; its owner may
+/// authorise operators to act for it. Balances are kept in each token's own units; values are WAD in the quote
+/// asset. No path moves an account's funds without the owner's or an authorised operator's call, except the narrow,
+/// role-gated clearing entry points that settlement and liquidation use.
+interface IVault {
+    /// @notice Per-token collateral configuration.
+    /// @param listed Whether the token was ever listed (a listed token can always be withdrawn).
+    /// @param depositsEnabled Whether new deposits are accepted.
+    /// @param decimals The token's decimals (at most 18), read once at listing.
+    /// @param haircutWad Fraction of the oracle value not counted as collateral (0 for the quote asset).
+    /// @param router Price of one whole token in the quote asset; zero for the quote asset itself (priced at 1).
+    struct CollateralConfig {
+        bool listed;
+        bool depositsEnabled;
+        uint8 decimals;
+        uint64 haircutWad;
+        IOracleRouter router;
+    }
+
+    /// @notice The token is not listed as collateral, or deposits of it are disabled.
+    error Vault_CollateralNotAccepted(address token);
+    /// @notice The token is already listed.
+    error Vault_CollateralAlreadyListed(address token);
+    /// @notice The token's decimals exceed 18 (or could not be read).
+    error Vault_UnsupportedDecimals(address token, uint8 decimals);
+    /// @notice The haircut is above `MAX_HAIRCUT_WAD`, or non-zero for the quote asset.
+    error Vault_InvalidHaircut(address token, uint256 haircutWad);
+    /// @notice Amount is zero (or a deposit credited nothing).
+    error Vault_ZeroAmount();
+    /// @notice The account holds less than the amount to debit.
+    error Vault_InsufficientBalance(address account, address token, uint256 balance, uint256 needed);
+    /// @notice `caller` is neither `account` nor an operator it authorised.
+    error Vault_Unauthorized(address account, address caller);
+    /// @notice The zero address where an account, token, router or recipient is required.
+    error Vault_ZeroAddress();
+    /// @notice More collateral tokens than `MAX_COLLATERALS` would be listed.
+    error Vault_TooManyCollaterals(uint256 max);
+    /// @notice A non-quote collateral needs a price router.
+    error Vault_MissingRouter(address token);
+
+    /// @notice `amount` of `token` was credited to `account` (the amount actually received), paid by `payer`.
+    event Deposited(address indexed account, address indexed token, address indexed payer, uint256 amount);
+    /// @notice `amount` of `token` left `account` for `to`, on the call of `caller`.
+    event Withdrawn(address indexed account, address indexed token, address indexed to, uint256 amount, address caller);
+    /// @notice `amount` of `token` moved between two accounts on the call of the owner or an operator of `from`.
+    event Transferred(address indexed from, address indexed to, address indexed token, uint256 amount);
+    /// @notice `owner` authorised or revoked `operator`.
+    event OperatorSet(address indexed owner, address indexed operator, bool approved);
+    /// @notice `token` was listed as collateral.
+    event CollateralListed(address indexed token, uint8 decimals, uint256 haircutWad, address router);
+    /// @notice `token`'s haircut, router or deposit switch changed.
+    event CollateralUpdated(address indexed token, bool depositsEnabled, uint256 haircutWad, address router);
+    /// @notice The margin hook was replaced.
+    event MarginHookSet(address indexed hook);
+
+    /// @notice The largest haircut (WAD) a collateral may carry.
+    function MAX_HAIRCUT_WAD() external view returns (uint256);
+
+    /// @notice The largest number of collateral tokens (bounds the gas of `collateralValue`).
+    function MAX_COLLATERALS() external view returns (uint256);
+
+    /// @notice The quote asset: premiums, fees and settlement move in it and all values are denominated in it.
+    function quoteAsset() external view returns (address);
+
+    /// @notice Pulls `amount` of `token` from the caller and credits what the vault actually received to `account`.
+    /// @dev Anyone may fund any account. Rejects unlisted or disabled tokens and zero amounts (including a
+    /// fee-on-transfer token that delivers nothing).
+    /// @return credited The amount actually received and credited.
+    function deposit(address account, address token, uint256 amount) external returns (uint256 credited);
+
+    /// @notice Sends `amount` of `token` from `account` to `to`. Owner or operator only; the margin hook must accept
+    /// the account's state after the debit. Never blocked by a pause.
+    function withdraw(address account, address token, uint256 amount, address to) external;
+
+    /// @notice Moves `amount` of `token` from account `from` to account `to` inside the vault. Owner or operator of
+    /// `from` only; the margin hook must accept `from`'s state after the debit.
+    function transfer(address from, address to, address token, uint256 amount) external;
+
+    /// @notice Authorises (or revokes) `operator` to withdraw, transfer and trade for the caller's account.
+    function setOperator(address operator, bool approved) external;
+
+    /// @notice Lists `token` as collateral. Governance (timelock) only.
+    /// @param router The token's price router in the quote asset; must be zero for the quote asset and non-zero
+    /// for any other token.
+    function listCollateral(address token, uint256 haircutWad, IOracleRouter router) external;
+
+    /// @notice Changes a listed collateral's haircut, router and deposit switch. Governance (timelock) only.
+    function updateCollateral(address token, bool depositsEnabled, uint256 haircutWad, IOracleRouter router) external;
+
+    /// @notice Replaces the margin hook. Governance (timelock) only.
+    function setMarginHook(IMarginHook hook) external;
+
+    /// @notice `account`'s balance of `token`, in the token's units.
+    function balanceOf(address account, address token) external view returns (uint256);
+
+    /// @notice The sum over accounts of balances of `token` (the vault's liability in it).
+    function totalBalance(address token) external view returns (uint256);
+
+    /// @notice Whether `operator` may act for `owner`.
+    function isOperator(address owner, address operator) external view returns (bool);
+
+    /// @notice Whether `caller` is `account` or one of its operators.
+    function isAuthorized(address account, address caller) external view returns (bool);
+
+    /// @notice A collateral's configuration.
+    function collateralConfig(address token) external view returns (CollateralConfig memory);
+
+    /// @notice The listed collateral tokens, in listing order.
+    function collaterals() external view returns (address[] memory);
+
+    /// @notice The haircut value of `account`'s collateral in the quote asset, WAD, rounded down. A non-quote
+    /// collateral whose router is Down counts as zero; Degraded prices are used as they are.
+    function collateralValue(address account) external view returns (uint256 valueWad);
+
+    /// @notice The haircut value of `amount` of `token` in the quote asset, WAD, rounded down.
+    function valueOf(address token, uint256 amount) external view returns (uint256 valueWad);
+
+    /// @notice The margin hook consulted on withdrawals and transfers.
+    function marginHook() external view returns (IMarginHook);
+}
