@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 /// @notice The cheatcodes these tests use, declared here because the npm `forge-std` package cannot be imported
 /// (its exports map is broken). Hardhat 3's Solidity test runner serves them at `VM_ADDRESS`.
+// solhint-disable-next-line interface-starts-with-i
 interface Vm {
     struct Log {
         bytes32[] topics;
