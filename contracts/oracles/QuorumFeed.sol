@@ -81,11 +81,12 @@ contract QuorumFeed is IQuorumFeed, AccessControl, EIP712 {
             }
         }
 
-        // unchecked: the id is at most the number of rounds ever stored, which cannot reach 2^64 - 1.
+        // unchecked: a uint64 plus one cannot overflow 256 bits.
         unchecked {
             roundId = uint256(state.latestRoundId) + 1;
         }
-        // The casts are exact: `_verifiedMedian` bounds the median by `type(uint192).max` and `roundId` fits 64 bits.
+        // The casts are exact: `_verifiedMedian` bounds the median by `type(uint192).max`, and round timestamps are
+        // non-zero, strictly increasing uint64 values, so there are at most 2^64 - 1 rounds.
         _rounds[feedId][roundId] = Round({value: uint192(median), timestamp: timestamp});
         _feeds[feedId].latestRoundId = uint64(roundId);
 

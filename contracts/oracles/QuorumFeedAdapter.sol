@@ -51,11 +51,7 @@ contract QuorumFeedAdapter is IPriceSource {
             revert Oracle_RoundBeforeTimestamp(address(quorumFeed), roundHint, observedAt, timestamp);
         }
         if (roundHint > 1) {
-            // unchecked: roundHint > 1, so roundHint - 1 cannot underflow.
-            uint256 previousRoundId;
-            unchecked {
-                previousRoundId = roundHint - 1;
-            }
+            uint256 previousRoundId = roundHint - 1;
             (, uint256 previousObservedAt) = quorumFeed.getRound(feedId, previousRoundId);
             if (previousObservedAt >= timestamp) {
                 revert Oracle_PreviousRoundNotBefore(
