@@ -45,8 +45,35 @@ contract QuorumFeedAdapter is IPriceSource {
         uint256 timestamp,
         uint256 roundHint
     ) external view returns (uint256 priceE18, uint256 observedAt) {
-        // Reverts with `Quorum_UnknownRound` when the hinted round does not exist.
-        (priceE18, observedAt) = quorumFeed.getRound(feedId, roundHint);
+        (priceE18, observedAt) = _firstRoundAtOrAfter(timestamp, roundHint);
+        if (observedAt - timestamp > maxObservationDelay) {
+            revert Oracle_ObservationTooLate(address(quorumFeed), observedAt, timestamp, maxObservationDelay);
+        }
+    }
+
+    /// @inheritdoc IPriceSource
+    /// @dev Quorum rounds always hold a positive value, so only lateness (or absence) proves a missing observation.
+    function proveNoObservation(uint256 timestamp, uint256 roundHint) external view {
+        uint256 closesAt = timestamp + maxObservationDelay;
+        if (roundHint == 0) {
+            if (block.timestamp <= closesAt) revert Oracle_WindowStillOpen(address(quorumFeed), closesAt);
+            (uint256 latestId, , uint256 latestAt) = quorumFeed.latestRound(feedId);
+            if (latestId != 0 && latestAt >= timestamp) {
+                revert Oracle_ObservationExists(address(quorumFeed), latestId, latestAt);
+            }
+            return;
+        }
+        (, uint256 observedAt) = _firstRoundAtOrAfter(timestamp, roundHint);
+        if (observedAt <= closesAt) revert Oracle_ObservationExists(address(quorumFeed), roundHint, observedAt);
+    }
+
+    /// @dev Reads round `roundHint` (reverting with `Quorum_UnknownRound` when it does not exist) and checks it is
+    /// the first at or after `timestamp`: at or after it, with a predecessor (when there is one) strictly before it.
+    function _firstRoundAtOrAfter(
+        uint256 timestamp,
+        uint256 roundHint
+    ) internal view returns (uint256 value, uint256 observedAt) {
+        (value, observedAt) = quorumFeed.getRound(feedId, roundHint);
         if (observedAt < timestamp) {
             revert Oracle_RoundBeforeTimestamp(address(quorumFeed), roundHint, observedAt, timestamp);
         }
@@ -61,9 +88,6 @@ contract QuorumFeedAdapter is IPriceSource {
                     timestamp
                 );
             }
-        }
-        if (observedAt - timestamp > maxObservationDelay) {
-            revert Oracle_ObservationTooLate(address(quorumFeed), observedAt, timestamp, maxObservationDelay);
         }
     }
 

@@ -411,4 +411,78 @@ contract ChainlinkAdapterTest is Test {
         vm.expectRevert(abi.encodeWithSelector(SafeCast.SafeCastOverflowedUintDowncast.selector, 80, hint));
         adapter.priceAt(EXPIRY, hint);
     }
+
+    // ---------------------------------------------------------------- proveNoObservation
+
+    function test_proveNoObservation_latestBeforeTimestampAfterWindow() public {
+        uint256 target = NOW + 1 hours;
+        feed.updateRoundData(5, 2_000e8, target - 10, target - 10);
+        vm.warp(target + MAX_DELAY + 1);
+        adapter.proveNoObservation(target, 0); // does not revert: the feed stopped before the target
+    }
+
+    function test_proveNoObservation_revertsWhileWindowOpen() public {
+        uint256 target = NOW + 1 hours;
+        feed.updateRoundData(5, 2_000e8, target - 10, target - 10);
+        vm.warp(target + MAX_DELAY); // the window's last second: a round may still arrive
+        vm.expectRevert(
+            abi.encodeWithSelector(IPriceSource.Oracle_WindowStillOpen.selector, address(feed), target + MAX_DELAY)
+        );
+        adapter.proveNoObservation(target, 0);
+    }
+
+    function test_proveNoObservation_revertsWhenLatestIsAfterTimestamp() public {
+        uint256 target = NOW + 1 hours;
+        feed.updateRoundData(5, 2_000e8, target - 10, target - 10);
+        feed.updateRoundData(6, 2_001e8, target + 500, target + 500);
+        vm.warp(target + 1000);
+        vm.expectRevert(
+            abi.encodeWithSelector(IPriceSource.Oracle_ObservationExists.selector, address(feed), 6, target + 500)
+        );
+        adapter.proveNoObservation(target, 0);
+    }
+
+    function test_proveNoObservation_firstRoundAfterWindow() public {
+        uint256 target = NOW + 1 hours;
+        feed.updateRoundData(5, 2_000e8, target - 10, target - 10);
+        feed.updateRoundData(6, 2_001e8, target + MAX_DELAY + 1, target + MAX_DELAY + 1);
+        vm.warp(target + 1000);
+        adapter.proveNoObservation(target, 6);
+    }
+
+    function test_proveNoObservation_firstRoundInWindowWithInvalidAnswer() public {
+        uint256 target = NOW + 1 hours;
+        feed.updateRoundData(5, 2_000e8, target - 10, target - 10);
+        feed.updateRoundData(6, -1, target + 5, target + 5);
+        vm.warp(target + 1000);
+        adapter.proveNoObservation(target, 6);
+    }
+
+    function test_proveNoObservation_revertsWhenFirstRoundIsUsable() public {
+        uint256 target = NOW + 1 hours;
+        feed.updateRoundData(5, 2_000e8, target - 10, target - 10);
+        feed.updateRoundData(6, 2_001e8, target + MAX_DELAY, target + MAX_DELAY); // exactly at the window's end
+        vm.warp(target + 1000);
+        vm.expectRevert(
+            abi.encodeWithSelector(IPriceSource.Oracle_ObservationExists.selector, address(feed), 6, target + MAX_DELAY)
+        );
+        adapter.proveNoObservation(target, 6);
+    }
+
+    function test_proveNoObservation_revertsWhenHintIsNotFirst() public {
+        uint256 target = NOW + 1 hours;
+        feed.updateRoundData(5, 2_000e8, target + 5, target + 5);
+        feed.updateRoundData(6, 2_001e8, target + 500, target + 500);
+        vm.warp(target + 1000);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IPriceSource.Oracle_PreviousRoundNotBefore.selector,
+                address(feed),
+                5,
+                target + 5,
+                target
+            )
+        );
+        adapter.proveNoObservation(target, 6);
+    }
 }

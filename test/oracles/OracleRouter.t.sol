@@ -283,8 +283,9 @@ contract OracleRouterTest is Test {
         // Even a later valid round cannot overwrite it.
         vm.expectRevert(abi.encodeWithSelector(IOracleRouter.Router_ExpiryPriceAlreadySet.selector, EXPIRY, 2_010e18));
         router.setExpiryPrice(EXPIRY, 11);
+        vm.warp(EXPIRY + FALLBACK_DELAY);
         vm.expectRevert(abi.encodeWithSelector(IOracleRouter.Router_ExpiryPriceAlreadySet.selector, EXPIRY, 2_010e18));
-        router.setExpiryPriceFromSecondary(EXPIRY, 11);
+        router.setExpiryPriceFromSecondary(EXPIRY, 11, 11);
     }
 
     function test_setExpiryPrice_propagatesRoundBeforeTimestamp() public {
@@ -323,7 +324,7 @@ contract OracleRouterTest is Test {
     function test_setExpiryPriceFromSecondary_revertsWithoutSecondary() public {
         vm.warp(EXPIRY + 1 days);
         vm.expectRevert(IOracleRouter.Router_NoSecondarySource.selector);
-        single.setExpiryPriceFromSecondary(EXPIRY, 11);
+        single.setExpiryPriceFromSecondary(EXPIRY, 11, 11);
     }
 
     function test_setExpiryPriceFromSecondary_revertsOneSecondBeforeFallback() public {
@@ -332,14 +333,14 @@ contract OracleRouterTest is Test {
         vm.expectRevert(
             abi.encodeWithSelector(IOracleRouter.Router_FallbackNotYetAllowed.selector, EXPIRY, EXPIRY + 3600)
         );
-        router.setExpiryPriceFromSecondary(EXPIRY, 11);
+        router.setExpiryPriceFromSecondary(EXPIRY, 11, 11);
     }
 
     function test_setExpiryPriceFromSecondary_revertsBeforeExpiry() public {
         vm.expectRevert(
             abi.encodeWithSelector(IOracleRouter.Router_FallbackNotYetAllowed.selector, EXPIRY, EXPIRY + 3600)
         );
-        router.setExpiryPriceFromSecondary(EXPIRY, 11);
+        router.setExpiryPriceFromSecondary(EXPIRY, 11, 11);
     }
 
     function test_setExpiryPriceFromSecondary_succeedsWhenPrimaryCannotProve() public {
@@ -362,7 +363,7 @@ contract OracleRouterTest is Test {
 
         vm.expectEmit(true, true, true, true, address(router));
         emit IOracleRouter.ExpiryPriceSet(EXPIRY, 2_015e18, EXPIRY + 60, address(secondary));
-        assertEq(router.setExpiryPriceFromSecondary(EXPIRY, 11), 2_015e18, "secondary price");
+        assertEq(router.setExpiryPriceFromSecondary(EXPIRY, 11, 11), 2_015e18, "secondary price");
         (uint256 stored, bool isSet) = router.expiryPrice(EXPIRY);
         assertEq(stored, 2_015e18, "stored price");
         assertTrue(isSet, "isSet");
@@ -371,8 +372,42 @@ contract OracleRouterTest is Test {
         router.setExpiryPrice(EXPIRY, 11);
     }
 
+    /// @dev The caller may not choose the secondary while the primary has a usable observation for the expiry.
+    function test_setExpiryPriceFromSecondary_revertsWhilePrimaryCanProve() public {
+        _histories();
+        vm.warp(EXPIRY + FALLBACK_DELAY);
+        vm.expectRevert(
+            abi.encodeWithSelector(IPriceSource.Oracle_ObservationExists.selector, address(feedA), 11, EXPIRY + 30)
+        );
+        router.setExpiryPriceFromSecondary(EXPIRY, 11, 11);
+        // A stale "latest before expiry" proof is refused too: the primary's latest round is after expiry.
+        vm.expectRevert(
+            abi.encodeWithSelector(IPriceSource.Oracle_ObservationExists.selector, address(feedA), 11, EXPIRY + 30)
+        );
+        router.setExpiryPriceFromSecondary(EXPIRY, 11, 0);
+    }
+
+    /// @dev A primary that stopped before expiry (latest round before it, window closed) lets the secondary prove.
+    function test_setExpiryPriceFromSecondary_succeedsWhenPrimaryStopped() public {
+        feedA.updateRoundData(10, 1_990e8, EXPIRY - 100, EXPIRY - 100);
+        feedB.updateRoundData(10, 1_995e8, EXPIRY - 50, EXPIRY - 50);
+        feedB.updateRoundData(11, 2_015e8, EXPIRY + 60, EXPIRY + 60);
+        vm.warp(EXPIRY + FALLBACK_DELAY);
+        assertEq(router.setExpiryPriceFromSecondary(EXPIRY, 11, 0), 2_015e18, "secondary price");
+    }
+
+    /// @dev A primary whose first round after expiry carries an invalid answer lets the secondary prove.
+    function test_setExpiryPriceFromSecondary_succeedsWhenPrimaryAnswerInvalid() public {
+        _histories();
+        feedA.updateRoundData(11, 0, EXPIRY + 30, EXPIRY + 30);
+        feedA.updateRoundData(12, 2_010e8, EXPIRY + 40, EXPIRY + 40);
+        vm.warp(EXPIRY + FALLBACK_DELAY);
+        assertEq(router.setExpiryPriceFromSecondary(EXPIRY, 11, 11), 2_015e18, "secondary price");
+    }
+
     function test_setExpiryPriceFromSecondary_propagatesProofErrors() public {
         _histories();
+        feedA.updateRoundData(11, 2_010e8, EXPIRY + MAX_DELAY + 1, EXPIRY + MAX_DELAY + 1);
         vm.warp(EXPIRY + 3600);
         vm.expectRevert(
             abi.encodeWithSelector(
@@ -383,7 +418,7 @@ contract OracleRouterTest is Test {
                 EXPIRY
             )
         );
-        router.setExpiryPriceFromSecondary(EXPIRY, 10);
+        router.setExpiryPriceFromSecondary(EXPIRY, 10, 11);
     }
 
     // ---------------------------------------------------------------- fuzz

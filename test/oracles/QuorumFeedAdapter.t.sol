@@ -204,4 +204,51 @@ contract QuorumFeedAdapterTest is QuorumFeedBase {
         );
         adapter.priceAt(target, 2);
     }
+
+    // ---------------------------------------------------------------- proveNoObservation
+
+    function test_proveNoObservation_noRoundAtAllAfterWindow() public {
+        vm.warp(T0 + MAX_DELAY + 1);
+        adapter.proveNoObservation(T0, 0);
+    }
+
+    function test_proveNoObservation_latestBeforeTimestampAfterWindow() public {
+        _threeRounds();
+        vm.warp(T0 + 300 + MAX_DELAY + 1);
+        adapter.proveNoObservation(T0 + 300, 0);
+    }
+
+    function test_proveNoObservation_revertsWhileWindowOpen() public {
+        _threeRounds();
+        vm.warp(T0 + 300 + MAX_DELAY);
+        vm.expectRevert(
+            abi.encodeWithSelector(IPriceSource.Oracle_WindowStillOpen.selector, address(quorum), T0 + 300 + MAX_DELAY)
+        );
+        adapter.proveNoObservation(T0 + 300, 0);
+    }
+
+    function test_proveNoObservation_revertsWhenLatestIsAfterTimestamp() public {
+        _threeRounds();
+        vm.warp(T0 + 1000);
+        vm.expectRevert(
+            abi.encodeWithSelector(IPriceSource.Oracle_ObservationExists.selector, address(quorum), 3, T0 + 200)
+        );
+        adapter.proveNoObservation(T0 + 150, 0);
+    }
+
+    function test_proveNoObservation_firstRoundAfterWindow() public {
+        _threeRounds();
+        // Rounds at T0 + 100 and T0 + 200: for target T0 + 101 the first round comes 99 s later, past MAX_DELAY.
+        vm.warp(T0 + 1000);
+        adapter.proveNoObservation(T0 + 101, 3);
+    }
+
+    function test_proveNoObservation_revertsWhenFirstRoundIsUsable() public {
+        _threeRounds();
+        vm.warp(T0 + 1000);
+        vm.expectRevert(
+            abi.encodeWithSelector(IPriceSource.Oracle_ObservationExists.selector, address(quorum), 3, T0 + 200)
+        );
+        adapter.proveNoObservation(T0 + 150, 3);
+    }
 }
