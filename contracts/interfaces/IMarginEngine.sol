@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.30;
+
+import {IMarginHook} from "./IMarginHook.sol";
+
+/// @title IMarginEngine
+/// @notice Standard margin. Marks every account to model and computes, per account:
+/// - equity = haircut collateral value + Σ position × mark − settlement debt;
+/// - per (underlying, expiry) group: requirement = min(Σ naked short requirements, exact maximum loss of the
+///   group's payoff at expiry), the latter found at the strikes and from the slopes at 0 and infinity;
+/// - naked short initial = (max(a·S − OTM, b·S) + mark) × |size|, maintenance = (c·S + mark) × |size|; longs need
+///   nothing beyond their premium.
+/// `marginOf` is the one calculation that the exchange, the vault's withdrawal hook, the liquidation engine and
+/// the SDK all use.
+/// @dev WAD throughout, values in the quote asset. Requirements round up, marks of longs round down and marks of
+/// shorts round up: every rounding makes the account look poorer.
+interface IMarginEngine is IMarginHook {
+    /// @notice Per-underlying ratios, WAD fractions of spot.
+    /// @param initialRatioWad a: naked short initial requirement before the OTM deduction (Deribit 0.15).
+    /// @param minInitialRatioWad b: floor of the naked short initial requirement (Deribit 0.10).
+    /// @param maintenanceRatioWad c: naked short maintenance requirement (Deribit 0.075).
+    struct MarginParams {
+        uint64 initialRatioWad;
+        uint64 minInitialRatioWad;
+        uint64 maintenanceRatioWad;
+    }
+
+    /// @notice An account's margin.
+    /// @param equityWad Collateral value plus position marks minus debt (may be negative).
+    /// @param initialWad Initial margin requirement.
+    /// @param maintenanceWad Maintenance margin requirement.
+    struct AccountMargin {
+        int256 equityWad;
+        uint256 initialWad;
+        uint256 maintenanceWad;
+    }
+
+    /// @notice `account`'s equity is below its initial margin requirement.
+    error Margin_InsufficientInitialMargin(address account, int256 equityWad, uint256 initialWad);
+    /// @notice `account`'s equity is below its maintenance margin requirement.
+    error Margin_InsufficientMaintenanceMargin(address account, int256 equityWad, uint256 maintenanceWad);
+    /// @notice An underlying's spot or volatility is unavailable (health Down), so positions on it cannot be marked.
+    error Margin_PriceUnavailable(uint256 underlyingId);
+    /// @notice Margin parameters out of range: 0 < c <= b <= a <= 1e18.
+    error Margin_InvalidParams(uint256 underlyingId);
+    /// @notice No margin parameters are set for the underlying.
+    error Margin_UnknownUnderlying(uint256 underlyingId);
+
+    /// @notice An underlying's margin parameters were set.
+    event MarginParamsSet(uint256 indexed underlyingId, uint256 a, uint256 b, uint256 c);
+
+    /// @notice `account`'s equity and initial and maintenance requirements. Reverts with `Margin_PriceUnavailable`
+    /// when an underlying it holds positions on has no price.
+    function marginOf(address account) external view returns (AccountMargin memory);
+
+    /// @notice Reverts with `Margin_InsufficientInitialMargin` unless equity >= initial margin.
+    function checkInitialMargin(address account) external view;
+
+    /// @notice The model mark of one option of `seriesId` (quote WAD): Black–Scholes with the router's spot and
+    /// volatility before expiry; intrinsic value at the expiry price (or spot while unset) after it.
+    function markOf(uint256 seriesId) external view returns (uint256 markE18);
+
+    /// @notice Sets an underlying's margin ratios. Governance (timelock) only.
+    function setMarginParams(uint256 underlyingId, MarginParams calldata params) external;
+
+    /// @notice An underlying's margin ratios.
+    function marginParams(uint256 underlyingId) external view returns (MarginParams memory);
+}
