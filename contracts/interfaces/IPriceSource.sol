@@ -43,10 +43,7 @@ interface IPriceSource {
     /// itself bounds when the observation was made.
     /// @return priceE18 The proven value, scaled to 18 decimals.
     /// @return observedAt When the proven round was observed.
-    function priceAt(uint256 timestamp, uint256 roundHint)
-        external
-        view
-        returns (uint256 priceE18, uint256 observedAt);
+    function priceAt(uint256 timestamp, uint256 roundHint) external view returns (uint256 priceE18, uint256 observedAt);
 
     /// @notice The feed this adapter reads (an aggregator, or the quorum feed contract).
     function feed() external view returns (address);

@@ -63,7 +63,11 @@ interface IQuorumFeed {
 
     /// @notice A report was accepted and stored as round `roundId`.
     event ReportAccepted(
-        bytes32 indexed feedId, uint256 indexed roundId, uint256 value, uint256 timestamp, uint256 signerCount
+        bytes32 indexed feedId,
+        uint256 indexed roundId,
+        uint256 value,
+        uint256 timestamp,
+        uint256 signerCount
     );
     /// @notice The signer set and threshold were replaced.
     event SignersUpdated(address[] signers, uint256 threshold);
@@ -78,9 +82,11 @@ interface IQuorumFeed {
     /// ascending signer address, which rejects duplicates in one pass. Signatures beyond the threshold are verified
     /// and enter the median too. For an even count the median is the mean of the two middle values, rounded down.
     /// @return roundId The id of the stored round.
-    function submit(bytes32 feedId, uint64 timestamp, SignedObservation[] calldata observations)
-        external
-        returns (uint256 roundId);
+    function submit(
+        bytes32 feedId,
+        uint64 timestamp,
+        SignedObservation[] calldata observations
+    ) external returns (uint256 roundId);
 
     /// @notice Replaces the signer set and threshold. Governance (timelock) only.
     /// @dev Requires 1 <= signers.length <= MAX_SIGNERS, no zero or repeated signer, and

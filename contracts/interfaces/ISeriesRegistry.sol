@@ -95,9 +95,12 @@ interface ISeriesRegistry {
 
     /// @notice Lists a series. Lister only; rejected while the underlying is paused, when spot is not healthy, for
     /// a strike outside the band around spot, an expiry off the grid or out of range, or a duplicate.
-    function listSeries(uint256 underlyingId, uint256 strikeE18, uint256 expiry, bool isCall)
-        external
-        returns (uint256 seriesId);
+    function listSeries(
+        uint256 underlyingId,
+        uint256 strikeE18,
+        uint256 expiry,
+        bool isCall
+    ) external returns (uint256 seriesId);
 
     /// @notice Sets a series' open-interest cap (may be below current open interest: that blocks increases only).
     /// Governance (timelock) only.
@@ -113,10 +116,12 @@ interface ISeriesRegistry {
     function getSeries(uint256 seriesId) external view returns (Series memory);
 
     /// @notice The id of the series with these terms, 0 when none is listed.
-    function seriesIdOf(uint256 underlyingId, uint256 strikeE18, uint256 expiry, bool isCall)
-        external
-        view
-        returns (uint256);
+    function seriesIdOf(
+        uint256 underlyingId,
+        uint256 strikeE18,
+        uint256 expiry,
+        bool isCall
+    ) external view returns (uint256);
 
     /// @notice An underlying's configuration; reverts with `Series_UnknownUnderlying` when it does not exist.
     function underlyingConfig(uint256 underlyingId) external view returns (UnderlyingConfig memory);

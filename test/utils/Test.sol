@@ -6,6 +6,7 @@ import {Vm} from "./Vm.sol";
 /// @notice Minimal test base: the cheatcode handle, assertions that revert with a readable message, and `bound`.
 abstract contract Test {
     address internal constant VM_ADDRESS = address(uint160(uint256(keccak256("hevm cheat code"))));
+    // solhint-disable-next-line const-name-snakecase
     Vm internal constant vm = Vm(VM_ADDRESS);
 
     /// @dev Used by the invariant runner to find the contracts to call.

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.30;
+
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IPriceSource} from "../interfaces/IPriceSource.sol";
+
+/// @title ChainlinkAdapter
+/// @notice Reads one Chainlink aggregator as an `IPriceSource`: positive answers only, `updatedAt` non-zero, not in
+/// the future and not older than heartbeat plus slack, decimals normalised to WAD, and (on L2s) the sequencer uptime
+/// feed up for longer than a grace period.
+/// @dev Every parameter is immutable and validated here; the decimal scale is computed once.
+contract ChainlinkAdapter is IPriceSource {
+    /// @notice The aggregator read.
+    AggregatorV3Interface public immutable aggregator;
+    /// @notice Largest accepted age of the latest answer: the feed's heartbeat plus a slack, in seconds.
+    uint256 public immutable maxAge;
+    /// @notice The L2 sequencer uptime feed (answer 0 = up, 1 = down); zero on L1.
+    AggregatorV3Interface public immutable sequencerUptimeFeed;
+    /// @notice Seconds after the sequencer comes back up during which prices are not trusted.
+    uint256 public immutable sequencerGracePeriod;
+    /// @inheritdoc IPriceSource
+    uint256 public immutable override maxObservationDelay;
+
+    /// @dev 10 ** (18 - aggregator decimals): multiplies an answer into WAD exactly.
+    uint256 internal immutable SCALE_TO_WAD;
+
+    /// @param feed_ The Chainlink aggregator.
+    /// @param heartbeat The feed's published heartbeat, in seconds.
+    /// @param slack Extra seconds tolerated past the heartbeat.
+    /// @param sequencerUptimeFeed_ The L2 sequencer uptime feed, or zero on L1.
+    /// @param sequencerGracePeriod_ Seconds after recovery during which the sequencer is treated as down; must be
+    /// non-zero when an uptime feed is given.
+    /// @param maxObservationDelay_ Largest delay between an expiry and the round proving its price.
+    constructor(
+        AggregatorV3Interface feed_,
+        uint256 heartbeat,
+        uint256 slack,
+        AggregatorV3Interface sequencerUptimeFeed_,
+        uint256 sequencerGracePeriod_,
+        uint256 maxObservationDelay_
+    ) {
+        if (address(feed_) == address(0) || heartbeat == 0 || maxObservationDelay_ == 0) {
+            revert Oracle_InvalidConfig(address(feed_));
+        }
+        if (address(sequencerUptimeFeed_) != address(0) && sequencerGracePeriod_ == 0) {
+            revert Oracle_InvalidConfig(address(feed_));
+        }
+        uint8 decimals = feed_.decimals();
+        if (decimals > 18) revert Oracle_UnsupportedDecimals(address(feed_), decimals);
+
+        aggregator = feed_;
+        maxAge = heartbeat + slack;
+        sequencerUptimeFeed = sequencerUptimeFeed_;
+        sequencerGracePeriod = sequencerGracePeriod_;
+        maxObservationDelay = maxObservationDelay_;
+        SCALE_TO_WAD = 10 ** (18 - decimals);
+    }
+
+    /// @inheritdoc IPriceSource
+    function latestPrice() external view returns (uint256 priceE18, uint256 updatedAt) {
+        _checkSequencer();
+        int256 answer;
+        (, answer, , updatedAt, ) = aggregator.latestRoundData();
+        priceE18 = _validated(answer, updatedAt);
+        if (block.timestamp - updatedAt > maxAge) revert Oracle_StalePrice(address(aggregator), updatedAt, maxAge);
+    }
+
+    /// @inheritdoc IPriceSource
+    /// @dev Chainlink round ids carry the phase in their top 16 bits; the previous round of `roundHint` is
+    /// `roundHint - 1` only inside one phase, so the first round of a phase cannot be proven here.
+    function priceAt(
+        uint256 timestamp,
+        uint256 roundHint
+    ) external view returns (uint256 priceE18, uint256 observedAt) {
+        uint80 roundId = SafeCast.toUint80(roundHint);
+        int256 answer;
+        (, answer, , observedAt, ) = aggregator.getRoundData(roundId);
+        priceE18 = _validated(answer, observedAt);
+        if (observedAt < timestamp) {
+            revert Oracle_RoundBeforeTimestamp(address(aggregator), roundId, observedAt, timestamp);
+        }
+        // The low 64 bits are the aggregator's own round counter, which starts at 1 in every phase.
+        if (uint64(roundId) <= 1) revert Oracle_RoundWithoutPredecessor(address(aggregator), roundId);
+        (, , , uint256 previousAt, ) = aggregator.getRoundData(roundId - 1);
+        // A missing previous round (updatedAt 0) proves nothing about what came before the target time.
+        if (previousAt == 0) revert Oracle_RoundWithoutPredecessor(address(aggregator), roundId);
+        if (previousAt >= timestamp) {
+            revert Oracle_PreviousRoundNotBefore(address(aggregator), roundId - 1, previousAt, timestamp);
+        }
+        if (observedAt - timestamp > maxObservationDelay) {
+            revert Oracle_ObservationTooLate(address(aggregator), observedAt, timestamp, maxObservationDelay);
+        }
+    }
+
+    /// @inheritdoc IPriceSource
+    function feed() external view returns (address) {
+        return address(aggregator);
+    }
+
+    /// @dev Reverts unless the sequencer (when an uptime feed is configured) has been up for the grace period.
+    function _checkSequencer() internal view {
+        if (address(sequencerUptimeFeed) == address(0)) return;
+        (, int256 status, uint256 startedAt, , ) = sequencerUptimeFeed.latestRoundData();
+        // Status 0 means up; an uninitialised feed (startedAt 0) is treated as down rather than trusted.
+        if (status != 0 || startedAt == 0) revert Oracle_SequencerDown(address(sequencerUptimeFeed));
+        if (block.timestamp < startedAt + sequencerGracePeriod) {
+            revert Oracle_SequencerGracePeriod(address(sequencerUptimeFeed), startedAt, sequencerGracePeriod);
+        }
+    }
+
+    /// @dev Checks a round's answer and timestamp and scales the answer to WAD.
+    function _validated(int256 answer, uint256 updatedAt) internal view returns (uint256) {
+        if (answer <= 0) revert Oracle_NonPositivePrice(address(aggregator), answer);
+        if (updatedAt == 0) revert Oracle_ZeroUpdatedAt(address(aggregator));
+        if (updatedAt > block.timestamp) {
+            revert Oracle_FutureTimestamp(address(aggregator), updatedAt, block.timestamp);
+        }
+        // Checked multiplication: an absurd answer reverts instead of wrapping.
+        return uint256(answer) * SCALE_TO_WAD;
+    }
+}

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.30;
+
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {IOracleRouter, Health} from "../interfaces/IOracleRouter.sol";
+import {IPriceSource} from "../interfaces/IPriceSource.sol";
+
+/// @title OracleRouter
+/// @notice One per underlying: combines a primary and an optional secondary price source into a price with a
+/// health, reads implied volatility, and stores expiry prices proven by round hints.
+/// @dev Sources and bounds are immutable: changing them means deploying a new router through governance.
+contract OracleRouter is IOracleRouter {
+    uint256 internal constant WAD = 1e18;
+
+    /// @inheritdoc IOracleRouter
+    IPriceSource public immutable primary;
+    /// @inheritdoc IOracleRouter
+    IPriceSource public immutable secondary;
+    /// @inheritdoc IOracleRouter
+    IPriceSource public immutable volSource;
+    /// @inheritdoc IOracleRouter
+    uint256 public immutable maxDivergenceWad;
+    /// @inheritdoc IOracleRouter
+    uint256 public immutable fallbackDelay;
+
+    mapping(uint256 expiry => uint256 priceE18) internal _expiryPrices;
+
+    /// @param primary_ The primary spot source (required).
+    /// @param secondary_ The cross-check source, or zero.
+    /// @param volSource_ The implied-volatility source, or zero.
+    /// @param maxDivergenceWad_ With a secondary: largest relative disagreement still Ok, in (0, 1e18].
+    /// @param fallbackDelay_ With a secondary: seconds after expiry before it may prove an expiry price (> 0).
+    constructor(
+        IPriceSource primary_,
+        IPriceSource secondary_,
+        IPriceSource volSource_,
+        uint256 maxDivergenceWad_,
+        uint256 fallbackDelay_
+    ) {
+        if (address(primary_) == address(0) || address(primary_) == address(secondary_)) revert Router_InvalidConfig();
+        if (address(secondary_) != address(0)) {
+            if (maxDivergenceWad_ == 0 || maxDivergenceWad_ > WAD || fallbackDelay_ == 0) {
+                revert Router_InvalidConfig();
+            }
+        }
+        primary = primary_;
+        secondary = secondary_;
+        volSource = volSource_;
+        maxDivergenceWad = maxDivergenceWad_;
+        fallbackDelay = fallbackDelay_;
+    }
+
+    /// @inheritdoc IOracleRouter
+    function spot() public view returns (uint256 priceE18, Health health) {
+        (bool primaryOk, uint256 primaryPrice) = _tryLatest(primary);
+        if (address(secondary) == address(0)) {
+            return primaryOk ? (primaryPrice, Health.Ok) : (0, Health.Down);
+        }
+        (bool secondaryOk, uint256 secondaryPrice) = _tryLatest(secondary);
+        if (primaryOk && secondaryOk) {
+            return (primaryPrice, _agree(primaryPrice, secondaryPrice) ? Health.Ok : Health.Degraded);
+        }
+        if (primaryOk) return (primaryPrice, Health.Degraded);
+        if (secondaryOk) return (secondaryPrice, Health.Degraded);
+        return (0, Health.Down);
+    }
+
+    /// @inheritdoc IOracleRouter
+    function spotOrRevert() external view returns (uint256 priceE18) {
+        Health health;
+        (priceE18, health) = spot();
+        if (health == Health.Down) revert Router_PriceUnavailable(address(this));
+        if (health != Health.Ok) revert Router_PriceUnhealthy(address(this), health);
+    }
+
+    /// @inheritdoc IOracleRouter
+    function volatility() external view returns (uint256 volE18, Health health) {
+        if (address(volSource) == address(0)) return (0, Health.Down);
+        (bool ok, uint256 vol) = _tryLatest(volSource);
+        return ok ? (vol, Health.Ok) : (0, Health.Down);
+    }
+
+    /// @inheritdoc IOracleRouter
+    function setExpiryPrice(uint256 expiry, uint256 roundHint) external returns (uint256 priceE18) {
+        return _setExpiryPrice(primary, expiry, roundHint);
+    }
+
+    /// @inheritdoc IOracleRouter
+    function setExpiryPriceFromSecondary(uint256 expiry, uint256 roundHint) external returns (uint256 priceE18) {
+        if (address(secondary) == address(0)) revert Router_NoSecondarySource();
+        uint256 availableAt = expiry + fallbackDelay;
+        if (block.timestamp < availableAt) revert Router_FallbackNotYetAllowed(expiry, availableAt);
+        return _setExpiryPrice(secondary, expiry, roundHint);
+    }
+
+    /// @inheritdoc IOracleRouter
+    function expiryPrice(uint256 expiry) external view returns (uint256 priceE18, bool isSet) {
+        priceE18 = _expiryPrices[expiry];
+        isSet = priceE18 != 0;
+    }
+
+    /// @dev Proves the first observation of `source` at or after `expiry` and stores it, once.
+    function _setExpiryPrice(
+        IPriceSource source,
+        uint256 expiry,
+        uint256 roundHint
+    ) internal returns (uint256 priceE18) {
+        if (block.timestamp < expiry) revert Router_ExpiryNotReached(expiry, block.timestamp);
+        uint256 existing = _expiryPrices[expiry];
+        if (existing != 0) revert Router_ExpiryPriceAlreadySet(expiry, existing);
+        uint256 observedAt;
+        (priceE18, observedAt) = source.priceAt(expiry, roundHint);
+        // Adapters only return positive prices, so a stored 0 always means "unset".
+        _expiryPrices[expiry] = priceE18;
+        emit ExpiryPriceSet(expiry, priceE18, observedAt, address(source));
+    }
+
+    /// @dev Whether two valid prices differ by at most `maxDivergenceWad` of the smaller one.
+    function _agree(uint256 a, uint256 b) internal view returns (bool) {
+        (uint256 low, uint256 high) = a < b ? (a, b) : (b, a);
+        // Rounds the tolerance down: borderline disagreement is reported as Degraded, the safe side.
+        return high - low <= Math.mulDiv(low, maxDivergenceWad, WAD);
+    }
+
+    /// @dev Reads a source without letting its revert escape: (false, 0) on any validation failure.
+    function _tryLatest(IPriceSource source) internal view returns (bool ok, uint256 priceE18) {
+        try source.latestPrice() returns (uint256 price, uint256) {
+            return (true, price);
+        } catch {
+            return (false, 0);
+        }
+    }
+}
