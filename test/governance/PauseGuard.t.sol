@@ -47,9 +47,7 @@ contract PauseGuardTest is Test {
 
     function test_pauseAll_revertsForNonGuardian() public {
         bytes32 role = guard.GUARDIAN_ROLE();
-        vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, ADMIN, role)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, ADMIN, role));
         vm.prank(ADMIN);
         guard.pauseAll();
     }
