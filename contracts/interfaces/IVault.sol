@@ -42,7 +42,7 @@ interface IVault {
     error Vault_ZeroAddress();
     /// @notice More collateral tokens than `MAX_COLLATERALS` would be listed.
     error Vault_TooManyCollaterals(uint256 max);
-    /// @notice A non-quote collateral needs a price router.
+    /// @notice A non-quote collateral needs a price router (a contract).
     error Vault_MissingRouter(address token);
     /// @notice The quote asset is priced at exactly 1 and takes no router.
     error Vault_QuoteAssetRouter(address router);

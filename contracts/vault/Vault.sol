@@ -237,7 +237,8 @@ contract Vault is IVault, AccessControl, ReentrancyGuard {
             if (address(router) != address(0)) revert Vault_QuoteAssetRouter(address(router));
         } else {
             if (haircutWad > MAX_HAIRCUT_WAD) revert Vault_InvalidHaircut(token, haircutWad);
-            if (address(router) == address(0)) revert Vault_MissingRouter(token);
+            // A router without code would make `spot()` return nothing, which no try/catch can absorb.
+            if (address(router).code.length == 0) revert Vault_MissingRouter(token);
         }
     }
 

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
+import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol";
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IPositionCounter} from "../../contracts/interfaces/IMarginHook.sol";
-import {IOracleRouter} from "../../contracts/interfaces/IOracleRouter.sol";
+import {IPriceSource} from "../../contracts/interfaces/IPriceSource.sol";
 import {FeeOnTransferERC20} from "../../contracts/mocks/FeeOnTransferERC20.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
+import {ChainlinkAdapter} from "../../contracts/oracles/ChainlinkAdapter.sol";
+import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
 import {OpenPositionsMarginHook} from "../../contracts/vault/OpenPositionsMarginHook.sol";
 import {Vault} from "../../contracts/vault/Vault.sol";
 import {Test} from "../utils/Test.sol";
@@ -93,8 +97,17 @@ contract VaultInvariantTest is Test {
         quote = new MockERC20("USD Coin", "USDC", 6);
         fot = new FeeOnTransferERC20(100);
         vault = new Vault(address(this), address(quote), new OpenPositionsMarginHook(IPositionCounter(address(0))));
-        // Nothing is valued here, so the listing needs a non-zero router address only, never a working one.
-        vault.listCollateral(address(fot), 0.5e18, IOracleRouter(address(0xDEAD)));
+        MockV3Aggregator feed = new MockV3Aggregator(8, 3_000e8);
+        ChainlinkAdapter adapter = new ChainlinkAdapter(
+            AggregatorV3Interface(address(feed)),
+            1 hours,
+            10 minutes,
+            AggregatorV3Interface(address(0)),
+            0,
+            1 hours
+        );
+        OracleRouter router = new OracleRouter(adapter, IPriceSource(address(0)), IPriceSource(address(0)), 0, 0);
+        vault.listCollateral(address(fot), 0.5e18, router);
         handler = new VaultHandler(vault, quote, fot);
         targetContract(address(handler));
     }
@@ -111,6 +124,17 @@ contract VaultInvariantTest is Test {
     function afterInvariant() public view {
         assertGe(handler.calls(), 1, "handler was called");
         assertGe(handler.deposits(), 1, "some deposit went through");
+    }
+
+    /// @notice Valuation never reverts and counts each actor's collateral at no more than its unhaircut value.
+    function invariant_collateralValueBounded() public view {
+        address[3] memory actors = handler.actors();
+        for (uint256 i; i < actors.length; ++i) {
+            uint256 quoteWad = vault.balanceOf(actors[i], address(quote)) * 1e12;
+            uint256 fotWad = vault.balanceOf(actors[i], address(fot)) * 3_000;
+            assertLe(vault.collateralValue(actors[i]), quoteWad + fotWad / 2, "haircut value");
+            assertGe(vault.collateralValue(actors[i]), quoteWad, "quote counted at par");
+        }
     }
 
     function _checkToken(address token) internal view {

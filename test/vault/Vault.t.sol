@@ -560,6 +560,19 @@ contract VaultTest is Test {
         vault.listCollateral(address(token), 0, IOracleRouter(address(0)));
     }
 
+    function test_listCollateral_revertsWithRouterWithoutCode() public {
+        MockERC20 token = new MockERC20("T", "T", 18);
+        vm.expectRevert(abi.encodeWithSelector(IVault.Vault_MissingRouter.selector, address(token)));
+        vm.prank(ADMIN);
+        vault.listCollateral(address(token), 0, IOracleRouter(STRANGER));
+    }
+
+    function test_updateCollateral_revertsWithRouterWithoutCode() public {
+        vm.expectRevert(abi.encodeWithSelector(IVault.Vault_MissingRouter.selector, address(weth)));
+        vm.prank(ADMIN);
+        vault.updateCollateral(address(weth), true, WETH_HAIRCUT, IOracleRouter(STRANGER));
+    }
+
     function test_listCollateral_revertsOnTooManyDecimals() public {
         MockERC20 token = new MockERC20("T", "T", 19);
         vm.expectRevert(abi.encodeWithSelector(IVault.Vault_UnsupportedDecimals.selector, address(token), 19));
