@@ -23,7 +23,10 @@ export default defineConfig({
     version: SOLC_VERSION,
     path: path.join(solcPackageDir, "soljson.js"),
     // Chainlink's own mock aggregator, for tests and the local deployment (never the production modules).
-    npmFilesToBuild: ["@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol"],
+    npmFilesToBuild: [
+      "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol",
+      "@openzeppelin/contracts/governance/TimelockController.sol",
+    ],
     settings: {
       evmVersion: "cancun",
       optimizer: { enabled: true, runs: 10_000 },
@@ -52,6 +55,7 @@ export default defineConfig({
     mocha: { timeout: 120_000 },
   },
   networks: {
-    localhost: { type: "http", url: "http://127.0.0.1:8545" },
+    // The demo starts its own node on a free loopback port and passes the URL through OPTIO_RPC_URL.
+    localhost: { type: "http", url: process.env.OPTIO_RPC_URL ?? "http://127.0.0.1:8545" },
   },
 });

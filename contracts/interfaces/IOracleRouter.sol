@@ -50,9 +50,14 @@ interface IOracleRouter {
     /// `expiry`, identified by `roundHint`. Permissionless; once set it never changes.
     function setExpiryPrice(uint256 expiry, uint256 roundHint) external returns (uint256 priceE18);
 
-    /// @notice As `setExpiryPrice`, from the secondary source, allowed only from `expiry + fallbackDelay()` on while
-    /// the price is still unset (the primary could not prove one).
-    function setExpiryPriceFromSecondary(uint256 expiry, uint256 roundHint) external returns (uint256 priceE18);
+    /// @notice As `setExpiryPrice`, from the secondary source: allowed from `expiry + fallbackDelay()` on, while the
+    /// price is unset, and only with a proof (`primaryRoundHint`, see `IPriceSource.proveNoObservation`) that the
+    /// primary has no usable observation for `expiry`. The caller therefore never chooses between two valid prices.
+    function setExpiryPriceFromSecondary(
+        uint256 expiry,
+        uint256 roundHint,
+        uint256 primaryRoundHint
+    ) external returns (uint256 priceE18);
 
     /// @notice The stored expiry price; `isSet` is false (and the price 0) until it is proven.
     function expiryPrice(uint256 expiry) external view returns (uint256 priceE18, bool isSet);

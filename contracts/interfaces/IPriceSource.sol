@@ -27,6 +27,10 @@ interface IPriceSource {
     error Oracle_RoundWithoutPredecessor(address feed, uint256 roundId);
     /// @notice The first observation at or after `timestamp` came more than `maxDelay` seconds after it.
     error Oracle_ObservationTooLate(address feed, uint256 observedAt, uint256 timestamp, uint256 maxDelay);
+    /// @notice The source has a usable observation (round `roundId`, observed at `observedAt`) for the target time.
+    error Oracle_ObservationExists(address feed, uint256 roundId, uint256 observedAt);
+    /// @notice The observation window of the target time is still open until `closesAt`: a round may yet arrive.
+    error Oracle_WindowStillOpen(address feed, uint256 closesAt);
     /// @notice A constructor argument is out of its allowed range.
     error Oracle_InvalidConfig(address feed);
     /// @notice The feed's decimals exceed 18.
@@ -44,6 +48,14 @@ interface IPriceSource {
     /// @return priceE18 The proven value, scaled to 18 decimals.
     /// @return observedAt When the proven round was observed.
     function priceAt(uint256 timestamp, uint256 roundHint) external view returns (uint256 priceE18, uint256 observedAt);
+
+    /// @notice Reverts unless the source provably has no usable observation for `timestamp` and never will: no
+    /// valid round in `[timestamp, timestamp + maxObservationDelay()]`.
+    /// @dev Two proofs. `roundHint == 0`: the window has closed and the latest round is still before `timestamp`
+    /// (the feed stopped). `roundHint > 0`: that round is the first at or after `timestamp` (its predecessor is
+    /// before it) and it came after the window or carries an invalid answer. Lets a router fall back to its
+    /// secondary source for an expiry price only when the primary truly failed, so nobody can pick the source.
+    function proveNoObservation(uint256 timestamp, uint256 roundHint) external view;
 
     /// @notice The feed this adapter reads (an aggregator, or the quorum feed contract).
     function feed() external view returns (address);

@@ -67,16 +67,50 @@ contract ChainlinkAdapter is IPriceSource {
     }
 
     /// @inheritdoc IPriceSource
-    /// @dev Chainlink round ids carry the phase in their top 16 bits; the previous round of `roundHint` is
-    /// `roundHint - 1` only inside one phase, so the first round of a phase cannot be proven here.
     function priceAt(
         uint256 timestamp,
         uint256 roundHint
     ) external view returns (uint256 priceE18, uint256 observedAt) {
-        uint80 roundId = SafeCast.toUint80(roundHint);
         int256 answer;
+        (, answer, observedAt) = _firstRoundAtOrAfter(timestamp, roundHint, true);
+        priceE18 = uint256(answer) * SCALE_TO_WAD;
+        if (observedAt - timestamp > maxObservationDelay) {
+            revert Oracle_ObservationTooLate(address(aggregator), observedAt, timestamp, maxObservationDelay);
+        }
+    }
+
+    /// @inheritdoc IPriceSource
+    function proveNoObservation(uint256 timestamp, uint256 roundHint) external view {
+        uint256 closesAt = timestamp + maxObservationDelay;
+        if (roundHint == 0) {
+            if (block.timestamp <= closesAt) revert Oracle_WindowStillOpen(address(aggregator), closesAt);
+            (uint80 latestId, , , uint256 latestAt, ) = aggregator.latestRoundData();
+            if (latestAt >= timestamp) revert Oracle_ObservationExists(address(aggregator), latestId, latestAt);
+            return;
+        }
+        (uint80 roundId, int256 answer, uint256 observedAt) = _firstRoundAtOrAfter(timestamp, roundHint, false);
+        if (answer > 0 && observedAt <= closesAt) {
+            revert Oracle_ObservationExists(address(aggregator), roundId, observedAt);
+        }
+    }
+
+    /// @inheritdoc IPriceSource
+    function feed() external view returns (address) {
+        return address(aggregator);
+    }
+
+    /// @dev Reads round `roundHint` and checks it is the first observation at or after `timestamp`: it is at or
+    /// after it and its predecessor is strictly before it. Chainlink round ids carry the phase in their top 16 bits;
+    /// the previous round of `roundHint` is `roundHint - 1` only inside one phase, so the first round of a phase
+    /// cannot be proven here. With `requireValid`, the round's answer and timestamp are validated first.
+    function _firstRoundAtOrAfter(
+        uint256 timestamp,
+        uint256 roundHint,
+        bool requireValid
+    ) internal view returns (uint80 roundId, int256 answer, uint256 observedAt) {
+        roundId = SafeCast.toUint80(roundHint);
         (, answer, , observedAt, ) = aggregator.getRoundData(roundId);
-        priceE18 = _validated(answer, observedAt);
+        if (requireValid) _validated(answer, observedAt);
         if (observedAt < timestamp) {
             revert Oracle_RoundBeforeTimestamp(address(aggregator), roundId, observedAt, timestamp);
         }
@@ -88,14 +122,6 @@ contract ChainlinkAdapter is IPriceSource {
         if (previousAt >= timestamp) {
             revert Oracle_PreviousRoundNotBefore(address(aggregator), roundId - 1, previousAt, timestamp);
         }
-        if (observedAt - timestamp > maxObservationDelay) {
-            revert Oracle_ObservationTooLate(address(aggregator), observedAt, timestamp, maxObservationDelay);
-        }
-    }
-
-    /// @inheritdoc IPriceSource
-    function feed() external view returns (address) {
-        return address(aggregator);
     }
 
     /// @dev Reverts unless the sequencer (when an uptime feed is configured) has been up for the grace period.

@@ -86,10 +86,16 @@ contract OracleRouter is IOracleRouter {
     }
 
     /// @inheritdoc IOracleRouter
-    function setExpiryPriceFromSecondary(uint256 expiry, uint256 roundHint) external returns (uint256 priceE18) {
+    function setExpiryPriceFromSecondary(
+        uint256 expiry,
+        uint256 roundHint,
+        uint256 primaryRoundHint
+    ) external returns (uint256 priceE18) {
         if (address(secondary) == address(0)) revert Router_NoSecondarySource();
         uint256 availableAt = expiry + fallbackDelay;
         if (block.timestamp < availableAt) revert Router_FallbackNotYetAllowed(expiry, availableAt);
+        _requireUnset(expiry);
+        primary.proveNoObservation(expiry, primaryRoundHint);
         return _setExpiryPrice(secondary, expiry, roundHint);
     }
 
@@ -106,13 +112,18 @@ contract OracleRouter is IOracleRouter {
         uint256 roundHint
     ) internal returns (uint256 priceE18) {
         if (block.timestamp < expiry) revert Router_ExpiryNotReached(expiry, block.timestamp);
-        uint256 existing = _expiryPrices[expiry];
-        if (existing != 0) revert Router_ExpiryPriceAlreadySet(expiry, existing);
+        _requireUnset(expiry);
         uint256 observedAt;
         (priceE18, observedAt) = source.priceAt(expiry, roundHint);
         // Adapters only return positive prices, so a stored 0 always means "unset".
         _expiryPrices[expiry] = priceE18;
         emit ExpiryPriceSet(expiry, priceE18, observedAt, address(source));
+    }
+
+    /// @dev Reverts when the expiry price of `expiry` is already stored.
+    function _requireUnset(uint256 expiry) internal view {
+        uint256 existing = _expiryPrices[expiry];
+        if (existing != 0) revert Router_ExpiryPriceAlreadySet(expiry, existing);
     }
 
     /// @dev Whether two valid prices differ by at most `maxDivergenceWad` of the smaller one.

@@ -1,0 +1,242 @@
+import { network } from "hardhat";
+import { type BaseContract, type Contract, encodeBytes32String, formatUnits, parseUnits, type Signer } from "ethers";
+import LocalModule from "../modules/LocalDemo.js";
+import { feedId } from "../roles.js";
+
+const DAY = 86_400;
+const TIMELOCK_DELAY = 1_800;
+
+function log(step: string, detail = ""): void {
+  console.log(`${new Date().toISOString().slice(11, 19)}  ${step.padEnd(28)} ${detail}`);
+}
+
+const fmtWad = (x: bigint, digits = 2) =>
+  Number(formatUnits(x, 18)).toLocaleString("en-US", { maximumFractionDigits: digits });
+
+/** Decodes a revert into `ErrorName(args)` using the ABIs of the given contracts. */
+export function describeRevert(err: unknown, contracts: BaseContract[]): string {
+  const data = findRevertData(err);
+  if (data !== undefined) {
+    for (const c of contracts) {
+      const parsed = c.interface.parseError(data);
+      if (parsed !== null) return `${parsed.name}(${parsed.args.map(String).join(", ")})`;
+    }
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+function findRevertData(err: unknown): string | undefined {
+  let cur: unknown = err;
+  for (let depth = 0; depth < 6 && typeof cur === "object" && cur !== null; depth++) {
+    const o = cur as { data?: unknown; error?: unknown; cause?: unknown; info?: unknown };
+    if (typeof o.data === "string" && o.data.startsWith("0x") && o.data.length >= 10) return o.data;
+    cur = o.error ?? o.cause ?? o.info;
+  }
+  return undefined;
+}
+
+/** The next expiries on the 08:00 UTC grid at least `minLead` seconds away. */
+function gridExpiries(now: number, count: number, minLead = 3_600): number[] {
+  const out: number[] = [];
+  let t = Math.floor(now / DAY) * DAY + 8 * 3_600;
+  while (out.length < count) {
+    if (t > now + minLead) out.push(t);
+    t += DAY;
+  }
+  return out;
+}
+
+export async function runDemo(): Promise<void> {
+  const { ethers, ignition, networkHelpers } = await network.connect({ network: "localhost" });
+  const [deployer, guardian, lister, proposer, s1, s2, s3, alice, bob] = await ethers.getSigners();
+  const signers = [s1, s2, s3];
+
+  log("deploying", "Ignition module OptioLocal (core, mocks, oracles, timelock handover)");
+  const d = await ignition.deploy(LocalModule, {
+    parameters: {
+      OptioLocal: {
+        guardian: guardian.address,
+        lister: lister.address,
+        proposers: [proposer.address],
+        timelockDelay: TIMELOCK_DELAY,
+        signers: signers.map((s) => s.address),
+        threshold: 2,
+      },
+    },
+  });
+  for (const [name, c] of Object.entries(d)) log("  deployed", `${name.padEnd(14)} ${await c.getAddress()}`);
+  const all = Object.values(d) as unknown as BaseContract[];
+
+  const { vault, registry, quorumFeed, pauseGuard, timelock, usdc, weth, wbtc, ethRouter, btcRouter } = d;
+  const ADMIN = ethers.ZeroHash;
+  const adminIsTimelock = (await vault.hasRole(ADMIN, await timelock.getAddress())) as boolean;
+  const deployerIsAdmin = (await vault.hasRole(ADMIN, deployer.address)) as boolean;
+  log("governance", `vault admin is timelock: ${adminIsTimelock}; deployer still admin: ${deployerIsAdmin}`);
+  if (!adminIsTimelock || deployerIsAdmin) throw new Error("admin handover to the timelock did not happen");
+
+  // --- quorum oracle reports (k = 2 of 3 signers) ---------------------------------------------------------
+  const { chainId } = await ethers.provider.getNetwork();
+  const domain = { name: "Optio QuorumFeed", version: "1", chainId, verifyingContract: await quorumFeed.getAddress() };
+  const types = {
+    Report: [
+      { name: "feedId", type: "bytes32" },
+      { name: "value", type: "uint256" },
+      { name: "timestamp", type: "uint64" },
+    ],
+  };
+  const sorted = [...signers].sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
+  async function report(name: string, values: bigint[]): Promise<void> {
+    const id = feedId(name);
+    const timestamp = BigInt(await networkHelpers.time.latest());
+    const observations = await Promise.all(
+      sorted.map(async (s: Signer, i) => ({
+        value: values[i],
+        signature: await s.signTypedData(domain, types, { feedId: id, value: values[i], timestamp }),
+      })),
+    );
+    const receipt = await (await quorumFeed.submit(id, timestamp, observations)).wait();
+    const [, value] = (await quorumFeed.latestRound(id)) as [bigint, bigint, bigint];
+    log(
+      "  quorum report",
+      `${name.padEnd(12)} median ${fmtWad(value)} from ${values.map((v) => fmtWad(v)).join(" / ")} (gas ${receipt?.gasUsed})`,
+    );
+  }
+  log("oracle", "3 signers sign EIP-712 reports; any k = 2 agreeing signatures make a round");
+  await report("ETH/USD", [parseUnits("2999", 18), parseUnits("3000", 18), parseUnits("3002", 18)]);
+  await report("ETH/USD-IV", [parseUnits("0.64", 18), parseUnits("0.65", 18), parseUnits("0.66", 18)]);
+  await report("BTC/USD", [parseUnits("59990", 18), parseUnits("60000", 18), parseUnits("60010", 18)]);
+  await report("BTC/USD-IV", [parseUnits("0.54", 18), parseUnits("0.55", 18), parseUnits("0.56", 18)]);
+  for (const [sym, router] of [
+    ["ETH", ethRouter],
+    ["BTC", btcRouter],
+  ] as const) {
+    const [spot, health] = (await router.spot()) as [bigint, bigint];
+    const [vol] = (await router.volatility()) as [bigint, bigint];
+    log(
+      "  router",
+      `${sym} spot ${fmtWad(spot)} health ${["Ok", "Degraded", "Down"][Number(health)]}, IV ${fmtWad(vol * 100n)}%`,
+    );
+  }
+
+  // --- series listing -------------------------------------------------------------------------------------
+  const now = await networkHelpers.time.latest();
+  const expiries = gridExpiries(now, 2);
+  const chain = [
+    { underlyingId: 1n, strikes: ["2700", "3000", "3300"] },
+    { underlyingId: 2n, strikes: ["55000", "60000", "65000"] },
+  ];
+  const asLister = registry.connect(lister) as Contract;
+  for (const { underlyingId, strikes } of chain) {
+    for (const expiry of expiries) {
+      for (const strike of strikes) {
+        for (const isCall of [true, false]) {
+          await (await asLister.listSeries(underlyingId, parseUnits(strike, 18), expiry, isCall)).wait();
+        }
+      }
+    }
+  }
+  log(
+    "listing",
+    `${await registry.seriesCount()} series on 2 underlyings, expiries ${expiries.map((e) => new Date(e * 1000).toISOString().slice(0, 16)).join(", ")}`,
+  );
+  try {
+    await asLister.listSeries.staticCall(1n, parseUnits("3000", 18), expiries[0], true);
+  } catch (err) {
+    log("  duplicate rejected", describeRevert(err, all));
+  }
+  try {
+    await asLister.listSeries.staticCall(1n, parseUnits("9000", 18), expiries[0], true);
+  } catch (err) {
+    log("  far strike rejected", describeRevert(err, all));
+  }
+
+  // --- deposits and withdrawals -----------------------------------------------------------------------------
+  const vaultAddress = await vault.getAddress();
+  const funding = [
+    { who: alice, token: usdc, amount: parseUnits("50000", 6) },
+    { who: alice, token: weth, amount: parseUnits("10", 18) },
+    { who: bob, token: usdc, amount: parseUnits("20000", 6) },
+    { who: bob, token: wbtc, amount: parseUnits("0.5", 8) },
+  ];
+  for (const { who, token, amount } of funding) {
+    await (await token.mint(who.address, amount)).wait();
+    await (await (token.connect(who) as Contract).approve(vaultAddress, amount)).wait();
+    const receipt = await (
+      await (vault.connect(who) as Contract).deposit(who.address, await token.getAddress(), amount)
+    ).wait();
+    log(
+      "deposit",
+      `${who === alice ? "alice" : "bob  "} ${formatUnits(amount, await token.decimals())} ${await token.symbol()} (gas ${receipt?.gasUsed})`,
+    );
+  }
+  for (const [name, who] of [
+    ["alice", alice],
+    ["bob", bob],
+  ] as const) {
+    log("  collateral value", `${name} ${fmtWad(await vault.collateralValue(who.address))} USD after haircuts`);
+  }
+  const wReceipt = await (
+    await (vault.connect(alice) as Contract).withdraw(
+      alice.address,
+      await usdc.getAddress(),
+      parseUnits("5000", 6),
+      alice.address,
+    )
+  ).wait();
+  log("withdraw", `alice 5,000 USDC back to her wallet (gas ${wReceipt?.gasUsed})`);
+  try {
+    await (vault.connect(bob) as Contract).withdraw.staticCall(alice.address, await usdc.getAddress(), 1n, bob.address);
+  } catch (err) {
+    log("  foreign withdraw rejected", describeRevert(err, all));
+  }
+
+  // --- emergency pause and timelocked unpause ---------------------------------------------------------------
+  await (await (pauseGuard.connect(guardian) as Contract).pauseUnderlying(1n)).wait();
+  log("guardian", "paused new risk on ETH at once");
+  try {
+    await asLister.listSeries.staticCall(1n, parseUnits("3100", 18), expiries[1], true);
+  } catch (err) {
+    log("  listing while paused", describeRevert(err, all));
+  }
+  await (
+    await (vault.connect(alice) as Contract).withdraw(
+      alice.address,
+      await weth.getAddress(),
+      parseUnits("1", 18),
+      alice.address,
+    )
+  ).wait();
+  log("  withdraw while paused", "alice took 1 WETH out: pausing never traps free collateral");
+  const call = pauseGuard.interface.encodeFunctionData("unpauseUnderlying", [1n]);
+  const salt = encodeBytes32String("demo-unpause-eth");
+  const asProposer = timelock.connect(proposer) as Contract;
+  await (
+    await asProposer.schedule(await pauseGuard.getAddress(), 0n, call, ethers.ZeroHash, salt, TIMELOCK_DELAY)
+  ).wait();
+  try {
+    await asProposer.execute.staticCall(await pauseGuard.getAddress(), 0n, call, ethers.ZeroHash, salt);
+  } catch (err) {
+    log("  early execute rejected", describeRevert(err, all));
+  }
+  await networkHelpers.time.increase(TIMELOCK_DELAY);
+  await (await asProposer.execute(await pauseGuard.getAddress(), 0n, call, ethers.ZeroHash, salt)).wait();
+  log(
+    "timelock",
+    `unpause of ETH executed after the ${TIMELOCK_DELAY / 60}-minute delay; paused now: ${await pauseGuard.isPaused(1n)}`,
+  );
+
+  // --- conservation check ------------------------------------------------------------------------------------
+  let conserved = true;
+  for (const token of [usdc, weth, wbtc]) {
+    const held = (await token.balanceOf(vaultAddress)) as bigint;
+    const owed = (await vault.totalBalance(await token.getAddress())) as bigint;
+    const decimals = Number(await token.decimals());
+    log(
+      "conservation",
+      `${(await token.symbol()).padEnd(5)} vault holds ${formatUnits(held, decimals)}, accounts own ${formatUnits(owed, decimals)}`,
+    );
+    conserved &&= held >= owed;
+  }
+  if (!conserved) throw new Error("vault holds less than its accounts own");
+  log("done", "vault solvent in every asset");
+}

@@ -1,0 +1,122 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+import { encodeBytes32String, ZeroHash, type Contract } from "ethers";
+import LocalModule from "../../deploy/modules/LocalDemo.js";
+import CoreModule from "../../deploy/modules/Core.js";
+import { ROLES } from "../../deploy/roles.js";
+
+const { ethers, ignition, networkHelpers } = await network.connect();
+const DELAY = 3_600;
+
+describe("deploy: Ignition modules and governance wiring", () => {
+  async function deployLocal() {
+    const [deployer, guardian, lister, proposer, s1, s2, s3, stranger] = await ethers.getSigners();
+    const d = await ignition.deploy(LocalModule, {
+      parameters: {
+        OptioLocal: {
+          guardian: guardian.address,
+          lister: lister.address,
+          proposers: [proposer.address],
+          timelockDelay: DELAY,
+          signers: [s1.address, s2.address, s3.address],
+          threshold: 2,
+        },
+      },
+    });
+    return { d, deployer, guardian, lister, proposer, stranger };
+  }
+
+  it("hands every admin role to the timelock and none stays with the deployer", async () => {
+    const { d, deployer } = await networkHelpers.loadFixture(deployLocal);
+    const timelock = await d.timelock.getAddress();
+    for (const c of [d.vault, d.registry, d.quorumFeed, d.pauseGuard]) {
+      expect(await c.hasRole(ROLES.DEFAULT_ADMIN, timelock)).to.equal(true);
+      expect(await c.hasRole(ROLES.DEFAULT_ADMIN, deployer.address)).to.equal(false);
+    }
+    // The timelock administers itself: the deployer holds no role on it either.
+    expect(await d.timelock.hasRole(ROLES.DEFAULT_ADMIN, deployer.address)).to.equal(false);
+    expect(await d.timelock.hasRole(ROLES.DEFAULT_ADMIN, timelock)).to.equal(true);
+  });
+
+  it("configures collateral, underlyings, lister and quorum feeds", async () => {
+    const { d, lister } = await networkHelpers.loadFixture(deployLocal);
+    expect(await d.vault.quoteAsset()).to.equal(await d.usdc.getAddress());
+    expect(await d.vault.collaterals()).to.deep.equal([
+      await d.usdc.getAddress(),
+      await d.weth.getAddress(),
+      await d.wbtc.getAddress(),
+    ]);
+    expect(await d.registry.underlyingCount()).to.equal(2n);
+    expect((await d.registry.underlyingConfig(1n)).router).to.equal(await d.ethRouter.getAddress());
+    expect(await d.registry.hasRole(ROLES.LISTER, lister.address)).to.equal(true);
+    expect(await d.quorumFeed.threshold()).to.equal(2n);
+  });
+
+  it("lets the guardian pause at once but only the timelock unpause, after its delay", async () => {
+    const { d, guardian, proposer, stranger } = await networkHelpers.loadFixture(deployLocal);
+    const guard = d.pauseGuard as Contract;
+    await expect((guard.connect(stranger) as Contract).pauseAll())
+      .to.be.revertedWithCustomError(guard, "AccessControlUnauthorizedAccount")
+      .withArgs(stranger.address, ROLES.GUARDIAN);
+    await (guard.connect(guardian) as Contract).pauseAll();
+    expect(await guard.globallyPaused()).to.equal(true);
+
+    // Neither the guardian nor a proposer can unpause directly.
+    for (const who of [guardian, proposer]) {
+      await expect((guard.connect(who) as Contract).unpauseAll())
+        .to.be.revertedWithCustomError(guard, "AccessControlUnauthorizedAccount")
+        .withArgs(who.address, ROLES.DEFAULT_ADMIN);
+    }
+
+    const timelock = d.timelock.connect(proposer) as Contract;
+    const data = guard.interface.encodeFunctionData("unpauseAll");
+    const salt = encodeBytes32String("unpause");
+    const target = await guard.getAddress();
+    await timelock.schedule(target, 0n, data, ZeroHash, salt, DELAY);
+    const opId = await timelock.hashOperation(target, 0n, data, ZeroHash, salt);
+    await expect(timelock.execute(target, 0n, data, ZeroHash, salt))
+      .to.be.revertedWithCustomError(timelock, "TimelockUnexpectedOperationState")
+      .withArgs(opId, "0x0000000000000000000000000000000000000000000000000000000000000004");
+    await networkHelpers.time.increase(DELAY);
+    // Executors are open (zero address role): anyone may execute a ready operation.
+    await (d.timelock.connect(stranger) as Contract).execute(target, 0n, data, ZeroHash, salt);
+    expect(await guard.globallyPaused()).to.equal(false);
+  });
+
+  it("changes a risk parameter only through the timelock", async () => {
+    const { d, proposer, deployer } = await networkHelpers.loadFixture(deployLocal);
+    const weth = await d.weth.getAddress();
+    const router = await d.ethRouter.getAddress();
+    await expect((d.vault.connect(deployer) as Contract).updateCollateral(weth, true, 3n * 10n ** 17n, router))
+      .to.be.revertedWithCustomError(d.vault, "AccessControlUnauthorizedAccount")
+      .withArgs(deployer.address, ROLES.DEFAULT_ADMIN);
+
+    const timelock = d.timelock.connect(proposer) as Contract;
+    const data = d.vault.interface.encodeFunctionData("updateCollateral", [weth, true, 3n * 10n ** 17n, router]);
+    const target = await d.vault.getAddress();
+    await timelock.schedule(target, 0n, data, ZeroHash, ZeroHash, DELAY);
+    await networkHelpers.time.increase(DELAY);
+    await timelock.execute(target, 0n, data, ZeroHash, ZeroHash);
+    expect((await d.vault.collateralConfig(weth)).haircutWad).to.equal(3n * 10n ** 17n);
+  });
+
+  it("deploys the chain-agnostic core module on its own with the deployer as interim admin", async () => {
+    const [deployer, guardian, proposer, s1, s2, s3, s4] = await ethers.getSigners();
+    const quote = await ethers.deployContract("MockERC20", ["USD", "USD", 6]);
+    const core = await ignition.deploy(CoreModule, {
+      parameters: {
+        OptioCore: {
+          quoteAsset: await quote.getAddress(),
+          guardian: guardian.address,
+          proposers: [proposer.address],
+          signers: [s1.address, s2.address, s3.address, s4.address],
+          threshold: 3,
+        },
+      },
+    });
+    expect(await core.vault.hasRole(ROLES.DEFAULT_ADMIN, deployer.address)).to.equal(true);
+    expect(await core.timelock.getMinDelay()).to.equal(2n * 24n * 3600n);
+    expect(await core.quorumFeed.threshold()).to.equal(3n);
+    expect(await core.pauseGuard.hasRole(ROLES.GUARDIAN, guardian.address)).to.equal(true);
+  });
+});
