@@ -28,7 +28,7 @@ interface IVault {
     error Vault_CollateralNotAccepted(address token);
     /// @notice The token is already listed.
     error Vault_CollateralAlreadyListed(address token);
-    /// @notice The token's decimals exceed 18 (or could not be read).
+    /// @notice The token's decimals exceed 18, or could not be read (then reported as `type(uint8).max`).
     error Vault_UnsupportedDecimals(address token, uint8 decimals);
     /// @notice The haircut is above `MAX_HAIRCUT_WAD`, or non-zero for the quote asset.
     error Vault_InvalidHaircut(address token, uint256 haircutWad);
@@ -42,8 +42,10 @@ interface IVault {
     error Vault_ZeroAddress();
     /// @notice More collateral tokens than `MAX_COLLATERALS` would be listed.
     error Vault_TooManyCollaterals(uint256 max);
-    /// @notice A non-quote collateral needs a price router.
+    /// @notice A non-quote collateral needs a price router (a contract).
     error Vault_MissingRouter(address token);
+    /// @notice The quote asset is priced at exactly 1 and takes no router.
+    error Vault_QuoteAssetRouter(address router);
 
     /// @notice `amount` of `token` was credited to `account` (the amount actually received), paid by `payer`.
     event Deposited(address indexed account, address indexed token, address indexed payer, uint256 amount);
@@ -120,6 +122,8 @@ interface IVault {
     function collateralValue(address account) external view returns (uint256 valueWad);
 
     /// @notice The haircut value of `amount` of `token` in the quote asset, WAD, rounded down.
+    /// @dev 0 for an unlisted token and for a non-quote token whose router is Down (or reverts); never reverts
+    /// for an oracle reason.
     function valueOf(address token, uint256 amount) external view returns (uint256 valueWad);
 
     /// @notice The margin hook consulted on withdrawals and transfers.

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.30;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IPauseGuard} from "../interfaces/IPauseGuard.sol";
+import {ISeriesRegistry} from "../interfaces/ISeriesRegistry.sol";
+
+/// @title SeriesRegistry
+/// @notice Underlyings and option series. Governance (the timelock) holds `DEFAULT_ADMIN_ROLE`, adds underlyings
+/// and sets caps; listers list series; the position book moves open interest.
+contract SeriesRegistry is ISeriesRegistry, AccessControl {
+    /// @inheritdoc ISeriesRegistry
+    bytes32 public constant LISTER_ROLE = keccak256("LISTER_ROLE");
+    /// @inheritdoc ISeriesRegistry
+    bytes32 public constant POSITION_MANAGER_ROLE = keccak256("POSITION_MANAGER_ROLE");
+    /// @inheritdoc ISeriesRegistry
+    uint256 public constant EXPIRY_TIME_OF_DAY = 8 hours;
+    /// @inheritdoc ISeriesRegistry
+    uint256 public constant MIN_TIME_TO_EXPIRY = 1 hours;
+
+    /// @notice The largest `maxExpiryHorizon` an underlying may have.
+    uint256 public constant MAX_EXPIRY_HORIZON = 2 * 365 days;
+    /// @notice The largest `maxStrikeRatioWad` an underlying may have.
+    uint256 public constant MAX_STRIKE_RATIO_WAD = 10e18;
+
+    uint256 internal constant WAD = 1e18;
+
+    /// @notice The pause guard consulted before listing.
+    IPauseGuard public immutable pauseGuard;
+
+    /// @inheritdoc ISeriesRegistry
+    uint256 public underlyingCount;
+    /// @inheritdoc ISeriesRegistry
+    uint256 public seriesCount;
+
+    mapping(uint256 underlyingId => UnderlyingConfig) internal _underlyings;
+    mapping(uint256 underlyingId => bytes32) internal _symbols;
+    mapping(bytes32 symbol => uint256 underlyingId) internal _underlyingIdOfSymbol;
+    mapping(uint256 seriesId => Series) internal _series;
+    mapping(bytes32 termsHash => uint256 seriesId) internal _seriesIdOfTerms;
+
+    /// @param admin Governance (the timelock).
+    /// @param pauseGuard_ The pause guard consulted before listing.
+    constructor(address admin, IPauseGuard pauseGuard_) {
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        pauseGuard = pauseGuard_;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Governance
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc ISeriesRegistry
+    function addUnderlying(
+        bytes32 symbol,
+        UnderlyingConfig calldata config
+    ) external onlyRole(DEFAULT_ADMIN_ROLE) returns (uint256 underlyingId) {
+        if (symbol == bytes32(0)) revert Series_InvalidUnderlyingConfig(0);
+        uint256 existing = _underlyingIdOfSymbol[symbol];
+        if (existing != 0) revert Series_DuplicateUnderlying(symbol, existing);
+        _checkConfig(0, config);
+
+        underlyingId = ++underlyingCount;
+        _underlyings[underlyingId] = config;
+        _symbols[underlyingId] = symbol;
+        _underlyingIdOfSymbol[symbol] = underlyingId;
+        emit UnderlyingAdded(underlyingId, symbol, address(config.router));
+    }
+
+    /// @inheritdoc ISeriesRegistry
+    function setUnderlyingConfig(
+        uint256 underlyingId,
+        UnderlyingConfig calldata config
+    ) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _requireUnderlying(underlyingId);
+        _checkConfig(underlyingId, config);
+        _underlyings[underlyingId] = config;
+        emit UnderlyingConfigUpdated(underlyingId, address(config.router));
+    }
+
+    /// @inheritdoc ISeriesRegistry
+    function setOpenInterestCap(uint256 seriesId, uint256 cap) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        Series storage series = _requireSeries(seriesId);
+        if (cap == 0) revert Series_InvalidOpenInterestCap(seriesId);
+        series.openInterestCap = SafeCast.toUint128(cap);
+        emit OpenInterestCapSet(seriesId, cap);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Listing
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc ISeriesRegistry
+    function listSeries(
+        uint256 underlyingId,
+        uint256 strikeE18,
+        uint256 expiry,
+        bool isCall
+    ) external onlyRole(LISTER_ROLE) returns (uint256 seriesId) {
+        UnderlyingConfig storage config = _requireUnderlying(underlyingId);
+        if (pauseGuard.isPaused(underlyingId)) revert Series_Paused(underlyingId);
+
+        _checkStrike(config, strikeE18);
+        _checkExpiry(config, expiry);
+
+        bytes32 termsHash = _termsHash(underlyingId, strikeE18, expiry, isCall);
+        uint256 existing = _seriesIdOfTerms[termsHash];
+        if (existing != 0) revert Series_Duplicate(existing);
+
+        seriesId = ++seriesCount;
+        uint128 cap = config.defaultOpenInterestCap;
+        _series[seriesId] = Series({
+            // Safe casts: underlying ids are at most `underlyingCount`, far below 2^32 in practice but checked;
+            // the expiry is at most two years ahead.
+            underlyingId: SafeCast.toUint32(underlyingId),
+            expiry: uint64(expiry),
+            isCall: isCall,
+            strikeE18: SafeCast.toUint128(strikeE18),
+            openInterestCap: cap,
+            openInterest: 0
+        });
+        _seriesIdOfTerms[termsHash] = seriesId;
+        emit SeriesListed(seriesId, underlyingId, strikeE18, expiry, isCall, cap);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Open interest
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc ISeriesRegistry
+    function increaseOpenInterest(uint256 seriesId, uint256 amount) external onlyRole(POSITION_MANAGER_ROLE) {
+        Series storage series = _requireSeries(seriesId);
+        uint256 openInterest = series.openInterest;
+        uint256 cap = series.openInterestCap;
+        // Written so that nothing overflows: the cap may sit below open interest after it was lowered.
+        if (openInterest > cap || amount > cap - openInterest) {
+            revert Series_OpenInterestCapExceeded(seriesId, openInterest, amount, cap);
+        }
+        // Safe cast: the new open interest is at most the cap, a uint128.
+        uint128 newOpenInterest = uint128(openInterest + amount);
+        series.openInterest = newOpenInterest;
+        emit OpenInterestChanged(seriesId, newOpenInterest);
+    }
+
+    /// @inheritdoc ISeriesRegistry
+    function decreaseOpenInterest(uint256 seriesId, uint256 amount) external onlyRole(POSITION_MANAGER_ROLE) {
+        Series storage series = _requireSeries(seriesId);
+        uint256 openInterest = series.openInterest;
+        if (amount > openInterest) revert Series_OpenInterestUnderflow(seriesId, openInterest, amount);
+        // Safe cast: the new open interest is below the old one, a uint128.
+        uint128 newOpenInterest = uint128(openInterest - amount);
+        series.openInterest = newOpenInterest;
+        emit OpenInterestChanged(seriesId, newOpenInterest);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Views
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc ISeriesRegistry
+    function getSeries(uint256 seriesId) external view returns (Series memory) {
+        return _requireSeries(seriesId);
+    }
+
+    /// @inheritdoc ISeriesRegistry
+    function seriesIdOf(
+        uint256 underlyingId,
+        uint256 strikeE18,
+        uint256 expiry,
+        bool isCall
+    ) external view returns (uint256) {
+        return _seriesIdOfTerms[_termsHash(underlyingId, strikeE18, expiry, isCall)];
+    }
+
+    /// @inheritdoc ISeriesRegistry
+    function underlyingConfig(uint256 underlyingId) external view returns (UnderlyingConfig memory) {
+        return _requireUnderlying(underlyingId);
+    }
+
+    /// @inheritdoc ISeriesRegistry
+    function underlyingSymbol(uint256 underlyingId) external view returns (bytes32) {
+        _requireUnderlying(underlyingId);
+        return _symbols[underlyingId];
+    }
+
+    /// @inheritdoc ISeriesRegistry
+    function isExpired(uint256 seriesId) external view returns (bool) {
+        return block.timestamp >= _requireSeries(seriesId).expiry;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Internals
+    // ------------------------------------------------------------------------------------------------------------
+
+    function _requireUnderlying(uint256 underlyingId) internal view returns (UnderlyingConfig storage config) {
+        if (underlyingId == 0 || underlyingId > underlyingCount) revert Series_UnknownUnderlying(underlyingId);
+        return _underlyings[underlyingId];
+    }
+
+    function _requireSeries(uint256 seriesId) internal view returns (Series storage series) {
+        if (seriesId == 0 || seriesId > seriesCount) revert Series_UnknownSeries(seriesId);
+        return _series[seriesId];
+    }
+
+    function _checkStrike(UnderlyingConfig storage config, uint256 strikeE18) internal view {
+        // Reverts with the router's own error unless the spot price is healthy.
+        uint256 spotE18 = config.router.spotOrRevert();
+        // The band errs on the narrow side (in the protocol's favour): its low end rounds up, its high end down.
+        uint256 minStrikeE18 = Math.mulDiv(spotE18, config.minStrikeRatioWad, WAD, Math.Rounding.Ceil);
+        uint256 maxStrikeE18 = Math.mulDiv(spotE18, config.maxStrikeRatioWad, WAD);
+        if (strikeE18 == 0 || strikeE18 < minStrikeE18 || strikeE18 > maxStrikeE18) {
+            revert Series_StrikeOutOfBand(strikeE18, minStrikeE18, maxStrikeE18);
+        }
+    }
+
+    function _checkExpiry(UnderlyingConfig storage config, uint256 expiry) internal view {
+        if (expiry % 1 days != EXPIRY_TIME_OF_DAY) revert Series_ExpiryNotOnGrid(expiry);
+        uint256 earliest = block.timestamp + MIN_TIME_TO_EXPIRY;
+        uint256 latest = block.timestamp + config.maxExpiryHorizon;
+        if (expiry <= earliest || expiry > latest) revert Series_ExpiryOutOfRange(expiry, earliest, latest);
+    }
+
+    function _checkConfig(uint256 underlyingId, UnderlyingConfig calldata config) internal pure {
+        if (
+            address(config.router) == address(0) ||
+            config.minStrikeRatioWad == 0 ||
+            config.minStrikeRatioWad > WAD ||
+            config.maxStrikeRatioWad < WAD ||
+            config.maxStrikeRatioWad > MAX_STRIKE_RATIO_WAD ||
+            config.maxExpiryHorizon <= MIN_TIME_TO_EXPIRY ||
+            config.maxExpiryHorizon > MAX_EXPIRY_HORIZON ||
+            config.defaultOpenInterestCap == 0
+        ) revert Series_InvalidUnderlyingConfig(underlyingId);
+    }
+
+    function _termsHash(
+        uint256 underlyingId,
+        uint256 strikeE18,
+        uint256 expiry,
+        bool isCall
+    ) internal pure returns (bytes32) {
+        return keccak256(abi.encode(underlyingId, strikeE18, expiry, isCall));
+    }
+}
