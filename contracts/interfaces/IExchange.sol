@@ -94,9 +94,12 @@ interface IExchange {
     /// @notice Fills `amount` of `order` against `takerAccount` at the order's limit price. The caller must be
     /// `takerAccount` or its vault operator.
     /// @return premium The premium paid by the buyer to the seller, in quote token units.
-    function fill(Order calldata order, bytes calldata signature, uint256 amount, address takerAccount)
-        external
-        returns (uint256 premium);
+    function fill(
+        Order calldata order,
+        bytes calldata signature,
+        uint256 amount,
+        address takerAccount
+    ) external returns (uint256 premium);
 
     /// @notice Crosses a resting `makerOrder` with a `takerOrder` for `amount`, at the maker's limit price; the
     /// taker order's account pays the fee. Matcher role only.

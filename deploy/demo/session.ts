@@ -47,7 +47,7 @@ function gridExpiries(now: number, count: number, minLead = 3_600): number[] {
 }
 
 export async function runDemo(): Promise<void> {
-  const { ethers, ignition, networkHelpers } = await network.connect({ network: "localhost" });
+  const { ethers, ignition, networkHelpers } = await network.create({ network: "localhost" });
   const [deployer, guardian, lister, proposer, s1, s2, s3, alice, bob] = await ethers.getSigners();
   const signers = [s1, s2, s3];
 

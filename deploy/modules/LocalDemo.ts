@@ -1,5 +1,5 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import type { NamedArtifactContractDeploymentFuture } from "@nomicfoundation/ignition-core";
+import type { Future, NamedArtifactContractDeploymentFuture } from "@nomicfoundation/ignition-core";
 import { parseUnits } from "ethers";
 import { buildCore } from "./Core.js";
 import { handOverToTimelock } from "./Handover.js";
@@ -28,6 +28,8 @@ export default buildModule("OptioLocal", (m) => {
   const lister = m.getParameter<string>("lister");
 
   const setup = [];
+  // Chained so ids and listing order are deterministic: ETH is underlying 1, BTC underlying 2.
+  let previousListing: Future[] = [];
   const tokens: Record<string, NamedArtifactContractDeploymentFuture<"MockERC20">> = {};
   const aggregators: Record<string, NamedArtifactContractDeploymentFuture<"MockV3Aggregator">> = {};
   const routers: Record<string, NamedArtifactContractDeploymentFuture<"OracleRouter">> = {};
@@ -54,23 +56,28 @@ export default buildModule("OptioLocal", (m) => {
     setup.push(
       m.call(quorumFeed, "configureFeed", [spotFeed, true, WAD / 4n], { id: `${u.symbol}_configureSpotFeed` }),
       m.call(quorumFeed, "configureFeed", [volFeed, true, WAD / 2n], { id: `${u.symbol}_configureVolFeed` }),
-      m.call(vault, "listCollateral", [token, u.collateralHaircut, router], { id: `${u.symbol}_listCollateral` }),
-      m.call(
-        registry,
-        "addUnderlying",
-        [
-          `0x${Buffer.from(u.symbol).toString("hex").padEnd(64, "0")}`,
-          {
-            router,
-            minStrikeRatioWad: WAD / 2n,
-            maxStrikeRatioWad: 2n * WAD,
-            maxExpiryHorizon: 180 * 24 * 3600,
-            defaultOpenInterestCap: 10_000n * WAD,
-          },
-        ],
-        { id: `${u.symbol}_addUnderlying` },
-      ),
     );
+    const listCollateral = m.call(vault, "listCollateral", [token, u.collateralHaircut, router], {
+      id: `${u.symbol}_listCollateral`,
+      after: previousListing,
+    });
+    const addUnderlying = m.call(
+      registry,
+      "addUnderlying",
+      [
+        `0x${Buffer.from(u.symbol).toString("hex").padEnd(64, "0")}`,
+        {
+          router,
+          minStrikeRatioWad: WAD / 2n,
+          maxStrikeRatioWad: 2n * WAD,
+          maxExpiryHorizon: 180 * 24 * 3600,
+          defaultOpenInterestCap: 10_000n * WAD,
+        },
+      ],
+      { id: `${u.symbol}_addUnderlying`, after: previousListing },
+    );
+    previousListing = [listCollateral, addUnderlying];
+    setup.push(listCollateral, addUnderlying);
     tokens[u.token] = token;
     aggregators[u.symbol] = aggregator;
     routers[u.symbol] = router;

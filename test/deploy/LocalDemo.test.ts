@@ -5,7 +5,7 @@ import LocalModule from "../../deploy/modules/LocalDemo.js";
 import CoreModule from "../../deploy/modules/Core.js";
 import { ROLES } from "../../deploy/roles.js";
 
-const { ethers, ignition, networkHelpers } = await network.connect();
+const { ethers, ignition, networkHelpers } = await network.create();
 const DELAY = 3_600;
 
 describe("deploy: Ignition modules and governance wiring", () => {
@@ -41,6 +41,7 @@ describe("deploy: Ignition modules and governance wiring", () => {
   it("configures collateral, underlyings, lister and quorum feeds", async () => {
     const { d, lister } = await networkHelpers.loadFixture(deployLocal);
     expect(await d.vault.quoteAsset()).to.equal(await d.usdc.getAddress());
+    // The quote asset is listed by the constructor; the module chains the rest so the order is deterministic.
     expect(await d.vault.collaterals()).to.deep.equal([
       await d.usdc.getAddress(),
       await d.weth.getAddress(),
@@ -48,6 +49,7 @@ describe("deploy: Ignition modules and governance wiring", () => {
     ]);
     expect(await d.registry.underlyingCount()).to.equal(2n);
     expect((await d.registry.underlyingConfig(1n)).router).to.equal(await d.ethRouter.getAddress());
+    expect((await d.registry.underlyingConfig(2n)).router).to.equal(await d.btcRouter.getAddress());
     expect(await d.registry.hasRole(ROLES.LISTER, lister.address)).to.equal(true);
     expect(await d.quorumFeed.threshold()).to.equal(2n);
   });
