@@ -56,4 +56,8 @@ interface IPositionBook is IPositionCounter {
 
     /// @notice The live-series limit per account.
     function maxLiveSeries() external view returns (uint256);
+
+    /// @notice The sum of all positions in `seriesId` closed at settlement. Zero-sum: the sum of live positions plus
+    /// this is always 0.
+    function closedPositionSum(uint256 seriesId) external view returns (int256);
 }

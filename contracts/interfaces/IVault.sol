@@ -59,8 +59,20 @@ interface IVault {
     event CollateralListed(address indexed token, uint8 decimals, uint256 haircutWad, address router);
     /// @notice `token`'s haircut, router or deposit switch changed.
     event CollateralUpdated(address indexed token, bool depositsEnabled, uint256 haircutWad, address router);
+    /// @notice A clearing contract (exchange, settlement, liquidation) moved `amount` of `token` between accounts.
+    event ClearingTransferred(
+        address indexed from,
+        address indexed to,
+        address indexed token,
+        uint256 amount,
+        address clearer
+    );
     /// @notice The margin hook was replaced.
     event MarginHookSet(address indexed hook);
+
+    /// @notice Role of the protocol's clearing contracts (exchange, settlement, liquidation engine): the only path
+    /// that moves an account's funds without the owner's or an operator's call. Granted by governance.
+    function CLEARING_ROLE() external view returns (bytes32);
 
     /// @notice The largest haircut (WAD) a collateral may carry.
     function MAX_HAIRCUT_WAD() external view returns (uint256);
@@ -84,6 +96,10 @@ interface IVault {
     /// @notice Moves `amount` of `token` from account `from` to account `to` inside the vault. Owner or operator of
     /// `from` only; the margin hook must accept `from`'s state after the debit.
     function transfer(address from, address to, address token, uint256 amount) external;
+
+    /// @notice Moves `amount` of `token` from account `from` to account `to`. Clearing role only. No margin check:
+    /// the clearing contract checks the accounts itself after its whole operation (premium, fees, settlement).
+    function clearingTransfer(address from, address to, address token, uint256 amount) external;
 
     /// @notice Authorises (or revokes) `operator` to withdraw, transfer and trade for the caller's account.
     function setOperator(address operator, bool approved) external;

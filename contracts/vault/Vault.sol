@@ -21,6 +21,8 @@ contract Vault is IVault, AccessControl, ReentrancyGuard {
     uint256 public constant MAX_HAIRCUT_WAD = 0.9e18;
     /// @inheritdoc IVault
     uint256 public constant MAX_COLLATERALS = 8;
+    /// @inheritdoc IVault
+    bytes32 public constant CLEARING_ROLE = keccak256("CLEARING_ROLE");
 
     uint256 internal constant WAD = 1e18;
     uint8 internal constant MAX_DECIMALS = 18;
@@ -114,6 +116,23 @@ contract Vault is IVault, AccessControl, ReentrancyGuard {
         emit Transferred(from, to, token, amount);
 
         marginHook.checkWithdrawal(from);
+    }
+
+    /// @inheritdoc IVault
+    function clearingTransfer(
+        address from,
+        address to,
+        address token,
+        uint256 amount
+    ) external onlyRole(CLEARING_ROLE) {
+        if (to == address(0)) revert Vault_ZeroAddress();
+        if (amount == 0) revert Vault_ZeroAmount();
+        _debit(from, token, amount);
+        // unchecked: as in `transfer`, the amount moves between balances that `totalBalance` bounds.
+        unchecked {
+            _balances[to][token] += amount;
+        }
+        emit ClearingTransferred(from, to, token, amount, msg.sender);
     }
 
     /// @inheritdoc IVault

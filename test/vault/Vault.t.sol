@@ -381,6 +381,50 @@ contract VaultTest is Test {
     // Transfer
     // ------------------------------------------------------------------------------------------------------------
 
+    // ---------------------------------------------------------------- clearingTransfer
+
+    function test_clearingTransfer_movesBalanceWithoutOwnerOrMarginCheck() public {
+        address clearer = address(0xC1EA);
+        bytes32 role = vault.CLEARING_ROLE();
+        vm.prank(ADMIN);
+        vault.grantRole(role, clearer);
+        _deposit(ALICE, usdc, 1_000e6);
+        vm.expectEmit(true, true, true, true, address(vault));
+        emit IVault.ClearingTransferred(ALICE, BOB, address(usdc), 400e6, clearer);
+        vm.prank(clearer);
+        vault.clearingTransfer(ALICE, BOB, address(usdc), 400e6);
+        assertEq(vault.balanceOf(ALICE, address(usdc)), 600e6, "from debited");
+        assertEq(vault.balanceOf(BOB, address(usdc)), 400e6, "to credited");
+        assertEq(vault.totalBalance(address(usdc)), 1_000e6, "total unchanged");
+    }
+
+    function test_clearingTransfer_revertsWithoutRole() public {
+        _deposit(ALICE, usdc, 1_000e6);
+        bytes32 role = vault.CLEARING_ROLE();
+        // Not even the account owner may use the clearing path.
+        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, ALICE, role));
+        vm.prank(ALICE);
+        vault.clearingTransfer(ALICE, BOB, address(usdc), 1);
+    }
+
+    function test_clearingTransfer_revertsOnBadInput() public {
+        address clearer = address(0xC1EA);
+        bytes32 role = vault.CLEARING_ROLE();
+        vm.prank(ADMIN);
+        vault.grantRole(role, clearer);
+        _deposit(ALICE, usdc, 100e6);
+        vm.startPrank(clearer);
+        vm.expectRevert(IVault.Vault_ZeroAmount.selector);
+        vault.clearingTransfer(ALICE, BOB, address(usdc), 0);
+        vm.expectRevert(IVault.Vault_ZeroAddress.selector);
+        vault.clearingTransfer(ALICE, address(0), address(usdc), 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(IVault.Vault_InsufficientBalance.selector, ALICE, address(usdc), 100e6, 100e6 + 1)
+        );
+        vault.clearingTransfer(ALICE, BOB, address(usdc), 100e6 + 1);
+        vm.stopPrank();
+    }
+
     function test_transfer_movesBalanceInsideTheVault() public {
         _deposit(ALICE, usdc, 1_000e6);
         vm.expectEmit(true, true, true, true, address(vault));
