@@ -2,7 +2,6 @@
 pragma solidity 0.8.30;
 
 import {BlackScholes} from "../libraries/BlackScholes.sol";
-import {FixedPointKernels} from "../libraries/FixedPointKernels.sol";
 
 /// @notice Exposes `BlackScholes` and its kernels to tests and benchmarks; the batch functions price many inputs in
 /// one call so a reference comparison over thousands of cases costs one `eth_call`.
@@ -94,21 +93,5 @@ contract BlackScholesHarness {
         uint256 before = gasleft();
         (result,,,) = BlackScholes.priceAndGreeks(spot, strike, secondsToExpiry, vol, isCall);
         gasUsed = before - gasleft();
-    }
-
-    function lnRatioQ96(uint256 a, uint256 b) external pure returns (int256) {
-        return FixedPointKernels.lnRatioQ96(a, b);
-    }
-
-    function expNegQ96(uint256 y) external pure returns (uint256 mantissa, uint256 shift) {
-        return FixedPointKernels.expNegQ96(y);
-    }
-
-    function scaledNormalTailQ96(uint256 x) external pure returns (uint256) {
-        return FixedPointKernels.scaledNormalTailQ96(x);
-    }
-
-    function sqrtFloor(uint256 x) external pure returns (uint256) {
-        return FixedPointKernels.sqrtFloor(x);
     }
 }
