@@ -22,10 +22,12 @@ pragma solidity 0.8.30;
 ///
 /// Method: one exponential. With G = S exp(-d1**2 / 2) = K exp(-d2**2 / 2) and the scaled normal tail
 /// R(x) = N(-x) exp(x**2 / 2), N(d) is 1 - (G / S) R(d) or (G / S) R(-d) by the sign of d, so
-/// call = S [d1 >= 0] - K [d2 >= 0] + G (+-R(|d1|) -+ R(|d2|)) with one exp and two R. G is computed from the smaller
-/// of |d1|, |d2| (exponent at most 32) and is 0 when both are at least 8. The kernels (sqrt, ln, exp, R) are Yul
-/// functions of one assembly block in `_call`, each with its domain and error. Their coefficients are
-/// minimax-style fits computed in 50-digit arithmetic by `scripts/math/fitKernels.py`.
+/// call = S [d1 >= 0] - K [d2 >= 0] + G (+-R(|d1|) -+ R(|d2|)) with one exp and two R, and put = call - S + K.
+/// G is computed from the smaller of |d1|, |d2| (exponent at most 32) and is 0 when both are at least 8. The
+/// kernels (sqrt of time, ln of the moneyness, exp, R) are inlined in one assembly block in `_call`, each with its
+/// domain and error beside it; their coefficients are fits computed in 50-digit arithmetic by
+/// `scripts/math/fitKernels.py`. Gas: about 2,190 for `price` and 2,590 for `priceAndGreeks` inside a caller
+/// (moneyness in [1/2, 2); other moneyness adds a 256-bit log2, about 150).
 library BlackScholes {
     /// @notice An input lies outside the documented domain.
     error BlackScholes_InputOutOfRange(uint256 spot, uint256 strike, uint256 secondsToExpiry, uint256 vol);
@@ -40,18 +42,35 @@ library BlackScholes {
     /// @dev `BlackScholes_InputOutOfRange.selector`, left-aligned in a word (checked by the unit tests).
     uint256 internal constant INPUT_OUT_OF_RANGE_SELECTOR =
         0xad2ddeba00000000000000000000000000000000000000000000000000000000;
+    /// @dev The scaled normal tail R(x) = N(-x) exp(x**2 / 2) = (A1 x + B1) / (x**2 + C1 x + D1)
+    /// - (A2 x + B2) / (x**2 + C2 x + D2) + (A3 x + B3) / (x**2 + C3 x + D3), coefficients in Q96: the partial
+    /// fractions of a rational P5 / Q6 fit (see `_call`), three divisions but fewer operations than Horner.
+    uint256 private constant TAIL_A1 = 224141394309534327328339193756;
+    uint256 private constant TAIL_B1 = 1014530238943787648184646536943;
+    uint256 private constant TAIL_C1 = 432856688485587511112661621982;
+    uint256 private constant TAIL_D1 = 608536588336266738383190325562;
+    uint256 private constant TAIL_A2 = 217240938772633550255104373798;
+    uint256 private constant TAIL_B2 = 907052058601103101628772997535;
+    uint256 private constant TAIL_C2 = 421097668883516882538169402595;
+    uint256 private constant TAIL_D2 = 725150726464193656692009635401;
+    uint256 private constant TAIL_A3 = 24703698129340323008073367486;
+    uint256 private constant TAIL_B3 = 86085894131973854673372035822;
+    uint256 private constant TAIL_C3 = 395951597142529296755169738584;
+    uint256 private constant TAIL_D3 = 1028722517734721515904317073982;
     /// @dev Absolute error bound of `price`, relative part: 2e-14 of spot + strike, in WAD.
     uint256 internal constant PRICE_ERROR_WAD = 20000;
 
     /// @dev Equivalent to the Black-76 (zero rate) price of a call (`isCall`) or a put, in the unit of `spot`.
     /// |result - exact| <= `priceErrorBound(spot, strike)`; clamped to [intrinsic, spot] for a call and
     /// [intrinsic, strike] for a put. Reverts only outside the domain (see the library NatSpec).
-    function price(uint256 spot, uint256 strike, uint256 secondsToExpiry, uint256 vol, bool isCall)
-        internal
-        pure
-        returns (uint256 result)
-    {
-        (result,,,,) = _call(spot, strike, secondsToExpiry, vol);
+    function price(
+        uint256 spot,
+        uint256 strike,
+        uint256 secondsToExpiry,
+        uint256 vol,
+        bool isCall
+    ) internal pure returns (uint256 result) {
+        (result, , , , ) = _call(spot, strike, secondsToExpiry, vol);
         // unchecked: the call is at least spot - strike and at most spot, so the put lies in [0, strike].
         unchecked {
             if (!isCall) result = result + strike - spot;
@@ -60,12 +79,13 @@ library BlackScholes {
 
     /// @dev Equivalent to `(price(.., true), price(.., false))` at the cost of one: call - put = spot - strike
     /// exactly. Same error bound and domain as `price`.
-    function prices(uint256 spot, uint256 strike, uint256 secondsToExpiry, uint256 vol)
-        internal
-        pure
-        returns (uint256 callPrice, uint256 putPrice)
-    {
-        (callPrice,,,,) = _call(spot, strike, secondsToExpiry, vol);
+    function prices(
+        uint256 spot,
+        uint256 strike,
+        uint256 secondsToExpiry,
+        uint256 vol
+    ) internal pure returns (uint256 callPrice, uint256 putPrice) {
+        (callPrice, , , , ) = _call(spot, strike, secondsToExpiry, vol);
         // unchecked: as in `price`.
         unchecked {
             putPrice = callPrice + strike - spot;
@@ -76,15 +96,17 @@ library BlackScholes {
     /// - `delta` = dPrice/dSpot, signed WAD: N(d1) for a call, N(d1) - 1 for a put; |error| <= 1e-14 WAD.
     /// - `vega` = dPrice/dVol per 1.00 (100 points) of vol, in the unit of spot: S phi(d1) sqrt(T);
     ///   |error| <= 1e-15 * spot + 2 wei.
-    /// - `gamma` = d2Price/dSpot2 in WAD per unit of spot: phi(d1) / (S v); |error| <= 1e-15 * gamma + 1e-12 / spot
-    ///   + 2 wei.
+    /// - `gamma` = d2Price/dSpot2 in WAD per unit of spot: phi(d1) / (S v); |error| * spot <= 1e-12 (in WAD units:
+    ///   |error| <= 1e24 / spot + 2 wei).
     /// At expiry (or zero vol) the greeks are those of the payoff: delta 1 (0 for a put) in the money, 0 (-1) out of
     /// it and half (minus half) at the money, vega and gamma 0. Same domain as `price`.
-    function priceAndGreeks(uint256 spot, uint256 strike, uint256 secondsToExpiry, uint256 vol, bool isCall)
-        internal
-        pure
-        returns (uint256 result, int256 delta, uint256 vega, uint256 gamma)
-    {
+    function priceAndGreeks(
+        uint256 spot,
+        uint256 strike,
+        uint256 secondsToExpiry,
+        uint256 vol,
+        bool isCall
+    ) internal pure returns (uint256 result, int256 delta, uint256 vega, uint256 gamma) {
         uint256 callDelta;
         (result, callDelta, vega, gamma) = _callAndGreeks(spot, strike, secondsToExpiry, vol);
         // unchecked: as in `price`; callDelta <= WAD, so the casts are exact.
@@ -101,11 +123,12 @@ library BlackScholes {
     }
 
     /// @dev The call price, call delta, vega and gamma (see `priceAndGreeks`).
-    function _callAndGreeks(uint256 spot, uint256 strike, uint256 secondsToExpiry, uint256 vol)
-        private
-        pure
-        returns (uint256 callPrice, uint256 callDelta, uint256 vega, uint256 gamma)
-    {
+    function _callAndGreeks(
+        uint256 spot,
+        uint256 strike,
+        uint256 secondsToExpiry,
+        uint256 vol
+    ) private pure returns (uint256 callPrice, uint256 callDelta, uint256 vega, uint256 gamma) {
         uint256 g32;
         uint256 ra;
         uint256 vq;
@@ -113,7 +136,11 @@ library BlackScholes {
         (callPrice, g32, ra, vq, d1NonNegative) = _call(spot, strike, secondsToExpiry, vol);
         if (vq == 0) {
             // Expired or no volatility: the payoff's delta, half at the money (the limit of N(v / 2), v -> 0).
-            callDelta = spot > strike ? WAD : spot < strike ? 0 : WAD / 2;
+            callDelta = spot > strike
+                ? WAD
+                : spot < strike
+                    ? 0
+                    : WAD / 2;
             return (callPrice, callDelta, 0, 0);
         }
         /// @solidity memory-safe-assembly
@@ -121,9 +148,13 @@ library BlackScholes {
             // N(-|d1|) = G R(|d1|) / S in WAD. g32 < 2**133 and ra <= 2**95: the product is below 2**228; after
             // the shift, times 1e18, below 2**193. spot >= 1 here and spot << 32 < 2**132.
             let tail := div(mul(shr(96, mul(g32, ra)), WAD), shl(32, spot))
-            if gt(tail, WAD) { tail := WAD }
+            if gt(tail, WAD) {
+                tail := WAD
+            }
             callDelta := tail
-            if d1NonNegative { callDelta := sub(WAD, tail) }
+            if d1NonNegative {
+                callDelta := sub(WAD, tail)
+            }
             // vega = G sqrt(T) / sqrt(2 pi) = g32 vq INV / (2**128 vol): g32 vq < 2**234, shifted by 96 then
             // times INV (< 2**59) below 2**197. vol >= 1 because vq > 0.
             vega := shr(32, div(mul(shr(96, mul(g32, vq)), INV_SQRT_2PI_WAD), vol))
@@ -136,13 +167,16 @@ library BlackScholes {
 
     /// @dev The call price clamped to [max(S - K, 0), S], and what the greeks need: g32 = G * 2**32 (G in the unit
     /// of spot, 0 when both |d| >= 8), ra = R(|d1|) in Q96, vq = v in Q96 (0 when the price is intrinsic), and
-    /// whether d1 >= 0. The kernels are Yul functions in Q96 fixed point (a real x stored as x * 2**96); the errors
-    /// quoted are the fits' (Q96 rounding, about 2**-90 relative, is far below them).
-    function _call(uint256 spot, uint256 strike, uint256 secondsToExpiry, uint256 vol)
-        private
-        pure
-        returns (uint256 callPrice, uint256 g32, uint256 ra, uint256 vq, bool d1NonNegative)
-    {
+    /// whether d1 >= 0. The kernels work in Q96 fixed point (a real x stored as x * 2**96); the errors quoted are the
+    /// fits' (Q96 rounding, about 2**-90 relative, is far below them).
+    // A single assembly block on purpose: splitting it into functions costs about 150 gas of call overhead.
+    // solhint-disable-next-line function-max-lines
+    function _call(
+        uint256 spot,
+        uint256 strike,
+        uint256 secondsToExpiry,
+        uint256 vol
+    ) private pure returns (uint256 callPrice, uint256 g32, uint256 ra, uint256 vq, bool d1NonNegative) {
         /// @solidity memory-safe-assembly
         assembly {
             if or(or(shr(100, or(spot, strike)), shr(26, secondsToExpiry)), shr(64, vol)) {
@@ -200,139 +234,176 @@ library BlackScholes {
             case 0 {
                 // Intrinsic value only (also when v < 2**-96); g32 = ra = 0.
                 d1NonNegative := gt(spot, strike)
-                if d1NonNegative { callPrice := sub(spot, strike) }
+                if d1NonNegative {
+                    callPrice := sub(spot, strike)
+                }
             }
             default {
-            // d1 = ln(S/K) / v + v / 2 in Q96: |ln| < 70 * 2**96, so the shift stays below 2**199 in
-            // magnitude. d2 = d1 - v. Both below 2**200 in magnitude.
-            // ln(S/K) in signed Q96 (kept in d1), absolute error below 2**-60 (1e-18).
-            // ln(a / b) in signed Q96 for a, b in [1, 2**100); absolute error below 2**-60 (1e-18).
-            // q = a / b * 2**155 in (2**55, 2**255) keeps at least 55 significant bits (96 whenever a/b >= 2**-59);
-            // m = q / 2**k reduced to [1/sqrt2, sqrt2]; ln m = z A(z**2) with z = (m - 1) / (m + 1), |z| <= 0.172,
-            // A a degree-6 fit of 2 atanh(sqrt w) / sqrt w on [0, 0.0295] (relative error 3.5e-16, so the error of
-            // ln m is below 6.1e-17).
-            let d1
-            {
-                // s < 2**100, so s << 155 < 2**255.
-                let q := div(shl(155, spot), strike)
+                // d1 = ln(S/K) / v + v / 2 in Q96: |ln| < 70 * 2**96, so the shift stays below 2**199 in
+                // magnitude. d2 = d1 - v. Both below 2**200 in magnitude.
+                // ln(S/K) in signed Q96 (kept in d1), absolute error below 2**-60 (1e-18).
+                // ln(a / b) in signed Q96 for a, b in [1, 2**100); absolute error below 2**-60 (1e-18).
+                // q = a / b * 2**155 in (2**55, 2**255) keeps at least 55 significant bits (96 whenever a/b >= 2**-59);
+                // m = q / 2**k reduced to [1/sqrt2, sqrt2]; ln m = z A(z**2) with z = (m - 1) / (m + 1), |z| <= 0.172,
+                // A a degree-6 fit of 2 atanh(sqrt w) / sqrt w on [0, 0.0295] (relative error 3.5e-16, so the error of
+                // ln m is below 6.1e-17).
+                let d1
+                {
+                    // s < 2**100, so s << 155 < 2**255.
+                    let q := div(shl(155, spot), strike)
                     // The usual moneyness a/b in [1/2, 2) puts q in [2**154, 2**156): k in two comparisons.
-                // e = floor(log2 q) and the mantissa m = q / 2**e in [1, 2) as Q96 (x).
-                let e := shr(154, q)
-                let x
-                switch lt(sub(e, 1), 3)
-                case 1 {
-                    e := add(154, gt(e, 1))
-                    x := shr(sub(e, 96), q)
+                    // e = floor(log2 q) and the mantissa m = q / 2**e in [1, 2) as Q96 (x).
+                    let e := shr(154, q)
+                    let x
+                    switch lt(sub(e, 1), 3)
+                    case 1 {
+                        e := add(154, gt(e, 1))
+                        x := shr(sub(e, 96), q)
+                    }
+                    default {
+                        e := log2Floor(q)
+                        x := shr(sub(e, 96), q)
+                        // A shift left when q has fewer than 96 bits.
+                        if lt(e, 96) {
+                            x := shl(sub(96, e), q)
+                        }
+                    }
+                    // Halve m above sqrt2 (floor(sqrt2 * 2**96)), adding one to the binary exponent.
+                    let h := gt(x, 112045541949572279837463876454)
+                    x := shr(h, x)
+                    e := add(e, h)
+                    // z (in x) in signed Q96: |m - 1| < 2**95, so the shift stays below 2**191 in magnitude; m + 1 > 0.
+                    x := sdiv(shl(96, sub(x, 0x1000000000000000000000000)), add(x, 0x1000000000000000000000000))
+                    // w = z**2 < 0.0295 (z * z < 2**188 whatever the sign of z).
+                    let w := shr(96, mul(x, x))
+                    // Horner in w: positive coefficients, partial sums below 2**98, products below 2**191.
+                    let p := add(shr(96, mul(13340168605169970281300806668, w)), 14357675661891614706576672509)
+                    p := add(shr(96, mul(p, w)), 17607218839558652537656218543)
+                    p := add(shr(96, mul(p, w)), 22636607917829743575697099488)
+                    p := add(shr(96, mul(p, w)), 31691265054622482263372612229)
+                    p := add(shr(96, mul(p, w)), 52818775009419437418139992507)
+                    p := add(shr(96, mul(p, w)), 158456325028528702264823706510)
+                    // ln = z A(w) + (k - 155) ln 2 (floor(ln2 * 2**96)); |e - 155| <= 101: the product is below 2**104.
+                    d1 := add(sar(96, mul(x, p)), mul(sub(e, 155), 54916777467707473351141471128))
+                }
+                d1 := add(sdiv(shl(96, d1), vq), shr(1, vq))
+                // |d1| and its sign (d1NonNegative); then d1 becomes d2 = d1 - v, then |d2| (magnitudes below 2**200;
+                // m2 is the sign mask of d2, all ones when negative).
+                d1NonNegative := iszero(slt(d1, 0))
+                ra := d1
+                if iszero(d1NonNegative) {
+                    ra := sub(0, d1)
+                }
+                d1 := sub(d1, vq)
+                let m2 := sar(255, d1)
+                d1 := xor(add(d1, m2), m2)
+                // G from the smaller |d|: S exp(-d1**2 / 2) when |d1| <= |d2| (that is, S <= K), else
+                // K exp(-d2**2 / 2). Both |d| >= 8: G = 0 (the neglected terms are below N(-8) (S + K)).
+                let dm := d1
+                g32 := strike
+                if iszero(gt(ra, d1)) {
+                    dm := ra
+                    g32 := spot
+                }
+                switch lt(dm, 0x8000000000000000000000000)
+                case 0 {
+                    g32 := 0
                 }
                 default {
-                    e := log2Floor(q)
-                    x := shr(sub(e, 96), q)
-                    // A shift left when q has fewer than 96 bits.
-                    if lt(e, 96) { x := shl(sub(96, e), q) }
+                    // exp(-dm**2 / 2) = mantissa * 2**-(96 + shift) with mantissa in [0.70, 1.42] * 2**96, for
+                    // dm < 8 * 2**96 (y = dm**2 / 2 < 32 * 2**96); relative error below 4e-16. y = shift ln2 + r,
+                    // |r| <= ln2 / 2, and exp(-r) = (C - r) / (C + r) with C a degree-4 fit in r**2 of
+                    // r coth(r / 2) on [0, 0.1202] (absolute error 2.0e-15; the relative error of the quotient is
+                    // |r| / 2 times that).
+                    dm := shr(97, mul(dm, dm))
+                    // shift = round(y / ln2) (the first constant is ln2 / 2 in Q96).
+                    let shift := div(add(dm, 27458388733853736675570735564), 54916777467707473351141471128)
+                    // r (in dm) in [-ln2/2, ln2/2] as signed Q96; r2 = r**2 < 0.121.
+                    dm := sub(dm, mul(shift, 54916777467707473351141471128))
+                    let r2 := shr(96, mul(dm, dm))
+                    // Signed Horner in r2 (alternating coefficients; |partial sums| < 2**98, r2 < 2**93).
+                    let c2 := add(sar(96, mul(sub(0, 130010480588535286117031), r2)), 5239854114809173287717253)
+                    c2 := sub(sar(96, mul(c2, r2)), 220078224759942962407420212)
+                    c2 := add(sar(96, mul(c2, r2)), 13204693752310652754591960853)
+                    c2 := add(sar(96, mul(c2, r2)), 158456325028528835496930362642)
+                    // C is about 2 * 2**96 and |r| <= 0.35 * 2**96: C - r and C + r are positive, below 2**98.
+                    // Then G = base * mantissa: base < 2**100, mantissa < 1.42 * 2**96, product below 2**197;
+                    // shift <= 47.
+                    g32 := shr(add(64, shift), mul(g32, div(shl(96, sub(c2, dm)), add(c2, dm))))
+                    // R(|d1|) into ra and R(|d2|) into d1. R(x) = N(-x) exp(x**2 / 2) in Q96 for x in [0, 8],
+                    // and R(8) for larger x: a rational P5(x) / Q6(x) fitted to minimise the absolute error of
+                    // N(-x) itself (weight exp(-x**2 / 2)), |exp(-x**2 / 2) error| <= 5.0e-15 on [0, 8], evaluated
+                    // as its three partial fractions (poles -2.73 +- 0.47i, -2.66 +- 1.45i, -2.50 +- 2.60i, far
+                    // from [0, 8]). x <= 2**99 and every coefficient is below 2**100: numerators below 2**102
+                    // (shifted: 2**198), denominators at least 7.6 * 2**96, each fraction below 1.7 * 2**96; R is
+                    // at least 0.049. Q96 rounding: three units.
+                    {
+                        if gt(ra, 0x8000000000000000000000000) {
+                            ra := 0x8000000000000000000000000
+                        }
+                        let x2 := shr(96, mul(ra, ra))
+                        let t := div(
+                            shl(96, add(shr(96, mul(TAIL_A1, ra)), TAIL_B1)),
+                            add(add(x2, shr(96, mul(TAIL_C1, ra))), TAIL_D1)
+                        )
+                        t := add(
+                            t,
+                            div(
+                                shl(96, add(shr(96, mul(TAIL_A3, ra)), TAIL_B3)),
+                                add(add(x2, shr(96, mul(TAIL_C3, ra))), TAIL_D3)
+                            )
+                        )
+                        ra := sub(
+                            t,
+                            div(
+                                shl(96, add(shr(96, mul(TAIL_A2, ra)), TAIL_B2)),
+                                add(add(x2, shr(96, mul(TAIL_C2, ra))), TAIL_D2)
+                            )
+                        )
+                    }
+                    {
+                        if gt(d1, 0x8000000000000000000000000) {
+                            d1 := 0x8000000000000000000000000
+                        }
+                        let x2 := shr(96, mul(d1, d1))
+                        let t := div(
+                            shl(96, add(shr(96, mul(TAIL_A1, d1)), TAIL_B1)),
+                            add(add(x2, shr(96, mul(TAIL_C1, d1))), TAIL_D1)
+                        )
+                        t := add(
+                            t,
+                            div(
+                                shl(96, add(shr(96, mul(TAIL_A3, d1)), TAIL_B3)),
+                                add(add(x2, shr(96, mul(TAIL_C3, d1))), TAIL_D3)
+                            )
+                        )
+                        d1 := sub(
+                            t,
+                            div(
+                                shl(96, add(shr(96, mul(TAIL_A2, d1)), TAIL_B2)),
+                                add(add(x2, shr(96, mul(TAIL_C2, d1))), TAIL_D2)
+                            )
+                        )
+                    }
                 }
-                    // Halve m above sqrt2 (floor(sqrt2 * 2**96)), adding one to the binary exponent.
-                let h := gt(x, 112045541949572279837463876454)
-                x := shr(h, x)
-                e := add(e, h)
-                    // z (in x) in signed Q96: |m - 1| < 2**95, so the shift stays below 2**191 in magnitude; m + 1 > 0.
-                x := sdiv(shl(96, sub(x, 0x1000000000000000000000000)), add(x, 0x1000000000000000000000000))
-                    // w = z**2 < 0.0295 (z * z < 2**188 whatever the sign of z).
-                let w := shr(96, mul(x, x))
-                    // Horner in w: positive coefficients, partial sums below 2**98, products below 2**191.
-                let p := add(shr(96, mul(13340168605169970281300806668, w)), 14357675661891614706576672509)
-                p := add(shr(96, mul(p, w)), 17607218839558652537656218543)
-                p := add(shr(96, mul(p, w)), 22636607917829743575697099488)
-                p := add(shr(96, mul(p, w)), 31691265054622482263372612229)
-                p := add(shr(96, mul(p, w)), 52818775009419437418139992507)
-                p := add(shr(96, mul(p, w)), 158456325028528702264823706510)
-                    // ln = z A(w) + (k - 155) ln 2 (floor(ln2 * 2**96)); |e - 155| <= 101: the product is below 2**104.
-                d1 := add(sar(96, mul(x, p)), mul(sub(e, 155), 54916777467707473351141471128))
-            }
-            d1 := add(sdiv(shl(96, d1), vq), shr(1, vq))
-            // |d1| and its sign (d1NonNegative); then d1 becomes d2 = d1 - v, then |d2| (magnitudes below 2**200;
-            // m2 is the sign mask of d2, all ones when negative).
-            d1NonNegative := iszero(slt(d1, 0))
-            ra := d1
-            if iszero(d1NonNegative) { ra := sub(0, d1) }
-            d1 := sub(d1, vq)
-            let m2 := sar(255, d1)
-            d1 := xor(add(d1, m2), m2)
-            // G from the smaller |d|: S exp(-d1**2 / 2) when |d1| <= |d2| (that is, S <= K), else
-            // K exp(-d2**2 / 2). Both |d| >= 8: G = 0 (the neglected terms are below N(-8) (S + K)).
-            let dm := d1
-            g32 := strike
-            if iszero(gt(ra, d1)) {
-                dm := ra
-                g32 := spot
-            }
-            switch lt(dm, 0x8000000000000000000000000)
-            case 0 { g32 := 0 }
-            default {
-                // exp(-dm**2 / 2) = mantissa * 2**-(96 + shift) with mantissa in [0.70, 1.42] * 2**96, for
-                // dm < 8 * 2**96 (y = dm**2 / 2 < 32 * 2**96); relative error below 4e-16. y = shift ln2 + r,
-                // |r| <= ln2 / 2, and exp(-r) = (C - r) / (C + r) with C a degree-4 fit in r**2 of
-                // r coth(r / 2) on [0, 0.1202] (absolute error 2.0e-15; the relative error of the quotient is
-                // |r| / 2 times that).
-                dm := shr(97, mul(dm, dm))
-                // shift = round(y / ln2) (the first constant is ln2 / 2 in Q96).
-                let shift := div(add(dm, 27458388733853736675570735564), 54916777467707473351141471128)
-                // r (in dm) in [-ln2/2, ln2/2] as signed Q96; r2 = r**2 < 0.121.
-                dm := sub(dm, mul(shift, 54916777467707473351141471128))
-                let r2 := shr(96, mul(dm, dm))
-                // Signed Horner in r2 (alternating coefficients; |partial sums| < 2**98, r2 < 2**93).
-                let c2 := add(sar(96, mul(sub(0, 130010480588535286117031), r2)), 5239854114809173287717253)
-                c2 := sub(sar(96, mul(c2, r2)), 220078224759942962407420212)
-                c2 := add(sar(96, mul(c2, r2)), 13204693752310652754591960853)
-                c2 := add(sar(96, mul(c2, r2)), 158456325028528835496930362642)
-                // C is about 2 * 2**96 and |r| <= 0.35 * 2**96: C - r and C + r are positive, below 2**98.
-                // Then G = base * mantissa: base < 2**100, mantissa < 1.42 * 2**96, product below 2**197;
-                // shift <= 47.
-                g32 := shr(add(64, shift), mul(g32, div(shl(96, sub(c2, dm)), add(c2, dm))))
-                {
-                if gt(ra, 0x8000000000000000000000000) { ra := 0x8000000000000000000000000 }
-                let n := add(shr(96, mul(34623397998286284809436328, ra)), 546396912523717576587338131)
-                n := add(shr(96, mul(n, ra)), 3866668824151367417417054798)
-                n := add(shr(96, mul(n, ra)), 15403492728225584552488995017)
-                n := add(shr(96, mul(n, ra)), 34821691195053927606126081728)
-                n := add(shr(96, mul(n, ra)), 39614081257131779380930108888)
-                let d := add(shr(96, mul(86797078395883583330629528, ra)), 1369313406728265605390206286)
-                d := add(shr(96, mul(d, ra)), 9783960493629490402250439588)
-                d := add(shr(96, mul(d, ra)), 39929006454146935776603395103)
-                d := add(shr(96, mul(d, ra)), 97198498560091650859305763100)
-                d := add(shr(96, mul(d, ra)), 132858310040867027280523103061)
-                d := add(shr(96, mul(d, ra)), 0x1000000000000000000000000)
-                // n < 2**104, so n << 96 < 2**200; d >= 2**96.
-                ra := div(shl(96, n), d)
+                // call = S [d1 >= 0] - K [d2 >= 0] + G (u1 - u2), u = R(|d|) when d < 0 and -R(|d|) otherwise.
+                // g32 < 2**133 and R <= 1/2, so |u1 - u2| <= 2**96 and the product stays below 2**229 (signed).
+                // With g32 = 0 the tails are unused.
+                // (ra and d1 now hold R(|d1|) and R(|d2|); m1 = d1NonNegative - 1 is the sign mask of d1.)
+                let u := sub(xor(ra, sub(0, d1NonNegative)), sub(0, d1NonNegative))
+                u := sub(u, sub(xor(d1, not(m2)), not(m2)))
+                callPrice := add(sub(mul(spot, d1NonNegative), and(strike, not(m2))), sar(128, mul(g32, u)))
+                // Clamp to [max(S - K, 0), S]: the no-arbitrage bounds (the sum may be negative by rounding).
+                let low := 0
+                if gt(spot, strike) {
+                    low := sub(spot, strike)
                 }
-                {
-                if gt(d1, 0x8000000000000000000000000) { d1 := 0x8000000000000000000000000 }
-                let n := add(shr(96, mul(34623397998286284809436328, d1)), 546396912523717576587338131)
-                n := add(shr(96, mul(n, d1)), 3866668824151367417417054798)
-                n := add(shr(96, mul(n, d1)), 15403492728225584552488995017)
-                n := add(shr(96, mul(n, d1)), 34821691195053927606126081728)
-                n := add(shr(96, mul(n, d1)), 39614081257131779380930108888)
-                let d := add(shr(96, mul(86797078395883583330629528, d1)), 1369313406728265605390206286)
-                d := add(shr(96, mul(d, d1)), 9783960493629490402250439588)
-                d := add(shr(96, mul(d, d1)), 39929006454146935776603395103)
-                d := add(shr(96, mul(d, d1)), 97198498560091650859305763100)
-                d := add(shr(96, mul(d, d1)), 132858310040867027280523103061)
-                d := add(shr(96, mul(d, d1)), 0x1000000000000000000000000)
-                // n < 2**104, so n << 96 < 2**200; d >= 2**96.
-                d1 := div(shl(96, n), d)
+                if slt(callPrice, low) {
+                    callPrice := low
                 }
-            }
-            // call = S [d1 >= 0] - K [d2 >= 0] + G (u1 - u2), u = R(|d|) when d < 0 and -R(|d|) otherwise.
-            // g32 < 2**133 and R <= 1/2, so |u1 - u2| <= 2**96 and the product stays below 2**229 (signed).
-            // With g32 = 0 the tails are unused.
-            // (ra and d1 now hold R(|d1|) and R(|d2|); m1 = d1NonNegative - 1 is the sign mask of d1.)
-            let u := sub(xor(ra, sub(0, d1NonNegative)), sub(0, d1NonNegative))
-            u := sub(u, sub(xor(d1, not(m2)), not(m2)))
-            callPrice := add(sub(mul(spot, d1NonNegative), and(strike, not(m2))), sar(128, mul(g32, u)))
-            // Clamp to [max(S - K, 0), S]: the no-arbitrage bounds (the sum may be negative by rounding).
-            let low := 0
-            if gt(spot, strike) { low := sub(spot, strike) }
-            if slt(callPrice, low) { callPrice := low }
-            if gt(callPrice, spot) { callPrice := spot }
+                if gt(callPrice, spot) {
+                    callPrice := spot
+                }
             }
         }
     }
