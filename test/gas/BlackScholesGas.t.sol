@@ -8,8 +8,8 @@ import {BlackScholesHarness} from "../../contracts/mocks/BlackScholesHarness.sol
 /// @notice Gas snapshots of one Black-Scholes evaluation through an external harness (group "BlackScholes").
 /// `BlackScholesGasHarness` holds nothing but the three wrappers. It is called once before each measurement, so
 /// the snapshot holds a warm call, not the cold-account surcharge of the first call in the transaction. A snapshot
-/// also counts the cheatcode's own overhead (about 660 gas for an empty start/stop pair) and the call itself
-/// (about 220); `*_libraryOnly` record the library alone, measured with `gasleft()` inside `BlackScholesHarness`.
+/// also counts the external call itself (ABI encoding and decoding on both sides, dispatch, CALL: about 900 gas);
+/// `*_libraryOnly` record the library alone, measured with `gasleft()` inside `BlackScholesHarness`.
 /// Inputs: a 30-day, 80%-vol option 5% out of the money.
 contract BlackScholesGasTest is Test {
     BlackScholesGasHarness internal harness;
