@@ -525,6 +525,278 @@ contract ExchangeTest is ExchangeBase {
     }
 
     // ------------------------------------------------------------------------------------------------------------
+    // fill: margin after the fill
+    // ------------------------------------------------------------------------------------------------------------
+
+    function test_fill_revertsOnInsufficientInitialMarginWithExactArgs() public {
+        address poor = address(0x9002);
+        _deposit(poor, 100e6);
+        IExchange.Order memory bid = _order(maker, callAtm, true, 1e18, 100e18);
+        bytes memory sig = _sign(MAKER_PK, bid);
+        // The state the fill would leave: 100 premium to the poor seller, who pays the 0.9 fee, short one call.
+        IMarginEngine.AccountMargin memory m = _marginAfter(maker, poor, callAtm, 1e18, 100e6, poor, 900_000, poor);
+        assertTrue(m.equityWad < int256(m.initialWad), "below initial after the fill");
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMarginEngine.Margin_InsufficientInitialMargin.selector,
+                poor,
+                m.equityWad,
+                m.initialWad
+            )
+        );
+        vm.prank(poor);
+        exchange.fill(bid, sig, 1e18, poor);
+    }
+
+    function test_fill_makerBelowInitialMarginIsRejectedToo() public {
+        address poorMaker = vm.addr(0x9003);
+        _deposit(poorMaker, 100e6);
+        IExchange.Order memory ask = _order(poorMaker, callAtm, false, 1e18, 100e18);
+        bytes memory sig = _sign(0x9003, ask);
+        // The maker pays no fee.
+        IMarginEngine.AccountMargin memory m = _marginAfter(
+            taker,
+            poorMaker,
+            callAtm,
+            1e18,
+            100e6,
+            taker,
+            0,
+            poorMaker
+        );
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMarginEngine.Margin_InsufficientInitialMargin.selector,
+                poorMaker,
+                m.equityWad,
+                m.initialWad
+            )
+        );
+        vm.prank(taker);
+        exchange.fill(ask, sig, 1e18, taker);
+    }
+
+    function test_fill_reducingFillAllowedBelowInitialMargin() public {
+        address writer = vm.addr(0x9004);
+        _writeOneCallThenRally(writer);
+        IMarginEngine.AccountMargin memory before = margin.marginOf(writer);
+        assertTrue(before.equityWad < int256(before.maintenanceWad), "writer is below maintenance");
+
+        // Selling more is refused: 70 premium, fee min(0.0003 × 0.1 × 3600 = 0.108, 8.75) = 0.108.
+        IExchange.Order memory bid = _order(maker, callAtm, true, 0.1e18, 700e18);
+        bytes memory bidSig = _sign(MAKER_PK, bid);
+        IMarginEngine.AccountMargin memory m = _marginAfter(
+            maker,
+            writer,
+            callAtm,
+            0.1e18,
+            70e6,
+            writer,
+            108_000,
+            writer
+        );
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMarginEngine.Margin_InsufficientInitialMargin.selector,
+                writer,
+                m.equityWad,
+                m.initialWad
+            )
+        );
+        vm.prank(writer);
+        exchange.fill(bid, bidSig, 0.1e18, writer);
+
+        // Buying half back at about the mark improves equity − maintenance: allowed though still below maintenance.
+        IExchange.Order memory ask = _order(maker, callAtm, false, 0.5e18, 720e18);
+        vm.prank(writer);
+        exchange.fill(ask, _sign(MAKER_PK, ask), 0.5e18, writer);
+        IMarginEngine.AccountMargin memory afterFill = margin.marginOf(writer);
+        assertEq(book.positionOf(writer, callAtm), -0.5e18, "half bought back");
+        assertTrue(afterFill.equityWad < int256(afterFill.maintenanceWad), "still below maintenance");
+        assertTrue(
+            afterFill.equityWad - int256(afterFill.maintenanceWad) > before.equityWad - int256(before.maintenanceWad),
+            "surplus improved"
+        );
+    }
+
+    function test_fill_reducingFillThatWorsensAnUnderwaterAccountReverts() public {
+        address writer = vm.addr(0x9004);
+        _writeOneCallThenRally(writer);
+        // Buying half back at 2,000 an option (far above the mark) spends more than it frees.
+        IExchange.Order memory ask = _order(maker, callAtm, false, 0.5e18, 2_000e18);
+        bytes memory sig = _sign(MAKER_PK, ask);
+        // premium 1,000; fee = min(0.0003 × 0.5 × 3600 = 0.54, 0.125 × 1000) = 0.54, paid by the writer.
+        IMarginEngine.AccountMargin memory m = _marginAfter(
+            writer,
+            maker,
+            callAtm,
+            0.5e18,
+            1_000e6,
+            writer,
+            540_000,
+            writer
+        );
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMarginEngine.Margin_InsufficientMaintenanceMargin.selector,
+                writer,
+                m.equityWad,
+                m.maintenanceWad
+            )
+        );
+        vm.prank(writer);
+        exchange.fill(ask, sig, 0.5e18, writer);
+    }
+
+    function test_fill_reducingFillCannotPushAnAccountAtInitialBelowMaintenance() public {
+        address writer = vm.addr(0x9004);
+        _deposit(writer, 800e6);
+        _sellCall(0x9004, 1e18, 280e18);
+        IMarginEngine.AccountMargin memory before = margin.marginOf(writer);
+        assertTrue(before.equityWad >= int256(before.initialWad), "writer meets initial");
+
+        // Half bought back at 1,500: the surplus falls and maintenance is lost.
+        IExchange.Order memory ask = _order(maker, callAtm, false, 0.5e18, 1_500e18);
+        bytes memory sig = _sign(MAKER_PK, ask);
+        // premium 750; fee = min(0.0003 × 0.5 × 3000 = 0.45, 93.75) = 0.45.
+        IMarginEngine.AccountMargin memory m = _marginAfter(
+            writer,
+            maker,
+            callAtm,
+            0.5e18,
+            750e6,
+            writer,
+            450_000,
+            writer
+        );
+        assertTrue(m.equityWad < int256(m.maintenanceWad), "would end below maintenance");
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMarginEngine.Margin_InsufficientMaintenanceMargin.selector,
+                writer,
+                m.equityWad,
+                m.maintenanceWad
+            )
+        );
+        vm.prank(writer);
+        exchange.fill(ask, sig, 0.5e18, writer);
+
+        // Closing the whole position at the same price leaves no requirement: allowed although the surplus fell.
+        IExchange.Order memory askAll = _order(maker, callAtm, false, 1e18, 500e18);
+        vm.prank(writer);
+        exchange.fill(askAll, _sign(MAKER_PK, askAll), 1e18, writer);
+        assertEq(book.positionOf(writer, callAtm), 0, "closed");
+    }
+
+    function test_fill_crossingThroughZeroNeedsInitialMargin() public {
+        address flipper = vm.addr(0x9005);
+        _deposit(flipper, 300e6);
+        _trade(MAKER_PK, flipper, callAtm, false, 1e18, 100e18);
+        // Long 1 selling 2 ends short 1: not a reduction, so initial margin (not the reducing rule) applies.
+        IExchange.Order memory bid = _order(maker, callAtm, true, 2e18, 100e18);
+        bytes memory sig = _sign(MAKER_PK, bid);
+        // premium 200; fee = min(0.0003 × 2 × 3000 = 1.8, 25) = 1.8, paid by the flipper.
+        IMarginEngine.AccountMargin memory m = _marginAfter(
+            maker,
+            flipper,
+            callAtm,
+            2e18,
+            200e6,
+            flipper,
+            1_800_000,
+            flipper
+        );
+        assertTrue(m.equityWad < int256(m.initialWad), "below initial after the flip");
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMarginEngine.Margin_InsufficientInitialMargin.selector,
+                flipper,
+                m.equityWad,
+                m.initialWad
+            )
+        );
+        vm.prank(flipper);
+        exchange.fill(bid, sig, 2e18, flipper);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // fill: paused market (reduce-only)
+    // ------------------------------------------------------------------------------------------------------------
+
+    function test_fill_pausedUnderlyingRejectsOpening() public {
+        vm.prank(GUARDIAN);
+        guard.pauseUnderlying(ethId);
+        IExchange.Order memory ask = _order(maker, callAtm, false, 1e18, 100e18);
+        bytes memory sig = _sign(MAKER_PK, ask);
+        // Both sides open: the buyer (the taker) is named first.
+        vm.expectRevert(abi.encodeWithSelector(IExchange.Exchange_ReduceOnly.selector, callAtm, taker));
+        vm.prank(taker);
+        exchange.fill(ask, sig, 1e18, taker);
+    }
+
+    function test_fill_pausedUnderlyingAllowsClosingForBoth() public {
+        _trade(MAKER_PK, taker, callAtm, false, 2e18, 100e18);
+        vm.prank(GUARDIAN);
+        guard.pauseUnderlying(ethId);
+        // The short maker buys back from the long taker: both move toward zero.
+        IExchange.Order memory bid = _order(maker, callAtm, true, 2e18, 90e18);
+        bytes memory sig = _sign(MAKER_PK, bid);
+        vm.prank(taker);
+        exchange.fill(bid, sig, 1.5e18, taker);
+        assertEq(book.positionOf(maker, callAtm), -0.5e18, "maker reduced");
+        assertEq(book.positionOf(taker, callAtm), 0.5e18, "taker reduced");
+        vm.prank(taker);
+        exchange.fill(bid, sig, 0.5e18, taker);
+        assertEq(book.positionOf(taker, callAtm), 0, "closed to zero");
+    }
+
+    function test_fill_pausedUnderlyingNamesTheSideThatAddsRisk() public {
+        // maker short 4; taker and other long 2 each.
+        _trade(MAKER_PK, taker, callAtm, false, 2e18, 100e18);
+        _trade(MAKER_PK, other, callAtm, false, 2e18, 100e18);
+        vm.prank(GUARDIAN);
+        guard.pauseAll();
+        // The short maker would buy from an account without a position, which would open a short.
+        IExchange.Order memory bid = _order(maker, callAtm, true, 3e18, 90e18);
+        bytes memory sig = _sign(MAKER_PK, bid);
+        vm.expectRevert(abi.encodeWithSelector(IExchange.Exchange_ReduceOnly.selector, callAtm, STRANGER));
+        vm.prank(STRANGER);
+        exchange.fill(bid, sig, 1e18, STRANGER);
+        // The long taker selling 3 to the maker (short 4 → 1, reducing) would cross from long 2 to short 1.
+        vm.expectRevert(abi.encodeWithSelector(IExchange.Exchange_ReduceOnly.selector, callAtm, taker));
+        vm.prank(taker);
+        exchange.fill(bid, sig, 3e18, taker);
+        // A long adding to its position is named as the buyer: the taker buys more from the short maker.
+        IExchange.Order memory ask = _order(maker, callAtm, false, 1e18, 100e18);
+        bytes memory askSig = _sign(MAKER_PK, ask);
+        vm.expectRevert(abi.encodeWithSelector(IExchange.Exchange_ReduceOnly.selector, callAtm, taker));
+        vm.prank(taker);
+        exchange.fill(ask, askSig, 1e18, taker);
+        // Selling exactly its long of 2 is a reduction for both: allowed.
+        vm.prank(taker);
+        exchange.fill(bid, sig, 2e18, taker);
+        assertEq(book.positionOf(taker, callAtm), 0, "taker closed under the pause");
+        assertEq(book.positionOf(maker, callAtm), -2e18, "maker reduced");
+    }
+
+    function test_matchOrders_pausedUnderlyingIsReduceOnly() public {
+        _trade(MAKER_PK, taker, callAtm, false, 1e18, 100e18);
+        vm.prank(GUARDIAN);
+        guard.pauseUnderlying(ethId);
+        IExchange.Order memory ask = _order(taker, callAtm, false, 1e18, 95e18);
+        IExchange.Order memory bid = _order(maker, callAtm, true, 1e18, 95e18);
+        IExchange.Order memory openingBid = _order(other, callAtm, true, 1e18, 95e18);
+        bytes memory askSig = _sign(TAKER_PK, ask);
+        vm.expectRevert(abi.encodeWithSelector(IExchange.Exchange_ReduceOnly.selector, callAtm, other));
+        vm.prank(MATCHER);
+        exchange.matchOrders(ask, askSig, openingBid, _sign(OTHER_PK, openingBid), 1e18);
+        vm.prank(MATCHER);
+        exchange.matchOrders(ask, askSig, bid, _sign(MAKER_PK, bid), 1e18);
+        assertEq(book.positionOf(taker, callAtm), 0, "taker closed");
+        assertEq(book.positionOf(maker, callAtm), 0, "maker closed");
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
     // cancel and raiseNonceFloor
     // ------------------------------------------------------------------------------------------------------------
 
@@ -805,6 +1077,47 @@ contract ExchangeTest is ExchangeBase {
     // ------------------------------------------------------------------------------------------------------------
     // Helpers
     // ------------------------------------------------------------------------------------------------------------
+
+    /// @dev The margin of `account` after premium, fee and position move as a fill would move them, read from the
+    /// real engine on a replica of the fill made with the roles directly, then rolled back.
+    function _marginAfter(
+        address buyer,
+        address seller,
+        uint256 seriesId,
+        uint256 amount,
+        uint256 premium,
+        address feePayer,
+        uint256 fee,
+        address account
+    ) internal returns (IMarginEngine.AccountMargin memory m) {
+        uint256 snapshot = vm.snapshotState();
+        vm.startPrank(ADMIN);
+        vault.grantRole(vault.CLEARING_ROLE(), address(this));
+        book.grantRole(book.TRADER_ROLE(), address(this));
+        vm.stopPrank();
+        vault.clearingTransfer(buyer, seller, address(usdc), premium);
+        if (fee != 0) vault.clearingTransfer(feePayer, FEE_RECIPIENT, address(usdc), fee);
+        book.transferPosition(seriesId, buyer, seller, amount);
+        m = margin.marginOf(account);
+        vm.revertToState(snapshot);
+    }
+
+    /// @dev The account of `pk` sells `amount` ATM calls to the maker's bid at `priceE18`.
+    function _sellCall(uint256 pk, uint256 amount, uint256 priceE18) internal {
+        IExchange.Order memory bid = _order(maker, callAtm, true, amount, priceE18);
+        bid.nonce = ++_tradeNonce;
+        bytes memory sig = _sign(MAKER_PK, bid);
+        vm.prank(vm.addr(pk));
+        exchange.fill(bid, sig, amount, vm.addr(pk));
+    }
+
+    /// @dev `writer` (key 0x9004) deposits 800, sells one ATM call at 280 (meeting initial margin), then spot rallies
+    /// 20% to 3,600, which leaves it below maintenance.
+    function _writeOneCallThenRally(address writer) internal {
+        _deposit(writer, 800e6);
+        _sellCall(0x9004, 1e18, 280e18);
+        _setSpot(3_600e8);
+    }
 
     function _newExchange() internal returns (Exchange) {
         return new Exchange(ADMIN, vault, book, registry, margin, guard, FEE_RECIPIENT, INSURANCE);

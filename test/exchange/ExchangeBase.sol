@@ -16,7 +16,7 @@ import {ChainlinkAdapter} from "../../contracts/oracles/ChainlinkAdapter.sol";
 import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
 import {PositionBook} from "../../contracts/positions/PositionBook.sol";
 import {SeriesRegistry} from "../../contracts/series/SeriesRegistry.sol";
-import {MarginStub as MarginEngine} from "./MarginStub.sol";
+import {MarginEngine} from "../../contracts/margin/MarginEngine.sol";
 import {OpenPositionsMarginHook} from "../../contracts/vault/OpenPositionsMarginHook.sol";
 import {Vault} from "../../contracts/vault/Vault.sol";
 import {Test} from "../utils/Test.sol";
