@@ -228,7 +228,6 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuard {
     }
 
     /// @notice The EIP-712 domain separator (chain id and this deployment's address included).
-    // solhint-disable-next-line func-name-mixedcase
     function DOMAIN_SEPARATOR() external view returns (bytes32) {
         return _domainSeparatorV4();
     }

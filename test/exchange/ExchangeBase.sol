@@ -8,7 +8,6 @@ import {PauseGuard} from "../../contracts/governance/PauseGuard.sol";
 import {IExchange} from "../../contracts/interfaces/IExchange.sol";
 import {IMarginEngine} from "../../contracts/interfaces/IMarginEngine.sol";
 import {IMarginHook, IPositionCounter} from "../../contracts/interfaces/IMarginHook.sol";
-import {IPriceSource} from "../../contracts/interfaces/IPriceSource.sol";
 import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
 import {ISettlement} from "../../contracts/interfaces/ISettlement.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
@@ -23,6 +22,8 @@ import {Test} from "../utils/Test.sol";
 
 /// @notice The whole trading stack on the real contracts: Chainlink mock feeds → adapters → router, pause guard,
 /// series registry, position book, vault, margin engine and the exchange, with one ETH underlying and a few series.
+// The fixture holds the whole stack and its accounts, one state variable each.
+// solhint-disable-next-line max-states-count
 abstract contract ExchangeBase is Test {
     address internal constant ADMIN = address(0xA11CE);
     address internal constant GUARDIAN = address(0x6A4D);
@@ -108,6 +109,12 @@ abstract contract ExchangeBase is Test {
         margin = engine;
         exchange = new Exchange(ADMIN, vault, book, registry, margin, guard, FEE_RECIPIENT, INSURANCE);
 
+        _configure(engine);
+        _listSeries();
+    }
+
+    /// @dev Roles, the ETH underlying, margin ratios, the engine as the vault's hook and the fee schedule.
+    function _configure(MarginEngine engine) internal {
         vm.startPrank(ADMIN);
         registry.grantRole(registry.POSITION_MANAGER_ROLE(), address(book));
         registry.grantRole(registry.LISTER_ROLE(), LISTER);
@@ -128,7 +135,9 @@ abstract contract ExchangeBase is Test {
         exchange.grantRole(exchange.MATCHER_ROLE(), MATCHER);
         exchange.setFeeConfig(IExchange.FeeConfig(NOTIONAL_FEE, PREMIUM_CAP, INSURANCE_SHARE));
         vm.stopPrank();
+    }
 
+    function _listSeries() internal {
         vm.startPrank(LISTER);
         seriesIds.push(registry.listSeries(ethId, 3_000e18, EXPIRY, true));
         seriesIds.push(registry.listSeries(ethId, 3_200e18, EXPIRY, true));
