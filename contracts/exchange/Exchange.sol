@@ -28,8 +28,8 @@ import {IVault} from "../interfaces/IVault.sol";
 /// 5. a non-reducing side must hold initial margin; a reducing side must hold maintenance margin or end with an
 ///    `equity − maintenance` no lower than before (so an underwater account can always de-risk).
 /// The fee is `min(notionalFee × amount × spot, premiumCap × premium)`, in quote units rounded up; when the
-/// underlying's router reports its spot as Down the premium cap alone applies (it is the smaller bound whenever
-/// premium is below the notional ratio, and it never blocks a de-risking trade on a missing price).
+/// underlying's router reports its spot as Down the premium cap alone applies: there is no spot to measure notional
+/// by, the cap bounds the fee either way, and a missing price never blocks the fee step of a fill.
 /// In `matchOrders` one `OrderFilled` is emitted per order; the fee is reported once, on the maker order's event
 /// (whose `taker` is the account that paid it, as in `fill`), and as 0 on the taker order's event, so the sum of
 /// `fee` over all events is the fees collected.
@@ -384,6 +384,7 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuard {
         return _hashTypedDataV4(keccak256(abi.encode(ORDER_TYPEHASH, order)));
     }
 
+    /// @dev The vault's `isAuthorized`, without the external call when the caller is the account itself.
     function _requireAuthorized(address account) internal view {
         if (msg.sender != account && !vault.isOperator(account, msg.sender)) {
             revert Exchange_Unauthorized(account, msg.sender);
