@@ -45,6 +45,8 @@ interface IMarginEngine is IMarginHook {
     error Margin_InvalidParams(uint256 underlyingId);
     /// @notice No margin parameters are set for the underlying.
     error Margin_UnknownUnderlying(uint256 underlyingId);
+    /// @notice A zero address where the admin, vault, position book or registry is required.
+    error Margin_ZeroAddress();
 
     /// @notice An underlying's margin parameters were set.
     event MarginParamsSet(uint256 indexed underlyingId, uint256 a, uint256 b, uint256 c);

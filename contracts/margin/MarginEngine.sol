@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.30;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IMarginEngine} from "../interfaces/IMarginEngine.sol";
+import {IMarginHook} from "../interfaces/IMarginHook.sol";
+import {Health, IOracleRouter} from "../interfaces/IOracleRouter.sol";
+import {IPositionBook} from "../interfaces/IPositionBook.sol";
+import {ISeriesRegistry} from "../interfaces/ISeriesRegistry.sol";
+import {ISettlement} from "../interfaces/ISettlement.sol";
+import {IVault} from "../interfaces/IVault.sol";
+import {BlackScholes} from "../libraries/BlackScholes.sol";
+import {StandardMarginLib} from "./StandardMarginLib.sol";
+
+/// @title MarginEngine
+/// @notice Standard margin over the position book, the vault and the oracle routers of the series registry.
+/// Governance (the timelock) holds `DEFAULT_ADMIN_ROLE` and sets the per-underlying ratios.
+/// @dev One pass per account: positions are sorted by (underlying, expiry, strike, put before call) through a packed
+/// key, so each underlying's prices are read once, each expiry group is a contiguous run whose legs are already in
+/// the strike order that `StandardMarginLib.maxLoss` needs, and a call and a put of one strike share one
+/// Black–Scholes evaluation. Expired series stay margined like any other until settlement closes them, marked at
+/// intrinsic value against the expiry price (spot while it is unset), and their group's ratios apply to that price.
+contract MarginEngine is IMarginEngine, AccessControl {
+    uint256 internal constant WAD = 1e18;
+
+    // Sort key of a position: underlyingId (32 bits) | expiry (64) | strike (128) | isCall (1) | index (31).
+    uint256 internal constant KEY_UNDERLYING_SHIFT = 224;
+    uint256 internal constant KEY_EXPIRY_SHIFT = 160;
+    uint256 internal constant KEY_STRIKE_SHIFT = 32;
+    uint256 internal constant KEY_CALL_BIT = 1 << 31;
+    uint256 internal constant KEY_INDEX_MASK = KEY_CALL_BIT - 1;
+
+    /// @notice The vault whose collateral backs the accounts.
+    IVault public immutable vault;
+    /// @notice The position book.
+    IPositionBook public immutable book;
+    /// @notice The series registry (series terms and each underlying's oracle router).
+    ISeriesRegistry public immutable registry;
+    /// @notice Settlement, whose debts count against equity; zero while none is deployed (debt is then 0), so a
+    /// deployment may be staged in steps.
+    ISettlement public immutable settlement;
+    /// @notice 10^(18 − quote decimals): turns quote token units into WAD exactly.
+    uint256 public immutable QUOTE_TO_WAD;
+
+    mapping(uint256 underlyingId => MarginParams) internal _params;
+
+    /// @dev What one underlying contributes to a pass, read from the registry and the router at most once.
+    struct Underlying {
+        uint256 id;
+        IOracleRouter router;
+        uint256 initialRatioWad;
+        uint256 minInitialRatioWad;
+        uint256 maintenanceRatioWad;
+        uint256 spotE18;
+        uint256 volE18;
+        bool spotLoaded;
+        bool volLoaded;
+    }
+
+    /// @dev The running totals of one expiry group, and its pricing inputs.
+    struct Group {
+        uint256 priceE18;
+        uint256 volE18;
+        uint256 secondsToExpiry;
+        bool expired;
+        int256 equityE18;
+        uint256 nakedInitialE18;
+        uint256 nakedMaintenanceE18;
+        uint256 pairedCallE18;
+        uint256 pairedErrorE18;
+        bool paired;
+    }
+
+    /// @param admin Governance (the timelock).
+    /// @param vault_ The vault; its quote asset's decimals are read once here.
+    /// @param book_ The position book.
+    /// @param registry_ The series registry.
+    /// @param settlement_ Settlement, or zero while none is deployed (no debt is counted).
+    constructor(address admin, IVault vault_, IPositionBook book_, ISeriesRegistry registry_, ISettlement settlement_) {
+        if (
+            admin == address(0) ||
+            address(vault_) == address(0) ||
+            address(book_) == address(0) ||
+            address(registry_) == address(0)
+        ) revert Margin_ZeroAddress();
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        vault = vault_;
+        book = book_;
+        registry = registry_;
+        settlement = settlement_;
+        // The vault caps decimals at 18.
+        QUOTE_TO_WAD = 10 ** (18 - vault_.collateralConfig(vault_.quoteAsset()).decimals);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Governance
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IMarginEngine
+    function setMarginParams(uint256 underlyingId, MarginParams calldata params) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        uint256 a = params.initialRatioWad;
+        uint256 b = params.minInitialRatioWad;
+        uint256 c = params.maintenanceRatioWad;
+        if (c == 0 || c > b || b > a || a > WAD) revert Margin_InvalidParams(underlyingId);
+        _params[underlyingId] = params;
+        emit MarginParamsSet(underlyingId, a, b, c);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Checks
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IMarginEngine
+    function checkInitialMargin(address account) public view {
+        (uint256[] memory seriesIds, int256[] memory sizes) = book.positionsOf(account);
+        uint256 debtWad = _debtWad(account);
+        // Nothing held and nothing owed: equity is collateral >= 0 = the requirement. No oracle is read.
+        if (seriesIds.length == 0 && debtWad == 0) return;
+        AccountMargin memory margin = _margin(account, seriesIds, sizes, debtWad);
+        if (margin.equityWad < SafeCast.toInt256(margin.initialWad)) {
+            revert Margin_InsufficientInitialMargin(account, margin.equityWad, margin.initialWad);
+        }
+    }
+
+    /// @inheritdoc IMarginHook
+    /// @dev The same check as `checkInitialMargin`, on the state the vault has already debited.
+    function checkWithdrawal(address account) external view {
+        checkInitialMargin(account);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Views
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IMarginEngine
+    function marginOf(address account) external view returns (AccountMargin memory) {
+        (uint256[] memory seriesIds, int256[] memory sizes) = book.positionsOf(account);
+        return _margin(account, seriesIds, sizes, _debtWad(account));
+    }
+
+    /// @inheritdoc IMarginEngine
+    /// @dev The model value itself, unrounded; `marginOf` moves it by `BlackScholes.priceErrorBound` against the
+    /// holder.
+    function markOf(uint256 seriesId) external view returns (uint256 markE18) {
+        ISeriesRegistry.Series memory series = registry.getSeries(seriesId);
+        Underlying memory u;
+        u.id = series.underlyingId;
+        u.router = registry.underlyingConfig(u.id).router;
+        Group memory g = _groupPricing(u, series.expiry);
+        (markE18, ) = _model(g, series.strikeE18, series.isCall);
+    }
+
+    /// @inheritdoc IMarginEngine
+    function marginParams(uint256 underlyingId) external view returns (MarginParams memory) {
+        return _params[underlyingId];
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // The calculation
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @dev equity = collateral − debt + Σ marks; per expiry group, requirements as in `StandardMarginLib`.
+    function _margin(
+        address account,
+        uint256[] memory seriesIds,
+        int256[] memory sizes,
+        uint256 debtWad
+    ) internal view returns (AccountMargin memory margin) {
+        margin.equityWad = SafeCast.toInt256(vault.collateralValue(account)) - SafeCast.toInt256(debtWad);
+        uint256 n = seriesIds.length;
+        if (n == 0) return margin;
+        uint256[] memory keys = _sortedKeys(seriesIds);
+        Underlying memory u;
+        uint256 start;
+        while (start < n) {
+            uint256 groupId = keys[start] >> KEY_EXPIRY_SHIFT;
+            uint256 underlyingId = groupId >> (KEY_UNDERLYING_SHIFT - KEY_EXPIRY_SHIFT);
+            if (underlyingId != u.id) u = _loadUnderlying(underlyingId);
+            uint256 end = start + 1;
+            while (end < n && keys[end] >> KEY_EXPIRY_SHIFT == groupId) ++end;
+            _addGroup(margin, u, keys, sizes, start, end);
+            start = end;
+        }
+    }
+
+    /// @dev Adds one expiry group `keys[start:end]` to `margin`: its marks (to equity) and its initial and
+    /// maintenance requirements, min(Σ naked, exact maximum loss).
+    function _addGroup(
+        AccountMargin memory margin,
+        Underlying memory u,
+        uint256[] memory keys,
+        int256[] memory sizes,
+        uint256 start,
+        uint256 end
+    ) internal view {
+        // Safe cast: the expiry field of the key is 64 bits wide.
+        Group memory g = _groupPricing(u, uint64(keys[start] >> KEY_EXPIRY_SHIFT));
+        StandardMarginLib.Leg[] memory legs = new StandardMarginLib.Leg[](end - start);
+        for (uint256 k = start; k < end; ++k) {
+            uint256 key = keys[k];
+            StandardMarginLib.Leg memory leg = StandardMarginLib.Leg({
+                // Safe cast: the strike field of the key is 128 bits wide.
+                strikeE18: uint128(key >> KEY_STRIKE_SHIFT),
+                sizeE18: sizes[key & KEY_INDEX_MASK],
+                isCall: key & KEY_CALL_BIT != 0
+            });
+            legs[k - start] = leg;
+            // A put sorts right before the call of the same strike: one evaluation prices both.
+            bool pairWithNext = k + 1 < end && keys[k + 1] >> KEY_STRIKE_SHIFT == key >> KEY_STRIKE_SHIFT;
+            _addLeg(u, g, leg, pairWithNext);
+        }
+        (uint256 lossE18, bool bounded) = StandardMarginLib.maxLoss(legs);
+        margin.equityWad += g.equityE18;
+        margin.initialWad += StandardMarginLib.groupRequirement(g.nakedInitialE18, lossE18, bounded);
+        margin.maintenanceWad += StandardMarginLib.groupRequirement(g.nakedMaintenanceE18, lossE18, bounded);
+    }
+
+    /// @dev Adds one position's mark to the group's equity and, for a short, its naked requirements.
+    /// `pairWithNext`: the next leg is the call of this put's strike, priced now together with it.
+    function _addLeg(
+        Underlying memory u,
+        Group memory g,
+        StandardMarginLib.Leg memory leg,
+        bool pairWithNext
+    ) internal pure {
+        (uint256 modelE18, uint256 errorE18) = _legModel(g, leg, pairWithNext);
+        int256 sizeE18 = leg.sizeE18;
+        if (sizeE18 > 0) {
+            // A long's mark rounds down by the model's error bound, then its value down.
+            uint256 longMarkE18 = modelE18 > errorE18 ? modelE18 - errorE18 : 0;
+            g.equityE18 += SafeCast.toInt256(Math.mulDiv(uint256(sizeE18), longMarkE18, WAD));
+            return;
+        }
+        // Sizes come from int128 positions, so the negation is exact.
+        uint256 shortE18 = uint256(-sizeE18);
+        // A short's mark rounds up by the model's error bound, then its value and requirements up.
+        uint256 shortMarkE18 = modelE18 + errorE18;
+        g.equityE18 -= SafeCast.toInt256(Math.mulDiv(shortE18, shortMarkE18, WAD, Math.Rounding.Ceil));
+        uint256 perUnitE18 = StandardMarginLib.nakedInitialPerUnitUp(
+            g.priceE18,
+            leg.strikeE18,
+            leg.isCall,
+            shortMarkE18,
+            u.initialRatioWad,
+            u.minInitialRatioWad
+        );
+        g.nakedInitialE18 += Math.mulDiv(shortE18, perUnitE18, WAD, Math.Rounding.Ceil);
+        perUnitE18 = StandardMarginLib.nakedMaintenancePerUnitUp(g.priceE18, shortMarkE18, u.maintenanceRatioWad);
+        g.nakedMaintenanceE18 += Math.mulDiv(shortE18, perUnitE18, WAD, Math.Rounding.Ceil);
+    }
+
+    /// @dev A leg's model value and error bound, sharing one Black–Scholes evaluation between a put and the call of
+    /// the same strike that follows it.
+    function _legModel(
+        Group memory g,
+        StandardMarginLib.Leg memory leg,
+        bool pairWithNext
+    ) internal pure returns (uint256 modelE18, uint256 errorE18) {
+        if (g.paired) {
+            g.paired = false;
+            return (g.pairedCallE18, g.pairedErrorE18);
+        }
+        if (!pairWithNext || g.expired) return _model(g, leg.strikeE18, leg.isCall);
+        (g.pairedCallE18, modelE18) = BlackScholes.prices(g.priceE18, leg.strikeE18, g.secondsToExpiry, g.volE18);
+        errorE18 = BlackScholes.priceErrorBound(g.priceE18, leg.strikeE18);
+        g.pairedErrorE18 = errorE18;
+        g.paired = true;
+    }
+
+    /// @dev The model value of one option and its error bound: Black–Scholes before expiry, intrinsic value (exact,
+    /// no error) at the group's price after it.
+    function _model(
+        Group memory g,
+        uint256 strikeE18,
+        bool isCall
+    ) internal pure returns (uint256 modelE18, uint256 errorE18) {
+        uint256 priceE18 = g.priceE18;
+        if (g.expired) {
+            if (isCall) return (priceE18 > strikeE18 ? priceE18 - strikeE18 : 0, 0);
+            return (strikeE18 > priceE18 ? strikeE18 - priceE18 : 0, 0);
+        }
+        modelE18 = BlackScholes.price(priceE18, strikeE18, g.secondsToExpiry, g.volE18, isCall);
+        errorE18 = BlackScholes.priceErrorBound(priceE18, strikeE18);
+    }
+
+    /// @dev The pricing inputs of an expiry group: after expiry the expiry price when set (then no live price is
+    /// read), else spot; before it spot, volatility and the time left.
+    function _groupPricing(Underlying memory u, uint256 expiry) internal view returns (Group memory g) {
+        if (block.timestamp >= expiry) {
+            g.expired = true;
+            (uint256 expiryPriceE18, bool isSet) = u.router.expiryPrice(expiry);
+            g.priceE18 = isSet ? expiryPriceE18 : _spot(u);
+            return g;
+        }
+        g.priceE18 = _spot(u);
+        g.volE18 = _vol(u);
+        // unchecked: block.timestamp < expiry here.
+        unchecked {
+            g.secondsToExpiry = expiry - block.timestamp;
+        }
+    }
+
+    /// @dev The underlying's router and ratios; reverts with `Margin_UnknownUnderlying` when no ratios are set.
+    function _loadUnderlying(uint256 underlyingId) internal view returns (Underlying memory u) {
+        MarginParams memory params = _params[underlyingId];
+        if (params.initialRatioWad == 0) revert Margin_UnknownUnderlying(underlyingId);
+        u.id = underlyingId;
+        u.router = registry.underlyingConfig(underlyingId).router;
+        u.initialRatioWad = params.initialRatioWad;
+        u.minInitialRatioWad = params.minInitialRatioWad;
+        u.maintenanceRatioWad = params.maintenanceRatioWad;
+    }
+
+    /// @dev The router's spot, read once per pass; Degraded is used, Down reverts.
+    function _spot(Underlying memory u) internal view returns (uint256) {
+        if (!u.spotLoaded) {
+            (uint256 spotE18, Health health) = u.router.spot();
+            if (health == Health.Down) revert Margin_PriceUnavailable(u.id);
+            u.spotE18 = spotE18;
+            u.spotLoaded = true;
+        }
+        return u.spotE18;
+    }
+
+    /// @dev The router's implied volatility, read once per pass; Down reverts.
+    function _vol(Underlying memory u) internal view returns (uint256) {
+        if (!u.volLoaded) {
+            (uint256 volE18, Health health) = u.router.volatility();
+            if (health == Health.Down) revert Margin_PriceUnavailable(u.id);
+            u.volE18 = volE18;
+            u.volLoaded = true;
+        }
+        return u.volE18;
+    }
+
+    /// @dev Sort keys of the positions, ascending: underlying, expiry, strike, put before call; the low bits hold
+    /// the index into the book's arrays. Insertion sort: the book caps an account at a few dozen positions.
+    function _sortedKeys(uint256[] memory seriesIds) internal view returns (uint256[] memory keys) {
+        uint256 n = seriesIds.length;
+        keys = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            ISeriesRegistry.Series memory series = registry.getSeries(seriesIds[i]);
+            uint256 key = (uint256(series.underlyingId) << KEY_UNDERLYING_SHIFT) |
+                (uint256(series.expiry) << KEY_EXPIRY_SHIFT) |
+                (uint256(series.strikeE18) << KEY_STRIKE_SHIFT) |
+                (series.isCall ? KEY_CALL_BIT : 0) |
+                i;
+            uint256 j = i;
+            while (j != 0 && keys[j - 1] > key) {
+                keys[j] = keys[j - 1];
+                --j;
+            }
+            keys[j] = key;
+        }
+    }
+
+    /// @dev The account's settlement debt in WAD: quote units times 10^(18 − decimals), exact (so no rounding is
+    /// needed). Zero while no settlement is deployed.
+    function _debtWad(address account) internal view returns (uint256) {
+        if (address(settlement) == address(0)) return 0;
+        return settlement.debtOf(account) * QUOTE_TO_WAD;
+    }
+}
