@@ -23,6 +23,10 @@ interface ISettlement {
     error Settlement_NoDebt(address account, uint256 seriesId);
     /// @notice A zero amount.
     error Settlement_ZeroAmount();
+    /// @notice `caller` may not spend `payer`'s vault balance (neither the account nor its operator).
+    error Settlement_Unauthorized(address payer, address caller);
+    /// @notice A zero address where one is required.
+    error Settlement_ZeroAddress();
 
     /// @notice `account`'s `position` in `seriesId` settled at `expiryPriceE18`: `paid` moved (into the pool for a
     /// short, out of it for a long) and `outstanding` remains (debt for a short, claim for a long).
@@ -47,7 +51,8 @@ interface ISettlement {
     function claim(address account, uint256 seriesId) external returns (uint256 paid);
 
     /// @notice Repays up to `amount` of `account`'s debt on `seriesId` from `payer`'s vault quote balance into the
-    /// pool; the caller must be `payer` or its operator (or hold the liquidator role, issue 4).
+    /// pool; the caller must be `payer` or its vault operator. A payer other than the account must keep initial
+    /// margin afterwards (the vault's margin hook decides). Returns the amount repaid.
     function repayDebt(address account, uint256 seriesId, address payer, uint256 amount) external returns (uint256);
 
     /// @notice `account`'s total settlement debt across series, quote token units (what the margin engine deducts).

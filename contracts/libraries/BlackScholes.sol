@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
-import {FixedPointKernels as K} from "./FixedPointKernels.sol";
-
 /// @title BlackScholes
 /// @notice European option prices and greeks in WAD fixed point, for marks and scenario shocks of the margin
 /// engine. Black-76 with a zero rate: `spot` is taken as the forward and nothing is discounted, so
@@ -11,19 +9,25 @@ import {FixedPointKernels as K} from "./FixedPointKernels.sol";
 /// Domain (what the series registry and the oracles can produce, with room to spare): spot and strike in
 /// [0, 2**100) raw WAD (2**100 = 1.27e30, i.e. prices up to 1.27e12), `secondsToExpiry` in [0, 2**26) (2.13 years),
 /// `vol` in [0, 2**64) WAD (1844%). Every function reverts with `BlackScholes_InputOutOfRange` outside it and never
-/// reverts inside it. T = 0, vol = 0, a zero spot or strike, or v below 2**-96, price at intrinsic value.
+/// reverts inside it. T = 0, vol = 0, a zero spot or strike, or v below 2**-96 price at intrinsic value.
 ///
-/// Error (against the exact formula, proven in the comments and measured against a 50-digit reference over grids of
-/// moneyness 0.5-2, T 1 hour-1 year, vol 10%-300%): |price - exact| <= 2e-14 * (spot + strike) + 2 wei over the
-/// whole domain (the measured maximum on the grids is below 2e-15 * spot). Rounding is not directed: a caller
-/// wanting a one-sided bound adds or subtracts `priceErrorBound`. Whatever the rounding, results satisfy the
-/// no-arbitrage bounds exactly: intrinsic <= price, call <= spot, put <= strike, and call - put = spot - strike.
+/// Error against the exact formula: |price - exact| <= 2e-14 * (spot + strike) + 2 wei (`priceErrorBound`),
+/// from the error budget below; measured against a 60-digit reference on 4,000 cases (moneyness 0.5-2, T 1 hour-1
+/// year, vol 10%-300%) the largest error is 1.5e-14 * spot. Rounding is not directed (a caller wanting a one-sided
+/// bound adds or subtracts `priceErrorBound`), but results always satisfy the no-arbitrage bounds exactly:
+/// intrinsic <= price, call <= spot, put <= strike, and call - put = spot - strike.
+/// Budget: the normal tail fit, 5.0e-15 per N (times S + K); ln(S/K), 1e-18 absolute, and v, 3e-17 relative, both
+/// move the price by less than 1e-16 * (S + K); exp, 4e-16 relative on G <= min(S, K); neglected tails beyond
+/// |d| = 8, 6.2e-16 * (S + K); Q96 rounding, below 1e-26; the final WAD rounding, 1 wei.
 ///
-/// Method: one shared exponential. With G = S exp(-d1**2 / 2) = K exp(-d2**2 / 2) and the scaled tail
-/// R(x) = N(-x) exp(x**2 / 2), the time value TV (price minus intrinsic, the same for the call and the put) is
-/// G (R(d2) - R(d1)) when d2 >= 0, G (R(|d1|) - R(|d2|)) when d1 <= 0, and min(S, K) - G (R(d1) + R(|d2|))
-/// otherwise. G is computed from the smaller of |d1|, |d2| (exponent at most 32) and is 0 when both are at least
-/// 8 (the neglected terms are then below N(-8) = 6.2e-16 of S + K). See `FixedPointKernels` for the kernels.
+/// Method: one exponential. With G = S exp(-d1**2 / 2) = K exp(-d2**2 / 2) and the scaled normal tail
+/// R(x) = N(-x) exp(x**2 / 2), N(d) is 1 - (G / S) R(d) or (G / S) R(-d) by the sign of d, so
+/// call = S [d1 >= 0] - K [d2 >= 0] + G (+-R(|d1|) -+ R(|d2|)) with one exp and two R, and put = call - S + K.
+/// G is computed from the smaller of |d1|, |d2| (exponent at most 32) and is 0 when both are at least 8. The
+/// kernels (sqrt of time, ln of the moneyness, exp, R) are inlined in one assembly block in `_call`, each with its
+/// domain and error beside it; their coefficients are fits computed in 50-digit arithmetic by
+/// `scripts/math/fitKernels.py`. Gas: about 2,190 for `price` and 2,590 for `priceAndGreeks` inside a caller
+/// (moneyness in [1/2, 2); other moneyness adds a 256-bit log2, about 150).
 library BlackScholes {
     /// @notice An input lies outside the documented domain.
     error BlackScholes_InputOutOfRange(uint256 spot, uint256 strike, uint256 secondsToExpiry, uint256 vol);
@@ -33,94 +37,124 @@ library BlackScholes {
     uint256 internal constant SECONDS_PER_YEAR = 365 days;
     /// @dev 1 / sqrt(2 pi) in WAD, rounded to nearest.
     uint256 internal constant INV_SQRT_2PI_WAD = 398942280401432678;
-    /// @dev floor(2**245 / (1e36 * SECONDS_PER_YEAR)): vol**2 * T * this >> 53 = (vol * sqrt(T / year))**2 in Q192.
-    uint256 internal constant VARIANCE_TO_Q192 = 1792843292519923216218465246821;
-    /// @dev Absolute error bound of `price`, relative part: 2e-14 of spot + strike (see the library NatSpec).
-    uint256 internal constant PRICE_ERROR_PER_WAD = 20000;
+    /// @dev floor(2**160 / (1e18 * sqrt(SECONDS_PER_YEAR))): vol * sqrt(T * 2**128) * this >> 128 = v in Q96.
+    uint256 internal constant VOL_SQRT_TIME_TO_Q96 = 260253154810983904072398467;
+    /// @dev `BlackScholes_InputOutOfRange.selector`, left-aligned in a word (checked by the unit tests).
+    uint256 internal constant INPUT_OUT_OF_RANGE_SELECTOR =
+        0xad2ddeba00000000000000000000000000000000000000000000000000000000;
+    /// @dev The scaled normal tail R(x) = N(-x) exp(x**2 / 2) = (A1 x + B1) / (x**2 + C1 x + D1)
+    /// - (A2 x + B2) / (x**2 + C2 x + D2) + (A3 x + B3) / (x**2 + C3 x + D3), coefficients in Q96: the partial
+    /// fractions of a rational P5 / Q6 fit (see `_call`), three divisions but fewer operations than Horner.
+    uint256 private constant TAIL_A1 = 224141394309534327328339193756;
+    uint256 private constant TAIL_B1 = 1014530238943787648184646536943;
+    uint256 private constant TAIL_C1 = 432856688485587511112661621982;
+    uint256 private constant TAIL_D1 = 608536588336266738383190325562;
+    uint256 private constant TAIL_A2 = 217240938772633550255104373798;
+    uint256 private constant TAIL_B2 = 907052058601103101628772997535;
+    uint256 private constant TAIL_C2 = 421097668883516882538169402595;
+    uint256 private constant TAIL_D2 = 725150726464193656692009635401;
+    uint256 private constant TAIL_A3 = 24703698129340323008073367486;
+    uint256 private constant TAIL_B3 = 86085894131973854673372035822;
+    uint256 private constant TAIL_C3 = 395951597142529296755169738584;
+    uint256 private constant TAIL_D3 = 1028722517734721515904317073982;
+    /// @dev Absolute error bound of `price`, relative part: 2e-14 of spot + strike, in WAD.
+    uint256 internal constant PRICE_ERROR_WAD = 20000;
 
     /// @dev Equivalent to the Black-76 (zero rate) price of a call (`isCall`) or a put, in the unit of `spot`.
-    /// Error: |result - exact| <= `priceErrorBound(spot, strike)`. Clamped to [intrinsic, spot] (call) or
-    /// [intrinsic, strike] (put). Reverts only outside the domain (see the library NatSpec).
-    function price(uint256 spot, uint256 strike, uint256 secondsToExpiry, uint256 vol, bool isCall)
-        internal
-        pure
-        returns (uint256 result)
-    {
-        (uint256 tv,,,,) = _timeValue(spot, strike, secondsToExpiry, vol);
-        // unchecked: tv <= min(spot, strike) and intrinsic + min(spot, strike) <= max(spot, strike) < 2**100.
+    /// |result - exact| <= `priceErrorBound(spot, strike)`; clamped to [intrinsic, spot] for a call and
+    /// [intrinsic, strike] for a put. Reverts only outside the domain (see the library NatSpec).
+    function price(
+        uint256 spot,
+        uint256 strike,
+        uint256 secondsToExpiry,
+        uint256 vol,
+        bool isCall
+    ) internal pure returns (uint256 result) {
+        (result, , , , ) = _call(spot, strike, secondsToExpiry, vol);
+        // unchecked: the call is at least spot - strike and at most spot, so the put lies in [0, strike].
         unchecked {
-            result = _intrinsic(spot, strike, isCall) + tv;
+            if (!isCall) result = result + strike - spot;
         }
     }
 
-    /// @dev Equivalent to `(price(.., true), price(.., false))` at about the cost of one: the call and the put share
-    /// their time value, so call - put = spot - strike exactly. Same error bound and domain as `price`.
-    function prices(uint256 spot, uint256 strike, uint256 secondsToExpiry, uint256 vol)
-        internal
-        pure
-        returns (uint256 callPrice, uint256 putPrice)
-    {
-        (uint256 tv,,,,) = _timeValue(spot, strike, secondsToExpiry, vol);
-        // unchecked: as in `price`, each sum is at most max(spot, strike) < 2**100.
+    /// @dev Equivalent to `(price(.., true), price(.., false))` at the cost of one: call - put = spot - strike
+    /// exactly. Same error bound and domain as `price`.
+    function prices(
+        uint256 spot,
+        uint256 strike,
+        uint256 secondsToExpiry,
+        uint256 vol
+    ) internal pure returns (uint256 callPrice, uint256 putPrice) {
+        (callPrice, , , , ) = _call(spot, strike, secondsToExpiry, vol);
+        // unchecked: as in `price`.
         unchecked {
-            callPrice = _intrinsic(spot, strike, true) + tv;
-            putPrice = _intrinsic(spot, strike, false) + tv;
+            putPrice = callPrice + strike - spot;
         }
     }
 
     /// @dev Equivalent to `price(..)` together with its greeks, sharing d1, d2 and the density:
     /// - `delta` = dPrice/dSpot, signed WAD: N(d1) for a call, N(d1) - 1 for a put; |error| <= 1e-14 WAD.
     /// - `vega` = dPrice/dVol per 1.00 (100 points) of vol, in the unit of spot: S phi(d1) sqrt(T);
-    ///   |error| <= 1e-15 * vega + 2 wei.
-    /// - `gamma` = d2Price/dSpot2 in WAD per unit of spot: phi(d1) / (S v); |error| <= 1e-15 * gamma + 2 wei.
+    ///   |error| <= 1e-15 * spot + 2 wei.
+    /// - `gamma` = d2Price/dSpot2 in WAD per unit of spot: phi(d1) / (S v); |error| * spot <= 1e-12 (in WAD units:
+    ///   |error| <= 1e24 / spot + 2 wei).
     /// At expiry (or zero vol) the greeks are those of the payoff: delta 1 (0 for a put) in the money, 0 (-1) out of
     /// it and half (minus half) at the money, vega and gamma 0. Same domain as `price`.
-    function priceAndGreeks(uint256 spot, uint256 strike, uint256 secondsToExpiry, uint256 vol, bool isCall)
-        internal
-        pure
-        returns (uint256 result, int256 delta, uint256 vega, uint256 gamma)
-    {
-        uint256 tv;
+    function priceAndGreeks(
+        uint256 spot,
+        uint256 strike,
+        uint256 secondsToExpiry,
+        uint256 vol,
+        bool isCall
+    ) internal pure returns (uint256 result, int256 delta, uint256 vega, uint256 gamma) {
         uint256 callDelta;
-        (tv, callDelta, vega, gamma) = _timeValueAndGreeks(spot, strike, secondsToExpiry, vol);
-        // unchecked: as in `price`.
+        (result, callDelta, vega, gamma) = _callAndGreeks(spot, strike, secondsToExpiry, vol);
+        // unchecked: as in `price`; callDelta <= WAD, so the casts are exact.
         unchecked {
-            result = _intrinsic(spot, strike, isCall) + tv;
+            if (!isCall) result = result + strike - spot;
+            delta = isCall ? int256(callDelta) : int256(callDelta) - int256(WAD);
         }
-        // callDelta <= WAD, so the casts are exact.
-        delta = isCall ? int256(callDelta) : int256(callDelta) - int256(WAD);
     }
 
     /// @dev Equivalent to the documented absolute error bound of `price`: 2e-14 * (spot + strike) + 2 wei, rounded
-    /// up. Reverts on overflow only for inputs far outside the domain.
+    /// up. Never reverts within the domain.
     function priceErrorBound(uint256 spot, uint256 strike) internal pure returns (uint256) {
-        return ((spot + strike) * PRICE_ERROR_PER_WAD + WAD - 1) / WAD + 2;
+        return ((spot + strike) * PRICE_ERROR_WAD + WAD - 1) / WAD + 2;
     }
 
-    /// @dev The time value, call delta, vega and gamma (see `priceAndGreeks`).
-    function _timeValueAndGreeks(uint256 spot, uint256 strike, uint256 secondsToExpiry, uint256 vol)
-        private
-        pure
-        returns (uint256 tv, uint256 callDelta, uint256 vega, uint256 gamma)
-    {
+    /// @dev The call price, call delta, vega and gamma (see `priceAndGreeks`).
+    function _callAndGreeks(
+        uint256 spot,
+        uint256 strike,
+        uint256 secondsToExpiry,
+        uint256 vol
+    ) private pure returns (uint256 callPrice, uint256 callDelta, uint256 vega, uint256 gamma) {
         uint256 g32;
         uint256 ra;
         uint256 vq;
-        bool d1Positive;
-        (tv, g32, ra, vq, d1Positive) = _timeValue(spot, strike, secondsToExpiry, vol);
+        bool d1NonNegative;
+        (callPrice, g32, ra, vq, d1NonNegative) = _call(spot, strike, secondsToExpiry, vol);
         if (vq == 0) {
             // Expired or no volatility: the payoff's delta, half at the money (the limit of N(v / 2), v -> 0).
-            callDelta = spot > strike ? WAD : spot < strike ? 0 : WAD / 2;
-            return (tv, callDelta, 0, 0);
+            callDelta = spot > strike
+                ? WAD
+                : spot < strike
+                    ? 0
+                    : WAD / 2;
+            return (callPrice, callDelta, 0, 0);
         }
         /// @solidity memory-safe-assembly
         assembly {
             // N(-|d1|) = G R(|d1|) / S in WAD. g32 < 2**133 and ra <= 2**95: the product is below 2**228; after
             // the shift, times 1e18, below 2**193. spot >= 1 here and spot << 32 < 2**132.
             let tail := div(mul(shr(96, mul(g32, ra)), WAD), shl(32, spot))
-            if gt(tail, WAD) { tail := WAD }
+            if gt(tail, WAD) {
+                tail := WAD
+            }
             callDelta := tail
-            if d1Positive { callDelta := sub(WAD, tail) }
+            if d1NonNegative {
+                callDelta := sub(WAD, tail)
+            }
             // vega = G sqrt(T) / sqrt(2 pi) = g32 vq INV / (2**128 vol): g32 vq < 2**234, shifted by 96 then
             // times INV (< 2**59) below 2**197. vol >= 1 because vq > 0.
             vega := shr(32, div(mul(shr(96, mul(g32, vq)), INV_SQRT_2PI_WAD), vol))
@@ -131,110 +165,246 @@ library BlackScholes {
         }
     }
 
-    /// @dev max(spot - strike, 0) for a call, max(strike - spot, 0) for a put.
-    function _intrinsic(uint256 spot, uint256 strike, bool isCall) private pure returns (uint256 r) {
+    /// @dev The call price clamped to [max(S - K, 0), S], and what the greeks need: g32 = G * 2**32 (G in the unit
+    /// of spot, 0 when both |d| >= 8), ra = R(|d1|) in Q96, vq = v in Q96 (0 when the price is intrinsic), and
+    /// whether d1 >= 0. The kernels work in Q96 fixed point (a real x stored as x * 2**96); the errors quoted are the
+    /// fits' (Q96 rounding, about 2**-90 relative, is far below them).
+    // A single assembly block on purpose: splitting it into functions costs about 150 gas of call overhead.
+    // solhint-disable-next-line function-max-lines
+    function _call(
+        uint256 spot,
+        uint256 strike,
+        uint256 secondsToExpiry,
+        uint256 vol
+    ) private pure returns (uint256 callPrice, uint256 g32, uint256 ra, uint256 vq, bool d1NonNegative) {
         /// @solidity memory-safe-assembly
         assembly {
-            // Both below 2**100 (checked by `_timeValue` first): the subtraction runs only when it is positive.
-            let a := spot
-            let b := strike
-            if iszero(isCall) {
-                a := strike
-                b := spot
+            if or(or(shr(100, or(spot, strike)), shr(26, secondsToExpiry)), shr(64, vol)) {
+                // revert BlackScholes_InputOutOfRange(spot, strike, secondsToExpiry, vol), encoded past the free
+                // memory pointer (scratch memory that nothing reads after the revert).
+                let m := mload(0x40)
+                mstore(m, INPUT_OUT_OF_RANGE_SELECTOR)
+                mstore(add(m, 0x04), spot)
+                mstore(add(m, 0x24), strike)
+                mstore(add(m, 0x44), secondsToExpiry)
+                mstore(add(m, 0x64), vol)
+                revert(m, 0x84)
             }
-            if gt(a, b) { r := sub(a, b) }
-        }
-    }
+            // floor(log2(x)) for x in [1, 2**32), 0 for x = 0; exact. A binary search for the highest set bit.
+            function log2Floor32(x) -> r {
+                r := shl(4, lt(0xffff, x))
+                r := or(r, shl(3, lt(0xff, shr(r, x))))
+                r := or(r, shl(2, lt(0xf, shr(r, x))))
+                r := or(r, shl(1, lt(0x3, shr(r, x))))
+                r := or(r, lt(0x1, shr(r, x)))
+            }
 
-    /// @dev The time value shared by the call and the put, clamped to [0, min(spot, strike)], and what the greeks
-    /// need: g32 = G * 2**32 (G = S exp(-d1**2 / 2) in the unit of spot), ra = R(|d1|) in Q96, vq = v in Q96
-    /// (0 when the price is intrinsic), and the sign of d1.
-    function _timeValue(uint256 spot, uint256 strike, uint256 secondsToExpiry, uint256 vol)
-        private
-        pure
-        returns (uint256 tv, uint256 g32, uint256 ra, uint256 vq, bool d1Positive)
-    {
-        if ((spot | strike) >> 100 != 0 || secondsToExpiry >> 26 != 0 || vol >> 64 != 0) {
-            revert BlackScholes_InputOutOfRange(spot, strike, secondsToExpiry, vol);
-        }
-        {
-            uint256 variance;
-            /// @solidity memory-safe-assembly
-            assembly {
-                // v**2 in Q192: vol**2 * T < 2**154 and the constant is below 2**100.5, so the product fits.
-                variance := shr(53, mul(mul(mul(vol, vol), secondsToExpiry), VARIANCE_TO_Q192))
+            // floor(log2(x)), 0 for x = 0; exact. A binary search for the highest set bit.
+            function log2Floor(x) -> r {
+                r := shl(7, lt(0xffffffffffffffffffffffffffffffff, x))
+                r := or(r, shl(6, lt(0xffffffffffffffff, shr(r, x))))
+                r := or(r, shl(5, lt(0xffffffff, shr(r, x))))
+                r := or(r, log2Floor32(shr(r, x)))
             }
-            // Intrinsic value only: no time, no vol (v < 2**-96), or a zero price (the formula's limits).
-            if (variance == 0 || spot == 0 || strike == 0) return (0, 0, 0, 0, spot > strike);
-            vq = K.sqrtFloor(variance);
-        }
-        uint256 a;
-        uint256 b;
-        uint256 regime;
-        {
-            int256 lnRatio = K.lnRatioQ96(spot, strike);
-            /// @solidity memory-safe-assembly
-            assembly {
-                // d1 = ln(S/K) / v + v / 2 in Q96: |ln| < 70 * 2**96, so the shift stays below 2**199 in magnitude,
-                // vq >= 1 and vq < 2**101. d2 = d1 - v. Both below 2**200 in magnitude.
-                let d1 := add(sdiv(shl(96, lnRatio), vq), shr(1, vq))
-                let d2 := sub(d1, vq)
-                d1Positive := sgt(d1, 0)
-                // regime 0: d2 >= 0 (so d1 > 0); 2: d1 <= 0; 1: d1 > 0 > d2.
-                regime := 1
-                if iszero(slt(d2, 0)) { regime := 0 }
-                if iszero(d1Positive) { regime := 2 }
-                // |d1|, |d2| (two's complement magnitudes, below 2**200).
-                let m := sar(255, d1)
-                a := xor(add(d1, m), m)
-                m := sar(255, d2)
-                b := xor(add(d2, m), m)
+
+            // A zero spot, strike or time prices at intrinsic value, the formula's limit (spot * strike * T < 2**226
+            // does not wrap); so does a zero vol, through vq = 0 below.
+            if mul(mul(spot, strike), secondsToExpiry) {
+                // sqrt(T * 2**128) rounded up, for T in [1, 2**26): relative error in [0, 3e-17] plus one unit.
+                // A first guess within 19% from log2 (2**(e/2) * 19/16 for even e, 2**((e-1)/2) * 27/16 for odd e,
+                // e = 128 + log2 T), then four Newton steps: the relative error e -> e**2 / (2 (1 + e)) goes 0.19,
+                // 1.6e-2, 1.2e-4, 7.2e-9, 2.6e-17. Newton steps from any positive guess stay at or above the floor of
+                // the root (>= 2**64), so no division is by zero; x < 2**154 and z < 2**78: no overflow.
+                let x := shl(128, secondsToExpiry)
+                // e = 128 + floor(log2 T), T < 2**26: a binary search for the highest set bit of T.
+                let e := shl(4, lt(0xffff, secondsToExpiry))
+                e := or(e, shl(3, lt(0xff, shr(e, secondsToExpiry))))
+                e := or(e, shl(2, lt(0xf, shr(e, secondsToExpiry))))
+                e := or(e, shl(1, lt(0x3, shr(e, secondsToExpiry))))
+                e := add(128, or(e, lt(0x1, shr(e, secondsToExpiry))))
+                let z := shr(4, shl(shr(1, e), add(19, shl(3, and(e, 1)))))
+                z := shr(1, add(z, div(x, z)))
+                z := shr(1, add(z, div(x, z)))
+                z := shr(1, add(z, div(x, z)))
+                z := shr(1, add(z, div(x, z)))
+                // v in Q96: vol < 2**64, sqrt(T * 2**128) < 2**78 and the constant < 2**87.8: product < 2**230.
+                vq := shr(128, mul(mul(vol, z), VOL_SQRT_TIME_TO_Q96))
             }
-        }
-        uint256 rb;
-        (g32, ra, rb) = _tailTerms(spot, strike, a, b);
-        /// @solidity memory-safe-assembly
-        assembly {
-            // g32 < 2**133 and ra, rb <= 2**95 (R <= 1/2): every product below 2**229, as signed values.
-            switch regime
-            case 0 { tv := sar(128, mul(g32, sub(rb, ra))) }
-            case 2 { tv := sar(128, mul(g32, sub(ra, rb))) }
+            switch vq
+            case 0 {
+                // Intrinsic value only (also when v < 2**-96); g32 = ra = 0.
+                d1NonNegative := gt(spot, strike)
+                if d1NonNegative {
+                    callPrice := sub(spot, strike)
+                }
+            }
             default {
-                // min(S, K) - G (R(d1) + R(|d2|)); may go negative by rounding, clamped below. When G = 0 (both
-                // |d| >= 8, v >= 16) this is min(S, K): the call is worth the spot, the put the strike.
-                let low := xor(spot, mul(xor(spot, strike), lt(strike, spot)))
-                tv := sub(low, shr(128, mul(g32, add(ra, rb))))
+                // d1 = ln(S/K) / v + v / 2 in Q96: |ln| < 70 * 2**96, so the shift stays below 2**199 in
+                // magnitude. d2 = d1 - v. Both below 2**200 in magnitude.
+                // ln(S/K) in signed Q96 (kept in d1), absolute error below 2**-60 (1e-18).
+                // ln(a / b) in signed Q96 for a, b in [1, 2**100); absolute error below 2**-60 (1e-18).
+                // q = a / b * 2**155 in (2**55, 2**255) keeps at least 55 significant bits (96 whenever a/b >= 2**-59);
+                // m = q / 2**k reduced to [1/sqrt2, sqrt2]; ln m = z A(z**2) with z = (m - 1) / (m + 1), |z| <= 0.172,
+                // A a degree-6 fit of 2 atanh(sqrt w) / sqrt w on [0, 0.0295] (relative error 3.5e-16, so the error of
+                // ln m is below 6.1e-17).
+                let d1
+                {
+                    // s < 2**100, so s << 155 < 2**255.
+                    let q := div(shl(155, spot), strike)
+                    // The usual moneyness a/b in [1/2, 2) puts q in [2**154, 2**156): k in two comparisons.
+                    // e = floor(log2 q) and the mantissa m = q / 2**e in [1, 2) as Q96 (x).
+                    let e := shr(154, q)
+                    let x
+                    switch lt(sub(e, 1), 3)
+                    case 1 {
+                        e := add(154, gt(e, 1))
+                        x := shr(sub(e, 96), q)
+                    }
+                    default {
+                        e := log2Floor(q)
+                        x := shr(sub(e, 96), q)
+                        // A shift left when q has fewer than 96 bits.
+                        if lt(e, 96) {
+                            x := shl(sub(96, e), q)
+                        }
+                    }
+                    // Halve m above sqrt2 (floor(sqrt2 * 2**96)), adding one to the binary exponent.
+                    let h := gt(x, 112045541949572279837463876454)
+                    x := shr(h, x)
+                    e := add(e, h)
+                    // z (in x) in signed Q96: |m - 1| < 2**95, so the shift stays below 2**191 in magnitude; m + 1 > 0.
+                    x := sdiv(shl(96, sub(x, 0x1000000000000000000000000)), add(x, 0x1000000000000000000000000))
+                    // w = z**2 < 0.0295 (z * z < 2**188 whatever the sign of z).
+                    let w := shr(96, mul(x, x))
+                    // Horner in w: positive coefficients, partial sums below 2**98, products below 2**191.
+                    let p := add(shr(96, mul(13340168605169970281300806668, w)), 14357675661891614706576672509)
+                    p := add(shr(96, mul(p, w)), 17607218839558652537656218543)
+                    p := add(shr(96, mul(p, w)), 22636607917829743575697099488)
+                    p := add(shr(96, mul(p, w)), 31691265054622482263372612229)
+                    p := add(shr(96, mul(p, w)), 52818775009419437418139992507)
+                    p := add(shr(96, mul(p, w)), 158456325028528702264823706510)
+                    // ln = z A(w) + (k - 155) ln 2 (floor(ln2 * 2**96)); |e - 155| <= 101: the product is below 2**104.
+                    d1 := add(sar(96, mul(x, p)), mul(sub(e, 155), 54916777467707473351141471128))
+                }
+                d1 := add(sdiv(shl(96, d1), vq), shr(1, vq))
+                // |d1| and its sign (d1NonNegative); then d1 becomes d2 = d1 - v, then |d2| (magnitudes below 2**200;
+                // m2 is the sign mask of d2, all ones when negative).
+                d1NonNegative := iszero(slt(d1, 0))
+                ra := d1
+                if iszero(d1NonNegative) {
+                    ra := sub(0, d1)
+                }
+                d1 := sub(d1, vq)
+                let m2 := sar(255, d1)
+                d1 := xor(add(d1, m2), m2)
+                // G from the smaller |d|: S exp(-d1**2 / 2) when |d1| <= |d2| (that is, S <= K), else
+                // K exp(-d2**2 / 2). Both |d| >= 8: G = 0 (the neglected terms are below N(-8) (S + K)).
+                let dm := d1
+                g32 := strike
+                if iszero(gt(ra, d1)) {
+                    dm := ra
+                    g32 := spot
+                }
+                switch lt(dm, 0x8000000000000000000000000)
+                case 0 {
+                    g32 := 0
+                }
+                default {
+                    // exp(-dm**2 / 2) = mantissa * 2**-(96 + shift) with mantissa in [0.70, 1.42] * 2**96, for
+                    // dm < 8 * 2**96 (y = dm**2 / 2 < 32 * 2**96); relative error below 4e-16. y = shift ln2 + r,
+                    // |r| <= ln2 / 2, and exp(-r) = (C - r) / (C + r) with C a degree-4 fit in r**2 of
+                    // r coth(r / 2) on [0, 0.1202] (absolute error 2.0e-15; the relative error of the quotient is
+                    // |r| / 2 times that).
+                    dm := shr(97, mul(dm, dm))
+                    // shift = round(y / ln2) (the first constant is ln2 / 2 in Q96).
+                    let shift := div(add(dm, 27458388733853736675570735564), 54916777467707473351141471128)
+                    // r (in dm) in [-ln2/2, ln2/2] as signed Q96; r2 = r**2 < 0.121.
+                    dm := sub(dm, mul(shift, 54916777467707473351141471128))
+                    let r2 := shr(96, mul(dm, dm))
+                    // Signed Horner in r2 (alternating coefficients; |partial sums| < 2**98, r2 < 2**93).
+                    let c2 := add(sar(96, mul(sub(0, 130010480588535286117031), r2)), 5239854114809173287717253)
+                    c2 := sub(sar(96, mul(c2, r2)), 220078224759942962407420212)
+                    c2 := add(sar(96, mul(c2, r2)), 13204693752310652754591960853)
+                    c2 := add(sar(96, mul(c2, r2)), 158456325028528835496930362642)
+                    // C is about 2 * 2**96 and |r| <= 0.35 * 2**96: C - r and C + r are positive, below 2**98.
+                    // Then G = base * mantissa: base < 2**100, mantissa < 1.42 * 2**96, product below 2**197;
+                    // shift <= 47.
+                    g32 := shr(add(64, shift), mul(g32, div(shl(96, sub(c2, dm)), add(c2, dm))))
+                    // R(|d1|) into ra and R(|d2|) into d1. R(x) = N(-x) exp(x**2 / 2) in Q96 for x in [0, 8],
+                    // and R(8) for larger x: a rational P5(x) / Q6(x) fitted to minimise the absolute error of
+                    // N(-x) itself (weight exp(-x**2 / 2)), |exp(-x**2 / 2) error| <= 5.0e-15 on [0, 8], evaluated
+                    // as its three partial fractions (poles -2.73 +- 0.47i, -2.66 +- 1.45i, -2.50 +- 2.60i, far
+                    // from [0, 8]). x <= 2**99 and every coefficient is below 2**100: numerators below 2**102
+                    // (shifted: 2**198), denominators at least 7.6 * 2**96, each fraction below 1.7 * 2**96; R is
+                    // at least 0.049. Q96 rounding: three units.
+                    {
+                        if gt(ra, 0x8000000000000000000000000) {
+                            ra := 0x8000000000000000000000000
+                        }
+                        let x2 := shr(96, mul(ra, ra))
+                        let t := div(
+                            shl(96, add(shr(96, mul(TAIL_A1, ra)), TAIL_B1)),
+                            add(add(x2, shr(96, mul(TAIL_C1, ra))), TAIL_D1)
+                        )
+                        t := add(
+                            t,
+                            div(
+                                shl(96, add(shr(96, mul(TAIL_A3, ra)), TAIL_B3)),
+                                add(add(x2, shr(96, mul(TAIL_C3, ra))), TAIL_D3)
+                            )
+                        )
+                        ra := sub(
+                            t,
+                            div(
+                                shl(96, add(shr(96, mul(TAIL_A2, ra)), TAIL_B2)),
+                                add(add(x2, shr(96, mul(TAIL_C2, ra))), TAIL_D2)
+                            )
+                        )
+                    }
+                    {
+                        if gt(d1, 0x8000000000000000000000000) {
+                            d1 := 0x8000000000000000000000000
+                        }
+                        let x2 := shr(96, mul(d1, d1))
+                        let t := div(
+                            shl(96, add(shr(96, mul(TAIL_A1, d1)), TAIL_B1)),
+                            add(add(x2, shr(96, mul(TAIL_C1, d1))), TAIL_D1)
+                        )
+                        t := add(
+                            t,
+                            div(
+                                shl(96, add(shr(96, mul(TAIL_A3, d1)), TAIL_B3)),
+                                add(add(x2, shr(96, mul(TAIL_C3, d1))), TAIL_D3)
+                            )
+                        )
+                        d1 := sub(
+                            t,
+                            div(
+                                shl(96, add(shr(96, mul(TAIL_A2, d1)), TAIL_B2)),
+                                add(add(x2, shr(96, mul(TAIL_C2, d1))), TAIL_D2)
+                            )
+                        )
+                    }
+                }
+                // call = S [d1 >= 0] - K [d2 >= 0] + G (u1 - u2), u = R(|d|) when d < 0 and -R(|d|) otherwise.
+                // g32 < 2**133 and R <= 1/2, so |u1 - u2| <= 2**96 and the product stays below 2**229 (signed).
+                // With g32 = 0 the tails are unused.
+                // (ra and d1 now hold R(|d1|) and R(|d2|); m1 = d1NonNegative - 1 is the sign mask of d1.)
+                let u := sub(xor(ra, sub(0, d1NonNegative)), sub(0, d1NonNegative))
+                u := sub(u, sub(xor(d1, not(m2)), not(m2)))
+                callPrice := add(sub(mul(spot, d1NonNegative), and(strike, not(m2))), sar(128, mul(g32, u)))
+                // Clamp to [max(S - K, 0), S]: the no-arbitrage bounds (the sum may be negative by rounding).
+                let low := 0
+                if gt(spot, strike) {
+                    low := sub(spot, strike)
+                }
+                if slt(callPrice, low) {
+                    callPrice := low
+                }
+                if gt(callPrice, spot) {
+                    callPrice := spot
+                }
             }
         }
-        /// @solidity memory-safe-assembly
-        assembly {
-            // Clamp the time value to [0, min(S, K)]: then intrinsic + tv lies within the no-arbitrage bounds.
-            if slt(tv, 0) { tv := 0 }
-            let cap := xor(spot, mul(xor(spot, strike), lt(strike, spot)))
-            if gt(tv, cap) { tv := cap }
-        }
-    }
-
-    /// @dev G * 2**32 (G = S exp(-d1**2 / 2) = K exp(-d2**2 / 2), in the unit of spot), R(|d1|) and R(|d2|) in Q96,
-    /// from a = |d1| and b = |d2| in Q96; G = 0 (and the tails unneeded) when both are at least 8.
-    function _tailTerms(uint256 spot, uint256 strike, uint256 a, uint256 b)
-        private
-        pure
-        returns (uint256 g32, uint256 ra, uint256 rb)
-    {
-        // G from the smaller |d|: S exp(-d1**2 / 2) when |d1| <= |d2| (that is, S <= K), else K exp(-d2**2 / 2).
-        uint256 dm = a <= b ? a : b;
-        if (dm >= K.TAIL_CUTOFF_Q96) return (0, 0, 0);
-        // dm < 2**99: dm**2 / 2 < 32 * 2**96.
-        (uint256 mantissa, uint256 shift) = K.expNegQ96((dm * dm) >> 97);
-        /// @solidity memory-safe-assembly
-        assembly {
-            // base < 2**100, mantissa < 1.42 * 2**96: product below 2**197; shift <= 47.
-            let base := strike
-            if iszero(gt(a, b)) { base := spot }
-            g32 := shr(add(64, shift), mul(base, mantissa))
-        }
-        ra = K.scaledNormalTailQ96(a);
-        rb = K.scaledNormalTailQ96(b);
     }
 }

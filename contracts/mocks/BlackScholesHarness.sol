@@ -2,7 +2,6 @@
 pragma solidity 0.8.30;
 
 import {BlackScholes} from "../libraries/BlackScholes.sol";
-import {FixedPointKernels} from "../libraries/FixedPointKernels.sol";
 
 /// @notice Exposes `BlackScholes` and its kernels to tests and benchmarks; the batch functions price many inputs in
 /// one call so a reference comparison over thousands of cases costs one `eth_call`.
@@ -14,27 +13,32 @@ contract BlackScholesHarness {
         uint256 vol;
     }
 
-    function price(uint256 spot, uint256 strike, uint256 secondsToExpiry, uint256 vol, bool isCall)
-        external
-        pure
-        returns (uint256)
-    {
+    function price(
+        uint256 spot,
+        uint256 strike,
+        uint256 secondsToExpiry,
+        uint256 vol,
+        bool isCall
+    ) external pure returns (uint256) {
         return BlackScholes.price(spot, strike, secondsToExpiry, vol, isCall);
     }
 
-    function prices(uint256 spot, uint256 strike, uint256 secondsToExpiry, uint256 vol)
-        external
-        pure
-        returns (uint256 callPrice, uint256 putPrice)
-    {
+    function prices(
+        uint256 spot,
+        uint256 strike,
+        uint256 secondsToExpiry,
+        uint256 vol
+    ) external pure returns (uint256 callPrice, uint256 putPrice) {
         return BlackScholes.prices(spot, strike, secondsToExpiry, vol);
     }
 
-    function priceAndGreeks(uint256 spot, uint256 strike, uint256 secondsToExpiry, uint256 vol, bool isCall)
-        external
-        pure
-        returns (uint256 result, int256 delta, uint256 vega, uint256 gamma)
-    {
+    function priceAndGreeks(
+        uint256 spot,
+        uint256 strike,
+        uint256 secondsToExpiry,
+        uint256 vol,
+        bool isCall
+    ) external pure returns (uint256 result, int256 delta, uint256 vega, uint256 gamma) {
         return BlackScholes.priceAndGreeks(spot, strike, secondsToExpiry, vol, isCall);
     }
 
@@ -43,11 +47,9 @@ contract BlackScholesHarness {
     }
 
     /// @notice Call and put prices of every input.
-    function pricesBatch(Input[] calldata inputs)
-        external
-        pure
-        returns (uint256[] memory calls, uint256[] memory puts)
-    {
+    function pricesBatch(
+        Input[] calldata inputs
+    ) external pure returns (uint256[] memory calls, uint256[] memory puts) {
         calls = new uint256[](inputs.length);
         puts = new uint256[](inputs.length);
         for (uint256 i; i < inputs.length; ++i) {
@@ -57,7 +59,9 @@ contract BlackScholesHarness {
     }
 
     /// @notice Call price, call delta, vega and gamma of every input.
-    function greeksBatch(Input[] calldata inputs)
+    function greeksBatch(
+        Input[] calldata inputs
+    )
         external
         pure
         returns (uint256[] memory callPrices, int256[] memory deltas, uint256[] memory vegas, uint256[] memory gammas)
@@ -69,46 +73,39 @@ contract BlackScholesHarness {
         gammas = new uint256[](n);
         for (uint256 i; i < n; ++i) {
             Input calldata x = inputs[i];
-            (callPrices[i], deltas[i], vegas[i], gammas[i]) =
-                BlackScholes.priceAndGreeks(x.spot, x.strike, x.secondsToExpiry, x.vol, true);
+            (callPrices[i], deltas[i], vegas[i], gammas[i]) = BlackScholes.priceAndGreeks(
+                x.spot,
+                x.strike,
+                x.secondsToExpiry,
+                x.vol,
+                true
+            );
         }
     }
 
     /// @notice Gas of one library price call, measured with `gasleft()` around it (no call or ABI overhead).
-    function measurePrice(uint256 spot, uint256 strike, uint256 secondsToExpiry, uint256 vol, bool isCall)
-        external
-        view
-        returns (uint256 result, uint256 gasUsed)
-    {
+    function measurePrice(
+        uint256 spot,
+        uint256 strike,
+        uint256 secondsToExpiry,
+        uint256 vol,
+        bool isCall
+    ) external view returns (uint256 result, uint256 gasUsed) {
         uint256 before = gasleft();
         result = BlackScholes.price(spot, strike, secondsToExpiry, vol, isCall);
         gasUsed = before - gasleft();
     }
 
     /// @notice Gas of one `priceAndGreeks`, measured as `measurePrice`.
-    function measurePriceAndGreeks(uint256 spot, uint256 strike, uint256 secondsToExpiry, uint256 vol, bool isCall)
-        external
-        view
-        returns (uint256 result, uint256 gasUsed)
-    {
+    function measurePriceAndGreeks(
+        uint256 spot,
+        uint256 strike,
+        uint256 secondsToExpiry,
+        uint256 vol,
+        bool isCall
+    ) external view returns (uint256 result, uint256 gasUsed) {
         uint256 before = gasleft();
-        (result,,,) = BlackScholes.priceAndGreeks(spot, strike, secondsToExpiry, vol, isCall);
+        (result, , , ) = BlackScholes.priceAndGreeks(spot, strike, secondsToExpiry, vol, isCall);
         gasUsed = before - gasleft();
-    }
-
-    function lnRatioQ96(uint256 a, uint256 b) external pure returns (int256) {
-        return FixedPointKernels.lnRatioQ96(a, b);
-    }
-
-    function expNegQ96(uint256 y) external pure returns (uint256 mantissa, uint256 shift) {
-        return FixedPointKernels.expNegQ96(y);
-    }
-
-    function scaledNormalTailQ96(uint256 x) external pure returns (uint256) {
-        return FixedPointKernels.scaledNormalTailQ96(x);
-    }
-
-    function sqrtFloor(uint256 x) external pure returns (uint256) {
-        return FixedPointKernels.sqrtFloor(x);
     }
 }

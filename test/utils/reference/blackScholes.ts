@@ -122,7 +122,7 @@ export function normalCdfSeries(x: bigint): bigint {
 export function normalTailContinuedFraction(x: bigint): bigint {
   if (x < 3n * ONE) throw new RangeError("continued fraction used below 3");
   const xInt = x / ONE;
-  const depth = 200n + 3_800n * 9n / (xInt * xInt);
+  const depth = 200n + (3_800n * 9n) / (xInt * xInt);
   let f = x;
   for (let n = depth; n >= 1n; n--) f = x + div(n * ONE, f);
   return div(normalPdf(x), f);
