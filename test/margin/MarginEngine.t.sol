@@ -98,7 +98,7 @@ contract MarginEngineTest is MarginFixture {
     }
 
     /// @notice Example 4b: a short box of two (short 3000 call, long 3300 call, long 3000 put, short 3300 put, two
-    /// each) pays exactly −2 × 300 at any price: IM = MM = 600, where the naked sum is over 2,500.
+    /// each) pays exactly −2 × 300 at any price: IM = MM = 600, where the naked sum is 3,271.67.
     function test_example4b_shortBoxAtItsTrueRisk() public {
         _trade(ALICE, _list(3_000e18, EXPIRY_1, true), -2e18);
         _trade(ALICE, _list(3_300e18, EXPIRY_1, true), 2e18);
