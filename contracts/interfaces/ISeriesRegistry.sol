@@ -115,6 +115,14 @@ interface ISeriesRegistry {
     /// @notice A series; reverts with `Series_UnknownSeries` when it does not exist.
     function getSeries(uint256 seriesId) external view returns (Series memory);
 
+    /// @notice The terms of several series at once, one word each, in the order given; reverts with
+    /// `Series_UnknownSeries` for an id that does not exist. Layout of a word, from the top: underlyingId (bits
+    /// 224-255), expiry (160-223), strikeE18 (32-159), isCall (bit 31); bits 0-30 are zero. Sorting the words
+    /// therefore orders series by underlying, expiry, strike, put before call.
+    /// @dev For hot paths that read a whole account (the margin engine): one call, one storage slot per series
+    /// (the terms share a slot; open interest and its cap sit in another) and one word of returndata each.
+    function seriesTerms(uint256[] calldata seriesIds) external view returns (uint256[] memory packedTerms);
+
     /// @notice The id of the series with these terms, 0 when none is listed.
     function seriesIdOf(
         uint256 underlyingId,

@@ -25,7 +25,8 @@ import {StandardMarginLib} from "./StandardMarginLib.sol";
 contract MarginEngine is IMarginEngine, AccessControl {
     uint256 internal constant WAD = 1e18;
 
-    // Sort key of a position: underlyingId (32 bits) | expiry (64) | strike (128) | isCall (1) | index (31).
+    // Sort key of a position: the registry's packed terms (`ISeriesRegistry.seriesTerms`: underlyingId 32 bits |
+    // expiry 64 | strike 128 | isCall 1 | 31 zero bits) with the position's index in the low bits.
     uint256 internal constant KEY_UNDERLYING_SHIFT = 224;
     uint256 internal constant KEY_EXPIRY_SHIFT = 160;
     uint256 internal constant KEY_STRIKE_SHIFT = 32;
@@ -59,17 +60,20 @@ contract MarginEngine is IMarginEngine, AccessControl {
         bool volLoaded;
     }
 
-    /// @dev The running totals of one expiry group, and its pricing inputs.
+    /// @dev One expiry group: its pricing inputs, the fractions of its price the ratios give, and its running sums.
     struct Group {
         uint256 priceE18;
         uint256 volE18;
         uint256 secondsToExpiry;
         bool expired;
-        int256 equityE18;
-        uint256 nakedInitialE18;
-        uint256 nakedMaintenanceE18;
+        uint256 aSpotE18;
+        uint256 bSpotE18;
+        uint256 cSpotE18;
+        uint256 longE36;
+        uint256 shortE36;
+        uint256 nakedInitialE36;
+        uint256 nakedMaintenanceE36;
         uint256 pairedCallE18;
-        uint256 pairedErrorE18;
         bool paired;
     }
 
@@ -186,7 +190,7 @@ contract MarginEngine is IMarginEngine, AccessControl {
     }
 
     /// @dev Adds one expiry group `keys[start:end]` to `margin`: its marks (to equity) and its initial and
-    /// maintenance requirements, min(Σ naked, exact maximum loss).
+    /// maintenance requirements, min(Σ naked, exact maximum loss). Sums are exact in E36 and rounded once.
     function _addGroup(
         AccountMargin memory margin,
         Underlying memory u,
@@ -209,46 +213,43 @@ contract MarginEngine is IMarginEngine, AccessControl {
             legs[k - start] = leg;
             // A put sorts right before the call of the same strike: one evaluation prices both.
             bool pairWithNext = k + 1 < end && keys[k + 1] >> KEY_STRIKE_SHIFT == key >> KEY_STRIKE_SHIFT;
-            _addLeg(u, g, leg, pairWithNext);
+            _addLeg(g, leg, pairWithNext);
         }
         (uint256 lossE18, bool bounded) = StandardMarginLib.maxLoss(legs);
-        margin.equityWad += g.equityE18;
-        margin.initialWad += StandardMarginLib.groupRequirement(g.nakedInitialE18, lossE18, bounded);
-        margin.maintenanceWad += StandardMarginLib.groupRequirement(g.nakedMaintenanceE18, lossE18, bounded);
+        // Longs' value rounds down, shorts' value and the requirements up (in the protocol's favour).
+        margin.equityWad += SafeCast.toInt256(g.longE36 / WAD) - SafeCast.toInt256(Math.ceilDiv(g.shortE36, WAD));
+        uint256 nakedE18 = Math.ceilDiv(g.nakedInitialE36, WAD);
+        margin.initialWad += StandardMarginLib.groupRequirement(nakedE18, lossE18, bounded);
+        nakedE18 = Math.ceilDiv(g.nakedMaintenanceE36, WAD);
+        margin.maintenanceWad += StandardMarginLib.groupRequirement(nakedE18, lossE18, bounded);
     }
 
-    /// @dev Adds one position's mark to the group's equity and, for a short, its naked requirements.
-    /// `pairWithNext`: the next leg is the call of this put's strike, priced now together with it.
-    function _addLeg(
-        Underlying memory u,
-        Group memory g,
-        StandardMarginLib.Leg memory leg,
-        bool pairWithNext
-    ) internal pure {
+    /// @dev Adds one position's value to the group's sums and, for a short, its naked requirements, all in E36
+    /// (size × price, exact). `pairWithNext`: the next leg is the call of this put's strike, priced now with it.
+    function _addLeg(Group memory g, StandardMarginLib.Leg memory leg, bool pairWithNext) internal pure {
         (uint256 modelE18, uint256 errorE18) = _legModel(g, leg, pairWithNext);
         int256 sizeE18 = leg.sizeE18;
         if (sizeE18 > 0) {
-            // A long's mark rounds down by the model's error bound, then its value down.
-            uint256 longMarkE18 = modelE18 > errorE18 ? modelE18 - errorE18 : 0;
-            g.equityE18 += SafeCast.toInt256(Math.mulDiv(uint256(sizeE18), longMarkE18, WAD));
+            // A long's mark is the model minus its error bound (in the protocol's favour).
+            g.longE36 += uint256(sizeE18) * (modelE18 > errorE18 ? modelE18 - errorE18 : 0);
             return;
         }
         // Sizes come from int128 positions, so the negation is exact.
         uint256 shortE18 = uint256(-sizeE18);
-        // A short's mark rounds up by the model's error bound, then its value and requirements up.
+        // A short's mark is the model plus its error bound (in the protocol's favour).
         uint256 shortMarkE18 = modelE18 + errorE18;
-        g.equityE18 -= SafeCast.toInt256(Math.mulDiv(shortE18, shortMarkE18, WAD, Math.Rounding.Ceil));
-        uint256 perUnitE18 = StandardMarginLib.nakedInitialPerUnitUp(
-            g.priceE18,
-            leg.strikeE18,
-            leg.isCall,
-            shortMarkE18,
-            u.initialRatioWad,
-            u.minInitialRatioWad
-        );
-        g.nakedInitialE18 += Math.mulDiv(shortE18, perUnitE18, WAD, Math.Rounding.Ceil);
-        perUnitE18 = StandardMarginLib.nakedMaintenancePerUnitUp(g.priceE18, shortMarkE18, u.maintenanceRatioWad);
-        g.nakedMaintenanceE18 += Math.mulDiv(shortE18, perUnitE18, WAD, Math.Rounding.Ceil);
+        g.shortE36 += shortE18 * shortMarkE18;
+        g.nakedInitialE36 +=
+            shortE18 *
+            StandardMarginLib.nakedInitialPerUnit(
+                g.aSpotE18,
+                g.bSpotE18,
+                g.priceE18,
+                leg.strikeE18,
+                leg.isCall,
+                shortMarkE18
+            );
+        g.nakedMaintenanceE36 += shortE18 * (g.cSpotE18 + shortMarkE18);
     }
 
     /// @dev A leg's model value and error bound, sharing one Black–Scholes evaluation between a put and the call of
@@ -260,12 +261,11 @@ contract MarginEngine is IMarginEngine, AccessControl {
     ) internal pure returns (uint256 modelE18, uint256 errorE18) {
         if (g.paired) {
             g.paired = false;
-            return (g.pairedCallE18, g.pairedErrorE18);
+            return (g.pairedCallE18, BlackScholes.priceErrorBound(g.priceE18, leg.strikeE18));
         }
         if (!pairWithNext || g.expired) return _model(g, leg.strikeE18, leg.isCall);
         (g.pairedCallE18, modelE18) = BlackScholes.prices(g.priceE18, leg.strikeE18, g.secondsToExpiry, g.volE18);
         errorE18 = BlackScholes.priceErrorBound(g.priceE18, leg.strikeE18);
-        g.pairedErrorE18 = errorE18;
         g.paired = true;
     }
 
@@ -292,14 +292,17 @@ contract MarginEngine is IMarginEngine, AccessControl {
             g.expired = true;
             (uint256 expiryPriceE18, bool isSet) = u.router.expiryPrice(expiry);
             g.priceE18 = isSet ? expiryPriceE18 : _spot(u);
-            return g;
+        } else {
+            g.priceE18 = _spot(u);
+            g.volE18 = _vol(u);
+            // unchecked: block.timestamp < expiry here.
+            unchecked {
+                g.secondsToExpiry = expiry - block.timestamp;
+            }
         }
-        g.priceE18 = _spot(u);
-        g.volE18 = _vol(u);
-        // unchecked: block.timestamp < expiry here.
-        unchecked {
-            g.secondsToExpiry = expiry - block.timestamp;
-        }
+        g.aSpotE18 = StandardMarginLib.fractionOfSpotUp(u.initialRatioWad, g.priceE18);
+        g.bSpotE18 = StandardMarginLib.fractionOfSpotUp(u.minInitialRatioWad, g.priceE18);
+        g.cSpotE18 = StandardMarginLib.fractionOfSpotUp(u.maintenanceRatioWad, g.priceE18);
     }
 
     /// @dev The underlying's router and ratios; reverts with `Margin_UnknownUnderlying` when no ratios are set.
@@ -338,21 +341,26 @@ contract MarginEngine is IMarginEngine, AccessControl {
     /// @dev Sort keys of the positions, ascending: underlying, expiry, strike, put before call; the low bits hold
     /// the index into the book's arrays. Insertion sort: the book caps an account at a few dozen positions.
     function _sortedKeys(uint256[] memory seriesIds) internal view returns (uint256[] memory keys) {
-        uint256 n = seriesIds.length;
-        keys = new uint256[](n);
+        keys = registry.seriesTerms(seriesIds);
+        uint256 n = keys.length;
         for (uint256 i; i < n; ++i) {
-            ISeriesRegistry.Series memory series = registry.getSeries(seriesIds[i]);
-            uint256 key = (uint256(series.underlyingId) << KEY_UNDERLYING_SHIFT) |
-                (uint256(series.expiry) << KEY_EXPIRY_SHIFT) |
-                (uint256(series.strikeE18) << KEY_STRIKE_SHIFT) |
-                (series.isCall ? KEY_CALL_BIT : 0) |
-                i;
-            uint256 j = i;
-            while (j != 0 && keys[j - 1] > key) {
-                keys[j] = keys[j - 1];
-                --j;
+            uint256 key = keys[i] | i;
+            /// @solidity memory-safe-assembly
+            assembly {
+                // Insertion into keys[0..i], all within the array (n words after its length word): shift every
+                // larger key one slot up, then store. Plain assembly: the bounds checks cost more than the sort.
+                let data := add(keys, 0x20)
+                let slot := add(data, shl(5, i))
+                for {} gt(slot, data) {} {
+                    let previous := mload(sub(slot, 0x20))
+                    if iszero(gt(previous, key)) {
+                        break
+                    }
+                    mstore(slot, previous)
+                    slot := sub(slot, 0x20)
+                }
+                mstore(slot, key)
             }
-            keys[j] = key;
         }
     }
 

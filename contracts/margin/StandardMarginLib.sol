@@ -2,7 +2,6 @@
 pragma solidity 0.8.30;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 /// @title StandardMarginLib
 /// @notice The pure formulas of standard margin, kept apart from the engine so the SDK can mirror them line by line
@@ -13,6 +12,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 ///   OTM  = max(K - S, 0) for a call, max(S - K, 0) for a put
 ///   IM   = max(ceil(a S) - OTM, ceil(b S)) + mark
 ///   MM   = ceil(c S) + mark
+/// and for a group, Σ over its shorts of |size| × IM (resp. MM), summed exactly in E36 and rounded up once.
 ///
 /// Maximum loss of one expiry's payoff f(P) = Σ size_i × payoff_i(P) over settlement prices P >= 0. f is piecewise
 /// linear with kinks only at the strikes; its slope is -Σ_puts size on [0, K_min] and grows by size_i when P
@@ -34,34 +34,29 @@ library StandardMarginLib {
 
     /// @notice `maxLoss` needs its legs sorted by strike, ascending; the leg at `index` breaks the order.
     error StandardMargin_UnsortedLegs(uint256 index);
+    /// @notice The leg at `index` (or, for 2^8 legs or more, their count) lies outside `maxLoss`'s domain.
+    error StandardMargin_LegOutOfRange(uint256 index);
 
     uint256 internal constant WAD = 1e18;
 
-    /// @dev Equivalent to max(ceil(a·S) − OTM, ceil(b·S)) + `shortMarkE18`: the naked short initial requirement of
-    /// one option, rounded up. OTM is max(K − S, 0) for a call, max(S − K, 0) for a put.
-    function nakedInitialPerUnitUp(
+    /// @dev Equivalent to ceil(ratio × S): a fraction of spot (a·S, b·S or c·S), rounded up.
+    function fractionOfSpotUp(uint256 ratioWad, uint256 spotE18) internal pure returns (uint256) {
+        return Math.mulDiv(ratioWad, spotE18, WAD, Math.Rounding.Ceil);
+    }
+
+    /// @dev Equivalent to max(aS − OTM, bS) + `shortMarkE18` (exact): the naked short initial requirement of one
+    /// option, from `aSpotE18` = ceil(a·S) and `bSpotE18` = ceil(b·S). OTM is max(K − S, 0) for a call,
+    /// max(S − K, 0) for a put. The maintenance requirement is simply ceil(c·S) + `shortMarkE18`.
+    function nakedInitialPerUnit(
+        uint256 aSpotE18,
+        uint256 bSpotE18,
         uint256 spotE18,
         uint256 strikeE18,
         bool isCall,
-        uint256 shortMarkE18,
-        uint256 initialRatioWad,
-        uint256 minInitialRatioWad
+        uint256 shortMarkE18
     ) internal pure returns (uint256) {
         uint256 otmE18 = isCall ? _positivePart(strikeE18, spotE18) : _positivePart(spotE18, strikeE18);
-        // Rounded up (in the protocol's favour); OTM is exact.
-        uint256 baseE18 = _positivePart(Math.mulDiv(initialRatioWad, spotE18, WAD, Math.Rounding.Ceil), otmE18);
-        uint256 floorE18 = Math.mulDiv(minInitialRatioWad, spotE18, WAD, Math.Rounding.Ceil);
-        return Math.max(baseE18, floorE18) + shortMarkE18;
-    }
-
-    /// @dev Equivalent to ceil(c·S) + `shortMarkE18`: the naked short maintenance requirement of one option.
-    function nakedMaintenancePerUnitUp(
-        uint256 spotE18,
-        uint256 shortMarkE18,
-        uint256 maintenanceRatioWad
-    ) internal pure returns (uint256) {
-        // Rounded up (in the protocol's favour).
-        return Math.mulDiv(maintenanceRatioWad, spotE18, WAD, Math.Rounding.Ceil) + shortMarkE18;
+        return Math.max(_positivePart(aSpotE18, otmE18), bSpotE18) + shortMarkE18;
     }
 
     /// @dev Equivalent to min(`nakedE18`, `maxLossE18`) when the loss is bounded, else `nakedE18`: the requirement
@@ -73,39 +68,45 @@ library StandardMarginLib {
     /// @dev Equivalent to ceil(max(0, −min over P ∈ {0} ∪ strikes of f(P)) / 1e18), the exact maximum loss of the
     /// legs' payoff at expiry, and whether it is bounded (Σ call sizes >= 0; when it is not, `lossE18` is the loss
     /// over P in [0, highest strike] and means nothing on its own). Legs must be sorted by strike, ascending
-    /// (equal strikes in any order), else reverts with `StandardMargin_UnsortedLegs`. Reverts on int256 overflow,
-    /// which needs Σ |size| × strike above 5.7e76 (far beyond `MAX_AMOUNT` positions at any listed strike).
+    /// (equal strikes in any order), else reverts with `StandardMargin_UnsortedLegs`. Domain: fewer than 2^8 legs,
+    /// strikes below 2^120, sizes within int128 (the position book's range); else reverts with
+    /// `StandardMargin_LegOutOfRange`. Inside it nothing overflows (see the comments), so the loops run unchecked.
     function maxLoss(Leg[] memory legs) internal pure returns (uint256 lossE18, bool bounded) {
         uint256 n = legs.length;
+        if (n >> 8 != 0) revert StandardMargin_LegOutOfRange(n);
         // f(0) = Σ_puts size × K (E36) and the slope on [0, K_min] = −Σ_puts size (E18).
         int256 valueE36;
         int256 slopeE18;
-        for (uint256 i; i < n; ++i) {
-            Leg memory leg = legs[i];
-            if (!leg.isCall) {
-                valueE36 += leg.sizeE18 * SafeCast.toInt256(leg.strikeE18);
-                slopeE18 -= leg.sizeE18;
+        // unchecked: within the domain |size × K| < 2^247 and |size| < 2^127, summed over fewer than 2^8 legs.
+        unchecked {
+            for (uint256 i; i < n; ++i) {
+                Leg memory leg = legs[i];
+                int256 sizeE18 = leg.sizeE18;
+                if (leg.strikeE18 >> 120 != 0 || sizeE18 != int128(sizeE18)) revert StandardMargin_LegOutOfRange(i);
+                if (!leg.isCall) {
+                    valueE36 += sizeE18 * int256(leg.strikeE18);
+                    slopeE18 -= sizeE18;
+                }
             }
         }
         int256 minE36 = valueE36;
         uint256 previousE18;
-        for (uint256 i; i < n; ++i) {
-            Leg memory leg = legs[i];
-            uint256 strikeE18 = leg.strikeE18;
-            if (strikeE18 < previousE18) revert StandardMargin_UnsortedLegs(i);
-            uint256 stepE18;
-            // unchecked: strikeE18 >= previousE18 was just checked.
-            unchecked {
-                stepE18 = strikeE18 - previousE18;
+        // unchecked: the slope is a sum of fewer than 2^8 sizes (|slope| < 2^135) and each step is below 2^120, so
+        // |slope × step| < 2^255; the value after each step is f at a strike, |f(K)| <= Σ |size| × K < 2^255.
+        unchecked {
+            for (uint256 i; i < n; ++i) {
+                Leg memory leg = legs[i];
+                uint256 strikeE18 = leg.strikeE18;
+                if (strikeE18 < previousE18) revert StandardMargin_UnsortedLegs(i);
+                // Walk to this strike along the current slope, then bend the slope by this leg's size.
+                valueE36 += slopeE18 * int256(strikeE18 - previousE18);
+                if (valueE36 < minE36) minE36 = valueE36;
+                slopeE18 += leg.sizeE18;
+                previousE18 = strikeE18;
             }
-            // Walk to this strike along the current slope, then bend the slope by this leg's size.
-            valueE36 += slopeE18 * SafeCast.toInt256(stepE18);
-            if (valueE36 < minE36) minE36 = valueE36;
-            slopeE18 += leg.sizeE18;
-            previousE18 = strikeE18;
         }
         bounded = slopeE18 >= 0;
-        // Rounded up (in the protocol's favour).
+        // Rounded up (in the protocol's favour). |minE36| < 2^255, so the negation is exact.
         if (minE36 < 0) lossE18 = Math.ceilDiv(uint256(-minE36), WAD);
     }
 

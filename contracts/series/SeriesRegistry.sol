@@ -165,6 +165,24 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
     }
 
     /// @inheritdoc ISeriesRegistry
+    function seriesTerms(uint256[] calldata seriesIds) external view returns (uint256[] memory packedTerms) {
+        uint256 n = seriesIds.length;
+        packedTerms = new uint256[](n);
+        uint256 count = seriesCount;
+        for (uint256 i; i < n; ++i) {
+            uint256 seriesId = seriesIds[i];
+            if (seriesId == 0 || seriesId > count) revert Series_UnknownSeries(seriesId);
+            // The four fields share the struct's first slot: one read.
+            Series storage series = _series[seriesId];
+            packedTerms[i] =
+                (uint256(series.underlyingId) << 224) |
+                (uint256(series.expiry) << 160) |
+                (uint256(series.strikeE18) << 32) |
+                (series.isCall ? 1 << 31 : 0);
+        }
+    }
+
+    /// @inheritdoc ISeriesRegistry
     function seriesIdOf(
         uint256 underlyingId,
         uint256 strikeE18,

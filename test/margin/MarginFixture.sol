@@ -8,7 +8,6 @@ import {IMarginEngine} from "../../contracts/interfaces/IMarginEngine.sol";
 import {IPositionCounter} from "../../contracts/interfaces/IMarginHook.sol";
 import {IPriceSource} from "../../contracts/interfaces/IPriceSource.sol";
 import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
-import {ISettlement} from "../../contracts/interfaces/ISettlement.sol";
 import {BlackScholes} from "../../contracts/libraries/BlackScholes.sol";
 import {MarginEngine} from "../../contracts/margin/MarginEngine.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
@@ -16,13 +15,15 @@ import {ChainlinkAdapter} from "../../contracts/oracles/ChainlinkAdapter.sol";
 import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
 import {PositionBook} from "../../contracts/positions/PositionBook.sol";
 import {SeriesRegistry} from "../../contracts/series/SeriesRegistry.sol";
+import {Settlement} from "../../contracts/settlement/Settlement.sol";
 import {OpenPositionsMarginHook} from "../../contracts/vault/OpenPositionsMarginHook.sol";
 import {Vault} from "../../contracts/vault/Vault.sol";
 import {Test} from "../utils/Test.sol";
 
 /// @notice The real stack around the margin engine: Chainlink mock aggregators → adapters → routers (ETH spot with a
 /// cross-checking secondary and an implied-volatility feed), the series registry, the position book and the vault
-/// (USDC quote, 6 decimals) with the engine as its margin hook. The test contract is the book's trader and settler.
+/// (USDC quote, 6 decimals) with the engine as its margin hook, and settlement (whose debts the engine deducts). The
+/// test contract is the book's trader; settlement is its settler.
 abstract contract MarginFixture is Test {
     address internal constant ADMIN = address(0xA11CE);
     address internal constant GUARDIAN = address(0x6A4D);
@@ -54,6 +55,7 @@ abstract contract MarginFixture is Test {
     SeriesRegistry internal registry;
     PositionBook internal book;
     Vault internal vault;
+    Settlement internal settlement;
     MarginEngine internal engine;
     uint256 internal ethId;
 
@@ -74,7 +76,8 @@ abstract contract MarginFixture is Test {
         registry = new SeriesRegistry(ADMIN, guard);
         book = new PositionBook(ADMIN, registry, 32);
         vault = new Vault(ADMIN, address(usdc), new OpenPositionsMarginHook(IPositionCounter(address(0))));
-        engine = new MarginEngine(ADMIN, vault, book, registry, ISettlement(address(0)));
+        settlement = new Settlement(vault, book, registry);
+        engine = new MarginEngine(ADMIN, vault, book, registry, settlement);
 
         vm.startPrank(ADMIN);
         ethId = registry.addUnderlying(
@@ -90,7 +93,8 @@ abstract contract MarginFixture is Test {
         registry.grantRole(registry.LISTER_ROLE(), address(this));
         registry.grantRole(registry.POSITION_MANAGER_ROLE(), address(book));
         book.grantRole(book.TRADER_ROLE(), address(this));
-        book.grantRole(book.SETTLER_ROLE(), address(this));
+        book.grantRole(book.SETTLER_ROLE(), address(settlement));
+        vault.grantRole(vault.CLEARING_ROLE(), address(settlement));
         vault.setMarginHook(engine);
         engine.setMarginParams(ethId, _params(A, B, C));
         vm.stopPrank();
@@ -139,6 +143,18 @@ abstract contract MarginFixture is Test {
         primaryFeed.updateAnswer(spotE8);
         secondaryFeed.updateAnswer(spotE8);
         volFeed.updateAnswer(volE8);
+    }
+
+    /// @dev Proves `expiry`'s price on the primary feed (a round just before expiry, then the first round after it
+    /// at `priceE8`), moves time to just after it and refreshes the other feeds, as `_setPrices` would.
+    function _proveExpiry(uint256 expiry, int256 priceE8) internal {
+        uint80 round = uint80(primaryFeed.latestRound()) + 1;
+        primaryFeed.updateRoundData(round, priceE8, expiry - 10, expiry - 10);
+        primaryFeed.updateRoundData(round + 1, priceE8, expiry + 5, expiry + 5);
+        if (block.timestamp < expiry + 10) vm.warp(expiry + 10);
+        ethRouter.setExpiryPrice(expiry, round + 1);
+        secondaryFeed.updateAnswer(priceE8);
+        volFeed.updateAnswer(VOL_E8);
     }
 
     // Expected values, computed here from the formulas (never read back from the engine).

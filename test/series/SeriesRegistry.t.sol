@@ -553,6 +553,41 @@ contract SeriesRegistryTest is Test {
         registry.getSeries(2);
     }
 
+    /// @notice One word per series, in the order asked: underlyingId << 224 | expiry << 160 | strike << 32 |
+    /// isCall << 31, open interest left out; the words sort by underlying, expiry, strike, put before call.
+    function test_seriesTerms_packsTermsInOrder() public {
+        uint256 callId = _list(3_200e18, NEXT_EXPIRY, true);
+        uint256 putId = _list(3_200e18, NEXT_EXPIRY, false);
+        uint256 laterId = _list(2_000e18, NEXT_EXPIRY + 1 days, false);
+        vm.prank(BOOK);
+        registry.increaseOpenInterest(callId, 5e18);
+
+        uint256[] memory ids = new uint256[](4);
+        (ids[0], ids[1], ids[2], ids[3]) = (laterId, callId, putId, callId);
+        uint256[] memory terms = registry.seriesTerms(ids);
+        uint256 callWord = (uint256(1) << 224) | (NEXT_EXPIRY << 160) | (uint256(3_200e18) << 32) | (1 << 31);
+        uint256 putWord = (uint256(1) << 224) | (NEXT_EXPIRY << 160) | (uint256(3_200e18) << 32);
+        uint256 laterWord = (uint256(1) << 224) | ((NEXT_EXPIRY + 1 days) << 160) | (uint256(2_000e18) << 32);
+        assertEq(terms.length, 4, "one word each");
+        assertEq(terms[0], laterWord, "later put");
+        assertEq(terms[1], callWord, "call");
+        assertEq(terms[2], putWord, "put");
+        assertEq(terms[3], callWord, "repeated id");
+        assertTrue(putWord < callWord && callWord < laterWord, "sort order");
+        assertEq(registry.seriesTerms(new uint256[](0)).length, 0, "empty");
+    }
+
+    function test_seriesTerms_revertsForUnknownSeries() public {
+        _list(SPOT, NEXT_EXPIRY, true);
+        uint256[] memory ids = new uint256[](2);
+        ids[0] = 1;
+        vm.expectRevert(abi.encodeWithSelector(ISeriesRegistry.Series_UnknownSeries.selector, 0));
+        registry.seriesTerms(ids);
+        ids[1] = 2;
+        vm.expectRevert(abi.encodeWithSelector(ISeriesRegistry.Series_UnknownSeries.selector, 2));
+        registry.seriesTerms(ids);
+    }
+
     function test_isExpired_fromExpiryOn() public {
         uint256 seriesId = _list(SPOT, NEXT_EXPIRY, true);
         vm.warp(NEXT_EXPIRY - 1);
