@@ -24,10 +24,21 @@ const UNDERLYINGS = [
 export default buildModule("OptioLocal", (m) => {
   const usdc = m.contract("MockERC20", ["USD Coin (mock)", "USDC", 6], { id: "USDC" });
   const core = buildCore(m, usdc);
-  const { vault, registry, quorumFeed, pauseGuard, timelock } = core;
+  const { wiring, ...contracts } = core;
+  const { vault, registry, quorumFeed, pauseGuard, timelock, book, margin, exchange } = contracts;
   const lister = m.getParameter<string>("lister");
 
-  const setup = [];
+  const setup: Future[] = [...wiring];
+  setup.push(
+    m.call(
+      exchange,
+      "setFeeConfig",
+      [{ notionalFeeWad: (WAD * 3n) / 10_000n, premiumCapWad: WAD / 8n, insuranceShareWad: WAD / 5n }],
+      {
+        id: "exchange_setFeeConfig",
+      },
+    ),
+  );
   // Chained so ids and listing order are deterministic: ETH is underlying 1, BTC underlying 2.
   let previousListing: Future[] = [];
   const tokens: Record<string, NamedArtifactContractDeploymentFuture<"MockERC20">> = {};
@@ -77,17 +88,31 @@ export default buildModule("OptioLocal", (m) => {
       { id: `${u.symbol}_addUnderlying`, after: previousListing },
     );
     previousListing = [listCollateral, addUnderlying];
-    setup.push(listCollateral, addUnderlying);
+    // Deribit's standard-margin ratios: a = 15%, b = 10%, c = 7.5% (underlying ids follow the listing order).
+    const marginParams = m.call(
+      margin,
+      "setMarginParams",
+      [
+        UNDERLYINGS.indexOf(u) + 1,
+        {
+          initialRatioWad: (WAD * 15n) / 100n,
+          minInitialRatioWad: WAD / 10n,
+          maintenanceRatioWad: (WAD * 75n) / 1000n,
+        },
+      ],
+      { id: `${u.symbol}_setMarginParams`, after: [addUnderlying] },
+    );
+    setup.push(listCollateral, addUnderlying, marginParams);
     tokens[u.token] = token;
     aggregators[u.symbol] = aggregator;
     routers[u.symbol] = router;
   }
   setup.push(m.call(registry, "grantRole", [ROLES.LISTER, lister], { id: "grantLister" }));
 
-  handOverToTimelock(m, timelock, { vault, registry, quorumFeed, pauseGuard }, setup);
+  handOverToTimelock(m, timelock, { vault, registry, quorumFeed, pauseGuard, book, margin, exchange }, setup);
 
   return {
-    ...core,
+    ...contracts,
     usdc,
     weth: tokens.WETH,
     wbtc: tokens.WBTC,

@@ -18,7 +18,7 @@ export interface BenchResult {
 }
 
 export async function benchBlackScholes(): Promise<BenchResult[]> {
-  const { ethers } = await network.connect();
+  const { ethers } = await network.create();
   const harness = await ethers.deployContract("BlackScholesHarness");
   const spot = 3_000n * 10n ** 18n;
   const [, priceGas] = (await harness.measurePrice(

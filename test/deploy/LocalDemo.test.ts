@@ -29,13 +29,32 @@ describe("deploy: Ignition modules and governance wiring", () => {
   it("hands every admin role to the timelock and none stays with the deployer", async () => {
     const { d, deployer } = await networkHelpers.loadFixture(deployLocal);
     const timelock = await d.timelock.getAddress();
-    for (const c of [d.vault, d.registry, d.quorumFeed, d.pauseGuard]) {
+    for (const c of [d.vault, d.registry, d.quorumFeed, d.pauseGuard, d.book, d.margin, d.exchange]) {
       expect(await c.hasRole(ROLES.DEFAULT_ADMIN, timelock)).to.equal(true);
       expect(await c.hasRole(ROLES.DEFAULT_ADMIN, deployer.address)).to.equal(false);
     }
     // The timelock administers itself: the deployer holds no role on it either.
     expect(await d.timelock.hasRole(ROLES.DEFAULT_ADMIN, deployer.address)).to.equal(false);
     expect(await d.timelock.hasRole(ROLES.DEFAULT_ADMIN, timelock)).to.equal(true);
+  });
+
+  it("wires the trading core: hook, clearing, trader and settler roles, margin ratios, fees", async () => {
+    const { d } = await networkHelpers.loadFixture(deployLocal);
+    const [exchange, settlement, book, margin] = await Promise.all(
+      [d.exchange, d.settlement, d.book, d.margin].map((c) => c.getAddress()),
+    );
+    expect(await d.vault.marginHook()).to.equal(margin);
+    for (const clearer of [exchange, settlement]) expect(await d.vault.hasRole(ROLES.CLEARING, clearer)).to.equal(true);
+    expect(await d.book.hasRole(ROLES.TRADER, exchange)).to.equal(true);
+    expect(await d.book.hasRole(ROLES.SETTLER, settlement)).to.equal(true);
+    expect(await d.registry.hasRole(ROLES.POSITION_MANAGER, book)).to.equal(true);
+    const eth = await d.margin.marginParams(1n);
+    expect([eth.initialRatioWad, eth.minInitialRatioWad, eth.maintenanceRatioWad]).to.deep.equal([
+      15n * 10n ** 16n,
+      10n ** 17n,
+      75n * 10n ** 15n,
+    ]);
+    expect((await d.exchange.feeConfig()).notionalFeeWad).to.equal(3n * 10n ** 14n);
   });
 
   it("configures collateral, underlyings, lister and quorum feeds", async () => {

@@ -3,7 +3,7 @@ import { network } from "hardhat";
 import { blackScholesGrid, blackScholesRandomCases, type PricingCase } from "../utils/reference/grid.js";
 import { greeksErrors, priceErrors, worst, type BlackScholesHarnessLike } from "../utils/reference/compare.js";
 
-const { ethers } = await network.connect();
+const { ethers } = await network.create();
 
 const WAD = 10n ** 18n;
 const YEAR = 31_536_000n;

@@ -9,8 +9,16 @@ abstract contract Test {
     // solhint-disable-next-line const-name-snakecase
     Vm internal constant vm = Vm(VM_ADDRESS);
 
+    /// @dev A contract and the functions of it the invariant runner may call.
+    struct FuzzSelector {
+        address addr;
+        bytes4[] selectors;
+    }
+
     /// @dev Used by the invariant runner to find the contracts to call.
     address[] private _targetContracts;
+    /// @dev Used by the invariant runner to restrict calls to some functions of a target.
+    FuzzSelector[] private _targetSelectors;
 
     error AssertionFailed(string message);
 
@@ -20,6 +28,14 @@ abstract contract Test {
 
     function targetContract(address target) internal {
         _targetContracts.push(target);
+    }
+
+    function targetSelectors() public view returns (FuzzSelector[] memory) {
+        return _targetSelectors;
+    }
+
+    function targetSelector(FuzzSelector memory selector) internal {
+        _targetSelectors.push(selector);
     }
 
     function fail(string memory message) internal pure {

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IExchange} from "../../contracts/interfaces/IExchange.sol";
+import {Exchange} from "../../contracts/exchange/Exchange.sol";
+import {IMarginEngine} from "../../contracts/interfaces/IMarginEngine.sol";
+import {MarginEngine} from "../../contracts/margin/MarginEngine.sol";
+import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
+import {PositionBook} from "../../contracts/positions/PositionBook.sol";
+import {Settlement} from "../../contracts/settlement/Settlement.sol";
+import {Vault} from "../../contracts/vault/Vault.sol";
+import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
+import {Test} from "../utils/Test.sol";
+
+/// @notice Drives the trading core with random deposits, withdrawals, signed-order fills, cancels, price moves,
+/// expiry and settlements, keeping ghost counters for the invariants that cannot be read from state.
+contract ProtocolHandler is Test {
+    ProtocolInvariantTest internal immutable t;
+    // Cached so that a `vm.prank` is never consumed by a getter call on the test contract.
+    MockERC20 internal immutable usdc;
+    Vault internal immutable vault;
+    Exchange internal immutable exchange;
+    MarginEngine internal immutable margin;
+    PositionBook internal immutable book;
+    Settlement internal immutable settlement;
+    uint256[] internal keys;
+    address[] public actors;
+    uint256 internal nonce;
+
+    uint256 public calls;
+    uint256 public deposits;
+    uint256 public withdrawals;
+    uint256 public withdrawalsRefused;
+    uint256 public fills;
+    /// @notice Trades attempted before expiry (fills plus fills the exchange rejected).
+    uint256 public tradeAttempts;
+    /// @notice Fills that failed with a panic (overflow, division by zero, ...) instead of a custom error. Must
+    /// stay 0: every rejection names its reason.
+    uint256 public fillPanics;
+    uint256 public cancels;
+    uint256 public priceMoves;
+    uint256 public settles;
+    /// @notice Fills that only reduced an account's risk and left an account that met initial margin before below
+    /// maintenance margin after. Must stay 0.
+    uint256 public reducingFillViolations;
+
+    constructor(ProtocolInvariantTest t_) {
+        t = t_;
+        usdc = t_.usdc();
+        vault = t_.vault();
+        exchange = t_.exchange();
+        margin = t_.margin();
+        book = t_.book();
+        settlement = t_.settlement();
+        for (uint256 i = 1; i <= 4; ++i) {
+            uint256 key = uint256(keccak256(abi.encode("optio actor", i)));
+            keys.push(key);
+            actors.push(vm.addr(key));
+        }
+    }
+
+    /// @notice Gives every actor a starting quote balance (called once from setUp; not a fuzzed action).
+    function fundActors(uint256 amount) external {
+        usdc.mint(address(this), amount * actors.length);
+        usdc.approve(address(vault), amount * actors.length);
+        for (uint256 i; i < actors.length; ++i) vault.deposit(actors[i], address(usdc), amount);
+    }
+
+    function actorCount() external view returns (uint256) {
+        return actors.length;
+    }
+
+    function deposit(uint256 actorSeed, uint256 amount) external {
+        ++calls;
+        address actor = actors[actorSeed % actors.length];
+        amount = bound(amount, 100e6, 5_000e6);
+        usdc.mint(actor, amount);
+        vm.startPrank(actor);
+        usdc.approve(address(vault), amount);
+        vault.deposit(actor, address(usdc), amount);
+        vm.stopPrank();
+        ++deposits;
+    }
+
+    function withdraw(uint256 actorSeed, uint256 amount) external {
+        ++calls;
+        address actor = actors[actorSeed % actors.length];
+        uint256 balance = vault.balanceOf(actor, address(usdc));
+        if (balance == 0) return;
+        amount = bound(amount, 1, balance);
+        vm.prank(actor);
+        try vault.withdraw(actor, address(usdc), amount, actor) {
+            ++withdrawals;
+        } catch {
+            // Refused by the margin hook: the account needs that collateral.
+            ++withdrawalsRefused;
+        }
+    }
+
+    function trade(
+        uint256 makerSeed,
+        uint256 takerSeed,
+        uint256 seriesSeed,
+        bool makerBuys,
+        uint256 amount,
+        uint256 priceSeed
+    ) external {
+        ++calls;
+        if (block.timestamp >= t.EXPIRY()) return;
+        ++tradeAttempts;
+        uint256 m = makerSeed % actors.length;
+        uint256 k = takerSeed % actors.length;
+        if (m == k) k = (k + 1) % actors.length;
+        amount = bound(amount, 0.01e18, 3e18);
+        // When the taker's side reduces its position, keep the fill within it half of the time, so that purely
+        // risk-reducing fills (the ones with the maintenance rule) really happen.
+        uint256 seriesId = t.seriesAt(seriesSeed);
+        int256 takerPosition = book.positionOf(actors[k], seriesId);
+        bool takerReduces = makerBuys ? takerPosition > 0 : takerPosition < 0;
+        if (takerReduces && priceSeed % 2 == 0) {
+            uint256 size = uint256(takerPosition > 0 ? takerPosition : -takerPosition);
+            if (amount > size) amount = size;
+        }
+        (IExchange.Order memory order, bytes memory signature) = _signedOrder(
+            m,
+            t.seriesAt(seriesSeed),
+            makerBuys,
+            amount,
+            priceSeed
+        );
+        _fillAndCheck(order, signature, actors[k], amount);
+    }
+
+    function _signedOrder(
+        uint256 m,
+        uint256 seriesId,
+        bool makerBuys,
+        uint256 amount,
+        uint256 priceSeed
+    ) internal returns (IExchange.Order memory order, bytes memory signature) {
+        // A premium between 20% and 3,000% of the model mark (and at least one cent): far-off prices are what can
+        // push a reducing fill below maintenance.
+        uint256 price = (margin.markOf(seriesId) * bound(priceSeed, 20, 3_000)) / 100 + 0.01e18;
+        order = IExchange.Order({
+            maker: actors[m],
+            seriesId: seriesId,
+            isBuy: makerBuys,
+            amount: amount,
+            limitPriceE18: price,
+            deadline: uint64(block.timestamp + 1 hours),
+            nonce: ++nonce,
+            taker: address(0)
+        });
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(keys[m], exchange.hashOrder(order));
+        signature = abi.encodePacked(r, s, v);
+    }
+
+    function _fillAndCheck(
+        IExchange.Order memory order,
+        bytes memory signature,
+        address taker,
+        uint256 amount
+    ) internal {
+        address buyer = order.isBuy ? order.maker : taker;
+        address seller = order.isBuy ? taker : order.maker;
+        (bool buyerReduces, bool buyerMetInitial) = _before(buyer, order.seriesId, true);
+        (bool sellerReduces, bool sellerMetInitial) = _before(seller, order.seriesId, false);
+        vm.prank(taker);
+        try exchange.fill(order, signature, amount, taker) {
+            ++fills;
+            if (buyerReduces && buyerMetInitial && !_meetsMaintenance(buyer)) ++reducingFillViolations;
+            if (sellerReduces && sellerMetInitial && !_meetsMaintenance(seller)) ++reducingFillViolations;
+        } catch (bytes memory reason) {
+            // 0x4e487b71 = bytes4(keccak256("Panic(uint256)")).
+            if (reason.length >= 4 && bytes4(reason) == bytes4(0x4e487b71)) ++fillPanics;
+        }
+    }
+
+    function cancel(uint256 makerSeed, uint256 seriesSeed) external {
+        ++calls;
+        uint256 m = makerSeed % actors.length;
+        IExchange.Order memory order = IExchange.Order({
+            maker: actors[m],
+            seriesId: t.seriesAt(seriesSeed),
+            isBuy: true,
+            amount: 1e18,
+            limitPriceE18: 1e18,
+            deadline: uint64(block.timestamp + 1 hours),
+            nonce: ++nonce,
+            taker: address(0)
+        });
+        vm.prank(actors[m]);
+        exchange.cancel(order);
+        ++cancels;
+    }
+
+    function movePrice(uint256 moveSeed, uint256 elapsed) external {
+        ++calls;
+        if (block.timestamp >= t.EXPIRY()) return;
+        vm.warp(block.timestamp + bound(elapsed, 1, 10 minutes));
+        int256 current = t.ethFeed().latestAnswer();
+        // A move of -15% .. +15%, kept within 1,500 .. 6,000.
+        int256 bps = int256(bound(moveSeed, 0, 3_000)) - 1_500;
+        int256 next = (current * (10_000 + bps)) / 10_000;
+        if (next < 1_500e8) next = 1_500e8;
+        if (next > 6_000e8) next = 6_000e8;
+        t.setSpot(next);
+        ++priceMoves;
+    }
+
+    function expireAndSettle(uint256 priceSeed, uint256 actorSeed) external {
+        ++calls;
+        (, bool isSet) = t.ethRouter().expiryPrice(t.EXPIRY());
+        if (!isSet) t.expireAt(int256(bound(priceSeed, 2_000e8, 4_000e8)));
+        address actor = actors[actorSeed % actors.length];
+        for (uint256 i; i < t.seriesCount(); ++i) {
+            if (book.positionOf(actor, t.seriesAt(i)) == 0) continue;
+            settlement.settle(actor, t.seriesAt(i));
+            ++settles;
+        }
+    }
+
+    function _before(address account, uint256 seriesId, bool buys) internal view returns (bool reduces, bool met) {
+        int256 position = book.positionOf(account, seriesId);
+        // Buying reduces a short; selling reduces a long (a fill never larger than the position is checked after).
+        reduces = buys ? position < 0 : position > 0;
+        if (!reduces) return (false, false);
+        try margin.marginOf(account) returns (IMarginEngine.AccountMargin memory am) {
+            met = am.equityWad >= int256(am.initialWad);
+        } catch {
+            // No price to value the account: it is not known to have met initial margin.
+            met = false;
+        }
+    }
+
+    function _meetsMaintenance(address account) internal view returns (bool) {
+        IMarginEngine.AccountMargin memory am = margin.marginOf(account);
+        return am.equityWad >= int256(am.maintenanceWad);
+    }
+}
+
+/// @notice System invariants of the trading core (see test/PROPERTIES.md).
+contract ProtocolInvariantTest is ProtocolFixture {
+    ProtocolHandler internal handler;
+
+    function setUp() public override {
+        super.setUp();
+        handler = new ProtocolHandler(this);
+        handler.fundActors(20_000e6);
+        targetContract(address(handler));
+        bytes4[] memory actions = new bytes4[](6);
+        actions[0] = ProtocolHandler.deposit.selector;
+        actions[1] = ProtocolHandler.withdraw.selector;
+        actions[2] = ProtocolHandler.trade.selector;
+        actions[3] = ProtocolHandler.cancel.selector;
+        actions[4] = ProtocolHandler.movePrice.selector;
+        actions[5] = ProtocolHandler.expireAndSettle.selector;
+        targetSelector(FuzzSelector({addr: address(handler), selectors: actions}));
+    }
+
+    // Accessors the handler uses.
+    function seriesAt(uint256 seed) external view returns (uint256) {
+        return seriesIds[seed % seriesIds.length];
+    }
+
+    function seriesCount() external view returns (uint256) {
+        return seriesIds.length;
+    }
+
+    function setSpot(int256 priceE8) external {
+        _setSpot(priceE8);
+    }
+
+    function expireAt(int256 priceE8) external {
+        _expireAt(priceE8);
+    }
+
+    function _accounts() internal view returns (address[] memory all) {
+        uint256 n = handler.actorCount();
+        all = new address[](n + 3);
+        for (uint256 i; i < n; ++i) all[i] = handler.actors(i);
+        all[n] = FEE_RECIPIENT;
+        all[n + 1] = INSURANCE;
+        all[n + 2] = address(settlement);
+    }
+
+    /// @dev The vault holds at least what it owes in every token, and its running total is exactly the sum.
+    function invariant_vaultSolvent() public view {
+        address[] memory all = _accounts();
+        address[2] memory tokens = [address(usdc), address(weth)];
+        for (uint256 j; j < tokens.length; ++j) {
+            uint256 sum;
+            for (uint256 i; i < all.length; ++i) sum += vault.balanceOf(all[i], tokens[j]);
+            assertEq(vault.totalBalance(tokens[j]), sum, "totalBalance is the sum of balances");
+            assertGe(IERC20(tokens[j]).balanceOf(address(vault)), sum, "holdings cover balances");
+        }
+    }
+
+    /// @dev For every series, live positions plus positions closed at settlement sum to zero, and open interest is
+    /// the sum of live longs.
+    function invariant_positionsZeroSum() public view {
+        uint256 n = handler.actorCount();
+        for (uint256 s; s < seriesIds.length; ++s) {
+            int256 sum = book.closedPositionSum(seriesIds[s]);
+            uint256 longs;
+            for (uint256 i; i < n; ++i) {
+                int256 p = book.positionOf(handler.actors(i), seriesIds[s]);
+                sum += p;
+                if (p > 0) longs += uint256(p);
+            }
+            assertEq(sum, int256(0), "zero-sum");
+            assertEq(registry.getSeries(seriesIds[s]).openInterest, longs, "open interest = live longs");
+        }
+    }
+
+    /// @dev No account that met initial margin before a fill that only reduced its risk ends below maintenance.
+    function invariant_reducingFillsKeepMaintenance() public view {
+        assertEq(handler.reducingFillViolations(), 0, "risk-reducing fill broke maintenance");
+    }
+
+    /// @dev A rejected fill always names its reason with a custom error, never a panic.
+    function invariant_fillsNeverPanic() public view {
+        assertEq(handler.fillPanics(), 0, "a fill panicked");
+    }
+
+    /// @dev Settlement never owes longs more than it holds plus what shorts still owe (debts and unsettled shorts).
+    function invariant_settlementCovered() public view {
+        (, bool isSet) = ethRouter.expiryPrice(EXPIRY);
+        if (!isSet) return;
+        uint256 n = handler.actorCount();
+        for (uint256 s; s < seriesIds.length; ++s) {
+            uint256 id = seriesIds[s];
+            uint256 claims;
+            uint256 owedByLiveShorts;
+            for (uint256 i; i < n; ++i) {
+                address a = handler.actors(i);
+                claims += settlement.claimOf(a, id);
+                int256 p = book.positionOf(a, id);
+                if (p < 0) owedByLiveShorts += uint256(-settlement.settlementAmount(id, p));
+            }
+            assertGe(settlement.poolOf(id) + settlement.shortfallOf(id) + owedByLiveShorts, claims, "claims covered");
+        }
+    }
+
+    /// @dev Every run with a few trade attempts really trades (a failing run is shrunk to its shortest sequence, so
+    /// a failure here reports that sequence's counts, not the run's).
+    function afterInvariant() public view virtual {
+        if (handler.tradeAttempts() >= 8) assertGe(handler.fills(), 1, "some attempted trade filled");
+    }
+}
