@@ -2,8 +2,10 @@ import { network } from "hardhat";
 import { type BaseContract, type Contract, encodeBytes32String, formatUnits, parseUnits, type Signer } from "ethers";
 import LocalModule from "../modules/LocalDemo.js";
 import { feedId } from "../roles.js";
+import { gridExpiries } from "../lib/expiries.js";
+import { submitReport } from "../lib/quorum.js";
+import { signOrder, type Order } from "../lib/orders.js";
 
-const DAY = 86_400;
 const TIMELOCK_DELAY = 1_800;
 
 function log(step: string, detail = ""): void {
@@ -35,17 +37,6 @@ function findRevertData(err: unknown): string | undefined {
   return undefined;
 }
 
-/** The next expiries on the 08:00 UTC grid at least `minLead` seconds away. */
-function gridExpiries(now: number, count: number, minLead = 3_600): number[] {
-  const out: number[] = [];
-  let t = Math.floor(now / DAY) * DAY + 8 * 3_600;
-  while (out.length < count) {
-    if (t > now + minLead) out.push(t);
-    t += DAY;
-  }
-  return out;
-}
-
 export async function runDemo(): Promise<void> {
   const { ethers, ignition, networkHelpers } = await network.create({ network: "localhost" });
   const [deployer, guardian, lister, proposer, s1, s2, s3, alice, bob] = await ethers.getSigners();
@@ -75,27 +66,10 @@ export async function runDemo(): Promise<void> {
   if (!adminIsTimelock || deployerIsAdmin) throw new Error("admin handover to the timelock did not happen");
 
   // --- quorum oracle reports (k = 2 of 3 signers) ---------------------------------------------------------
-  const { chainId } = await ethers.provider.getNetwork();
-  const domain = { name: "Optio QuorumFeed", version: "1", chainId, verifyingContract: await quorumFeed.getAddress() };
-  const types = {
-    Report: [
-      { name: "feedId", type: "bytes32" },
-      { name: "value", type: "uint256" },
-      { name: "timestamp", type: "uint64" },
-    ],
-  };
-  const sorted = [...signers].sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
   async function report(name: string, values: bigint[]): Promise<void> {
-    const id = feedId(name);
     const timestamp = BigInt(await networkHelpers.time.latest());
-    const observations = await Promise.all(
-      sorted.map(async (s: Signer, i) => ({
-        value: values[i],
-        signature: await s.signTypedData(domain, types, { feedId: id, value: values[i], timestamp }),
-      })),
-    );
-    const receipt = await (await quorumFeed.submit(id, timestamp, observations)).wait();
-    const [, value] = (await quorumFeed.latestRound(id)) as [bigint, bigint, bigint];
+    const receipt = await submitReport(quorumFeed, signers, name, values, timestamp);
+    const [, value] = (await quorumFeed.latestRound(feedId(name))) as [bigint, bigint, bigint];
     log(
       "  quorum report",
       `${name.padEnd(12)} median ${fmtWad(value)} from ${values.map((v) => fmtWad(v)).join(" / ")} (gas ${receipt?.gasUsed})`,
@@ -224,6 +198,86 @@ export async function runDemo(): Promise<void> {
     "timelock",
     `unpause of ETH executed after the ${TIMELOCK_DELAY / 60}-minute delay; paused now: ${await pauseGuard.isPaused(1n)}`,
   );
+
+  // --- trading: signed orders, margin, a rejection -------------------------------------------------------------
+  const { exchange, margin, settlement, ethAggregator } = d;
+  let nonce = 0n;
+  const deadline = BigInt(await networkHelpers.time.latest()) + 86_400n;
+  const markOf = async (id: bigint) => (await margin.markOf(id)) as bigint;
+  const showMargin = async (name: string, who: string) => {
+    const m = (await margin.marginOf(who)) as { equityWad: bigint; initialWad: bigint; maintenanceWad: bigint };
+    log(
+      "  margin",
+      `${name.padEnd(5)} equity ${fmtWad(m.equityWad)}, initial ${fmtWad(m.initialWad)}, maintenance ${fmtWad(m.maintenanceWad)}`,
+    );
+  };
+  const callId = (await registry.seriesIdOf(1n, parseUnits("3000", 18), expiries[0], true)) as bigint;
+  const putId = (await registry.seriesIdOf(1n, parseUnits("3000", 18), expiries[0], false)) as bigint;
+  const trades = [
+    { what: "ETH 3000 call", id: callId, makerBuys: false, amount: parseUnits("2", 18), edge: 102n },
+    { what: "ETH 3000 put", id: putId, makerBuys: true, amount: parseUnits("3", 18), edge: 98n },
+  ];
+  for (const t of trades) {
+    const o: Order = {
+      maker: alice.address,
+      seriesId: t.id,
+      isBuy: t.makerBuys,
+      amount: t.amount,
+      limitPriceE18: ((await markOf(t.id)) * t.edge) / 100n,
+      deadline,
+      nonce: ++nonce,
+      taker: ethers.ZeroAddress,
+    };
+    const signature = await signOrder(alice, exchange, o);
+    const receipt = await (await (exchange.connect(bob) as Contract).fill(o, signature, o.amount, bob.address)).wait();
+    log(
+      "trade",
+      `alice ${t.makerBuys ? "buys" : "sells"} ${formatUnits(t.amount, 18)} ${t.what} at ${fmtWad(o.limitPriceE18)} (model ${fmtWad(await markOf(t.id))}), bob takes it (gas ${receipt?.gasUsed})`,
+    );
+  }
+  await showMargin("alice", alice.address);
+  await showMargin("bob", bob.address);
+  const tooBig: Order = {
+    maker: alice.address,
+    seriesId: putId,
+    isBuy: true,
+    amount: parseUnits("400", 18),
+    limitPriceE18: await markOf(putId),
+    deadline,
+    nonce: ++nonce,
+    taker: ethers.ZeroAddress,
+  };
+  try {
+    const signature = await signOrder(alice, exchange, tooBig);
+    await (exchange.connect(bob) as Contract).fill.staticCall(tooBig, signature, tooBig.amount, bob.address);
+  } catch (err) {
+    log("  oversized sale refused", describeRevert(err, all));
+  }
+
+  // --- expiry and cash settlement -----------------------------------------------------------------------------
+  await (await ethAggregator.updateAnswer(parseUnits("3150", 8))).wait();
+  await networkHelpers.time.increaseTo(expiries[0] + 60);
+  await (await ethAggregator.updateAnswer(parseUnits("3150", 8))).wait();
+  await (await ethRouter.setExpiryPrice(expiries[0], await ethAggregator.latestRound())).wait();
+  log(
+    "expiry",
+    `${new Date(expiries[0] * 1000).toISOString().slice(0, 16)} price proven from the Chainlink round after it: 3,150`,
+  );
+  for (const t of trades) {
+    for (const [name, who] of [
+      ["alice", alice],
+      ["bob", bob],
+    ] as const) {
+      const position = (await d.book.positionOf(who.address, t.id)) as bigint;
+      if (position === 0n) continue;
+      const [paid, outstanding] = (await settlement.settle.staticCall(who.address, t.id)) as [bigint, bigint];
+      await (await settlement.settle(who.address, t.id)).wait();
+      log(
+        "  settled",
+        `${name.padEnd(5)} ${position > 0n ? "long " : "short"} ${formatUnits(position < 0n ? -position : position, 18)} ${t.what}: ${position > 0n ? "received" : "paid"} ${formatUnits(paid, 6)} USDC${outstanding > 0n ? `, outstanding ${formatUnits(outstanding, 6)}` : ""}`,
+      );
+    }
+  }
 
   // --- conservation check ------------------------------------------------------------------------------------
   let conserved = true;

@@ -1,0 +1,11 @@
+/**
+ * `npm run bench`: prints one JSON object per line, `{"name", "value", "unit"}`. Gas figures are execution gas of
+ * one call (see each module); `bs.maxAbsErrorOverSpot` is the largest |on-chain − 60-digit reference| / spot over
+ * the Black–Scholes grid.
+ */
+import { benchBlackScholes } from "./blackScholes.js";
+import { benchTrading } from "./trading.js";
+
+for (const bench of [benchBlackScholes, benchTrading]) {
+  for (const result of await bench()) console.log(JSON.stringify(result));
+}
