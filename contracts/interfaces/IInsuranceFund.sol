@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.30;
+
+/// @title IInsuranceFund
+/// @notice Holds the protocol's insurance capital as a vault account (its own address) in the quote asset. It
+/// receives its share of trading fees (the exchange credits this account) and liquidation proceeds, and pays
+/// insolvent auctions and settlement deficits on the liquidation engine's request. Governance may move only the
+/// surplus above a floor, through the timelock.
+interface IInsuranceFund {
+    /// @notice The caller is not the liquidation engine.
+    error Insurance_Unauthorized(address caller);
+    /// @notice Withdrawing `amount` would leave the fund below its floor.
+    error Insurance_BelowFloor(uint256 balance, uint256 amount, uint256 floor);
+    /// @notice A zero address or amount.
+    error Insurance_InvalidInput();
+
+    /// @notice The fund paid `amount` (quote units) to vault account `to`.
+    event InsurancePaid(address indexed to, uint256 amount);
+    /// @notice Governance withdrew `amount` of surplus to `to`.
+    event SurplusWithdrawn(address indexed to, uint256 amount);
+    /// @notice The floor changed.
+    event FloorSet(uint256 floor);
+
+    /// @notice Pays up to `amount` to vault account `to`, as far as the balance goes. Liquidation engine only.
+    /// @return paid What was paid.
+    function pay(address to, uint256 amount) external returns (uint256 paid);
+
+    /// @notice Moves `amount` above the floor to vault account `to`. Governance (timelock) only.
+    function withdrawSurplus(address to, uint256 amount) external;
+
+    /// @notice Sets the floor (quote units). Governance (timelock) only.
+    function setFloor(uint256 floor) external;
+
+    /// @notice The fund's quote balance in the vault.
+    function balance() external view returns (uint256);
+
+    /// @notice The floor below which governance cannot withdraw.
+    function floor() external view returns (uint256);
+}
