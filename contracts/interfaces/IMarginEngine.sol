@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IMarginHook} from "./IMarginHook.sol";
+import {ISettlement} from "./ISettlement.sol";
 
 /// @title IMarginEngine
 /// @notice Standard margin. Marks every account to model and computes, per account:
@@ -61,6 +62,10 @@ interface IMarginEngine is IMarginHook {
     /// @notice The model mark of one option of `seriesId` (quote WAD): Black–Scholes with the router's spot and
     /// volatility before expiry; intrinsic value at the expiry price (or spot while unset) after it.
     function markOf(uint256 seriesId) external view returns (uint256 markE18);
+
+    /// @notice Settlement, whose debts count against equity (zero while none is deployed). The liquidation engine
+    /// reads it here to add the debt back into an account's gross value and to resolve a liquidated account's debts.
+    function settlement() external view returns (ISettlement);
 
     /// @notice Sets an underlying's margin ratios. Governance (timelock) only.
     function setMarginParams(uint256 underlyingId, MarginParams calldata params) external;

@@ -12,6 +12,9 @@ pragma solidity 0.8.30;
 ///   stays claimable and is paid by `claim` as shorts pay in or debts are repaid.
 /// Every unit is accounted for: pool inflows (short payments and debt repayments) equal long payouts plus the pool
 /// balance, and Σ long entitlements + rounding dust = Σ short obligations.
+/// - The liquidation engine (DEBT_RESOLVER_ROLE) resolves a liquidated account's debt with `resolveDebt`: from the
+///   account's own quote balance, from the bidder that takes the account over, or from what the insurance fund (or,
+///   beyond it, a socialised loss) already credited to this contract's vault account.
 interface ISettlement {
     /// @notice The series' expiry price is not set yet.
     error Settlement_PriceNotSet(uint256 seriesId, uint256 expiry);
@@ -54,6 +57,18 @@ interface ISettlement {
     /// pool; the caller must be `payer` or its vault operator. A payer other than the account must keep initial
     /// margin afterwards (the vault's margin hook decides). Returns the amount repaid.
     function repayDebt(address account, uint256 seriesId, address payer, uint256 amount) external returns (uint256);
+
+    /// @notice Role of the contract that resolves liquidated accounts' debts (the liquidation engine).
+    function DEBT_RESOLVER_ROLE() external view returns (bytes32);
+
+    /// @notice Resolves up to `amount` of `account`'s debt on `seriesId` into the series pool and returns what was
+    /// resolved. `payer` is a vault account whose quote balance pays (no margin check: the caller checks), or this
+    /// contract itself when the caller already credited this contract's vault account with the amount (the
+    /// insurance fund's payment or a socialised loss). Debt resolver role only. Emits `DebtRepaid`.
+    function resolveDebt(address account, uint256 seriesId, address payer, uint256 amount) external returns (uint256);
+
+    /// @notice The series on which `account` owes a settlement debt (non-zero `debtOn`), in no particular order.
+    function debtSeriesOf(address account) external view returns (uint256[] memory);
 
     /// @notice `account`'s total settlement debt across series, quote token units (what the margin engine deducts).
     function debtOf(address account) external view returns (uint256);

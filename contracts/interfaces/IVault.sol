@@ -9,6 +9,13 @@ import {IOracleRouter} from "./IOracleRouter.sol";
 /// authorise operators to act for it. Balances are kept in each token's own units; values are WAD in the quote
 /// asset. No path moves an account's funds without the owner's or an authorised operator's call, except the narrow,
 /// role-gated clearing entry points that settlement and liquidation use.
+/// Socialised losses: when the insurance fund cannot cover an insolvent liquidation, `socializeLoss` credits the
+/// shortfall to one account and haircuts every quote-asset balance pro rata, so the sum of quote balances (and
+/// `totalBalance`) is unchanged and the vault stays fully backed. Quote balances are stored as shares of a loss
+/// index (`quoteLossIndex`, 1e18 until the first socialisation, then only falling): balance = shares × index / 1e18.
+/// Every conversion rounds in the vault's favour (credits down, debits up), so the sum of quote balances may fall
+/// short of `totalBalance` by rounding dust, never exceed it; before any socialisation both are exact, as without
+/// an index.
 interface IVault {
     /// @notice Per-token collateral configuration.
     /// @param listed Whether the token was ever listed (a listed token can always be withdrawn).
@@ -46,6 +53,8 @@ interface IVault {
     error Vault_MissingRouter(address token);
     /// @notice The quote asset is priced at exactly 1 and takes no router.
     error Vault_QuoteAssetRouter(address router);
+    /// @notice A socialised loss of `amount` exceeds `maxAmount` (`MAX_SOCIALISED_LOSS_WAD` of the quote total).
+    error Vault_LossTooLarge(uint256 amount, uint256 maxAmount);
 
     /// @notice `amount` of `token` was credited to `account` (the amount actually received), paid by `payer`.
     event Deposited(address indexed account, address indexed token, address indexed payer, uint256 amount);
@@ -69,10 +78,19 @@ interface IVault {
     );
     /// @notice The margin hook was replaced.
     event MarginHookSet(address indexed hook);
+    /// @notice `amount` of the quote asset was credited to `to` and taken pro rata from every quote balance; the loss
+    /// index is now `index`.
+    event LossSocialized(address indexed to, uint256 amount, uint256 index);
 
     /// @notice Role of the protocol's clearing contracts (exchange, settlement, liquidation engine): the only path
     /// that moves an account's funds without the owner's or an operator's call. Granted by governance.
     function CLEARING_ROLE() external view returns (bytes32);
+
+    /// @notice Role of the contract allowed to socialise a loss (the liquidation engine). Granted by governance.
+    function SOCIALISER_ROLE() external view returns (bytes32);
+
+    /// @notice The largest loss one `socializeLoss` may spread, as a WAD fraction of `totalBalance(quoteAsset)`.
+    function MAX_SOCIALISED_LOSS_WAD() external view returns (uint256);
 
     /// @notice The largest haircut (WAD) a collateral may carry.
     function MAX_HAIRCUT_WAD() external view returns (uint256);
@@ -101,6 +119,12 @@ interface IVault {
     /// the clearing contract checks the accounts itself after its whole operation (premium, fees, settlement).
     function clearingTransfer(address from, address to, address token, uint256 amount) external;
 
+    /// @notice Credits `amount` of the quote asset to account `to` and haircuts every quote balance (`to`'s included)
+    /// pro rata, by lowering the loss index from I to I × (T − amount) / T (rounded down), T = `totalBalance`, so
+    /// that the sum of quote balances is unchanged. Socialiser role only; reverts with `Vault_LossTooLarge` above
+    /// `MAX_SOCIALISED_LOSS_WAD` × T. No tokens move.
+    function socializeLoss(address to, uint256 amount) external;
+
     /// @notice Authorises (or revokes) `operator` to withdraw, transfer and trade for the caller's account.
     function setOperator(address operator, bool approved) external;
 
@@ -118,7 +142,12 @@ interface IVault {
     /// @notice `account`'s balance of `token`, in the token's units.
     function balanceOf(address account, address token) external view returns (uint256);
 
-    /// @notice The sum over accounts of balances of `token` (the vault's liability in it).
+    /// @notice The quote asset's loss index, WAD: 1e18 until a loss is socialised, then lower. A quote balance is
+    /// its stored shares × index / 1e18, rounded down.
+    function quoteLossIndex() external view returns (uint256);
+
+    /// @notice The sum over accounts of balances of `token` (the vault's liability in it). For the quote asset,
+    /// at least the sum of balances: their rounding dust after a socialised loss stays counted here.
     function totalBalance(address token) external view returns (uint256);
 
     /// @notice Whether `operator` may act for `owner`.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -12,9 +13,13 @@ import {IVault} from "../interfaces/IVault.sol";
 
 /// @title Settlement
 /// @notice Cash settlement of expired series against per-series pools held in this contract's vault account.
-/// @dev Permissionless and parameter-free. Needs the vault's CLEARING_ROLE and the book's SETTLER_ROLE.
-contract Settlement is ISettlement, ReentrancyGuard {
+/// @dev Permissionless and parameter-free. Needs the vault's CLEARING_ROLE and the book's SETTLER_ROLE. Governance
+/// (`DEFAULT_ADMIN_ROLE`) only grants `DEBT_RESOLVER_ROLE` to the liquidation engine.
+contract Settlement is ISettlement, AccessControl, ReentrancyGuard {
     uint256 internal constant WAD = 1e18;
+
+    /// @inheritdoc ISettlement
+    bytes32 public constant DEBT_RESOLVER_ROLE = keccak256("DEBT_RESOLVER_ROLE");
 
     /// @notice The vault holding margin accounts (and this contract's pool account).
     IVault public immutable vault;
@@ -47,10 +52,22 @@ contract Settlement is ISettlement, ReentrancyGuard {
 
     mapping(uint256 seriesId => SeriesOutcome) internal _outcomes;
 
-    constructor(IVault vault_, IPositionBook book_, ISeriesRegistry registry_) {
-        if (address(vault_) == address(0) || address(book_) == address(0) || address(registry_) == address(0)) {
+    /// @dev The series each account owes on, and their 1-based index in that list (0: not listed). Written only when
+    /// a debt appears or is cleared, never on the paths that settle without debt.
+    mapping(address account => uint256[]) internal _debtSeries;
+    mapping(address account => mapping(uint256 seriesId => uint256)) internal _debtSeriesIndex;
+
+    /// @param admin Governance (the timelock): grants `DEBT_RESOLVER_ROLE`.
+    constructor(address admin, IVault vault_, IPositionBook book_, ISeriesRegistry registry_) {
+        if (
+            admin == address(0) ||
+            address(vault_) == address(0) ||
+            address(book_) == address(0) ||
+            address(registry_) == address(0)
+        ) {
             revert Settlement_ZeroAddress();
         }
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
         vault = vault_;
         book = book_;
         registry = registry_;
@@ -84,6 +101,7 @@ contract Settlement is ISettlement, ReentrancyGuard {
                 poolOf[seriesId] += paid;
             }
             if (outstanding != 0) {
+                if (debtOn[account][seriesId] == 0) _listDebtSeries(account, seriesId);
                 debtOn[account][seriesId] += outstanding;
                 debtOf[account] += outstanding;
                 shortfallOf[seriesId] += outstanding;
@@ -133,14 +151,7 @@ contract Settlement is ISettlement, ReentrancyGuard {
         if (amount == 0) revert Settlement_ZeroAmount();
         uint256 debt = debtOn[account][seriesId];
         if (debt == 0) revert Settlement_NoDebt(account, seriesId);
-        repaid = amount < debt ? amount : debt;
-        // unchecked: repaid <= debt, and each per-series debt is counted in both totals.
-        unchecked {
-            debtOn[account][seriesId] = debt - repaid;
-            debtOf[account] -= repaid;
-            shortfallOf[seriesId] -= repaid;
-        }
-        poolOf[seriesId] += repaid;
+        repaid = _reduceDebt(account, seriesId, debt, amount);
         vault.clearingTransfer(payer, address(this), quoteAsset, repaid);
         // The account's equity is unchanged (debt and balance fall together); a third-party payer's falls.
         if (payer != account) vault.marginHook().checkWithdrawal(payer);
@@ -148,10 +159,67 @@ contract Settlement is ISettlement, ReentrancyGuard {
     }
 
     /// @inheritdoc ISettlement
+    function resolveDebt(
+        address account,
+        uint256 seriesId,
+        address payer,
+        uint256 amount
+    ) external nonReentrant onlyRole(DEBT_RESOLVER_ROLE) returns (uint256 resolved) {
+        if (amount == 0) revert Settlement_ZeroAmount();
+        uint256 debt = debtOn[account][seriesId];
+        if (debt == 0) revert Settlement_NoDebt(account, seriesId);
+        resolved = _reduceDebt(account, seriesId, debt, amount);
+        if (payer != address(this)) vault.clearingTransfer(payer, address(this), quoteAsset, resolved);
+        emit DebtRepaid(account, seriesId, payer, resolved);
+    }
+
+    /// @inheritdoc ISettlement
+    function debtSeriesOf(address account) external view returns (uint256[] memory) {
+        return _debtSeries[account];
+    }
+
+    /// @inheritdoc ISettlement
     function settlementAmount(uint256 seriesId, int256 position) external view returns (int256 amount) {
         SeriesOutcome memory outcome = _outcomes[seriesId];
         if (outcome.expiryPriceE18 == 0) outcome = _outcome(seriesId);
         return _amountOf(position, outcome.intrinsicE18);
+    }
+
+    /// @dev Takes min(amount, debt) off `account`'s debt on `seriesId` (its current `debt` > 0) into the pool.
+    function _reduceDebt(
+        address account,
+        uint256 seriesId,
+        uint256 debt,
+        uint256 amount
+    ) internal returns (uint256 reduced) {
+        reduced = amount < debt ? amount : debt;
+        // unchecked: reduced <= debt, and each per-series debt is counted in both totals.
+        unchecked {
+            debtOn[account][seriesId] = debt - reduced;
+            debtOf[account] -= reduced;
+            shortfallOf[seriesId] -= reduced;
+        }
+        poolOf[seriesId] += reduced;
+        if (reduced == debt) _unlistDebtSeries(account, seriesId);
+    }
+
+    function _listDebtSeries(address account, uint256 seriesId) internal {
+        _debtSeries[account].push(seriesId);
+        _debtSeriesIndex[account][seriesId] = _debtSeries[account].length;
+    }
+
+    /// @dev Removes a series from `account`'s debt list by moving the last entry into its place.
+    function _unlistDebtSeries(address account, uint256 seriesId) internal {
+        uint256[] storage list = _debtSeries[account];
+        uint256 index = _debtSeriesIndex[account][seriesId];
+        uint256 last = list.length;
+        if (index != last) {
+            uint256 moved = list[last - 1];
+            list[index - 1] = moved;
+            _debtSeriesIndex[account][moved] = index;
+        }
+        list.pop();
+        delete _debtSeriesIndex[account][seriesId];
     }
 
     /// @dev Reads a series' expiry price (reverting with `Settlement_PriceNotSet` while it is not proven) and its

@@ -14,6 +14,9 @@ import {IVault} from "../interfaces/IVault.sol";
 /// @title Vault
 /// @notice Custody of whitelisted ERC-20 collateral in margin accounts. Governance (the timelock) holds
 /// `DEFAULT_ADMIN_ROLE`. The vault never consults the pause guard: pausing can never trap funds.
+/// @dev Quote-asset balances are stored as shares of `quoteLossIndex` (see IVault); every read and write of a quote
+/// balance goes through `_toAmountDown` / `_credit` / `_debit`. While the index is 1e18 shares are token units and no
+/// conversion runs, so balances read exactly as they would without the index.
 contract Vault is IVault, AccessControl, ReentrancyGuard {
     using SafeERC20 for IERC20;
 
@@ -23,6 +26,10 @@ contract Vault is IVault, AccessControl, ReentrancyGuard {
     uint256 public constant MAX_COLLATERALS = 8;
     /// @inheritdoc IVault
     bytes32 public constant CLEARING_ROLE = keccak256("CLEARING_ROLE");
+    /// @inheritdoc IVault
+    bytes32 public constant SOCIALISER_ROLE = keccak256("SOCIALISER_ROLE");
+    /// @inheritdoc IVault
+    uint256 public constant MAX_SOCIALISED_LOSS_WAD = 0.1e18;
 
     uint256 internal constant WAD = 1e18;
     uint8 internal constant MAX_DECIMALS = 18;
@@ -39,8 +46,12 @@ contract Vault is IVault, AccessControl, ReentrancyGuard {
     mapping(address token => uint256) public totalBalance;
 
     /// @inheritdoc IVault
+    uint256 public quoteLossIndex = WAD;
+
+    /// @inheritdoc IVault
     mapping(address owner => mapping(address operator => bool)) public isOperator;
 
+    /// @dev Token units, except for the quote asset: shares of `quoteLossIndex`.
     mapping(address account => mapping(address token => uint256)) internal _balances;
     mapping(address token => CollateralConfig) internal _configs;
     address[] internal _collaterals;
@@ -77,10 +88,7 @@ contract Vault is IVault, AccessControl, ReentrancyGuard {
         if (credited == 0) revert Vault_ZeroAmount();
 
         totalBalance[token] += credited;
-        // unchecked: a balance is at most the (old) `totalBalance`, whose sum with `credited` just fit.
-        unchecked {
-            _balances[account][token] += credited;
-        }
+        _credit(account, token, credited);
         emit Deposited(account, token, msg.sender, credited);
     }
 
@@ -108,11 +116,7 @@ contract Vault is IVault, AccessControl, ReentrancyGuard {
         if (amount == 0) revert Vault_ZeroAmount();
 
         _debit(from, token, amount);
-        // unchecked: the `amount` just debited from another balance is still counted in `totalBalance`, which
-        // bounds the sum of all balances.
-        unchecked {
-            _balances[to][token] += amount;
-        }
+        _credit(to, token, amount);
         emit Transferred(from, to, token, amount);
 
         marginHook.checkWithdrawal(from);
@@ -128,11 +132,28 @@ contract Vault is IVault, AccessControl, ReentrancyGuard {
         if (to == address(0)) revert Vault_ZeroAddress();
         if (amount == 0) revert Vault_ZeroAmount();
         _debit(from, token, amount);
-        // unchecked: as in `transfer`, the amount moves between balances that `totalBalance` bounds.
-        unchecked {
-            _balances[to][token] += amount;
-        }
+        _credit(to, token, amount);
         emit ClearingTransferred(from, to, token, amount, msg.sender);
+    }
+
+    /// @inheritdoc IVault
+    /// @dev Rounding in the vault's favour: the index rounds down (every balance a little lower) and `to`'s credit
+    /// in shares rounds down. The bound keeps each step at most a 10% haircut, so the index stays far from zero.
+    function socializeLoss(address to, uint256 amount) external onlyRole(SOCIALISER_ROLE) {
+        if (to == address(0)) revert Vault_ZeroAddress();
+        if (amount == 0) revert Vault_ZeroAmount();
+        address quote = quoteAsset;
+        uint256 total = totalBalance[quote];
+        uint256 maxAmount = Math.mulDiv(total, MAX_SOCIALISED_LOSS_WAD, WAD);
+        if (amount > maxAmount) revert Vault_LossTooLarge(amount, maxAmount);
+        // unchecked: amount <= maxAmount <= total. The index falls to at least 0.9 × its value (minus 1 wei).
+        uint256 index;
+        unchecked {
+            index = Math.mulDiv(quoteLossIndex, total - amount, total);
+        }
+        quoteLossIndex = index;
+        _balances[to][quote] += Math.mulDiv(amount, WAD, index);
+        emit LossSocialized(to, amount, index);
     }
 
     /// @inheritdoc IVault
@@ -190,7 +211,7 @@ contract Vault is IVault, AccessControl, ReentrancyGuard {
 
     /// @inheritdoc IVault
     function balanceOf(address account, address token) external view returns (uint256) {
-        return _balances[account][token];
+        return _balanceOf(account, token);
     }
 
     /// @inheritdoc IVault
@@ -208,7 +229,7 @@ contract Vault is IVault, AccessControl, ReentrancyGuard {
         uint256 count = _collaterals.length;
         for (uint256 i; i < count; ++i) {
             address token = _collaterals[i];
-            uint256 balance = _balances[account][token];
+            uint256 balance = _balanceOf(account, token);
             if (balance != 0) valueWad += _valueOf(token, balance);
         }
     }
@@ -227,7 +248,37 @@ contract Vault is IVault, AccessControl, ReentrancyGuard {
     // Internals
     // ------------------------------------------------------------------------------------------------------------
 
+    /// @dev `account`'s balance of `token` in token units: quote shares × index, rounded down.
+    function _balanceOf(address account, address token) internal view returns (uint256) {
+        uint256 stored = _balances[account][token];
+        if (token != quoteAsset) return stored;
+        uint256 index = quoteLossIndex;
+        return index == WAD ? stored : Math.mulDiv(stored, index, WAD);
+    }
+
+    /// @dev Adds `amount` token units to `account`: quote shares rounded down (in the vault's favour). Checked: quote
+    /// shares may exceed token units once the index is below 1e18.
+    function _credit(address account, address token, uint256 amount) internal {
+        if (token == quoteAsset) {
+            uint256 index = quoteLossIndex;
+            if (index != WAD) amount = Math.mulDiv(amount, WAD, index);
+        }
+        _balances[account][token] += amount;
+    }
+
+    /// @dev Removes `amount` token units from `account`: quote shares rounded up (in the vault's favour).
     function _debit(address account, address token, uint256 amount) internal {
+        if (token == quoteAsset) {
+            uint256 index = quoteLossIndex;
+            if (index != WAD) {
+                uint256 shares = _balances[account][token];
+                uint256 quoteBalance = Math.mulDiv(shares, index, WAD);
+                if (quoteBalance < amount) revert Vault_InsufficientBalance(account, token, quoteBalance, amount);
+                // No underflow: floor(shares × index / 1e18) >= amount implies shares >= ceil(amount × 1e18 / index).
+                _balances[account][token] = shares - Math.mulDiv(amount, WAD, index, Math.Rounding.Ceil);
+                return;
+            }
+        }
         uint256 balance = _balances[account][token];
         if (balance < amount) revert Vault_InsufficientBalance(account, token, balance, amount);
         // unchecked: `balance >= amount` was checked just above.

@@ -76,7 +76,7 @@ abstract contract MarginFixture is Test {
         registry = new SeriesRegistry(ADMIN, guard);
         book = new PositionBook(ADMIN, registry, 32);
         vault = new Vault(ADMIN, address(usdc), new OpenPositionsMarginHook(IPositionCounter(address(0))));
-        settlement = new Settlement(vault, book, registry);
+        settlement = new Settlement(ADMIN, vault, book, registry);
         engine = new MarginEngine(ADMIN, vault, book, registry, settlement);
 
         vm.startPrank(ADMIN);

@@ -21,11 +21,13 @@ contract SettlementTest is SettlementFixture {
 
     function test_constructor_revertsOnZeroAddress() public {
         vm.expectRevert(ISettlement.Settlement_ZeroAddress.selector);
-        new Settlement(Vault(address(0)), book, registry);
+        new Settlement(address(0), vault, book, registry);
         vm.expectRevert(ISettlement.Settlement_ZeroAddress.selector);
-        new Settlement(vault, PositionBook(address(0)), registry);
+        new Settlement(ADMIN, Vault(address(0)), book, registry);
         vm.expectRevert(ISettlement.Settlement_ZeroAddress.selector);
-        new Settlement(vault, book, SeriesRegistry(address(0)));
+        new Settlement(ADMIN, vault, PositionBook(address(0)), registry);
+        vm.expectRevert(ISettlement.Settlement_ZeroAddress.selector);
+        new Settlement(ADMIN, vault, book, SeriesRegistry(address(0)));
     }
 
     // ---------------------------------------------------------------- settle

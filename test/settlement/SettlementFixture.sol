@@ -60,7 +60,7 @@ abstract contract SettlementFixture is Test {
         registry = new SeriesRegistry(ADMIN, guard);
         book = new PositionBook(ADMIN, registry, 16);
         vault = new Vault(ADMIN, address(usdc), new OpenPositionsMarginHook(book));
-        settlement = new Settlement(vault, book, registry);
+        settlement = new Settlement(ADMIN, vault, book, registry);
 
         vm.startPrank(ADMIN);
         registry.grantRole(registry.LISTER_ROLE(), LISTER);

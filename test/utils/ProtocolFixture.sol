@@ -69,7 +69,7 @@ abstract contract ProtocolFixture is Test {
         registry = new SeriesRegistry(ADMIN, guard);
         book = new PositionBook(ADMIN, registry, 16);
         vault = new Vault(ADMIN, address(usdc), new OpenPositionsMarginHook(book));
-        settlement = new Settlement(vault, book, registry);
+        settlement = new Settlement(ADMIN, vault, book, registry);
         margin = new MarginEngine(ADMIN, vault, book, registry, settlement);
         exchange = new Exchange(ADMIN, vault, book, registry, margin, guard, FEE_RECIPIENT, INSURANCE);
 

@@ -1,0 +1,406 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.30;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {IInsuranceFund} from "../interfaces/IInsuranceFund.sol";
+import {ILiquidationEngine} from "../interfaces/ILiquidationEngine.sol";
+import {IMarginEngine} from "../interfaces/IMarginEngine.sol";
+import {Health} from "../interfaces/IOracleRouter.sol";
+import {IPositionBook} from "../interfaces/IPositionBook.sol";
+import {IRiskController} from "../interfaces/IRiskController.sol";
+import {ISeriesRegistry} from "../interfaces/ISeriesRegistry.sol";
+import {ISettlement} from "../interfaces/ISettlement.sol";
+import {IVault} from "../interfaces/IVault.sol";
+import {LiquidationMath} from "./LiquidationMath.sol";
+
+/// @title LiquidationEngine
+/// @notice Dutch-auction liquidations over the vault, the position book and the margin engine. Governance (the
+/// timelock) holds `DEFAULT_ADMIN_ROLE` and sets the auction parameters. Needs the book's `TRADER_ROLE`, the
+/// vault's `CLEARING_ROLE` and `SOCIALISER_ROLE`, and settlement's `DEBT_RESOLVER_ROLE`.
+/// @dev `_compute` is the one calculation behind `liquidationStatus`, `startAuction`, `bid` and `endAuction`:
+/// equity and maintenance from `marginOf`, gross value = equity + settlement debt (so it carries the margin
+/// engine's own rounding of every mark), the discount or fund payment of the moment, the largest fraction and the
+/// price health of every underlying the account holds.
+/// Rounding: a bid takes floor(size × f) of each position and floor(balance × f) of each collateral (the
+/// liquidated account keeps the rounding); the bidder pays gross × f × (1 − discount) rounded up; the fund pays
+/// its amount rounded down.
+/// Settlement debt after a bid: the account repays what it can from its own quote balance. If the bid emptied the
+/// account (fraction 1) and debt is left, then in an insolvent auction the bidder, who takes the whole account and
+/// was paid for its negative equity (debt included), repays it; in a solvent auction (the proceeds fell short of
+/// the debt because of the discount) the insurance fund pays it into the series pool, and what the fund cannot pay
+/// is socialised by the vault (credited to settlement's pool account). `endAuction` on an account emptied by
+/// settlement runs the same fund path.
+/// An auction that turns insolvent keeps its start time: its fund payment ramps from the auction's start.
+contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard {
+    uint256 internal constant WAD = 1e18;
+    /// @notice Largest `maxDiscountWad`.
+    uint256 public constant MAX_DISCOUNT_WAD = 0.5e18;
+    /// @notice Largest `bufferWad`.
+    uint256 public constant MAX_BUFFER_WAD = 1e18;
+    /// @notice Largest `flagRewardWad` (a fraction of maintenance margin).
+    uint256 public constant MAX_FLAG_REWARD_WAD = 0.1e18;
+
+    /// @notice The vault holding every account.
+    IVault public immutable vault;
+    /// @notice The position book.
+    IPositionBook public immutable book;
+    /// @notice The series registry (series terms and each underlying's router).
+    ISeriesRegistry public immutable registry;
+    /// @notice The margin engine.
+    IMarginEngine public immutable margin;
+    /// @notice The insurance fund.
+    IInsuranceFund public immutable fund;
+    /// @notice The risk controller, or zero (then only the routers' spot health gates liquidations).
+    IRiskController public immutable risk;
+    /// @notice Settlement (from the margin engine), or zero when none is deployed.
+    ISettlement public immutable settlement;
+    /// @notice The vault's quote asset.
+    address public immutable quoteAsset;
+    /// @notice 10^(18 − quote decimals): quote token units to WAD.
+    uint256 public immutable QUOTE_TO_WAD;
+
+    AuctionParams internal _params;
+    mapping(address account => uint256) internal _auctionStart;
+
+    /// @dev The shared calculation: the status and what the executes need besides it.
+    struct Context {
+        LiquidationStatus status;
+        int256 grossWad;
+        bool allOrNothing;
+        uint256 unhealthyUnderlying;
+        uint256[] seriesIds;
+        int256[] sizes;
+    }
+
+    /// @param admin Governance (the timelock).
+    /// @param risk_ The risk controller, or zero until it is deployed.
+    constructor(
+        address admin,
+        IVault vault_,
+        IPositionBook book_,
+        ISeriesRegistry registry_,
+        IMarginEngine margin_,
+        IInsuranceFund fund_,
+        IRiskController risk_
+    ) {
+        if (
+            admin == address(0) ||
+            address(vault_) == address(0) ||
+            address(book_) == address(0) ||
+            address(registry_) == address(0) ||
+            address(margin_) == address(0) ||
+            address(fund_) == address(0)
+        ) revert Liquidation_ZeroAddress();
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        vault = vault_;
+        book = book_;
+        registry = registry_;
+        margin = margin_;
+        fund = fund_;
+        risk = risk_;
+        settlement = margin_.settlement();
+        address quote = vault_.quoteAsset();
+        quoteAsset = quote;
+        // The vault caps decimals at 18.
+        QUOTE_TO_WAD = 10 ** (18 - vault_.collateralConfig(quote).decimals);
+        // Lyra v2's shape: 5% → 30% over 15 minutes, a 20% buffer, the fund's payment ramping over an hour.
+        _setAuctionParams(
+            AuctionParams({
+                startDiscountWad: 0.05e18,
+                maxDiscountWad: 0.3e18,
+                discountRampSeconds: 15 minutes,
+                bufferWad: 0.2e18,
+                flagRewardWad: 0.01e18,
+                maxFlagRewardWad: 50e18,
+                insolventRampSeconds: 1 hours,
+                smallAccountWad: 100e18
+            })
+        );
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Auctions
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc ILiquidationEngine
+    function startAuction(address account) external nonReentrant returns (uint256 reward) {
+        Context memory c = _compute(account);
+        LiquidationStatus memory s = c.status;
+        if (s.inAuction) revert Liquidation_AlreadyInAuction(account);
+        if (s.equityWad >= SafeCast.toInt256(s.maintenanceWad)) {
+            revert Liquidation_AccountHealthy(account, s.equityWad, s.maintenanceWad);
+        }
+        if (c.unhealthyUnderlying != 0) revert Liquidation_PricesUnhealthy(c.unhealthyUnderlying);
+        _auctionStart[account] = block.timestamp;
+
+        // min(flagReward × MM, cap) in quote units rounded down, as far as the account's quote balance goes.
+        AuctionParams memory p = _params;
+        uint256 rewardWad = Math.min(Math.mulDiv(p.flagRewardWad, s.maintenanceWad, WAD), p.maxFlagRewardWad);
+        reward = Math.min(rewardWad / QUOTE_TO_WAD, vault.balanceOf(account, quoteAsset));
+        if (reward != 0) vault.clearingTransfer(account, msg.sender, quoteAsset, reward);
+        emit AuctionStarted(account, msg.sender, s.insolvent, reward);
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function bid(
+        address account,
+        address bidderAccount,
+        uint256 fractionWad,
+        int256 paymentLimit
+    ) external nonReentrant returns (int256 payment) {
+        if (bidderAccount == account) revert Liquidation_SelfBid(account);
+        if (!vault.isAuthorized(bidderAccount, msg.sender)) {
+            revert Liquidation_Unauthorized(bidderAccount, msg.sender);
+        }
+        Context memory c = _compute(account);
+        LiquidationStatus memory s = c.status;
+        if (!s.inAuction) revert Liquidation_NotInAuction(account);
+        if (c.unhealthyUnderlying != 0) revert Liquidation_PricesUnhealthy(c.unhealthyUnderlying);
+        if (s.equityWad >= SafeCast.toInt256(s.maintenanceWad)) {
+            revert Liquidation_AccountHealthy(account, s.equityWad, s.maintenanceWad);
+        }
+        if (fractionWad == 0 || fractionWad > s.maxFractionWad || (c.allOrNothing && fractionWad != WAD)) {
+            revert Liquidation_InvalidFraction(fractionWad, s.maxFractionWad);
+        }
+
+        uint256 socialised;
+        if (s.insolvent) {
+            uint256 fundPays = s.fundPaymentWad / QUOTE_TO_WAD;
+            payment = -SafeCast.toInt256(fundPays);
+            if (payment > paymentLimit) revert Liquidation_PriceLimitExceeded(payment, paymentLimit);
+            _take(account, bidderAccount, c, WAD, 0);
+            socialised = _payFromFund(bidderAccount, fundPays);
+        } else {
+            uint256 bidderPays = Math.ceilDiv(
+                LiquidationMath.bidPaymentUp(s.grossValueWad, fractionWad, s.discountWad),
+                QUOTE_TO_WAD
+            );
+            payment = SafeCast.toInt256(bidderPays);
+            if (payment > paymentLimit) revert Liquidation_PriceLimitExceeded(payment, paymentLimit);
+            _take(account, bidderAccount, c, fractionWad, bidderPays);
+        }
+        bool emptied = fractionWad == WAD;
+        socialised += _resolveDebts(account, bidderAccount, emptied, s.insolvent);
+        margin.checkInitialMargin(bidderAccount);
+        emit AuctionBid(account, bidderAccount, fractionWad, payment, s.discountWad, socialised);
+
+        if (emptied) {
+            _end(account, true);
+        } else {
+            IMarginEngine.AccountMargin memory m = margin.marginOf(account);
+            if (m.equityWad >= SafeCast.toInt256(m.maintenanceWad)) _end(account, false);
+        }
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function endAuction(address account) external nonReentrant {
+        Context memory c = _compute(account);
+        LiquidationStatus memory s = c.status;
+        if (!s.inAuction) revert Liquidation_NotInAuction(account);
+        // Empty: no positions and nothing of value left (settlement may have closed every position meanwhile).
+        bool empty = c.seriesIds.length == 0 && c.grossWad <= 0;
+        if (empty) {
+            _resolveDebts(account, address(0), true, false);
+        } else if (s.equityWad < SafeCast.toInt256(s.maintenanceWad)) {
+            revert Liquidation_StillUnderwater(account, s.equityWad, s.maintenanceWad);
+        }
+        _end(account, empty);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Governance
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc ILiquidationEngine
+    function setAuctionParams(AuctionParams calldata params) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setAuctionParams(params);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Views
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc ILiquidationEngine
+    /// @dev Reverts with the margin engine's `Margin_PriceUnavailable` when a position cannot be marked at all.
+    function liquidationStatus(address account) external view returns (LiquidationStatus memory) {
+        return _compute(account).status;
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function auctionParams() external view returns (AuctionParams memory) {
+        return _params;
+    }
+
+    /// @notice When `account`'s running auction started (0: none).
+    function auctionStart(address account) external view returns (uint256) {
+        return _auctionStart[account];
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Internals
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @dev The one calculation (see the contract's notes). The fraction and the fund payment are those of a bid
+    /// now: zero unless an auction runs on an account below maintenance with healthy prices.
+    function _compute(address account) internal view returns (Context memory c) {
+        (c.seriesIds, c.sizes) = book.positionsOf(account);
+        IMarginEngine.AccountMargin memory m = margin.marginOf(account);
+        LiquidationStatus memory s = c.status;
+        s.equityWad = m.equityWad;
+        s.maintenanceWad = m.maintenanceWad;
+        uint256 debtWad = address(settlement) == address(0) ? 0 : settlement.debtOf(account) * QUOTE_TO_WAD;
+        c.grossWad = m.equityWad + SafeCast.toInt256(debtWad);
+        s.grossValueWad = c.grossWad > 0 ? uint256(c.grossWad) : 0;
+        s.insolvent = m.equityWad < 0;
+        c.unhealthyUnderlying = _unhealthyUnderlying(c.seriesIds);
+
+        uint256 start = _auctionStart[account];
+        s.inAuction = start != 0;
+        bool underwater = m.equityWad < SafeCast.toInt256(m.maintenanceWad);
+        s.canStart = !s.inAuction && underwater && c.unhealthyUnderlying == 0;
+        AuctionParams memory p = _params;
+        uint256 elapsed = s.inAuction ? block.timestamp - start : 0;
+        s.discountWad = LiquidationMath.discountDown(
+            p.startDiscountWad,
+            p.maxDiscountWad,
+            elapsed,
+            p.discountRampSeconds
+        );
+        if (!s.inAuction || !underwater || c.unhealthyUnderlying != 0) return c;
+        if (s.insolvent) {
+            s.maxFractionWad = WAD;
+            c.allOrNothing = true;
+            s.fundPaymentWad = LiquidationMath.fundPaymentDown(
+                s.equityWad,
+                s.grossValueWad,
+                p.maxDiscountWad,
+                elapsed,
+                p.insolventRampSeconds
+            );
+        } else {
+            (s.maxFractionWad, c.allOrNothing) = LiquidationMath.solventMaxFractionDown(
+                uint256(s.equityWad),
+                s.maintenanceWad,
+                s.grossValueWad,
+                s.discountWad,
+                p.bufferWad,
+                p.smallAccountWad
+            );
+        }
+    }
+
+    /// @dev The first underlying among the positions whose router spot is not Ok or on which the risk controller
+    /// forbids liquidations; 0 when all are healthy (underlying ids start at 1).
+    function _unhealthyUnderlying(uint256[] memory seriesIds) internal view returns (uint256) {
+        uint256 n = seriesIds.length;
+        if (n == 0) return 0;
+        uint256[] memory terms = registry.seriesTerms(seriesIds);
+        uint256[] memory seen = new uint256[](n);
+        uint256 seenCount;
+        for (uint256 i; i < n; ++i) {
+            // The underlying id is the top 32 bits of the packed terms.
+            uint256 id = terms[i] >> 224;
+            bool checked;
+            for (uint256 j; j < seenCount; ++j) {
+                if (seen[j] == id) {
+                    checked = true;
+                    break;
+                }
+            }
+            if (checked) continue;
+            seen[seenCount++] = id;
+            (, Health health) = registry.underlyingConfig(id).router.spot();
+            if (health != Health.Ok) return id;
+            if (address(risk) != address(0) && !risk.allowsLiquidation(id)) return id;
+        }
+        return 0;
+    }
+
+    /// @dev Moves `fractionWad` of every position and collateral balance of `account` to `bidder` (rounded down:
+    /// the account keeps the rounding), netting the quote collateral taken against `bidderPays` (bidder → account).
+    function _take(address account, address bidder, Context memory c, uint256 fractionWad, uint256 bidderPays) internal {
+        uint256 n = c.seriesIds.length;
+        for (uint256 i; i < n; ++i) {
+            int256 size = c.sizes[i];
+            // Positions are int128, so the negation is exact.
+            uint256 amount = LiquidationMath.takenDown(uint256(size > 0 ? size : -size), fractionWad);
+            if (amount == 0) continue;
+            if (size > 0) book.transferPosition(c.seriesIds[i], bidder, account, amount);
+            else book.transferPosition(c.seriesIds[i], account, bidder, amount);
+        }
+        address[] memory tokens = vault.collaterals();
+        for (uint256 i; i < tokens.length; ++i) {
+            address token = tokens[i];
+            uint256 taken = LiquidationMath.takenDown(vault.balanceOf(account, token), fractionWad);
+            if (token == quoteAsset) {
+                if (bidderPays > taken) vault.clearingTransfer(bidder, account, token, bidderPays - taken);
+                else if (taken > bidderPays) vault.clearingTransfer(account, bidder, token, taken - bidderPays);
+            } else if (taken != 0) {
+                vault.clearingTransfer(account, bidder, token, taken);
+            }
+        }
+    }
+
+    /// @dev The fund pays `to` up to `amount`; the vault socialises the rest. Returns the socialised part.
+    function _payFromFund(address to, uint256 amount) internal returns (uint256 socialised) {
+        if (amount == 0) return 0;
+        uint256 paid = fund.pay(to, amount);
+        socialised = amount - paid;
+        if (socialised != 0) vault.socializeLoss(to, socialised);
+    }
+
+    /// @dev Resolves `account`'s settlement debts (see the contract's notes): from its own quote balance first; when
+    /// `emptied`, the rest from the bidder (`insolvent`) or from the fund, then socialised. Returns the socialised
+    /// part.
+    function _resolveDebts(
+        address account,
+        address bidder,
+        bool emptied,
+        bool insolvent
+    ) internal returns (uint256 socialised) {
+        if (address(settlement) == address(0) || settlement.debtOf(account) == 0) return 0;
+        uint256[] memory ids = settlement.debtSeriesOf(account);
+        uint256 cash = vault.balanceOf(account, quoteAsset);
+        for (uint256 i; i < ids.length; ++i) {
+            uint256 debt = settlement.debtOn(account, ids[i]);
+            uint256 own = Math.min(debt, cash);
+            if (own != 0) {
+                settlement.resolveDebt(account, ids[i], account, own);
+                // unchecked: own <= debt and own <= cash.
+                unchecked {
+                    cash -= own;
+                    debt -= own;
+                }
+            }
+            if (debt == 0 || !emptied) continue;
+            if (insolvent) {
+                settlement.resolveDebt(account, ids[i], bidder, debt);
+            } else {
+                // The fund's payment and the socialised rest both land in settlement's own vault account.
+                socialised += _payFromFund(address(settlement), debt);
+                settlement.resolveDebt(account, ids[i], address(settlement), debt);
+            }
+        }
+    }
+
+    function _end(address account, bool emptied) internal {
+        delete _auctionStart[account];
+        emit AuctionEnded(account, emptied);
+    }
+
+    function _setAuctionParams(AuctionParams memory p) internal {
+        if (
+            p.startDiscountWad > p.maxDiscountWad ||
+            p.maxDiscountWad > MAX_DISCOUNT_WAD ||
+            p.discountRampSeconds == 0 ||
+            p.insolventRampSeconds == 0 ||
+            p.bufferWad > MAX_BUFFER_WAD ||
+            p.flagRewardWad > MAX_FLAG_REWARD_WAD
+        ) revert Liquidation_InvalidParams();
+        _params = p;
+        emit AuctionParamsSet(p);
+    }
+}
