@@ -189,9 +189,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
 
         if (emptied) {
             _end(account, true);
-        } else {
-            IMarginEngine.AccountMargin memory m = margin.marginOf(account);
-            if (m.equityWad >= SafeCast.toInt256(m.maintenanceWad)) _end(account, false);
+        } else if (_reachesMaintenance(s, fractionWad, SafeCast.toUint256(payment) * QUOTE_TO_WAD)) {
+            _end(account, false);
         }
     }
 
@@ -384,6 +383,24 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
                 settlement.resolveDebt(account, ids[i], address(settlement), debt);
             }
         }
+    }
+
+    /// @dev Whether a partial solvent bid brings the account to maintenance margin, from the linear prediction of the
+    /// shared calculation instead of a second margin pass (which would cost as much as the first): equity
+    /// E + payment − f·G (f·G rounded up) against maintenance MM − f·MM (f·MM rounded down). Marks and requirements
+    /// are linear in the positions, so this is the state after the bid up to the rounding of the amounts taken
+    /// (which the account keeps); a bid of the whole maximum fraction restores the buffer margin, so it ends the
+    /// auction. Should dust leave a healthy account in auction, no bid can execute on it and `endAuction` ends it.
+    function _reachesMaintenance(
+        LiquidationStatus memory s,
+        uint256 fractionWad,
+        uint256 paymentWad
+    ) internal pure returns (bool) {
+        int256 equityAfter = s.equityWad +
+            SafeCast.toInt256(paymentWad) -
+            SafeCast.toInt256(Math.mulDiv(s.grossValueWad, fractionWad, WAD, Math.Rounding.Ceil));
+        uint256 maintenanceAfter = s.maintenanceWad - Math.mulDiv(s.maintenanceWad, fractionWad, WAD);
+        return equityAfter >= SafeCast.toInt256(maintenanceAfter);
     }
 
     function _end(address account, bool emptied) internal {
