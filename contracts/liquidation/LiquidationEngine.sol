@@ -130,10 +130,10 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         Context memory c = _compute(account);
         LiquidationStatus memory s = c.status;
         if (s.inAuction) revert Liquidation_AlreadyInAuction(account);
+        if (c.unhealthyUnderlying != 0) revert Liquidation_PricesUnhealthy(c.unhealthyUnderlying);
         if (s.equityWad >= SafeCast.toInt256(s.maintenanceWad)) {
             revert Liquidation_AccountHealthy(account, s.equityWad, s.maintenanceWad);
         }
-        if (c.unhealthyUnderlying != 0) revert Liquidation_PricesUnhealthy(c.unhealthyUnderlying);
         _auctionStart[account] = block.timestamp;
 
         // min(flagReward × MM, cap) in quote units rounded down, as far as the account's quote balance goes.
@@ -246,7 +246,16 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     /// now: zero unless an auction runs on an account below maintenance with healthy prices.
     function _compute(address account) internal view returns (Context memory c) {
         (c.seriesIds, c.sizes) = book.positionsOf(account);
-        IMarginEngine.AccountMargin memory m = margin.marginOf(account);
+        c.unhealthyUnderlying = _unhealthyUnderlying(c.seriesIds);
+        IMarginEngine.AccountMargin memory m;
+        if (c.unhealthyUnderlying == 0) {
+            m = margin.marginOf(account);
+        } else {
+            // An unhealthy price may be unusable too (Down): the status then reports zero equity and requirement.
+            try margin.marginOf(account) returns (IMarginEngine.AccountMargin memory read) {
+                m = read;
+            } catch {}
+        }
         LiquidationStatus memory s = c.status;
         s.equityWad = m.equityWad;
         s.maintenanceWad = m.maintenanceWad;
@@ -254,7 +263,6 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         c.grossWad = m.equityWad + SafeCast.toInt256(debtWad);
         s.grossValueWad = c.grossWad > 0 ? uint256(c.grossWad) : 0;
         s.insolvent = m.equityWad < 0;
-        c.unhealthyUnderlying = _unhealthyUnderlying(c.seriesIds);
 
         uint256 start = _auctionStart[account];
         s.inAuction = start != 0;
