@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {Exchange} from "../../contracts/exchange/Exchange.sol";
+import {IExchange} from "../../contracts/interfaces/IExchange.sol";
+import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
+import {IMarginEngine} from "../../contracts/interfaces/IMarginEngine.sol";
+import {LiquidationEngine} from "../../contracts/liquidation/LiquidationEngine.sol";
+import {MarginEngine} from "../../contracts/margin/MarginEngine.sol";
+import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
+import {PositionBook} from "../../contracts/positions/PositionBook.sol";
+import {Settlement} from "../../contracts/settlement/Settlement.sol";
+import {Vault} from "../../contracts/vault/Vault.sol";
+import {Test} from "../utils/Test.sol";
+import {LiquidationFixture} from "./LiquidationFixture.sol";
+
+/// @notice Drives traders (signed-order fills through the exchange), price moves, auctions, bids, auction ends and
+/// settlements, keeping ghosts for what state cannot show.
+contract LiquidationHandler is Test {
+    uint256 internal constant WAD = 1e18;
+
+    LiquidationInvariantTest internal immutable t;
+    // Cached so that a `vm.prank` is never consumed by a getter call on the test contract.
+    MockERC20 internal immutable usdc;
+    Vault internal immutable vault;
+    Exchange internal immutable exchange;
+    MarginEngine internal immutable margin;
+    PositionBook internal immutable book;
+    Settlement internal immutable settlement;
+    LiquidationEngine internal immutable engine;
+
+    uint256[] internal keys;
+    address[] public traders;
+    address[] public keepers;
+    uint256 internal nonce;
+
+    uint256 public fills;
+    uint256 public starts;
+    uint256 public bids;
+    uint256 public ends;
+    uint256 public settles;
+    /// @notice Underwater accounts seen while prices were healthy (liquidation had something to do).
+    uint256 public underwaterSeen;
+    /// @notice Auction starts or bids that executed on an account at or above maintenance. Must stay 0.
+    uint256 public healthyLiquidated;
+    /// @notice Bids after which the account was less healthy per unit of remaining risk and neither ended nor
+    /// emptied. Must stay 0.
+    uint256 public ratioViolations;
+    /// @notice Accounts other than the liquidated one, its bidder and the flagger that lost more than the socialised
+    /// haircut during a liquidation call. Must stay 0.
+    uint256 public bystanderLosses;
+    /// @notice Quote units socialised so far.
+    uint256 public ghostSocialised;
+    /// @notice Quote operations (credits and debits) since the first socialisation: each may leave a unit of dust.
+    uint256 public opsSinceSocialised;
+
+    constructor(LiquidationInvariantTest t_) {
+        t = t_;
+        usdc = t_.usdc();
+        vault = t_.vault();
+        exchange = t_.exchange();
+        margin = t_.margin();
+        book = t_.book();
+        settlement = t_.settlement();
+        engine = t_.engine();
+        for (uint256 i = 1; i <= 4; ++i) {
+            uint256 key = uint256(keccak256(abi.encode("optio liquidation actor", i)));
+            keys.push(key);
+            traders.push(vm.addr(key));
+        }
+        keepers.push(address(0x4EE91));
+        keepers.push(address(0x4EE92));
+    }
+
+    /// @notice Starting balances (called once from setUp).
+    function fund(uint256 traderAmount, uint256 keeperAmount) external {
+        uint256 total = traderAmount * traders.length + keeperAmount * keepers.length;
+        usdc.mint(address(this), total);
+        usdc.approve(address(vault), total);
+        for (uint256 i; i < traders.length; ++i) vault.deposit(traders[i], address(usdc), traderAmount);
+        for (uint256 i; i < keepers.length; ++i) vault.deposit(keepers[i], address(usdc), keeperAmount);
+    }
+
+    function traderCount() external view returns (uint256) {
+        return traders.length;
+    }
+
+    function keeperCount() external view returns (uint256) {
+        return keepers.length;
+    }
+
+    // ---------------------------------------------------------------- actions
+
+    function deposit(uint256 seed, uint256 amount) external {
+        address a = traders[seed % traders.length];
+        amount = bound(amount, 10e6, 3_000e6);
+        usdc.mint(a, amount);
+        vm.startPrank(a);
+        usdc.approve(address(vault), amount);
+        vault.deposit(a, address(usdc), amount);
+        vm.stopPrank();
+        _countOps(1);
+    }
+
+    function trade(uint256 makerSeed, uint256 takerSeed, uint256 seriesSeed, bool makerBuys, uint256 amount) external {
+        if (block.timestamp >= t.EXPIRY()) return;
+        uint256 m = makerSeed % traders.length;
+        uint256 k = takerSeed % traders.length;
+        if (m == k) k = (k + 1) % traders.length;
+        uint256 seriesId = t.seriesAt(seriesSeed);
+        amount = bound(amount, 0.1e18, 8e18);
+        IExchange.Order memory order = IExchange.Order({
+            maker: traders[m],
+            seriesId: seriesId,
+            isBuy: makerBuys,
+            amount: amount,
+            limitPriceE18: margin.markOf(seriesId) + 0.01e18,
+            deadline: uint64(block.timestamp + 1 hours),
+            nonce: ++nonce,
+            taker: address(0)
+        });
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(keys[m], exchange.hashOrder(order));
+        vm.prank(traders[k]);
+        try exchange.fill(order, abi.encodePacked(r, s, v), amount, traders[k]) {
+            ++fills;
+            _countOps(4);
+        } catch {}
+    }
+
+    function movePrice(uint256 moveSeed, uint256 elapsed) external {
+        if (block.timestamp >= t.EXPIRY()) return;
+        vm.warp(block.timestamp + bound(elapsed, 1, 10 minutes));
+        int256 current = t.ethFeed().latestAnswer();
+        int256 bps = int256(bound(moveSeed, 0, 3_000)) - 1_200;
+        int256 next = (current * (10_000 + bps)) / 10_000;
+        if (next < 1_500e8) next = 1_500e8;
+        if (next > 6_000e8) next = 6_000e8;
+        t.setSpot(next);
+    }
+
+    function wait(uint256 elapsed) external {
+        if (block.timestamp >= t.EXPIRY()) return;
+        vm.warp(block.timestamp + bound(elapsed, 1, 20 minutes));
+        t.setSpot(t.ethFeed().latestAnswer());
+    }
+
+    function startAuction(uint256 accountSeed, uint256 keeperSeed) external {
+        // Prefer an underwater account half of the time, starting the search at the seed.
+        address account = traders[accountSeed % traders.length];
+        for (uint256 i; i < traders.length && accountSeed % 2 == 0; ++i) {
+            address candidate = traders[(accountSeed + i) % traders.length];
+            (bool ok, int256 equity, uint256 mm) = _margin(candidate);
+            if (ok && equity < int256(mm) && engine.auctionStart(candidate) == 0) {
+                account = candidate;
+                break;
+            }
+        }
+        address keeper = keepers[keeperSeed % keepers.length];
+        (bool known, int256 e, uint256 mm) = _margin(account);
+        if (known && e < int256(mm)) ++underwaterSeen;
+        uint256[] memory before = _snapshot();
+        uint256 indexBefore = vault.quoteLossIndex();
+        vm.prank(keeper);
+        try engine.startAuction(account) {
+            ++starts;
+            _countOps(2);
+            if (!known || e >= int256(mm)) ++healthyLiquidated;
+            _checkBystanders(before, indexBefore, account, keeper, keeper);
+        } catch {}
+    }
+
+    function bid(uint256 accountSeed, uint256 keeperSeed, uint256 fractionSeed) external {
+        // Prefer an account in auction, starting the search at the seed.
+        address account = traders[accountSeed % traders.length];
+        for (uint256 i; i < traders.length; ++i) {
+            address candidate = traders[(accountSeed + i) % traders.length];
+            if (engine.auctionStart(candidate) != 0) {
+                account = candidate;
+                break;
+            }
+        }
+        address keeper = keepers[keeperSeed % keepers.length];
+        ILiquidationEngine.LiquidationStatus memory s;
+        try engine.liquidationStatus(account) returns (ILiquidationEngine.LiquidationStatus memory read) {
+            s = read;
+        } catch {
+            return;
+        }
+        if (!s.inAuction || s.maxFractionWad == 0) return;
+        uint256 f = s.insolvent ? WAD : bound(fractionSeed, 1, s.maxFractionWad);
+        if (fractionSeed % 4 == 0) f = s.maxFractionWad;
+        uint256[] memory before = _snapshot();
+        uint256 indexBefore = vault.quoteLossIndex();
+        uint256 totalBefore = vault.totalBalance(address(usdc));
+        vm.prank(keeper);
+        try engine.bid(account, keeper, f, type(int256).max) {
+            _afterBid(account, keeper, s, f, before, indexBefore, totalBefore);
+        } catch {
+            // A partial bid on an account whose discount exceeds its equity must take everything: retry whole.
+            if (f == WAD) return;
+            vm.prank(keeper);
+            try engine.bid(account, keeper, WAD, type(int256).max) {
+                _afterBid(account, keeper, s, WAD, before, indexBefore, totalBefore);
+            } catch {}
+        }
+    }
+
+    function endAuction(uint256 accountSeed) external {
+        try engine.endAuction(traders[accountSeed % traders.length]) {
+            ++ends;
+        } catch {}
+    }
+
+    function expireAndSettle(uint256 priceSeed, uint256 accountSeed) external {
+        (, bool isSet) = t.ethRouter().expiryPrice(t.EXPIRY());
+        if (!isSet) t.expireAt(int256(bound(priceSeed, 2_000e8, 4_000e8)));
+        address a = _anyAccount(accountSeed);
+        for (uint256 i; i < t.seriesCount(); ++i) {
+            if (book.positionOf(a, t.seriesAt(i)) == 0) continue;
+            settlement.settle(a, t.seriesAt(i));
+            ++settles;
+            _countOps(1);
+        }
+    }
+
+    // ---------------------------------------------------------------- ghosts
+
+    function _afterBid(
+        address account,
+        address keeper,
+        ILiquidationEngine.LiquidationStatus memory s,
+        uint256 f,
+        uint256[] memory before,
+        uint256 indexBefore,
+        uint256 totalBefore
+    ) internal {
+        ++bids;
+        _countOps(8);
+        if (s.equityWad >= int256(s.maintenanceWad)) ++healthyLiquidated;
+        uint256 index = vault.quoteLossIndex();
+        if (index != indexBefore) {
+            // Recover the socialised amount from the index step: index' = index × (T − L) / T.
+            ghostSocialised += totalBefore - Math.mulDiv(index, totalBefore, indexBefore);
+            _countOps(1);
+        }
+        _checkBystanders(before, indexBefore, account, keeper, keeper);
+        bool ended = !engine.liquidationStatus(account).inAuction;
+        if (f == WAD || ended || s.equityWad < 0) return;
+        (bool known, int256 e, uint256 mm) = _margin(account);
+        if (!known || mm == 0) return;
+        // (E' − MM') / MM' >= (E − MM) / MM, i.e. E'·MM >= E·MM', with a relative tolerance for rounding dust.
+        int256 lhs = e * int256(s.maintenanceWad);
+        int256 rhs = s.equityWad * int256(mm);
+        int256 tolerance = int256(s.maintenanceWad * mm) / 1e9;
+        if (lhs + tolerance < rhs) ++ratioViolations;
+    }
+
+    function _checkBystanders(
+        uint256[] memory before,
+        uint256 indexBefore,
+        address account,
+        address bidder,
+        address flagger
+    ) internal {
+        address[] memory all = t.accounts();
+        uint256 index = vault.quoteLossIndex();
+        for (uint256 i; i < all.length; ++i) {
+            address a = all[i];
+            // The fund pays insolvent auctions: it is involved, not a bystander.
+            if (a == account || a == bidder || a == flagger || a == t.insuranceFund()) continue;
+            uint256 floor = Math.mulDiv(before[i], index, indexBefore);
+            if (vault.balanceOf(a, address(usdc)) + 2 < floor) ++bystanderLosses;
+        }
+    }
+
+    function _snapshot() internal view returns (uint256[] memory balances) {
+        address[] memory all = t.accounts();
+        balances = new uint256[](all.length);
+        for (uint256 i; i < all.length; ++i) balances[i] = vault.balanceOf(all[i], address(usdc));
+    }
+
+    function _margin(address account) internal view returns (bool known, int256 equity, uint256 maintenance) {
+        try margin.marginOf(account) returns (IMarginEngine.AccountMargin memory m) {
+            return (true, m.equityWad, m.maintenanceWad);
+        } catch {
+            return (false, 0, 0);
+        }
+    }
+
+    function _anyAccount(uint256 seed) internal view returns (address) {
+        uint256 n = traders.length + keepers.length;
+        uint256 i = seed % n;
+        return i < traders.length ? traders[i] : keepers[i - traders.length];
+    }
+
+    function _countOps(uint256 n) internal {
+        if (vault.quoteLossIndex() != WAD) opsSinceSocialised += n;
+    }
+}
+
+/// @notice Liquidation invariants on the full stack (see test/PROPERTIES.md).
+contract LiquidationInvariantTest is LiquidationFixture {
+    LiquidationHandler internal handler;
+
+    function setUp() public override {
+        super.setUp();
+        vm.prank(ADMIN);
+        exchange.setFeeRecipients(FEE_RECIPIENT, address(fund));
+        handler = new LiquidationHandler(this);
+        handler.fund(8_000e6, 2_000_000e6);
+        // The fund starts empty (it earns its share of fees), so insolvent auctions reach the socialised path.
+        targetContract(address(handler));
+        bytes4[] memory actions = new bytes4[](9);
+        actions[0] = LiquidationHandler.deposit.selector;
+        actions[1] = LiquidationHandler.trade.selector;
+        actions[2] = LiquidationHandler.movePrice.selector;
+        actions[3] = LiquidationHandler.wait.selector;
+        actions[4] = LiquidationHandler.startAuction.selector;
+        actions[5] = LiquidationHandler.bid.selector;
+        actions[6] = LiquidationHandler.endAuction.selector;
+        actions[7] = LiquidationHandler.expireAndSettle.selector;
+        actions[8] = LiquidationHandler.trade.selector;
+        targetSelector(FuzzSelector({addr: address(handler), selectors: actions}));
+    }
+
+    // Accessors the handler uses.
+    function seriesAt(uint256 seed) external view returns (uint256) {
+        return seriesIds[seed % seriesIds.length];
+    }
+
+    function seriesCount() external view returns (uint256) {
+        return seriesIds.length;
+    }
+
+    function setSpot(int256 priceE8) external {
+        _setSpot(priceE8);
+    }
+
+    function expireAt(int256 priceE8) external {
+        _expireAt(priceE8);
+    }
+
+    function insuranceFund() external view returns (address) {
+        return address(fund);
+    }
+
+    /// @notice Every vault account that can hold a balance in this run.
+    function accounts() public view returns (address[] memory all) {
+        uint256 n = handler.traderCount();
+        uint256 k = handler.keeperCount();
+        all = new address[](n + k + 6);
+        for (uint256 i; i < n; ++i) all[i] = handler.traders(i);
+        for (uint256 i; i < k; ++i) all[n + i] = handler.keepers(i);
+        all[n + k] = FEE_RECIPIENT;
+        all[n + k + 1] = address(fund);
+        all[n + k + 2] = address(settlement);
+        all[n + k + 3] = WHALE;
+        all[n + k + 4] = BIDDER;
+        all[n + k + 5] = BIDDER2;
+    }
+
+    /// @dev Vault holdings equal `totalBalance` to the wei; the readable quote balances of every account sum to it
+    /// exactly while nothing was socialised, and after a socialisation fall short of it only by rounding dust (at
+    /// most a unit per account per socialisation plus a unit per quote operation since), never exceed it.
+    function invariant_vaultBalancesEveryAccount() public view {
+        address[] memory all = accounts();
+        uint256 sum;
+        for (uint256 i; i < all.length; ++i) sum += vault.balanceOf(all[i], address(usdc));
+        uint256 total = vault.totalBalance(address(usdc));
+        assertEq(IERC20(address(usdc)).balanceOf(address(vault)), total, "holdings = total");
+        assertLe(sum, total, "balances never exceed holdings");
+        if (handler.ghostSocialised() == 0) {
+            assertEq(sum, total, "without socialisation, balances sum to holdings exactly");
+        } else {
+            assertLe(total - sum, all.length * 4 + handler.opsSinceSocialised(), "dust bounded");
+        }
+    }
+
+    function invariant_positionsZeroSum() public view {
+        address[] memory all = accounts();
+        for (uint256 s; s < seriesIds.length; ++s) {
+            int256 sum = book.closedPositionSum(seriesIds[s]);
+            for (uint256 i; i < all.length; ++i) sum += book.positionOf(all[i], seriesIds[s]);
+            assertEq(sum, int256(0), "zero-sum");
+        }
+    }
+
+    function invariant_healthyAccountsNeverLiquidated() public view {
+        assertEq(handler.healthyLiquidated(), 0, "a healthy account was auctioned or bid on");
+        assertEq(handler.bystanderLosses(), 0, "an uninvolved account lost more than the socialised haircut");
+    }
+
+    function invariant_bidsNeverLeaveAccountsLessHealthy() public view {
+        assertEq(handler.ratioViolations(), 0, "(E - MM) / MM fell after a partial bid");
+    }
+
+    /// @dev Liveness: a run that saw underwater accounts on healthy prices and tried to liquidate them did start
+    /// auctions (a failure reports the shrunk sequence's counts).
+    function afterInvariant() public view {
+        if (handler.underwaterSeen() >= 3) assertGe(handler.starts(), 1, "some auction started");
+    }
+}
