@@ -8,8 +8,10 @@ import type {
 
 /**
  * The protocol core, chain-agnostic: governance timelock, pause guard, series registry, position book, vault,
- * settlement, standard margin engine (the vault's margin hook), exchange and quorum feed, with every role wired. The deployer is the interim admin so that a setup module can list collateral
- * and underlyings; `Handover` then gives every admin role to the timelock and renounces the deployer's.
+ * settlement, standard margin engine (the vault's margin hook), insurance fund, exchange (the fund is its insurance
+ * fee account), liquidation engine and quorum feed, with every role wired. The deployer is the interim admin so that
+ * a setup module can list collateral and underlyings; `Handover` then gives every admin role to the timelock and
+ * renounces the deployer's.
  *
  * Parameters (module "OptioCore", or the module that calls `buildCore`):
  * - quoteAsset: the quote stablecoin (address)
@@ -20,6 +22,8 @@ import type {
  * - signers, threshold: the quorum feed's initial signer set and k
  * - maxLiveSeries: live series per account (default 16)
  */
+const ZERO = "0x0000000000000000000000000000000000000000";
+
 export function buildCore(
   m: IgnitionModuleBuilder,
   quoteAsset: ModuleParameterRuntimeValue<string> | ContractFuture<string>,
@@ -47,10 +51,31 @@ export function buildCore(
   // (no withdrawals with open positions) and switch to the engine below.
   const interimHook = m.contract("OpenPositionsMarginHook", [book]);
   const vault = m.contract("Vault", [deployer, quoteAsset, interimHook]);
-  const settlement = m.contract("Settlement", [vault, book, registry]);
+  const settlement = m.contract("Settlement", [deployer, vault, book, registry]);
   const margin = m.contract("MarginEngine", [deployer, vault, book, registry, settlement]);
-  // Fees go to vault accounts owned by the timelock until issue 4's insurance fund contract takes its share.
-  const exchange = m.contract("Exchange", [deployer, vault, book, registry, margin, pauseGuard, timelock, timelock]);
+  // The engine's constructor takes the fund, so the fund starts without an engine and is told it once below.
+  const insuranceFund = m.contract("InsuranceFund", [deployer, vault, ZERO]);
+  // The fee recipient's share goes to a vault account of the timelock; the insurance share to the fund.
+  const exchange = m.contract("Exchange", [
+    deployer,
+    vault,
+    book,
+    registry,
+    margin,
+    pauseGuard,
+    timelock,
+    insuranceFund,
+  ]);
+  // No risk controller yet (zero): router spot health alone gates liquidations until it lands.
+  const liquidationEngine = m.contract("LiquidationEngine", [
+    deployer,
+    vault,
+    book,
+    registry,
+    margin,
+    insuranceFund,
+    ZERO,
+  ]);
   const quorumFeed = m.contract("QuorumFeed", [deployer, signers, threshold]);
 
   const wiring = [
@@ -60,9 +85,29 @@ export function buildCore(
     m.call(vault, "grantRole", [ROLES.CLEARING, exchange], { id: "vault_grantClearing_exchange" }),
     m.call(vault, "grantRole", [ROLES.CLEARING, settlement], { id: "vault_grantClearing_settlement" }),
     m.call(vault, "setMarginHook", [margin], { id: "vault_setMarginHook_margin" }),
+    m.call(book, "grantRole", [ROLES.TRADER, liquidationEngine], { id: "book_grantTrader_liquidation" }),
+    m.call(vault, "grantRole", [ROLES.CLEARING, liquidationEngine], { id: "vault_grantClearing_liquidation" }),
+    m.call(vault, "grantRole", [ROLES.SOCIALISER, liquidationEngine], { id: "vault_grantSocialiser_liquidation" }),
+    m.call(settlement, "grantRole", [ROLES.DEBT_RESOLVER, liquidationEngine], {
+      id: "settlement_grantDebtResolver_liquidation",
+    }),
+    m.call(insuranceFund, "setLiquidationEngine", [liquidationEngine], { id: "insuranceFund_setLiquidationEngine" }),
   ];
 
-  return { timelock, pauseGuard, registry, book, vault, settlement, margin, exchange, quorumFeed, wiring };
+  return {
+    timelock,
+    pauseGuard,
+    registry,
+    book,
+    vault,
+    settlement,
+    margin,
+    insuranceFund,
+    exchange,
+    liquidationEngine,
+    quorumFeed,
+    wiring,
+  };
 }
 
 export default buildModule("OptioCore", (m) => {

@@ -25,7 +25,19 @@ export default buildModule("OptioLocal", (m) => {
   const usdc = m.contract("MockERC20", ["USD Coin (mock)", "USDC", 6], { id: "USDC" });
   const core = buildCore(m, usdc);
   const { wiring, ...contracts } = core;
-  const { vault, registry, quorumFeed, pauseGuard, timelock, book, margin, exchange } = contracts;
+  const {
+    vault,
+    registry,
+    quorumFeed,
+    pauseGuard,
+    timelock,
+    book,
+    margin,
+    exchange,
+    settlement,
+    insuranceFund,
+    liquidationEngine,
+  } = contracts;
   const lister = m.getParameter<string>("lister");
 
   const setup: Future[] = [...wiring];
@@ -109,7 +121,23 @@ export default buildModule("OptioLocal", (m) => {
   }
   setup.push(m.call(registry, "grantRole", [ROLES.LISTER, lister], { id: "grantLister" }));
 
-  handOverToTimelock(m, timelock, { vault, registry, quorumFeed, pauseGuard, book, margin, exchange }, setup);
+  handOverToTimelock(
+    m,
+    timelock,
+    {
+      vault,
+      registry,
+      quorumFeed,
+      pauseGuard,
+      book,
+      margin,
+      exchange,
+      settlement,
+      insuranceFund,
+      liquidationEngine,
+    },
+    setup,
+  );
 
   return {
     ...contracts,

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { encodeBytes32String, ZeroHash, type Contract } from "ethers";
+import { encodeBytes32String, ZeroAddress, ZeroHash, type Contract } from "ethers";
 import LocalModule from "../../deploy/modules/LocalDemo.js";
 import CoreModule from "../../deploy/modules/Core.js";
 import { ROLES } from "../../deploy/roles.js";
@@ -29,7 +29,18 @@ describe("deploy: Ignition modules and governance wiring", () => {
   it("hands every admin role to the timelock and none stays with the deployer", async () => {
     const { d, deployer } = await networkHelpers.loadFixture(deployLocal);
     const timelock = await d.timelock.getAddress();
-    for (const c of [d.vault, d.registry, d.quorumFeed, d.pauseGuard, d.book, d.margin, d.exchange]) {
+    for (const c of [
+      d.vault,
+      d.registry,
+      d.quorumFeed,
+      d.pauseGuard,
+      d.book,
+      d.margin,
+      d.exchange,
+      d.settlement,
+      d.insuranceFund,
+      d.liquidationEngine,
+    ]) {
       expect(await c.hasRole(ROLES.DEFAULT_ADMIN, timelock)).to.equal(true);
       expect(await c.hasRole(ROLES.DEFAULT_ADMIN, deployer.address)).to.equal(false);
     }
@@ -55,6 +66,26 @@ describe("deploy: Ignition modules and governance wiring", () => {
       75n * 10n ** 15n,
     ]);
     expect((await d.exchange.feeConfig()).notionalFeeWad).to.equal(3n * 10n ** 14n);
+  });
+
+  it("wires liquidation: engine roles, insurance fund as fee account and payer, settlement debt resolver", async () => {
+    const { d } = await networkHelpers.loadFixture(deployLocal);
+    const [engine, fund, margin, settlement] = await Promise.all(
+      [d.liquidationEngine, d.insuranceFund, d.margin, d.settlement].map((c) => c.getAddress()),
+    );
+    expect(await d.book.hasRole(ROLES.TRADER, engine)).to.equal(true);
+    expect(await d.vault.hasRole(ROLES.CLEARING, engine)).to.equal(true);
+    expect(await d.vault.hasRole(ROLES.SOCIALISER, engine)).to.equal(true);
+    expect(await d.settlement.hasRole(ROLES.DEBT_RESOLVER, engine)).to.equal(true);
+    expect(await d.insuranceFund.liquidationEngine()).to.equal(engine);
+    expect(await d.exchange.insuranceFund()).to.equal(fund);
+    expect(await d.liquidationEngine.fund()).to.equal(fund);
+    expect(await d.liquidationEngine.margin()).to.equal(margin);
+    expect(await d.liquidationEngine.settlement()).to.equal(settlement);
+    expect(await d.liquidationEngine.risk()).to.equal(ZeroAddress);
+    expect(await d.vault.quoteLossIndex()).to.equal(10n ** 18n);
+    // Nobody else may socialise a loss or resolve debts.
+    expect(await d.vault.hasRole(ROLES.SOCIALISER, await d.exchange.getAddress())).to.equal(false);
   });
 
   it("configures collateral, underlyings, lister and quorum feeds", async () => {
