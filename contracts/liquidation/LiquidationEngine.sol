@@ -247,15 +247,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     function _compute(address account) internal view returns (Context memory c) {
         (c.seriesIds, c.sizes) = book.positionsOf(account);
         c.unhealthyUnderlying = _unhealthyUnderlying(c.seriesIds);
-        IMarginEngine.AccountMargin memory m;
-        if (c.unhealthyUnderlying == 0) {
-            m = margin.marginOf(account);
-        } else {
-            // An unhealthy price may be unusable too (Down): the status then reports zero equity and requirement.
-            try margin.marginOf(account) returns (IMarginEngine.AccountMargin memory read) {
-                m = read;
-            } catch {}
-        }
+        IMarginEngine.AccountMargin memory m = _marginOf(account, c.unhealthyUnderlying == 0);
         LiquidationStatus memory s = c.status;
         s.equityWad = m.equityWad;
         s.maintenanceWad = m.maintenanceWad;
@@ -299,6 +291,20 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         }
     }
 
+    /// @dev `marginOf`; on unhealthy prices, which may be unusable too (Down), zero equity and requirement instead of
+    /// the margin engine's revert, so the status still reports why nothing can happen.
+    function _marginOf(
+        address account,
+        bool pricesHealthy
+    ) internal view returns (IMarginEngine.AccountMargin memory m) {
+        if (pricesHealthy) return margin.marginOf(account);
+        try margin.marginOf(account) returns (IMarginEngine.AccountMargin memory read) {
+            return read;
+        } catch {
+            return m;
+        }
+    }
+
     /// @dev The first underlying among the positions whose router spot is not Ok or on which the risk controller
     /// forbids liquidations; 0 when all are healthy (underlying ids start at 1).
     function _unhealthyUnderlying(uint256[] memory seriesIds) internal view returns (uint256) {
@@ -328,7 +334,13 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
 
     /// @dev Moves `fractionWad` of every position and collateral balance of `account` to `bidder` (rounded down:
     /// the account keeps the rounding), netting the quote collateral taken against `bidderPays` (bidder → account).
-    function _take(address account, address bidder, Context memory c, uint256 fractionWad, uint256 bidderPays) internal {
+    function _take(
+        address account,
+        address bidder,
+        Context memory c,
+        uint256 fractionWad,
+        uint256 bidderPays
+    ) internal {
         uint256 n = c.seriesIds.length;
         for (uint256 i; i < n; ++i) {
             int256 size = c.sizes[i];

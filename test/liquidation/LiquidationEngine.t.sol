@@ -173,7 +173,12 @@ contract LiquidationEngineTest is LiquidationFixture {
         ILiquidationEngine.LiquidationStatus memory s = engine.liquidationStatus(VICTIM);
         uint256 f = s.maxFractionWad / 2;
         uint256 expectedPayment = Math.ceilDiv(
-            Math.mulDiv(Math.mulDiv(s.grossValueWad, f, WAD, Math.Rounding.Ceil), WAD - s.discountWad, WAD, Math.Rounding.Ceil),
+            Math.mulDiv(
+                Math.mulDiv(s.grossValueWad, f, WAD, Math.Rounding.Ceil),
+                WAD - s.discountWad,
+                WAD,
+                Math.Rounding.Ceil
+            ),
             Q
         );
         uint256 victimQuote = _quote(VICTIM);
@@ -287,7 +292,12 @@ contract LiquidationEngineTest is LiquidationFixture {
         vault.setOperator(KEEPER, true);
         ILiquidationEngine.LiquidationStatus memory s = engine.liquidationStatus(VICTIM);
         uint256 expected = Math.ceilDiv(
-            Math.mulDiv(Math.mulDiv(s.grossValueWad, 0.1e18, WAD, Math.Rounding.Ceil), WAD - s.discountWad, WAD, Math.Rounding.Ceil),
+            Math.mulDiv(
+                Math.mulDiv(s.grossValueWad, 0.1e18, WAD, Math.Rounding.Ceil),
+                WAD - s.discountWad,
+                WAD,
+                Math.Rounding.Ceil
+            ),
             Q
         );
         vm.expectRevert(
@@ -359,9 +369,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         engine.bid(VICTIM, BIDDER, (max * 3) / 10, type(int256).max);
         uint256 maxAfter = engine.liquidationStatus(VICTIM).maxFractionWad;
         assertLe(maxAfter + 1, max, "the second sees a reduced maximum");
-        vm.expectRevert(
-            abi.encodeWithSelector(ILiquidationEngine.Liquidation_InvalidFraction.selector, max, maxAfter)
-        );
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.Liquidation_InvalidFraction.selector, max, maxAfter));
         vm.prank(BIDDER2);
         engine.bid(VICTIM, BIDDER2, max, type(int256).max);
         // Taking the rest of the maximum ends the auction; a third bid finds none.
@@ -389,9 +397,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         uint256 full = uint256(-s.equityWad) + (s.grossValueWad * 0.3e18) / WAD;
         assertEq(s.fundPaymentWad, full / 2, "halfway up the ramp");
 
-        vm.expectRevert(
-            abi.encodeWithSelector(ILiquidationEngine.Liquidation_InvalidFraction.selector, 0.5e18, WAD)
-        );
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.Liquidation_InvalidFraction.selector, 0.5e18, WAD));
         vm.prank(BIDDER);
         engine.bid(VICTIM, BIDDER, 0.5e18, type(int256).max);
 
@@ -516,9 +522,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         ILiquidationEngine.LiquidationStatus memory s = engine.liquidationStatus(VICTIM);
         assertFalse(s.insolvent, "solvent");
         assertEq(s.maxFractionWad, WAD, "all or nothing");
-        vm.expectRevert(
-            abi.encodeWithSelector(ILiquidationEngine.Liquidation_InvalidFraction.selector, 0.5e18, WAD)
-        );
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.Liquidation_InvalidFraction.selector, 0.5e18, WAD));
         vm.prank(BIDDER);
         engine.bid(VICTIM, BIDDER, 0.5e18, type(int256).max);
 
