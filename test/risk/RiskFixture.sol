@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol";
+import {IExchange} from "../../contracts/interfaces/IExchange.sol";
 import {IPriceSource} from "../../contracts/interfaces/IPriceSource.sol";
 import {IRiskController} from "../../contracts/interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
@@ -84,6 +85,23 @@ abstract contract RiskFixture is ProtocolFixture {
                 maxMultiplierWad: CAP,
                 minUpdateInterval: MIN_INTERVAL
             });
+    }
+
+    uint256 internal _nonce;
+
+    /// @dev `makerKey`'s account posts an order that `takerAccount` fills in full.
+    function _trade(
+        uint256 makerKey,
+        address takerAccount,
+        uint256 seriesId,
+        bool makerBuys,
+        uint256 amount,
+        uint256 priceE18
+    ) internal {
+        IExchange.Order memory order = _order(vm.addr(makerKey), seriesId, makerBuys, amount, priceE18, ++_nonce);
+        bytes memory signature = _sign(makerKey, order);
+        vm.prank(takerAccount);
+        exchange.fill(order, signature, amount, takerAccount);
     }
 
     /// @dev Warps `dt` seconds, publishes `priceE8` on the ETH feed (fresh) and pokes ETH.
