@@ -55,6 +55,8 @@ interface ISeriesRegistry {
     error Series_OpenInterestCapExceeded(uint256 seriesId, uint256 openInterest, uint256 amount, uint256 cap);
     /// @notice Reducing open interest below zero.
     error Series_OpenInterestUnderflow(uint256 seriesId, uint256 openInterest, uint256 amount);
+    /// @notice A zero address where the admin or the pause guard is required.
+    error Series_ZeroAddress();
     /// @notice The open-interest cap is zero.
     error Series_InvalidOpenInterestCap(uint256 seriesId);
 

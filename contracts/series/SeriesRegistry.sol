@@ -44,6 +44,7 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
     /// @param admin Governance (the timelock).
     /// @param pauseGuard_ The pause guard consulted before listing.
     constructor(address admin, IPauseGuard pauseGuard_) {
+        if (admin == address(0) || address(pauseGuard_) == address(0)) revert Series_ZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         pauseGuard = pauseGuard_;
     }

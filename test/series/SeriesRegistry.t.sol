@@ -62,6 +62,13 @@ contract SeriesRegistryTest is Test {
     // Constructor and constants
     // ------------------------------------------------------------------------------------------------------------
 
+    function test_constructor_revertsOnZeroAddress() public {
+        vm.expectRevert(ISeriesRegistry.Series_ZeroAddress.selector);
+        new SeriesRegistry(address(0), guard);
+        vm.expectRevert(ISeriesRegistry.Series_ZeroAddress.selector);
+        new SeriesRegistry(ADMIN, PauseGuard(address(0)));
+    }
+
     function test_constructor_setsRolesAndConstants() public view {
         assertTrue(registry.hasRole(registry.DEFAULT_ADMIN_ROLE(), ADMIN), "admin");
         assertEq(registry.LISTER_ROLE(), keccak256("LISTER_ROLE"), "lister role id");
