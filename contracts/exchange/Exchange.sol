@@ -12,6 +12,7 @@ import {IMarginEngine} from "../interfaces/IMarginEngine.sol";
 import {Health} from "../interfaces/IOracleRouter.sol";
 import {IPauseGuard} from "../interfaces/IPauseGuard.sol";
 import {IPositionBook} from "../interfaces/IPositionBook.sol";
+import {IRiskController} from "../interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../interfaces/ISeriesRegistry.sol";
 import {IVault} from "../interfaces/IVault.sol";
 
@@ -22,7 +23,8 @@ import {IVault} from "../interfaces/IVault.sol";
 /// @dev Every fill, from `fill` or `matchOrders`, runs through `_settle` once:
 /// 1. the series must not have reached expiry;
 /// 2. each side is classified as reducing (its position moves toward zero without crossing it) or not; while the
-///    underlying is paused both sides must be reducing;
+///    underlying is reduce-only — paused by the guardian, or new risk disallowed by the risk controller (stale,
+///    disagreeing or sequencer-gated prices) — both sides must be reducing;
 /// 3. for each reducing side, `equity − maintenance` is read before anything moves;
 /// 4. premium (buyer → seller), the taker's fee (→ insurance fund and fee recipient) and the position move;
 /// 5. a non-reducing side must hold initial margin; a reducing side must hold maintenance margin or end with an
@@ -70,6 +72,9 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuard {
     uint256 internal immutable _premiumScale;
     /// @dev 10^(54 − quote decimals): amount (WAD) × spot (WAD) × fee (WAD) / this = quote token units.
     uint256 internal immutable _notionalFeeScale;
+
+    /// @inheritdoc IExchange
+    IRiskController public riskController;
 
     /// @notice The vault account receiving the fees not credited to the insurance fund.
     address public feeRecipient;
@@ -207,6 +212,16 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuard {
         _setFeeRecipients(feeRecipient_, insuranceFund_);
     }
 
+    /// @inheritdoc IExchange
+    function setRiskController(IRiskController riskController_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (address(riskController_) == address(0)) revert Exchange_ZeroAddress();
+        if (address(riskController) != address(0)) {
+            revert Exchange_RiskControllerAlreadySet(address(riskController));
+        }
+        riskController = riskController_;
+        emit RiskControllerSet(address(riskController_));
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // Views
     // ------------------------------------------------------------------------------------------------------------
@@ -312,9 +327,9 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuard {
         int256 sellerBefore = book.positionOf(t.seller, t.seriesId);
         bool buyerReduces = buyerBefore < 0 && t.amount <= uint256(-buyerBefore);
         bool sellerReduces = sellerBefore > 0 && t.amount <= uint256(sellerBefore);
-        if (pauseGuard.isPaused(series.underlyingId)) {
-            if (!buyerReduces) revert Exchange_ReduceOnly(t.seriesId, t.buyer);
-            if (!sellerReduces) revert Exchange_ReduceOnly(t.seriesId, t.seller);
+        // A fill that reduces both sides is always allowed: the reduce-only sources are read only otherwise.
+        if (!(buyerReduces && sellerReduces) && _reduceOnly(series.underlyingId)) {
+            revert Exchange_ReduceOnly(t.seriesId, buyerReduces ? t.seller : t.buyer);
         }
         int256 buyerSurplus = buyerReduces ? _surplusOf(t.buyer) : int256(0);
         int256 sellerSurplus = sellerReduces ? _surplusOf(t.seller) : int256(0);
@@ -326,6 +341,14 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuard {
 
         _checkMargin(t.buyer, buyerReduces, buyerSurplus);
         _checkMargin(t.seller, sellerReduces, sellerSurplus);
+    }
+
+    /// @dev Whether new risk on the underlying is refused: paused by the guardian, or disallowed by the risk
+    /// controller when one is set.
+    function _reduceOnly(uint256 underlyingId) internal view returns (bool) {
+        if (pauseGuard.isPaused(underlyingId)) return true;
+        IRiskController risk = riskController;
+        return address(risk) != address(0) && !risk.allowsNewRisk(underlyingId);
     }
 
     /// @dev Splits `fee` from `payer`: the insurance share (rounded down) to the fund, the rest to the recipient.

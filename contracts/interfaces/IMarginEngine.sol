@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IMarginHook} from "./IMarginHook.sol";
+import {IRiskController} from "./IRiskController.sol";
 
 /// @title IMarginEngine
 /// @notice Standard margin. Marks every account to model and computes, per account:
@@ -9,7 +10,9 @@ import {IMarginHook} from "./IMarginHook.sol";
 /// - per (underlying, expiry) group: requirement = min(Σ naked short requirements, exact maximum loss of the
 ///   group's payoff at expiry), the latter found at the strikes and from the slopes at 0 and infinity;
 /// - naked short initial = (max(a·S − OTM, b·S) + mark) × |size|, maintenance = (c·S + mark) × |size|; longs need
-///   nothing beyond their premium.
+///   nothing beyond their premium;
+/// - a, b and c are the governance ratios times the risk controller's shock multiplier m >= 1 of the underlying
+///   (a·m, b·m, c·m, each rounded up; m = 1 while no risk controller is set).
 /// `marginOf` is the one calculation that the exchange, the vault's withdrawal hook, the liquidation engine and
 /// the SDK all use.
 /// @dev WAD throughout, values in the quote asset. Requirements round up, marks of longs round down and marks of
@@ -45,11 +48,15 @@ interface IMarginEngine is IMarginHook {
     error Margin_InvalidParams(uint256 underlyingId);
     /// @notice No margin parameters are set for the underlying.
     error Margin_UnknownUnderlying(uint256 underlyingId);
-    /// @notice A zero address where the admin, vault, position book or registry is required.
+    /// @notice A zero address where the admin, vault, position book, registry or risk controller is required.
     error Margin_ZeroAddress();
+    /// @notice The risk controller is already set (it is set once).
+    error Margin_RiskControllerAlreadySet(address riskController);
 
     /// @notice An underlying's margin parameters were set.
     event MarginParamsSet(uint256 indexed underlyingId, uint256 a, uint256 b, uint256 c);
+    /// @notice The risk controller whose shock multiplier scales a, b and c was set.
+    event RiskControllerSet(address indexed riskController);
 
     /// @notice `account`'s equity and initial and maintenance requirements. Reverts with `Margin_PriceUnavailable`
     /// when an underlying it holds positions on has no price.
@@ -65,6 +72,12 @@ interface IMarginEngine is IMarginHook {
     /// @notice Sets an underlying's margin ratios. Governance (timelock) only.
     function setMarginParams(uint256 underlyingId, MarginParams calldata params) external;
 
-    /// @notice An underlying's margin ratios.
+    /// @notice Sets the risk controller, once (until then the shock multiplier is 1). Governance (timelock) only.
+    function setRiskController(IRiskController riskController) external;
+
+    /// @notice The risk controller (zero when none is set).
+    function riskController() external view returns (IRiskController);
+
+    /// @notice An underlying's margin ratios (before the shock multiplier).
     function marginParams(uint256 underlyingId) external view returns (MarginParams memory);
 }

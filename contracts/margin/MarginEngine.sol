@@ -8,6 +8,7 @@ import {IMarginEngine} from "../interfaces/IMarginEngine.sol";
 import {IMarginHook} from "../interfaces/IMarginHook.sol";
 import {Health, IOracleRouter} from "../interfaces/IOracleRouter.sol";
 import {IPositionBook} from "../interfaces/IPositionBook.sol";
+import {IRiskController} from "../interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../interfaces/ISeriesRegistry.sol";
 import {ISettlement} from "../interfaces/ISettlement.sol";
 import {IVault} from "../interfaces/IVault.sol";
@@ -22,6 +23,8 @@ import {StandardMarginLib} from "./StandardMarginLib.sol";
 /// the strike order that `StandardMarginLib.maxLoss` needs, and a call and a put of one strike share one
 /// Black–Scholes evaluation. Expired series stay margined like any other until settlement closes them, marked at
 /// intrinsic value against the expiry price (spot while it is unset), and their group's ratios apply to that price.
+/// The ratios are scaled by the risk controller's shock multiplier once per underlying and pass (`_loadUnderlying`),
+/// so every requirement of `marginOf` — and of the checks and the liquidation engine that call it — includes it.
 contract MarginEngine is IMarginEngine, AccessControl {
     uint256 internal constant WAD = 1e18;
 
@@ -44,6 +47,9 @@ contract MarginEngine is IMarginEngine, AccessControl {
     ISettlement public immutable settlement;
     /// @notice 10^(18 − quote decimals): turns quote token units into WAD exactly.
     uint256 public immutable QUOTE_TO_WAD;
+
+    /// @inheritdoc IMarginEngine
+    IRiskController public riskController;
 
     mapping(uint256 underlyingId => MarginParams) internal _params;
 
@@ -110,6 +116,14 @@ contract MarginEngine is IMarginEngine, AccessControl {
         if (c == 0 || c > b || b > a || a > WAD) revert Margin_InvalidParams(underlyingId);
         _params[underlyingId] = params;
         emit MarginParamsSet(underlyingId, a, b, c);
+    }
+
+    /// @inheritdoc IMarginEngine
+    function setRiskController(IRiskController riskController_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (address(riskController_) == address(0)) revert Margin_ZeroAddress();
+        if (address(riskController) != address(0)) revert Margin_RiskControllerAlreadySet(address(riskController));
+        riskController = riskController_;
+        emit RiskControllerSet(address(riskController_));
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -305,15 +319,24 @@ contract MarginEngine is IMarginEngine, AccessControl {
         g.cSpotE18 = StandardMarginLib.fractionOfSpotUp(u.maintenanceRatioWad, g.priceE18);
     }
 
-    /// @dev The underlying's router and ratios; reverts with `Margin_UnknownUnderlying` when no ratios are set.
+    /// @dev The underlying's router and ratios times the shock multiplier m (each rounded up, in the protocol's
+    /// favour; m >= 1 keeps c <= b <= a); reverts with `Margin_UnknownUnderlying` when no ratios are set.
     function _loadUnderlying(uint256 underlyingId) internal view returns (Underlying memory u) {
         MarginParams memory params = _params[underlyingId];
         if (params.initialRatioWad == 0) revert Margin_UnknownUnderlying(underlyingId);
         u.id = underlyingId;
         u.router = registry.underlyingConfig(underlyingId).router;
-        u.initialRatioWad = params.initialRatioWad;
-        u.minInitialRatioWad = params.minInitialRatioWad;
-        u.maintenanceRatioWad = params.maintenanceRatioWad;
+        IRiskController risk = riskController;
+        if (address(risk) == address(0)) {
+            u.initialRatioWad = params.initialRatioWad;
+            u.minInitialRatioWad = params.minInitialRatioWad;
+            u.maintenanceRatioWad = params.maintenanceRatioWad;
+        } else {
+            uint256 m = risk.shockMultiplier(underlyingId);
+            u.initialRatioWad = Math.mulDiv(params.initialRatioWad, m, WAD, Math.Rounding.Ceil);
+            u.minInitialRatioWad = Math.mulDiv(params.minInitialRatioWad, m, WAD, Math.Rounding.Ceil);
+            u.maintenanceRatioWad = Math.mulDiv(params.maintenanceRatioWad, m, WAD, Math.Rounding.Ceil);
+        }
     }
 
     /// @dev The router's spot, read once per pass; Degraded is used, Down reverts.

@@ -5,6 +5,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IPauseGuard} from "../interfaces/IPauseGuard.sol";
+import {IRiskController} from "../interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../interfaces/ISeriesRegistry.sol";
 
 /// @title SeriesRegistry
@@ -30,6 +31,8 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
     /// @notice The pause guard consulted before listing.
     IPauseGuard public immutable pauseGuard;
 
+    /// @inheritdoc ISeriesRegistry
+    IRiskController public riskController;
     /// @inheritdoc ISeriesRegistry
     uint256 public underlyingCount;
     /// @inheritdoc ISeriesRegistry
@@ -82,6 +85,14 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
     }
 
     /// @inheritdoc ISeriesRegistry
+    function setRiskController(IRiskController riskController_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (address(riskController_) == address(0)) revert Series_ZeroAddress();
+        if (address(riskController) != address(0)) revert Series_RiskControllerAlreadySet(address(riskController));
+        riskController = riskController_;
+        emit RiskControllerSet(address(riskController_));
+    }
+
+    /// @inheritdoc ISeriesRegistry
     function setOpenInterestCap(uint256 seriesId, uint256 cap) external onlyRole(DEFAULT_ADMIN_ROLE) {
         Series storage series = _requireSeries(seriesId);
         if (cap == 0) revert Series_InvalidOpenInterestCap(seriesId);
@@ -102,6 +113,10 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
     ) external onlyRole(LISTER_ROLE) returns (uint256 seriesId) {
         UnderlyingConfig storage config = _requireUnderlying(underlyingId);
         if (pauseGuard.isPaused(underlyingId)) revert Series_Paused(underlyingId);
+        IRiskController risk = riskController;
+        if (address(risk) != address(0) && !risk.allowsNewRisk(underlyingId)) {
+            revert IRiskController.Risk_ReduceOnly(underlyingId);
+        }
 
         _checkStrike(config, strikeE18);
         _checkExpiry(config, expiry);

@@ -9,13 +9,13 @@ import {IRiskController} from "../../contracts/interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
 import {ChainlinkAdapter} from "../../contracts/oracles/ChainlinkAdapter.sol";
 import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
-import {RiskController} from "../../contracts/risk/RiskController.sol";
 import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
 
 /// @notice The protocol fixture plus a risk controller and two more underlyings whose routers exercise every
 /// health path: "DIV" (id 2) cross-checks two Chainlink feeds (2 % divergence bound), "L2" (id 3) reads a feed
 /// behind Chainlink's L2 sequencer uptime feed (a MockV3Aggregator: answer 0 = up, 1 = down, startedAt = when the
-/// status last changed; one hour of grace). ETH (id 1) is the fixture's single-source router.
+/// status last changed; one hour of grace). ETH (id 1) is the fixture's single-source router. All three share the
+/// risk parameters below (ETH's are the fixture's, the same values).
 abstract contract RiskFixture is ProtocolFixture {
     uint256 internal constant DIV_ID = 2;
     uint256 internal constant L2_ID = 3;
@@ -33,7 +33,6 @@ abstract contract RiskFixture is ProtocolFixture {
     MockV3Aggregator public sequencerFeed;
     OracleRouter public divRouter;
     OracleRouter public l2Router;
-    RiskController public risk;
 
     function setUp() public virtual override {
         super.setUp();
@@ -58,11 +57,10 @@ abstract contract RiskFixture is ProtocolFixture {
             0,
             0
         );
-        risk = new RiskController(ADMIN, registry);
         vm.startPrank(ADMIN);
         registry.addUnderlying("DIV", _underlyingConfig(divRouter));
         registry.addUnderlying("L2", _underlyingConfig(l2Router));
-        for (uint256 id = 1; id <= 3; ++id) risk.setRiskParams(id, _params());
+        for (uint256 id = 2; id <= 3; ++id) risk.setRiskParams(id, _params());
         vm.stopPrank();
     }
 
