@@ -286,11 +286,15 @@ contract RiskControllerTest is RiskFixture {
         sequencerFeed.updateRoundData(2, 1, block.timestamp, block.timestamp);
         vm.warp(block.timestamp + 2 hours);
         l2Feed.updateAnswer(2e8);
+        l2SecondaryFeed.updateAnswer(2e8);
         // Back up now: the grace period runs for an hour.
         sequencerFeed.updateRoundData(3, 0, block.timestamp, block.timestamp);
         _assertReduceOnly(L2_ID, true, "grace period starts");
         vm.warp(block.timestamp + GRACE - 1);
         l2Feed.updateAnswer(2e8);
+        l2SecondaryFeed.updateAnswer(2e8);
+        (, Health health) = l2Router.spot();
+        assertEq(uint256(health), uint256(Health.Degraded), "secondary only: Degraded");
         _assertReduceOnly(L2_ID, true, "last second of grace");
         assertFalse(risk.poke(L2_ID), "not observed in grace");
         vm.warp(block.timestamp + 1);

@@ -4,7 +4,6 @@ pragma solidity 0.8.30;
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol";
 import {IExchange} from "../../contracts/interfaces/IExchange.sol";
-import {IPriceSource} from "../../contracts/interfaces/IPriceSource.sol";
 import {IRiskController} from "../../contracts/interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
 import {ChainlinkAdapter} from "../../contracts/oracles/ChainlinkAdapter.sol";
@@ -12,9 +11,10 @@ import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
 import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
 
 /// @notice The protocol fixture plus a risk controller and two more underlyings whose routers exercise every
-/// health path: "DIV" (id 2) cross-checks two Chainlink feeds (2 % divergence bound), "L2" (id 3) reads a feed
-/// behind Chainlink's L2 sequencer uptime feed (a MockV3Aggregator: answer 0 = up, 1 = down, startedAt = when the
-/// status last changed; one hour of grace). ETH (id 1) is the fixture's single-source router. All three share the
+/// health path: "DIV" (id 2) cross-checks two Chainlink feeds (2 % divergence bound), "L2" (id 3) reads a primary
+/// feed behind Chainlink's L2 sequencer uptime feed (a MockV3Aggregator: answer 0 = up, 1 = down, startedAt = when
+/// the status last changed; one hour of grace) and a secondary that is not sequencer-gated (as the quorum feed is),
+/// so a sequencer outage leaves a Degraded price to close positions against. ETH (id 1) is the fixture's single-source router. All three share the
 /// risk parameters below (ETH's are the fixture's, the same values).
 abstract contract RiskFixture is ProtocolFixture {
     uint256 internal constant DIV_ID = 2;
@@ -30,6 +30,7 @@ abstract contract RiskFixture is ProtocolFixture {
     MockV3Aggregator public divPrimaryFeed;
     MockV3Aggregator public divSecondaryFeed;
     MockV3Aggregator public l2Feed;
+    MockV3Aggregator public l2SecondaryFeed;
     MockV3Aggregator public sequencerFeed;
     OracleRouter public divRouter;
     OracleRouter public l2Router;
@@ -47,15 +48,16 @@ abstract contract RiskFixture is ProtocolFixture {
             6 hours
         );
         l2Feed = new MockV3Aggregator(8, 2e8);
+        l2SecondaryFeed = new MockV3Aggregator(8, 2e8);
         sequencerFeed = new MockV3Aggregator(0, 0);
         // Up for a day.
         sequencerFeed.updateRoundData(1, 0, block.timestamp - 1 days, block.timestamp - 1 days);
         l2Router = new OracleRouter(
             new ChainlinkAdapter(l2Feed, 1 hours, 10 minutes, sequencerFeed, GRACE, 1 hours),
-            IPriceSource(address(0)),
+            new ChainlinkAdapter(l2SecondaryFeed, 1 hours, 10 minutes, none, 0, 1 hours),
             new ChainlinkAdapter(volFeed, 1 hours, 10 minutes, none, 0, 1 hours),
-            0,
-            0
+            0.02e18,
+            6 hours
         );
         vm.startPrank(ADMIN);
         registry.addUnderlying("DIV", _underlyingConfig(divRouter));
