@@ -158,7 +158,8 @@ contract RiskReduceOnlyTest is RiskFixture {
         margin.setRiskController(risk);
         vm.expectRevert(abi.encodeWithSelector(IExchange.Exchange_RiskControllerAlreadySet.selector, address(risk)));
         exchange.setRiskController(risk);
-        vm.expectRevert(abi.encodeWithSelector(ISeriesRegistry.Series_RiskControllerAlreadySet.selector, address(risk)));
+        bytes4 registrySet = ISeriesRegistry.Series_RiskControllerAlreadySet.selector;
+        vm.expectRevert(abi.encodeWithSelector(registrySet, address(risk)));
         registry.setRiskController(risk);
         MarginEngine fresh = new MarginEngine(ADMIN, vault, book, registry, settlement);
         vm.expectRevert(IMarginEngine.Margin_ZeroAddress.selector);

@@ -14,8 +14,8 @@ import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
 /// health path: "DIV" (id 2) cross-checks two Chainlink feeds (2 % divergence bound), "L2" (id 3) reads a primary
 /// feed behind Chainlink's L2 sequencer uptime feed (a MockV3Aggregator: answer 0 = up, 1 = down, startedAt = when
 /// the status last changed; one hour of grace) and a secondary that is not sequencer-gated (as the quorum feed is),
-/// so a sequencer outage leaves a Degraded price to close positions against. ETH (id 1) is the fixture's single-source router. All three share the
-/// risk parameters below (ETH's are the fixture's, the same values).
+/// so a sequencer outage leaves a Degraded price to close positions against. ETH (id 1) is the fixture's
+/// single-source router. All three share the risk parameters below (ETH's are the fixture's, the same values).
 abstract contract RiskFixture is ProtocolFixture {
     uint256 internal constant DIV_ID = 2;
     uint256 internal constant L2_ID = 3;

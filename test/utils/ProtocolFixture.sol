@@ -25,7 +25,8 @@ import {Test} from "./Test.sol";
 /// @notice The whole trading core wired as the deployment wires it: Chainlink-backed ETH router with a volatility
 /// feed, pause guard, registry, risk controller (consulted by the registry, the margin engine and the exchange),
 /// position book, vault, settlement, margin engine (the vault's margin hook) and exchange, with an ETH option chain
-/// listed. The risk controller starts unobserved (multiplier 1) until a test pokes it. Used by integration, invariant and gas tests.
+/// listed. The risk controller starts unobserved (multiplier 1) until a test pokes it. Used by integration,
+/// invariant and gas tests.
 abstract contract ProtocolFixture is Test {
     address internal constant ADMIN = address(0xA11CE);
     address internal constant GUARDIAN = address(0x6A4D);
