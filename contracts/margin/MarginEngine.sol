@@ -151,7 +151,7 @@ contract MarginEngine is IMarginEngine, AccessControl {
         ISeriesRegistry.Series memory series = registry.getSeries(seriesId);
         Underlying memory u;
         u.id = series.underlyingId;
-        u.router = registry.underlyingConfig(u.id).router;
+        u.router = registry.routerOf(u.id);
         Group memory g = _groupPricing(u, series.expiry);
         (markE18, ) = _model(g, series.strikeE18, series.isCall);
     }
@@ -310,7 +310,7 @@ contract MarginEngine is IMarginEngine, AccessControl {
         MarginParams memory params = _params[underlyingId];
         if (params.initialRatioWad == 0) revert Margin_UnknownUnderlying(underlyingId);
         u.id = underlyingId;
-        u.router = registry.underlyingConfig(underlyingId).router;
+        u.router = registry.routerOf(underlyingId);
         u.initialRatioWad = params.initialRatioWad;
         u.minInitialRatioWad = params.minInitialRatioWad;
         u.maintenanceRatioWad = params.maintenanceRatioWad;

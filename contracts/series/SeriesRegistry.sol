@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IOracleRouter} from "../interfaces/IOracleRouter.sol";
 import {IPauseGuard} from "../interfaces/IPauseGuard.sol";
 import {ISeriesRegistry} from "../interfaces/ISeriesRegistry.sol";
 
@@ -195,6 +196,11 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
     /// @inheritdoc ISeriesRegistry
     function underlyingConfig(uint256 underlyingId) external view returns (UnderlyingConfig memory) {
         return _requireUnderlying(underlyingId);
+    }
+
+    /// @inheritdoc ISeriesRegistry
+    function routerOf(uint256 underlyingId) external view returns (IOracleRouter) {
+        return _requireUnderlying(underlyingId).router;
     }
 
     /// @inheritdoc ISeriesRegistry
