@@ -26,7 +26,8 @@ import {IVault} from "../interfaces/IVault.sol";
 /// 3. for each reducing side, `equity − maintenance` is read before anything moves;
 /// 4. premium (buyer → seller), the taker's fee (→ insurance fund and fee recipient) and the position move;
 /// 5. a non-reducing side must hold initial margin; a reducing side must hold maintenance margin or end with an
-///    `equity − maintenance` no lower than before (so an underwater account can always de-risk).
+///    `equity − maintenance` no lower than before (so an underwater account can always de-risk). Both accounts are
+///    checked in one `IMarginEngine.checkTradeMargin` call, buyer first, sharing the price reads.
 /// The fee is `min(notionalFee × amount × spot, premiumCap × premium)`, in quote units rounded up; when the
 /// underlying's router reports its spot as Down the premium cap alone applies: there is no spot to measure notional
 /// by, the cap bounds the fee either way, and a missing price never blocks the fee step of a fill.
@@ -331,16 +332,17 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuardTransient 
             if (!buyerReduces) revert Exchange_ReduceOnly(t.seriesId, t.buyer);
             if (!sellerReduces) revert Exchange_ReduceOnly(t.seriesId, t.seller);
         }
-        int256 buyerSurplus = buyerReduces ? _surplusOf(t.buyer) : int256(0);
-        int256 sellerSurplus = sellerReduces ? _surplusOf(t.seller) : int256(0);
+        (int256 buyerSurplus, int256 sellerSurplus) = _surplusesBefore(t, buyerReduces, sellerReduces);
 
         fee = _feeOf(series.underlyingId, t.amount, premium);
         vault.clearingTransfer(t.buyer, t.seller, quoteAsset, premium);
         if (fee != 0) _collectFee(t.feePayer, fee);
         book.transferPosition(t.seriesId, t.buyer, t.seller, t.amount);
 
-        _checkMargin(t.buyer, buyerReduces, buyerSurplus);
-        _checkMargin(t.seller, sellerReduces, sellerSurplus);
+        margin.checkTradeMargin(
+            IMarginEngine.TradeCheck(t.buyer, buyerReduces, buyerSurplus),
+            IMarginEngine.TradeCheck(t.seller, sellerReduces, sellerSurplus)
+        );
     }
 
     /// @dev Splits `fee` from `payer`: the insurance share (rounded down) to the fund, the rest to the recipient.
@@ -353,22 +355,25 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuardTransient 
         }
     }
 
-    /// @dev A side that added risk needs initial margin; a reducing side needs maintenance margin or a surplus
-    /// (`equity − maintenance`) no lower than `surplusBefore`.
-    function _checkMargin(address account, bool reduces, int256 surplusBefore) internal view {
-        if (!reduces) {
-            margin.checkInitialMargin(account);
-            return;
+    /// @dev `equity − maintenance` of each reducing side before the fill (0 for a side that adds risk), the buyer's
+    /// read first; both in one engine call when both sides reduce.
+    function _surplusesBefore(
+        Trade memory t,
+        bool buyerReduces,
+        bool sellerReduces
+    ) internal view returns (int256 buyerSurplus, int256 sellerSurplus) {
+        if (buyerReduces && sellerReduces) {
+            address[] memory accounts = new address[](2);
+            accounts[0] = t.buyer;
+            accounts[1] = t.seller;
+            IMarginEngine.AccountMargin[] memory m = margin.marginsOf(accounts);
+            return (_surplus(m[0]), _surplus(m[1]));
         }
-        IMarginEngine.AccountMargin memory m = margin.marginOf(account);
-        int256 maintenance = SafeCast.toInt256(m.maintenanceWad);
-        if (m.equityWad < maintenance && m.equityWad - maintenance < surplusBefore) {
-            revert IMarginEngine.Margin_InsufficientMaintenanceMargin(account, m.equityWad, m.maintenanceWad);
-        }
+        if (buyerReduces) buyerSurplus = _surplus(margin.marginOf(t.buyer));
+        if (sellerReduces) sellerSurplus = _surplus(margin.marginOf(t.seller));
     }
 
-    function _surplusOf(address account) internal view returns (int256) {
-        IMarginEngine.AccountMargin memory m = margin.marginOf(account);
+    function _surplus(IMarginEngine.AccountMargin memory m) internal pure returns (int256) {
         return m.equityWad - SafeCast.toInt256(m.maintenanceWad);
     }
 

@@ -110,9 +110,15 @@ contract PositionBook is IPositionBook, AccessControl {
         seriesIds = new uint256[](n);
         sizes = new int256[](n);
         for (uint256 i; i < n; ++i) {
+            // One read per entry: size in bits 0-127 (two's complement), seriesId in bits 128-191.
             Entry storage e = entries[i];
-            seriesIds[i] = e.seriesId;
-            sizes[i] = e.size;
+            uint256 word;
+            /// @solidity memory-safe-assembly
+            assembly {
+                word := sload(e.slot)
+            }
+            seriesIds[i] = uint64(word >> 128);
+            sizes[i] = int128(uint128(word));
         }
     }
 
