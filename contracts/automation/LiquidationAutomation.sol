@@ -313,8 +313,8 @@ contract LiquidationAutomation is AutomationCompatibleInterface {
 
     /// @dev The underlying's router, zero when the read fails.
     function _router(uint256 underlyingId) internal view returns (IOracleRouter) {
-        try registry.underlyingConfig(underlyingId) returns (ISeriesRegistry.UnderlyingConfig memory config) {
-            return config.router;
+        try registry.routerOf(underlyingId) returns (IOracleRouter router) {
+            return router;
         } catch {
             return IOracleRouter(address(0));
         }

@@ -38,6 +38,16 @@ interface IMarginEngine is IMarginHook {
         uint256 maintenanceWad;
     }
 
+    /// @notice One account's margin check after a trade (see `checkTradeMargin`).
+    /// @param account The account.
+    /// @param reduces Whether its side of the trade only reduced its risk.
+    /// @param surplusBefore Its `equity − maintenance` before the trade (read only when `reduces`).
+    struct TradeCheck {
+        address account;
+        bool reduces;
+        int256 surplusBefore;
+    }
+
     /// @notice `account`'s equity is below its initial margin requirement.
     error Margin_InsufficientInitialMargin(address account, int256 equityWad, uint256 initialWad);
     /// @notice `account`'s equity is below its maintenance margin requirement.
@@ -62,8 +72,17 @@ interface IMarginEngine is IMarginHook {
     /// when an underlying it holds positions on has no price.
     function marginOf(address account) external view returns (AccountMargin memory);
 
+    /// @notice `marginOf` of several accounts, in order, in one pass that reads each underlying's prices once.
+    function marginsOf(address[] calldata accounts) external view returns (AccountMargin[] memory margins);
+
     /// @notice Reverts with `Margin_InsufficientInitialMargin` unless equity >= initial margin.
     function checkInitialMargin(address account) external view;
+
+    /// @notice The margin check of both accounts of a trade, `first` then `second`, in one pass that reads each
+    /// underlying's prices once. An account whose side added risk must pass `checkInitialMargin`; one whose side
+    /// only reduced risk must hold maintenance margin or end with `equity − maintenance` no lower than
+    /// `surplusBefore`, else `Margin_InsufficientMaintenanceMargin`.
+    function checkTradeMargin(TradeCheck calldata first, TradeCheck calldata second) external view;
 
     /// @notice The model mark of one option of `seriesId` (quote WAD): Black–Scholes with the router's spot and
     /// volatility before expiry; intrinsic value at the expiry price (or spot while unset) after it.

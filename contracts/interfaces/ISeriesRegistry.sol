@@ -149,6 +149,11 @@ interface ISeriesRegistry {
     /// @notice An underlying's configuration; reverts with `Series_UnknownUnderlying` when it does not exist.
     function underlyingConfig(uint256 underlyingId) external view returns (UnderlyingConfig memory);
 
+    /// @notice An underlying's oracle router (`underlyingConfig(underlyingId).router`); reverts with
+    /// `Series_UnknownUnderlying` when it does not exist.
+    /// @dev For hot paths (margin, fees, settlement): one storage slot, where `underlyingConfig` reads two.
+    function routerOf(uint256 underlyingId) external view returns (IOracleRouter);
+
     /// @notice The symbol of an underlying.
     function underlyingSymbol(uint256 underlyingId) external view returns (bytes32);
 

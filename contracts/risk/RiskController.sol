@@ -100,7 +100,7 @@ contract RiskController is IRiskController, AccessControl {
         uint256 elapsed = block.timestamp - state.lastUpdate;
         if (state.lastUpdate != 0 && elapsed < params.minUpdateInterval) return false;
 
-        (uint256 priceE18, Health health) = registry.underlyingConfig(underlyingId).router.spot();
+        (uint256 priceE18, Health health) = registry.routerOf(underlyingId).spot();
         if (health != Health.Ok || priceE18 == 0 || priceE18 > type(uint128).max) return false;
 
         if (state.lastUpdate != 0) {
@@ -189,7 +189,7 @@ contract RiskController is IRiskController, AccessControl {
 
     /// @dev Whether the underlying's router reports its spot as Ok.
     function _healthy(uint256 underlyingId) internal view returns (bool) {
-        (, Health health) = registry.underlyingConfig(underlyingId).router.spot();
+        (, Health health) = registry.routerOf(underlyingId).spot();
         return health == Health.Ok;
     }
 }

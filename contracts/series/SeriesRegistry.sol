@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IOracleRouter} from "../interfaces/IOracleRouter.sol";
 import {IPauseGuard} from "../interfaces/IPauseGuard.sol";
 import {IRiskController} from "../interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../interfaces/ISeriesRegistry.sol";
@@ -188,13 +189,19 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
         for (uint256 i; i < n; ++i) {
             uint256 seriesId = seriesIds[i];
             if (seriesId == 0 || seriesId > count) revert Series_UnknownSeries(seriesId);
-            // The four fields share the struct's first slot: one read.
+            // The four fields share the struct's first slot, read once: underlyingId in bits 0-31, expiry 32-95,
+            // isCall 96-103 (0 or 1), strikeE18 104-231 (Solidity packs members from the low bits, in order).
             Series storage series = _series[seriesId];
+            uint256 word;
+            /// @solidity memory-safe-assembly
+            assembly {
+                word := sload(series.slot)
+            }
             packedTerms[i] =
-                (uint256(series.underlyingId) << 224) |
-                (uint256(series.expiry) << 160) |
-                (uint256(series.strikeE18) << 32) |
-                (series.isCall ? 1 << 31 : 0);
+                ((word & type(uint32).max) << 224) |
+                (((word >> 32) & type(uint64).max) << 160) |
+                (((word >> 104) & type(uint128).max) << 32) |
+                (((word >> 96) & 1) << 31);
         }
     }
 
@@ -211,6 +218,11 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
     /// @inheritdoc ISeriesRegistry
     function underlyingConfig(uint256 underlyingId) external view returns (UnderlyingConfig memory) {
         return _requireUnderlying(underlyingId);
+    }
+
+    /// @inheritdoc ISeriesRegistry
+    function routerOf(uint256 underlyingId) external view returns (IOracleRouter) {
+        return _requireUnderlying(underlyingId).router;
     }
 
     /// @inheritdoc ISeriesRegistry

@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IPositionBook} from "../interfaces/IPositionBook.sol";
 import {ISeriesRegistry} from "../interfaces/ISeriesRegistry.sol";
 import {ISettlement} from "../interfaces/ISettlement.sol";
@@ -13,7 +13,7 @@ import {IVault} from "../interfaces/IVault.sol";
 /// @title Settlement
 /// @notice Cash settlement of expired series against per-series pools held in this contract's vault account.
 /// @dev Permissionless and parameter-free. Needs the vault's CLEARING_ROLE and the book's SETTLER_ROLE.
-contract Settlement is ISettlement, ReentrancyGuard {
+contract Settlement is ISettlement, ReentrancyGuardTransient {
     uint256 internal constant WAD = 1e18;
 
     /// @notice The vault holding margin accounts (and this contract's pool account).
@@ -158,9 +158,7 @@ contract Settlement is ISettlement, ReentrancyGuard {
     /// per-option intrinsic value at that price.
     function _outcome(uint256 seriesId) internal view returns (SeriesOutcome memory outcome) {
         ISeriesRegistry.Series memory series = registry.getSeries(seriesId);
-        (uint256 priceE18, bool isSet) = registry.underlyingConfig(series.underlyingId).router.expiryPrice(
-            series.expiry
-        );
+        (uint256 priceE18, bool isSet) = registry.routerOf(series.underlyingId).expiryPrice(series.expiry);
         if (!isSet) revert Settlement_PriceNotSet(seriesId, series.expiry);
         uint256 strike = series.strikeE18;
         uint256 intrinsicE18;

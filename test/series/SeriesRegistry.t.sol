@@ -203,6 +203,25 @@ contract SeriesRegistryTest is Test {
         registry.underlyingConfig(2);
         vm.expectRevert(abi.encodeWithSelector(ISeriesRegistry.Series_UnknownUnderlying.selector, 0));
         registry.underlyingSymbol(0);
+        vm.expectRevert(abi.encodeWithSelector(ISeriesRegistry.Series_UnknownUnderlying.selector, 2));
+        registry.routerOf(2);
+        vm.expectRevert(abi.encodeWithSelector(ISeriesRegistry.Series_UnknownUnderlying.selector, 0));
+        registry.routerOf(0);
+    }
+
+    /// @notice `routerOf` is the configuration's router, and follows a configuration change.
+    function test_routerOf_isTheConfiguredRouter() public {
+        assertEq(address(registry.routerOf(ethId)), address(registry.underlyingConfig(ethId).router), "router");
+        OracleRouter other = new OracleRouter(
+            ethRouter.primary(),
+            IPriceSource(address(0)),
+            IPriceSource(address(0)),
+            0,
+            0
+        );
+        vm.prank(ADMIN);
+        registry.setUnderlyingConfig(ethId, _config(other));
+        assertEq(address(registry.routerOf(ethId)), address(other), "updated router");
     }
 
     // ------------------------------------------------------------------------------------------------------------
