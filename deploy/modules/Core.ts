@@ -7,8 +7,11 @@ import type {
 } from "@nomicfoundation/ignition-core";
 
 /**
- * The protocol core, chain-agnostic: governance timelock, pause guard, series registry, position book, vault,
- * settlement, standard margin engine (the vault's margin hook), exchange and quorum feed, with every role wired. The deployer is the interim admin so that a setup module can list collateral
+ * The protocol core, chain-agnostic: governance timelock, pause guard, series registry, risk controller (consulted
+ * by the registry, the margin engine and the exchange), position book, vault, settlement, standard margin engine
+ * (the vault's margin hook), exchange and quorum feed, with every role wired. Risk parameters are per underlying,
+ * so the module that adds underlyings sets them (`setRiskParams`); until then an underlying's multiplier is 1 and
+ * reduce-only follows its router's health alone. The deployer is the interim admin so that a setup module can list collateral
  * and underlyings; `Handover` then gives every admin role to the timelock and renounces the deployer's.
  *
  * Parameters (module "OptioCore", or the module that calls `buildCore`):
@@ -42,6 +45,7 @@ export function buildCore(
   ]);
   const pauseGuard = m.contract("PauseGuard", [deployer, guardian]);
   const registry = m.contract("SeriesRegistry", [deployer, pauseGuard]);
+  const riskController = m.contract("RiskController", [deployer, registry]);
   const book = m.contract("PositionBook", [deployer, registry, maxLiveSeries]);
   // The vault needs a hook at construction and the margin engine needs the vault: start with the interim hook
   // (no withdrawals with open positions) and switch to the engine below.
@@ -60,9 +64,24 @@ export function buildCore(
     m.call(vault, "grantRole", [ROLES.CLEARING, exchange], { id: "vault_grantClearing_exchange" }),
     m.call(vault, "grantRole", [ROLES.CLEARING, settlement], { id: "vault_grantClearing_settlement" }),
     m.call(vault, "setMarginHook", [margin], { id: "vault_setMarginHook_margin" }),
+    m.call(registry, "setRiskController", [riskController], { id: "registry_setRiskController" }),
+    m.call(margin, "setRiskController", [riskController], { id: "margin_setRiskController" }),
+    m.call(exchange, "setRiskController", [riskController], { id: "exchange_setRiskController" }),
   ];
 
-  return { timelock, pauseGuard, registry, book, vault, settlement, margin, exchange, quorumFeed, wiring };
+  return {
+    timelock,
+    pauseGuard,
+    registry,
+    riskController,
+    book,
+    vault,
+    settlement,
+    margin,
+    exchange,
+    quorumFeed,
+    wiring,
+  };
 }
 
 export default buildModule("OptioCore", (m) => {
