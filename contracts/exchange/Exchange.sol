@@ -6,12 +6,13 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IExchange} from "../interfaces/IExchange.sol";
 import {IMarginEngine} from "../interfaces/IMarginEngine.sol";
 import {Health} from "../interfaces/IOracleRouter.sol";
 import {IPauseGuard} from "../interfaces/IPauseGuard.sol";
 import {IPositionBook} from "../interfaces/IPositionBook.sol";
+import {IRiskController} from "../interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../interfaces/ISeriesRegistry.sol";
 import {IVault} from "../interfaces/IVault.sol";
 
@@ -22,18 +23,20 @@ import {IVault} from "../interfaces/IVault.sol";
 /// @dev Every fill, from `fill` or `matchOrders`, runs through `_settle` once:
 /// 1. the series must not have reached expiry;
 /// 2. each side is classified as reducing (its position moves toward zero without crossing it) or not; while the
-///    underlying is paused both sides must be reducing;
+///    underlying is reduce-only — paused by the guardian, or new risk disallowed by the risk controller (stale,
+///    disagreeing or sequencer-gated prices) — both sides must be reducing;
 /// 3. for each reducing side, `equity − maintenance` is read before anything moves;
 /// 4. premium (buyer → seller), the taker's fee (→ insurance fund and fee recipient) and the position move;
 /// 5. a non-reducing side must hold initial margin; a reducing side must hold maintenance margin or end with an
-///    `equity − maintenance` no lower than before (so an underwater account can always de-risk).
+///    `equity − maintenance` no lower than before (so an underwater account can always de-risk). Both accounts are
+///    checked in one `IMarginEngine.checkTradeMargin` call, buyer first, sharing the price reads.
 /// The fee is `min(notionalFee × amount × spot, premiumCap × premium)`, in quote units rounded up; when the
 /// underlying's router reports its spot as Down the premium cap alone applies: there is no spot to measure notional
 /// by, the cap bounds the fee either way, and a missing price never blocks the fee step of a fill.
 /// In `matchOrders` one `OrderFilled` is emitted per order; the fee is reported once, on the maker order's event
 /// (whose `taker` is the account that paid it, as in `fill`), and as 0 on the taker order's event, so the sum of
 /// `fee` over all events is the fees collected.
-contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuard {
+contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuardTransient {
     /// @inheritdoc IExchange
     bytes32 public constant MATCHER_ROLE = keccak256("MATCHER_ROLE");
 
@@ -52,6 +55,8 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuard {
     uint256 public constant MAX_INSURANCE_SHARE_WAD = 1e18;
 
     uint256 internal constant WAD = 1e18;
+    /// @dev The top bit of an order's state: cancelled by hash.
+    uint256 internal constant CANCELLED_BIT = 1 << 255;
 
     /// @notice The vault holding every account's collateral.
     IVault public immutable vault;
@@ -71,6 +76,9 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuard {
     /// @dev 10^(54 − quote decimals): amount (WAD) × spot (WAD) × fee (WAD) / this = quote token units.
     uint256 internal immutable _notionalFeeScale;
 
+    /// @inheritdoc IExchange
+    IRiskController public riskController;
+
     /// @notice The vault account receiving the fees not credited to the insurance fund.
     address public feeRecipient;
     /// @notice The insurance fund's vault account.
@@ -78,10 +86,10 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuard {
 
     FeeConfig internal _feeConfig;
 
-    /// @inheritdoc IExchange
-    mapping(bytes32 orderHash => uint256) public filled;
-    /// @inheritdoc IExchange
-    mapping(bytes32 orderHash => bool) public cancelled;
+    /// @dev Per order hash, one slot: the amount filled in the low 255 bits and the cancellation in the top bit.
+    /// Every fill moves at most the book's `MAX_AMOUNT` (1e36) or reverts, so the filled total stays below 2^255
+    /// for any feasible number of fills (2^255 / 1e36 > 5e40) and never reaches the cancellation bit.
+    mapping(bytes32 orderHash => uint256) internal _orderState;
     /// @inheritdoc IExchange
     mapping(address maker => uint256) public nonceFloor;
 
@@ -174,7 +182,7 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuard {
     function cancel(Order calldata order) external {
         _requireAuthorized(order.maker);
         bytes32 orderHash = _hashOrder(order);
-        cancelled[orderHash] = true;
+        _orderState[orderHash] |= CANCELLED_BIT;
         emit OrderCancelled(orderHash, order.maker);
     }
 
@@ -207,6 +215,16 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuard {
         _setFeeRecipients(feeRecipient_, insuranceFund_);
     }
 
+    /// @inheritdoc IExchange
+    function setRiskController(IRiskController riskController_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (address(riskController_) == address(0)) revert Exchange_ZeroAddress();
+        if (address(riskController) != address(0)) {
+            revert Exchange_RiskControllerAlreadySet(address(riskController));
+        }
+        riskController = riskController_;
+        emit RiskControllerSet(address(riskController_));
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // Views
     // ------------------------------------------------------------------------------------------------------------
@@ -214,6 +232,16 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuard {
     /// @inheritdoc IExchange
     function hashOrder(Order calldata order) external view returns (bytes32) {
         return _hashOrder(order);
+    }
+
+    /// @inheritdoc IExchange
+    function filled(bytes32 orderHash) external view returns (uint256) {
+        return _orderState[orderHash] & ~CANCELLED_BIT;
+    }
+
+    /// @inheritdoc IExchange
+    function cancelled(bytes32 orderHash) external view returns (bool) {
+        return _orderState[orderHash] & CANCELLED_BIT != 0;
     }
 
     /// @inheritdoc IExchange
@@ -250,15 +278,18 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuard {
         address taker = order.taker;
         if (taker != address(0) && taker != counterparty) revert Exchange_WrongTaker(orderHash, taker, counterparty);
         if (block.timestamp > order.deadline) revert Exchange_OrderExpired(orderHash, order.deadline);
-        if (cancelled[orderHash] || order.nonce < nonceFloor[order.maker]) revert Exchange_OrderCancelled(orderHash);
+        // Not cancelled, so the state is the filled amount alone.
+        uint256 done = _orderState[orderHash];
+        if (done & CANCELLED_BIT != 0 || order.nonce < nonceFloor[order.maker]) {
+            revert Exchange_OrderCancelled(orderHash);
+        }
         if (!SignatureChecker.isValidSignatureNow(order.maker, orderHash, signature)) {
             revert Exchange_InvalidSignature(order.maker, orderHash);
         }
-        uint256 done = filled[orderHash];
         if (amount > order.amount || done > order.amount - amount) {
             revert Exchange_Overfill(orderHash, done, amount, order.amount);
         }
-        filled[orderHash] = done + amount;
+        _orderState[orderHash] = done + amount;
     }
 
     /// @dev Same series, opposite sides, and the buy limit at or above the sell limit.
@@ -312,20 +343,29 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuard {
         int256 sellerBefore = book.positionOf(t.seller, t.seriesId);
         bool buyerReduces = buyerBefore < 0 && t.amount <= uint256(-buyerBefore);
         bool sellerReduces = sellerBefore > 0 && t.amount <= uint256(sellerBefore);
-        if (pauseGuard.isPaused(series.underlyingId)) {
-            if (!buyerReduces) revert Exchange_ReduceOnly(t.seriesId, t.buyer);
-            if (!sellerReduces) revert Exchange_ReduceOnly(t.seriesId, t.seller);
+        // A fill that reduces both sides is always allowed: the reduce-only sources are read only otherwise.
+        if (!(buyerReduces && sellerReduces) && _reduceOnly(series.underlyingId)) {
+            revert Exchange_ReduceOnly(t.seriesId, buyerReduces ? t.seller : t.buyer);
         }
-        int256 buyerSurplus = buyerReduces ? _surplusOf(t.buyer) : int256(0);
-        int256 sellerSurplus = sellerReduces ? _surplusOf(t.seller) : int256(0);
+        (int256 buyerSurplus, int256 sellerSurplus) = _surplusesBefore(t, buyerReduces, sellerReduces);
 
         fee = _feeOf(series.underlyingId, t.amount, premium);
         vault.clearingTransfer(t.buyer, t.seller, quoteAsset, premium);
         if (fee != 0) _collectFee(t.feePayer, fee);
         book.transferPosition(t.seriesId, t.buyer, t.seller, t.amount);
 
-        _checkMargin(t.buyer, buyerReduces, buyerSurplus);
-        _checkMargin(t.seller, sellerReduces, sellerSurplus);
+        margin.checkTradeMargin(
+            IMarginEngine.TradeCheck(t.buyer, buyerReduces, buyerSurplus),
+            IMarginEngine.TradeCheck(t.seller, sellerReduces, sellerSurplus)
+        );
+    }
+
+    /// @dev Whether new risk on the underlying is refused: paused by the guardian, or disallowed by the risk
+    /// controller when one is set.
+    function _reduceOnly(uint256 underlyingId) internal view returns (bool) {
+        if (pauseGuard.isPaused(underlyingId)) return true;
+        IRiskController risk = riskController;
+        return address(risk) != address(0) && !risk.allowsNewRisk(underlyingId);
     }
 
     /// @dev Splits `fee` from `payer`: the insurance share (rounded down) to the fund, the rest to the recipient.
@@ -338,22 +378,25 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuard {
         }
     }
 
-    /// @dev A side that added risk needs initial margin; a reducing side needs maintenance margin or a surplus
-    /// (`equity − maintenance`) no lower than `surplusBefore`.
-    function _checkMargin(address account, bool reduces, int256 surplusBefore) internal view {
-        if (!reduces) {
-            margin.checkInitialMargin(account);
-            return;
+    /// @dev `equity − maintenance` of each reducing side before the fill (0 for a side that adds risk), the buyer's
+    /// read first; both in one engine call when both sides reduce.
+    function _surplusesBefore(
+        Trade memory t,
+        bool buyerReduces,
+        bool sellerReduces
+    ) internal view returns (int256 buyerSurplus, int256 sellerSurplus) {
+        if (buyerReduces && sellerReduces) {
+            address[] memory accounts = new address[](2);
+            accounts[0] = t.buyer;
+            accounts[1] = t.seller;
+            IMarginEngine.AccountMargin[] memory m = margin.marginsOf(accounts);
+            return (_surplus(m[0]), _surplus(m[1]));
         }
-        IMarginEngine.AccountMargin memory m = margin.marginOf(account);
-        int256 maintenance = SafeCast.toInt256(m.maintenanceWad);
-        if (m.equityWad < maintenance && m.equityWad - maintenance < surplusBefore) {
-            revert IMarginEngine.Margin_InsufficientMaintenanceMargin(account, m.equityWad, m.maintenanceWad);
-        }
+        if (buyerReduces) buyerSurplus = _surplus(margin.marginOf(t.buyer));
+        if (sellerReduces) sellerSurplus = _surplus(margin.marginOf(t.seller));
     }
 
-    function _surplusOf(address account) internal view returns (int256) {
-        IMarginEngine.AccountMargin memory m = margin.marginOf(account);
+    function _surplus(IMarginEngine.AccountMargin memory m) internal pure returns (int256) {
         return m.equityWad - SafeCast.toInt256(m.maintenanceWad);
     }
 
@@ -369,7 +412,7 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuard {
         FeeConfig memory config = _feeConfig;
         if (config.notionalFeeWad == 0 || config.premiumCapWad == 0) return 0;
         fee = Math.mulDiv(premium, config.premiumCapWad, WAD, Math.Rounding.Ceil);
-        (uint256 spotE18, Health health) = registry.underlyingConfig(underlyingId).router.spot();
+        (uint256 spotE18, Health health) = registry.routerOf(underlyingId).spot();
         if (health == Health.Down) return fee;
         uint256 notionalFee = Math.mulDiv(
             amount,

@@ -19,6 +19,7 @@ contract PauseGuard is IPauseGuard, AccessControl {
     /// @param admin Governance (the timelock): unpauses and manages roles.
     /// @param guardian The first holder of `GUARDIAN_ROLE`.
     constructor(address admin, address guardian) {
+        if (admin == address(0) || guardian == address(0)) revert Pause_ZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(GUARDIAN_ROLE, guardian);
     }
@@ -39,6 +40,7 @@ contract PauseGuard is IPauseGuard, AccessControl {
 
     /// @inheritdoc IPauseGuard
     function pauseUnderlying(uint256 underlyingId) external onlyRole(GUARDIAN_ROLE) {
+        if (underlyingId == 0) revert Pause_InvalidUnderlying(0);
         if (_underlyingPaused[underlyingId]) revert Pause_AlreadyInState(underlyingId, true);
         _underlyingPaused[underlyingId] = true;
         emit UnderlyingPaused(underlyingId, msg.sender);
@@ -46,6 +48,7 @@ contract PauseGuard is IPauseGuard, AccessControl {
 
     /// @inheritdoc IPauseGuard
     function unpauseUnderlying(uint256 underlyingId) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (underlyingId == 0) revert Pause_InvalidUnderlying(0);
         if (!_underlyingPaused[underlyingId]) revert Pause_AlreadyInState(underlyingId, false);
         _underlyingPaused[underlyingId] = false;
         emit UnderlyingUnpaused(underlyingId, msg.sender);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
+import {IRiskController} from "./IRiskController.sol";
+
 /// @title IExchange
 /// @notice EIP-712 signed limit orders on option series. A taker fills a maker's order (partially or fully); a
 /// matcher may cross two orders at the maker's price. Premium moves in the quote asset between the two vault
@@ -54,8 +56,11 @@ interface IExchange {
     error Exchange_SeriesExpired(uint256 seriesId, uint256 expiry);
     /// @notice The two orders do not cross (different series, same side, or prices apart).
     error Exchange_OrdersDoNotCross(bytes32 makerOrderHash, bytes32 takerOrderHash);
-    /// @notice New risk on the series' underlying is paused and this fill adds risk for `account`.
+    /// @notice The series' underlying is reduce-only (paused, or the risk controller disallows new risk) and this
+    /// fill adds risk for `account`.
     error Exchange_ReduceOnly(uint256 seriesId, address account);
+    /// @notice The risk controller is already set (it is set once).
+    error Exchange_RiskControllerAlreadySet(address riskController);
     /// @notice A zero amount (or a fill whose premium rounds to zero).
     error Exchange_ZeroAmount();
     /// @notice `caller` may not act for `account` (neither the account nor its vault operator).
@@ -87,6 +92,8 @@ interface IExchange {
     event FeeConfigSet(uint256 notionalFeeWad, uint256 premiumCapWad, uint256 insuranceShareWad);
     /// @notice Fee recipients changed.
     event FeeRecipientsSet(address indexed feeRecipient, address indexed insuranceFund);
+    /// @notice The risk controller consulted before fills that add risk was set.
+    event RiskControllerSet(address indexed riskController);
 
     /// @notice Role allowed to call `matchOrders`.
     function MATCHER_ROLE() external view returns (bytes32);
@@ -123,6 +130,13 @@ interface IExchange {
 
     /// @notice Sets the fee recipient and insurance fund accounts. Governance (timelock) only.
     function setFeeRecipients(address feeRecipient, address insuranceFund) external;
+
+    /// @notice Sets the risk controller, once (zero until then: only the pause guard decides reduce-only).
+    /// Governance (timelock) only.
+    function setRiskController(IRiskController riskController) external;
+
+    /// @notice The risk controller (zero when none is set).
+    function riskController() external view returns (IRiskController);
 
     /// @notice The EIP-712 hash of an order.
     function hashOrder(Order calldata order) external view returns (bytes32);

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IMarginHook} from "./IMarginHook.sol";
+import {IRiskController} from "./IRiskController.sol";
 import {ISettlement} from "./ISettlement.sol";
 
 /// @title IMarginEngine
@@ -10,7 +11,9 @@ import {ISettlement} from "./ISettlement.sol";
 /// - per (underlying, expiry) group: requirement = min(Σ naked short requirements, exact maximum loss of the
 ///   group's payoff at expiry), the latter found at the strikes and from the slopes at 0 and infinity;
 /// - naked short initial = (max(a·S − OTM, b·S) + mark) × |size|, maintenance = (c·S + mark) × |size|; longs need
-///   nothing beyond their premium.
+///   nothing beyond their premium;
+/// - a, b and c are the governance ratios times the risk controller's shock multiplier m >= 1 of the underlying
+///   (a·m, b·m, c·m, each rounded up; m = 1 while no risk controller is set).
 /// `marginOf` is the one calculation that the exchange, the vault's withdrawal hook, the liquidation engine and
 /// the SDK all use.
 /// @dev WAD throughout, values in the quote asset. Requirements round up, marks of longs round down and marks of
@@ -36,6 +39,16 @@ interface IMarginEngine is IMarginHook {
         uint256 maintenanceWad;
     }
 
+    /// @notice One account's margin check after a trade (see `checkTradeMargin`).
+    /// @param account The account.
+    /// @param reduces Whether its side of the trade only reduced its risk.
+    /// @param surplusBefore Its `equity − maintenance` before the trade (read only when `reduces`).
+    struct TradeCheck {
+        address account;
+        bool reduces;
+        int256 surplusBefore;
+    }
+
     /// @notice `account`'s equity is below its initial margin requirement.
     error Margin_InsufficientInitialMargin(address account, int256 equityWad, uint256 initialWad);
     /// @notice `account`'s equity is below its maintenance margin requirement.
@@ -46,18 +59,31 @@ interface IMarginEngine is IMarginHook {
     error Margin_InvalidParams(uint256 underlyingId);
     /// @notice No margin parameters are set for the underlying.
     error Margin_UnknownUnderlying(uint256 underlyingId);
-    /// @notice A zero address where the admin, vault, position book or registry is required.
+    /// @notice A zero address where the admin, vault, position book, registry or risk controller is required.
     error Margin_ZeroAddress();
+    /// @notice The risk controller is already set (it is set once).
+    error Margin_RiskControllerAlreadySet(address riskController);
 
     /// @notice An underlying's margin parameters were set.
     event MarginParamsSet(uint256 indexed underlyingId, uint256 a, uint256 b, uint256 c);
+    /// @notice The risk controller whose shock multiplier scales a, b and c was set.
+    event RiskControllerSet(address indexed riskController);
 
     /// @notice `account`'s equity and initial and maintenance requirements. Reverts with `Margin_PriceUnavailable`
     /// when an underlying it holds positions on has no price.
     function marginOf(address account) external view returns (AccountMargin memory);
 
+    /// @notice `marginOf` of several accounts, in order, in one pass that reads each underlying's prices once.
+    function marginsOf(address[] calldata accounts) external view returns (AccountMargin[] memory margins);
+
     /// @notice Reverts with `Margin_InsufficientInitialMargin` unless equity >= initial margin.
     function checkInitialMargin(address account) external view;
+
+    /// @notice The margin check of both accounts of a trade, `first` then `second`, in one pass that reads each
+    /// underlying's prices once. An account whose side added risk must pass `checkInitialMargin`; one whose side
+    /// only reduced risk must hold maintenance margin or end with `equity − maintenance` no lower than
+    /// `surplusBefore`, else `Margin_InsufficientMaintenanceMargin`.
+    function checkTradeMargin(TradeCheck calldata first, TradeCheck calldata second) external view;
 
     /// @notice The model mark of one option of `seriesId` (quote WAD): Black–Scholes with the router's spot and
     /// volatility before expiry; intrinsic value at the expiry price (or spot while unset) after it.
@@ -70,6 +96,12 @@ interface IMarginEngine is IMarginHook {
     /// @notice Sets an underlying's margin ratios. Governance (timelock) only.
     function setMarginParams(uint256 underlyingId, MarginParams calldata params) external;
 
-    /// @notice An underlying's margin ratios.
+    /// @notice Sets the risk controller, once (until then the shock multiplier is 1). Governance (timelock) only.
+    function setRiskController(IRiskController riskController) external;
+
+    /// @notice The risk controller (zero when none is set).
+    function riskController() external view returns (IRiskController);
+
+    /// @notice An underlying's margin ratios (before the shock multiplier).
     function marginParams(uint256 underlyingId) external view returns (MarginParams memory);
 }

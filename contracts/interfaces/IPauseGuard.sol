@@ -8,6 +8,10 @@ pragma solidity 0.8.30;
 interface IPauseGuard {
     /// @notice The requested pause state is already in force.
     error Pause_AlreadyInState(uint256 underlyingId, bool paused);
+    /// @notice Underlying id 0 does not exist (ids start at 1; the global pause has its own functions).
+    error Pause_InvalidUnderlying(uint256 underlyingId);
+    /// @notice A zero address where the admin or the guardian is required.
+    error Pause_ZeroAddress();
 
     /// @notice Everything was paused by `guardian`.
     event GlobalPaused(address indexed guardian);

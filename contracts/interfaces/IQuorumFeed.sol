@@ -58,6 +58,8 @@ interface IQuorumFeed {
     error Quorum_InvalidSignerCount(uint256 count);
     /// @notice The feed configuration is out of range.
     error Quorum_InvalidFeedConfig(bytes32 feedId, uint256 maxDeviationWad);
+    /// @notice A zero admin address.
+    error Quorum_ZeroAddress();
     /// @notice The round does not exist.
     error Quorum_UnknownRound(bytes32 feedId, uint256 roundId);
 

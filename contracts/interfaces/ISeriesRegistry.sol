@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IOracleRouter} from "./IOracleRouter.sol";
+import {IRiskController} from "./IRiskController.sol";
 
 /// @title ISeriesRegistry
 /// @notice Underlyings with their oracle router and risk parameters, and option series
@@ -55,6 +56,10 @@ interface ISeriesRegistry {
     error Series_OpenInterestCapExceeded(uint256 seriesId, uint256 openInterest, uint256 amount, uint256 cap);
     /// @notice Reducing open interest below zero.
     error Series_OpenInterestUnderflow(uint256 seriesId, uint256 openInterest, uint256 amount);
+    /// @notice A zero address where the admin, the pause guard or the risk controller is required.
+    error Series_ZeroAddress();
+    /// @notice The risk controller is already set (it is set once).
+    error Series_RiskControllerAlreadySet(address riskController);
     /// @notice The open-interest cap is zero.
     error Series_InvalidOpenInterestCap(uint256 seriesId);
 
@@ -71,6 +76,8 @@ interface ISeriesRegistry {
         bool isCall,
         uint256 openInterestCap
     );
+    /// @notice The risk controller consulted before listing was set.
+    event RiskControllerSet(address indexed riskController);
     /// @notice A series' open-interest cap changed.
     event OpenInterestCapSet(uint256 indexed seriesId, uint256 cap);
     /// @notice A series' open interest changed to `openInterest`.
@@ -93,7 +100,8 @@ interface ISeriesRegistry {
     /// @notice Replaces an underlying's configuration (same bounds). Governance (timelock) only.
     function setUnderlyingConfig(uint256 underlyingId, UnderlyingConfig calldata config) external;
 
-    /// @notice Lists a series. Lister only; rejected while the underlying is paused, when spot is not healthy, for
+    /// @notice Lists a series. Lister only; rejected while the underlying is paused (`Series_Paused`), while the
+    /// risk controller disallows new risk on it (`IRiskController.Risk_ReduceOnly`), when spot is not healthy, for
     /// a strike outside the band around spot, an expiry off the grid or out of range, or a duplicate.
     function listSeries(
         uint256 underlyingId,
@@ -101,6 +109,13 @@ interface ISeriesRegistry {
         uint256 expiry,
         bool isCall
     ) external returns (uint256 seriesId);
+
+    /// @notice Sets the risk controller consulted before listing, once (zero until then). Governance (timelock)
+    /// only.
+    function setRiskController(IRiskController riskController) external;
+
+    /// @notice The risk controller (zero when none is set).
+    function riskController() external view returns (IRiskController);
 
     /// @notice Sets a series' open-interest cap (may be below current open interest: that blocks increases only).
     /// Governance (timelock) only.
@@ -133,6 +148,11 @@ interface ISeriesRegistry {
 
     /// @notice An underlying's configuration; reverts with `Series_UnknownUnderlying` when it does not exist.
     function underlyingConfig(uint256 underlyingId) external view returns (UnderlyingConfig memory);
+
+    /// @notice An underlying's oracle router (`underlyingConfig(underlyingId).router`); reverts with
+    /// `Series_UnknownUnderlying` when it does not exist.
+    /// @dev For hot paths (margin, fees, settlement): one storage slot, where `underlyingConfig` reads two.
+    function routerOf(uint256 underlyingId) external view returns (IOracleRouter);
 
     /// @notice The symbol of an underlying.
     function underlyingSymbol(uint256 underlyingId) external view returns (bytes32);

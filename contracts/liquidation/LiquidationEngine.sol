@@ -325,7 +325,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             }
             if (checked) continue;
             seen[seenCount++] = id;
-            (, Health health) = registry.underlyingConfig(id).router.spot();
+            (, Health health) = registry.routerOf(id).spot();
             if (health != Health.Ok) return id;
             if (address(risk) != address(0) && !risk.allowsLiquidation(id)) return id;
         }

@@ -8,6 +8,7 @@ import {IMarginEngine} from "../interfaces/IMarginEngine.sol";
 import {IMarginHook} from "../interfaces/IMarginHook.sol";
 import {Health, IOracleRouter} from "../interfaces/IOracleRouter.sol";
 import {IPositionBook} from "../interfaces/IPositionBook.sol";
+import {IRiskController} from "../interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../interfaces/ISeriesRegistry.sol";
 import {ISettlement} from "../interfaces/ISettlement.sol";
 import {IVault} from "../interfaces/IVault.sol";
@@ -22,6 +23,8 @@ import {StandardMarginLib} from "./StandardMarginLib.sol";
 /// the strike order that `StandardMarginLib.maxLoss` needs, and a call and a put of one strike share one
 /// Black–Scholes evaluation. Expired series stay margined like any other until settlement closes them, marked at
 /// intrinsic value against the expiry price (spot while it is unset), and their group's ratios apply to that price.
+/// The ratios are scaled by the risk controller's shock multiplier once per underlying and pass (`_loadUnderlying`),
+/// so every requirement of `marginOf` — and of the checks and the liquidation engine that call it — includes it.
 contract MarginEngine is IMarginEngine, AccessControl {
     uint256 internal constant WAD = 1e18;
 
@@ -44,6 +47,9 @@ contract MarginEngine is IMarginEngine, AccessControl {
     ISettlement public immutable settlement;
     /// @notice 10^(18 − quote decimals): turns quote token units into WAD exactly.
     uint256 public immutable QUOTE_TO_WAD;
+
+    /// @inheritdoc IMarginEngine
+    IRiskController public riskController;
 
     mapping(uint256 underlyingId => MarginParams) internal _params;
 
@@ -112,20 +118,29 @@ contract MarginEngine is IMarginEngine, AccessControl {
         emit MarginParamsSet(underlyingId, a, b, c);
     }
 
+    /// @inheritdoc IMarginEngine
+    function setRiskController(IRiskController riskController_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (address(riskController_) == address(0)) revert Margin_ZeroAddress();
+        if (address(riskController) != address(0)) revert Margin_RiskControllerAlreadySet(address(riskController));
+        riskController = riskController_;
+        emit RiskControllerSet(address(riskController_));
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // Checks
     // ------------------------------------------------------------------------------------------------------------
 
     /// @inheritdoc IMarginEngine
     function checkInitialMargin(address account) public view {
-        (uint256[] memory seriesIds, int256[] memory sizes) = book.positionsOf(account);
-        uint256 debtWad = _debtWad(account);
-        // Nothing held and nothing owed: equity is collateral >= 0 = the requirement. No oracle is read.
-        if (seriesIds.length == 0 && debtWad == 0) return;
-        AccountMargin memory margin = _margin(account, seriesIds, sizes, debtWad);
-        if (margin.equityWad < SafeCast.toInt256(margin.initialWad)) {
-            revert Margin_InsufficientInitialMargin(account, margin.equityWad, margin.initialWad);
-        }
+        Underlying memory u;
+        _check(TradeCheck(account, false, 0), u);
+    }
+
+    /// @inheritdoc IMarginEngine
+    function checkTradeMargin(TradeCheck calldata first, TradeCheck calldata second) external view {
+        Underlying memory u;
+        u = _check(first, u);
+        _check(second, u);
     }
 
     /// @inheritdoc IMarginHook
@@ -139,9 +154,17 @@ contract MarginEngine is IMarginEngine, AccessControl {
     // ------------------------------------------------------------------------------------------------------------
 
     /// @inheritdoc IMarginEngine
-    function marginOf(address account) external view returns (AccountMargin memory) {
-        (uint256[] memory seriesIds, int256[] memory sizes) = book.positionsOf(account);
-        return _margin(account, seriesIds, sizes, _debtWad(account));
+    function marginOf(address account) external view returns (AccountMargin memory margin) {
+        Underlying memory u;
+        (margin, ) = _marginOf(account, u);
+    }
+
+    /// @inheritdoc IMarginEngine
+    function marginsOf(address[] calldata accounts) external view returns (AccountMargin[] memory margins) {
+        uint256 n = accounts.length;
+        margins = new AccountMargin[](n);
+        Underlying memory u;
+        for (uint256 i; i < n; ++i) (margins[i], u) = _marginOf(accounts[i], u);
     }
 
     /// @inheritdoc IMarginEngine
@@ -151,7 +174,7 @@ contract MarginEngine is IMarginEngine, AccessControl {
         ISeriesRegistry.Series memory series = registry.getSeries(seriesId);
         Underlying memory u;
         u.id = series.underlyingId;
-        u.router = registry.underlyingConfig(u.id).router;
+        u.router = registry.routerOf(u.id);
         Group memory g = _groupPricing(u, series.expiry);
         (markE18, ) = _model(g, series.strikeE18, series.isCall);
     }
@@ -165,18 +188,51 @@ contract MarginEngine is IMarginEngine, AccessControl {
     // The calculation
     // ------------------------------------------------------------------------------------------------------------
 
-    /// @dev equity = collateral − debt + Σ marks; per expiry group, requirements as in `StandardMarginLib`.
+    /// @dev One account's check (see `checkTradeMargin`); `u` is the underlying last loaded in this call, reused
+    /// when the account's first underlying is the same, and the one loaded last is returned.
+    function _check(TradeCheck memory c, Underlying memory u) internal view returns (Underlying memory) {
+        address account = c.account;
+        (uint256[] memory seriesIds, int256[] memory sizes) = book.positionsOf(account);
+        uint256 debtWad = _debtWad(account);
+        // Nothing held and nothing owed: equity is collateral >= 0 = every requirement. No oracle is read.
+        if (seriesIds.length == 0 && debtWad == 0) return u;
+        AccountMargin memory m;
+        (m, u) = _margin(account, seriesIds, sizes, debtWad, u);
+        if (!c.reduces) {
+            if (m.equityWad < SafeCast.toInt256(m.initialWad)) {
+                revert Margin_InsufficientInitialMargin(account, m.equityWad, m.initialWad);
+            }
+            return u;
+        }
+        int256 maintenance = SafeCast.toInt256(m.maintenanceWad);
+        if (m.equityWad < maintenance && m.equityWad - maintenance < c.surplusBefore) {
+            revert Margin_InsufficientMaintenanceMargin(account, m.equityWad, m.maintenanceWad);
+        }
+        return u;
+    }
+
+    function _marginOf(
+        address account,
+        Underlying memory u
+    ) internal view returns (AccountMargin memory, Underlying memory) {
+        (uint256[] memory seriesIds, int256[] memory sizes) = book.positionsOf(account);
+        return _margin(account, seriesIds, sizes, _debtWad(account), u);
+    }
+
+    /// @dev equity = collateral − debt + Σ marks; per expiry group, requirements as in `StandardMarginLib`. `u` is
+    /// an underlying already loaded in this call (or empty), reused while its id matches; the last one is returned.
+    /// Prices do not change within a call, so sharing them between accounts changes no result.
     function _margin(
         address account,
         uint256[] memory seriesIds,
         int256[] memory sizes,
-        uint256 debtWad
-    ) internal view returns (AccountMargin memory margin) {
+        uint256 debtWad,
+        Underlying memory u
+    ) internal view returns (AccountMargin memory margin, Underlying memory) {
         margin.equityWad = SafeCast.toInt256(vault.collateralValue(account)) - SafeCast.toInt256(debtWad);
         uint256 n = seriesIds.length;
-        if (n == 0) return margin;
+        if (n == 0) return (margin, u);
         uint256[] memory keys = _sortedKeys(seriesIds);
-        Underlying memory u;
         uint256 start;
         while (start < n) {
             uint256 groupId = keys[start] >> KEY_EXPIRY_SHIFT;
@@ -187,6 +243,7 @@ contract MarginEngine is IMarginEngine, AccessControl {
             _addGroup(margin, u, keys, sizes, start, end);
             start = end;
         }
+        return (margin, u);
     }
 
     /// @dev Adds one expiry group `keys[start:end]` to `margin`: its marks (to equity) and its initial and
@@ -305,15 +362,24 @@ contract MarginEngine is IMarginEngine, AccessControl {
         g.cSpotE18 = StandardMarginLib.fractionOfSpotUp(u.maintenanceRatioWad, g.priceE18);
     }
 
-    /// @dev The underlying's router and ratios; reverts with `Margin_UnknownUnderlying` when no ratios are set.
+    /// @dev The underlying's router and ratios times the shock multiplier m (each rounded up, in the protocol's
+    /// favour; m >= 1 keeps c <= b <= a); reverts with `Margin_UnknownUnderlying` when no ratios are set.
     function _loadUnderlying(uint256 underlyingId) internal view returns (Underlying memory u) {
         MarginParams memory params = _params[underlyingId];
         if (params.initialRatioWad == 0) revert Margin_UnknownUnderlying(underlyingId);
         u.id = underlyingId;
-        u.router = registry.underlyingConfig(underlyingId).router;
-        u.initialRatioWad = params.initialRatioWad;
-        u.minInitialRatioWad = params.minInitialRatioWad;
-        u.maintenanceRatioWad = params.maintenanceRatioWad;
+        u.router = registry.routerOf(underlyingId);
+        IRiskController risk = riskController;
+        if (address(risk) == address(0)) {
+            u.initialRatioWad = params.initialRatioWad;
+            u.minInitialRatioWad = params.minInitialRatioWad;
+            u.maintenanceRatioWad = params.maintenanceRatioWad;
+        } else {
+            uint256 m = risk.shockMultiplier(underlyingId);
+            u.initialRatioWad = Math.mulDiv(params.initialRatioWad, m, WAD, Math.Rounding.Ceil);
+            u.minInitialRatioWad = Math.mulDiv(params.minInitialRatioWad, m, WAD, Math.Rounding.Ceil);
+            u.maintenanceRatioWad = Math.mulDiv(params.maintenanceRatioWad, m, WAD, Math.Rounding.Ceil);
+        }
     }
 
     /// @dev The router's spot, read once per pass; Degraded is used, Down reverts.

@@ -50,6 +50,7 @@ contract QuorumFeed is IQuorumFeed, AccessControl, EIP712 {
         address[] memory initialSigners,
         uint256 initialThreshold
     ) EIP712("Optio QuorumFeed", "1") {
+        if (admin == address(0)) revert Quorum_ZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _setSigners(initialSigners, initialThreshold);
     }

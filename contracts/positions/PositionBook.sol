@@ -9,8 +9,11 @@ import {ISeriesRegistry} from "../interfaces/ISeriesRegistry.sol";
 
 /// @title PositionBook
 /// @notice Signed positions per (account, series) with open interest kept in the series registry.
-/// @dev Each account's live positions are one packed slot each (`Entry`), so reading a whole book costs one slot
-/// per position; `_indexOf` finds an entry for updates. Removal swaps the last entry in.
+/// @dev Each account's live positions are one packed slot each (`Entry`) in a fixed array of
+/// `MAX_LIVE_SERIES_LIMIT` slots, the first of which also holds the live count, so reading a whole book costs one
+/// slot per position and nothing more. A series is found by scanning the live entries (at most 32, and the margin
+/// check that follows every trade reads them anyway). Removal swaps the last entry in and leaves the vacated slot
+/// as it was: the next new position reuses it at the price of a non-zero to non-zero write.
 contract PositionBook is IPositionBook, AccessControl {
     /// @inheritdoc IPositionBook
     bytes32 public constant TRADER_ROLE = keccak256("TRADER_ROLE");
@@ -21,10 +24,12 @@ contract PositionBook is IPositionBook, AccessControl {
     /// @inheritdoc IPositionBook
     uint256 public constant MAX_LIVE_SERIES_LIMIT = 32;
 
-    /// @dev One live position: the series id and the signed size, packed in one slot.
+    /// @dev One live position: the signed size and the series id, packed in one slot. `count` is used in an
+    /// account's first slot only, where it holds the number of live entries; it is 0 in every other slot.
     struct Entry {
-        uint64 seriesId;
         int128 size;
+        uint64 seriesId;
+        uint64 count;
     }
 
     /// @notice The registry holding series and their open interest.
@@ -36,9 +41,8 @@ contract PositionBook is IPositionBook, AccessControl {
     /// @inheritdoc IPositionBook
     mapping(uint256 seriesId => int256) public closedPositionSum;
 
-    mapping(address account => Entry[]) internal _entries;
-    /// @dev 1-based index of a series in `_entries[account]`; 0 when the account has no position in it.
-    mapping(address account => mapping(uint256 seriesId => uint256)) internal _indexOf;
+    /// @dev Entries `[0, _entries[account][0].count)` are live; the slots after them hold stale data.
+    mapping(address account => Entry[MAX_LIVE_SERIES_LIMIT]) internal _entries;
 
     /// @param admin Governance (the timelock).
     /// @param registry_ The series registry (this book needs its POSITION_MANAGER_ROLE).
@@ -77,9 +81,11 @@ contract PositionBook is IPositionBook, AccessControl {
         address account,
         uint256 seriesId
     ) external onlyRole(SETTLER_ROLE) returns (int256 position) {
-        position = positionOf(account, seriesId);
-        if (position == 0) return 0;
-        _apply(account, seriesId, -position);
+        Entry[MAX_LIVE_SERIES_LIMIT] storage entries = _entries[account];
+        (uint256 index, uint256 count) = _find(entries, seriesId);
+        if (index == count) return 0;
+        position = entries[index].size;
+        _remove(entries, index, count);
         closedPositionSum[seriesId] += position;
         if (position > 0) registry.decreaseOpenInterest(seriesId, uint256(position));
         emit PositionClosed(account, seriesId, position);
@@ -91,57 +97,86 @@ contract PositionBook is IPositionBook, AccessControl {
     }
 
     /// @inheritdoc IPositionBook
-    function positionOf(address account, uint256 seriesId) public view returns (int256) {
-        uint256 index = _indexOf[account][seriesId];
-        return index == 0 ? int256(0) : int256(_entries[account][index - 1].size);
+    function positionOf(address account, uint256 seriesId) external view returns (int256) {
+        Entry[MAX_LIVE_SERIES_LIMIT] storage entries = _entries[account];
+        (uint256 index, uint256 count) = _find(entries, seriesId);
+        return index == count ? int256(0) : int256(entries[index].size);
     }
 
     /// @inheritdoc IPositionBook
     function positionsOf(address account) external view returns (uint256[] memory seriesIds, int256[] memory sizes) {
-        Entry[] storage entries = _entries[account];
-        uint256 n = entries.length;
+        Entry[MAX_LIVE_SERIES_LIMIT] storage entries = _entries[account];
+        uint256 n = entries[0].count;
         seriesIds = new uint256[](n);
         sizes = new int256[](n);
         for (uint256 i; i < n; ++i) {
-            Entry memory e = entries[i];
-            seriesIds[i] = e.seriesId;
-            sizes[i] = e.size;
+            // One read per entry: size in bits 0-127 (two's complement), seriesId in bits 128-191.
+            Entry storage e = entries[i];
+            uint256 word;
+            /// @solidity memory-safe-assembly
+            assembly {
+                word := sload(e.slot)
+            }
+            seriesIds[i] = uint64(word >> 128);
+            sizes[i] = int128(uint128(word));
         }
     }
 
     /// @inheritdoc IPositionCounter
     function openPositionCount(address account) external view returns (uint256) {
-        return _entries[account].length;
+        return _entries[account][0].count;
     }
 
     /// @dev Adds `delta` to `account`'s position, creating or removing its entry; returns the size before and after.
     function _apply(address account, uint256 seriesId, int256 delta) internal returns (int256 before, int256 after_) {
-        Entry[] storage entries = _entries[account];
-        uint256 index = _indexOf[account][seriesId];
-        if (index == 0) {
-            uint256 count = entries.length;
-            if (count >= maxLiveSeries) revert Positions_TooManyLiveSeries(account, maxLiveSeries);
-            after_ = delta;
-            entries.push(Entry(SafeCast.toUint64(seriesId), SafeCast.toInt128(delta)));
-            _indexOf[account][seriesId] = count + 1;
-            return (0, after_);
+        Entry[MAX_LIVE_SERIES_LIMIT] storage entries = _entries[account];
+        (uint256 index, uint256 count) = _find(entries, seriesId);
+        if (index == count) {
+            uint256 limit = maxLiveSeries;
+            if (count >= limit) revert Positions_TooManyLiveSeries(account, limit);
+            // Every field of the slot is written, so a stale entry left there by a removal is overwritten. Safe
+            // cast: the count is at most MAX_LIVE_SERIES_LIMIT.
+            Entry storage entry = entries[count];
+            entry.size = SafeCast.toInt128(delta);
+            entry.seriesId = SafeCast.toUint64(seriesId);
+            entry.count = count == 0 ? 1 : 0;
+            if (count != 0) entries[0].count = uint64(count + 1);
+            return (0, delta);
         }
-        Entry storage entry = entries[index - 1];
-        before = entry.size;
+        Entry storage found = entries[index];
+        before = found.size;
         after_ = before + delta;
-        if (after_ != 0) {
-            entry.size = SafeCast.toInt128(after_);
-            return (before, after_);
+        if (after_ != 0) found.size = SafeCast.toInt128(after_);
+        else _remove(entries, index, count);
+    }
+
+    /// @dev Removes live entry `index` of `count`: the last entry moves into its place (the first slot keeps its
+    /// count field) and the count falls by one. The vacated slot is left as it was, beyond the live range.
+    function _remove(Entry[MAX_LIVE_SERIES_LIMIT] storage entries, uint256 index, uint256 count) internal {
+        // unchecked: an entry was found, so count >= 1.
+        uint256 last;
+        unchecked {
+            last = count - 1;
         }
-        // The position closed: move the last entry into its place.
-        uint256 last = entries.length - 1;
-        if (index - 1 != last) {
-            Entry memory moved = entries[last];
-            entries[index - 1] = moved;
-            _indexOf[account][moved.seriesId] = index;
+        if (index != last) {
+            Entry storage moved = entries[last];
+            Entry storage hole = entries[index];
+            hole.size = moved.size;
+            hole.seriesId = moved.seriesId;
         }
-        entries.pop();
-        delete _indexOf[account][seriesId];
+        // Safe cast: last < MAX_LIVE_SERIES_LIMIT.
+        entries[0].count = uint64(last);
+    }
+
+    /// @dev The index of `seriesId` among `account`'s live entries, or `count` when it holds no position in it.
+    function _find(
+        Entry[MAX_LIVE_SERIES_LIMIT] storage entries,
+        uint256 seriesId
+    ) internal view returns (uint256 index, uint256 count) {
+        count = entries[0].count;
+        for (; index < count; ++index) {
+            if (entries[index].seriesId == seriesId) return (index, count);
+        }
     }
 
     function _setMaxLiveSeries(uint256 maxLiveSeries_) internal {

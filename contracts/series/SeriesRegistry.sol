@@ -4,7 +4,9 @@ pragma solidity 0.8.30;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IOracleRouter} from "../interfaces/IOracleRouter.sol";
 import {IPauseGuard} from "../interfaces/IPauseGuard.sol";
+import {IRiskController} from "../interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../interfaces/ISeriesRegistry.sol";
 
 /// @title SeriesRegistry
@@ -31,6 +33,8 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
     IPauseGuard public immutable pauseGuard;
 
     /// @inheritdoc ISeriesRegistry
+    IRiskController public riskController;
+    /// @inheritdoc ISeriesRegistry
     uint256 public underlyingCount;
     /// @inheritdoc ISeriesRegistry
     uint256 public seriesCount;
@@ -44,6 +48,7 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
     /// @param admin Governance (the timelock).
     /// @param pauseGuard_ The pause guard consulted before listing.
     constructor(address admin, IPauseGuard pauseGuard_) {
+        if (admin == address(0) || address(pauseGuard_) == address(0)) revert Series_ZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         pauseGuard = pauseGuard_;
     }
@@ -81,6 +86,14 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
     }
 
     /// @inheritdoc ISeriesRegistry
+    function setRiskController(IRiskController riskController_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (address(riskController_) == address(0)) revert Series_ZeroAddress();
+        if (address(riskController) != address(0)) revert Series_RiskControllerAlreadySet(address(riskController));
+        riskController = riskController_;
+        emit RiskControllerSet(address(riskController_));
+    }
+
+    /// @inheritdoc ISeriesRegistry
     function setOpenInterestCap(uint256 seriesId, uint256 cap) external onlyRole(DEFAULT_ADMIN_ROLE) {
         Series storage series = _requireSeries(seriesId);
         if (cap == 0) revert Series_InvalidOpenInterestCap(seriesId);
@@ -101,6 +114,10 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
     ) external onlyRole(LISTER_ROLE) returns (uint256 seriesId) {
         UnderlyingConfig storage config = _requireUnderlying(underlyingId);
         if (pauseGuard.isPaused(underlyingId)) revert Series_Paused(underlyingId);
+        IRiskController risk = riskController;
+        if (address(risk) != address(0) && !risk.allowsNewRisk(underlyingId)) {
+            revert IRiskController.Risk_ReduceOnly(underlyingId);
+        }
 
         _checkStrike(config, strikeE18);
         _checkExpiry(config, expiry);
@@ -172,13 +189,19 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
         for (uint256 i; i < n; ++i) {
             uint256 seriesId = seriesIds[i];
             if (seriesId == 0 || seriesId > count) revert Series_UnknownSeries(seriesId);
-            // The four fields share the struct's first slot: one read.
+            // The four fields share the struct's first slot, read once: underlyingId in bits 0-31, expiry 32-95,
+            // isCall 96-103 (0 or 1), strikeE18 104-231 (Solidity packs members from the low bits, in order).
             Series storage series = _series[seriesId];
+            uint256 word;
+            /// @solidity memory-safe-assembly
+            assembly {
+                word := sload(series.slot)
+            }
             packedTerms[i] =
-                (uint256(series.underlyingId) << 224) |
-                (uint256(series.expiry) << 160) |
-                (uint256(series.strikeE18) << 32) |
-                (series.isCall ? 1 << 31 : 0);
+                ((word & type(uint32).max) << 224) |
+                (((word >> 32) & type(uint64).max) << 160) |
+                (((word >> 104) & type(uint128).max) << 32) |
+                (((word >> 96) & 1) << 31);
         }
     }
 
@@ -195,6 +218,11 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
     /// @inheritdoc ISeriesRegistry
     function underlyingConfig(uint256 underlyingId) external view returns (UnderlyingConfig memory) {
         return _requireUnderlying(underlyingId);
+    }
+
+    /// @inheritdoc ISeriesRegistry
+    function routerOf(uint256 underlyingId) external view returns (IOracleRouter) {
+        return _requireUnderlying(underlyingId).router;
     }
 
     /// @inheritdoc ISeriesRegistry

@@ -5,7 +5,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IPositionBook} from "../interfaces/IPositionBook.sol";
 import {ISeriesRegistry} from "../interfaces/ISeriesRegistry.sol";
 import {ISettlement} from "../interfaces/ISettlement.sol";
@@ -15,7 +15,7 @@ import {IVault} from "../interfaces/IVault.sol";
 /// @notice Cash settlement of expired series against per-series pools held in this contract's vault account.
 /// @dev Permissionless and parameter-free. Needs the vault's CLEARING_ROLE and the book's SETTLER_ROLE. Governance
 /// (`DEFAULT_ADMIN_ROLE`) only grants `DEBT_RESOLVER_ROLE` to the liquidation engine.
-contract Settlement is ISettlement, AccessControl, ReentrancyGuard {
+contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
     uint256 internal constant WAD = 1e18;
 
     /// @inheritdoc ISettlement
@@ -226,9 +226,7 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuard {
     /// per-option intrinsic value at that price.
     function _outcome(uint256 seriesId) internal view returns (SeriesOutcome memory outcome) {
         ISeriesRegistry.Series memory series = registry.getSeries(seriesId);
-        (uint256 priceE18, bool isSet) = registry.underlyingConfig(series.underlyingId).router.expiryPrice(
-            series.expiry
-        );
+        (uint256 priceE18, bool isSet) = registry.routerOf(series.underlyingId).expiryPrice(series.expiry);
         if (!isSet) revert Settlement_PriceNotSet(seriesId, series.expiry);
         uint256 strike = series.strikeE18;
         uint256 intrinsicE18;

@@ -6,7 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IMarginHook} from "../interfaces/IMarginHook.sol";
 import {Health, IOracleRouter} from "../interfaces/IOracleRouter.sol";
 import {IVault} from "../interfaces/IVault.sol";
@@ -15,9 +15,9 @@ import {IVault} from "../interfaces/IVault.sol";
 /// @notice Custody of whitelisted ERC-20 collateral in margin accounts. Governance (the timelock) holds
 /// `DEFAULT_ADMIN_ROLE`. The vault never consults the pause guard: pausing can never trap funds.
 /// @dev Quote-asset balances are stored as shares of `quoteLossIndex` (see IVault); every read and write of a quote
-/// balance goes through `_toAmountDown` / `_credit` / `_debit`. While the index is 1e18 shares are token units and no
+/// balance goes through `_balanceOf` / `_credit` / `_debit`. While the index is 1e18 shares are token units and no
 /// conversion runs, so balances read exactly as they would without the index.
-contract Vault is IVault, AccessControl, ReentrancyGuard {
+contract Vault is IVault, AccessControl, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     /// @inheritdoc IVault
@@ -38,6 +38,8 @@ contract Vault is IVault, AccessControl, ReentrancyGuard {
 
     /// @inheritdoc IVault
     address public immutable quoteAsset;
+    /// @dev 10^(18 − quote decimals): a quote balance times this is its value in WAD, exactly.
+    uint256 internal immutable _quoteToWad;
 
     /// @inheritdoc IVault
     IMarginHook public marginHook;
@@ -65,7 +67,9 @@ contract Vault is IVault, AccessControl, ReentrancyGuard {
         }
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         quoteAsset = quoteAsset_;
+        // The quote asset is listed first, so it is always `_collaterals[0]`.
         _list(quoteAsset_, 0, IOracleRouter(address(0)));
+        _quoteToWad = 10 ** (MAX_DECIMALS - _configs[quoteAsset_].decimals);
         marginHook = hook;
         emit MarginHookSet(address(hook));
     }
@@ -226,8 +230,9 @@ contract Vault is IVault, AccessControl, ReentrancyGuard {
 
     /// @inheritdoc IVault
     function collateralValue(address account) external view returns (uint256 valueWad) {
+        valueWad = _valueOf(quoteAsset, _balanceOf(account, quoteAsset));
         uint256 count = _collaterals.length;
-        for (uint256 i; i < count; ++i) {
+        for (uint256 i = 1; i < count; ++i) {
             address token = _collaterals[i];
             uint256 balance = _balanceOf(account, token);
             if (balance != 0) valueWad += _valueOf(token, balance);
@@ -326,16 +331,17 @@ contract Vault is IVault, AccessControl, ReentrancyGuard {
     /// @dev value = amount / 10^decimals × priceE18 × (1 − haircut), each step rounded down: collateral is never
     /// overstated (in the protocol's favour). A non-quote token whose router is Down or reverts is worth 0.
     function _valueOf(address token, uint256 amount) internal view returns (uint256) {
+        // The quote asset is listed, has no haircut and is priced at exactly 1: both steps below are exact for it
+        // (10^decimals divides amount × 1e18), and this product overflows exactly when their first one would.
+        if (token == quoteAsset) return amount * _quoteToWad;
         CollateralConfig memory config = _configs[token];
         if (!config.listed || amount == 0) return 0;
-        uint256 priceE18 = WAD;
-        if (token != quoteAsset) {
-            try config.router.spot() returns (uint256 spotE18, Health health) {
-                if (health == Health.Down) return 0;
-                priceE18 = spotE18;
-            } catch {
-                return 0;
-            }
+        uint256 priceE18;
+        try config.router.spot() returns (uint256 spotE18, Health health) {
+            if (health == Health.Down) return 0;
+            priceE18 = spotE18;
+        } catch {
+            return 0;
         }
         // Rounded down (in the protocol's favour): the whole-token value, then the haircut.
         uint256 valueWad = Math.mulDiv(amount, priceE18, 10 ** config.decimals);

@@ -7,11 +7,13 @@ import type {
 } from "@nomicfoundation/ignition-core";
 
 /**
- * The protocol core, chain-agnostic: governance timelock, pause guard, series registry, position book, vault,
- * settlement, standard margin engine (the vault's margin hook), insurance fund, exchange (the fund is its insurance
- * fee account), liquidation engine and quorum feed, with every role wired. The deployer is the interim admin so that
- * a setup module can list collateral and underlyings; `Handover` then gives every admin role to the timelock and
- * renounces the deployer's.
+ * The protocol core, chain-agnostic: governance timelock, pause guard, series registry, risk controller (consulted
+ * by the registry, the margin engine, the exchange and the liquidation engine), position book, vault, settlement,
+ * standard margin engine (the vault's margin hook), insurance fund, exchange (the fund is its insurance fee
+ * account), liquidation engine and quorum feed, with every role wired. Risk parameters are per underlying, so the
+ * module that adds underlyings sets them (`setRiskParams`); until then an underlying's multiplier is 1 and
+ * reduce-only follows its router's health alone. The deployer is the interim admin so that a setup module can list
+ * collateral and underlyings; `Handover` then gives every admin role to the timelock and renounces the deployer's.
  *
  * Parameters (module "OptioCore", or the module that calls `buildCore`):
  * - quoteAsset: the quote stablecoin (address)
@@ -46,6 +48,7 @@ export function buildCore(
   ]);
   const pauseGuard = m.contract("PauseGuard", [deployer, guardian]);
   const registry = m.contract("SeriesRegistry", [deployer, pauseGuard]);
+  const riskController = m.contract("RiskController", [deployer, registry]);
   const book = m.contract("PositionBook", [deployer, registry, maxLiveSeries]);
   // The vault needs a hook at construction and the margin engine needs the vault: start with the interim hook
   // (no withdrawals with open positions) and switch to the engine below.
@@ -66,7 +69,7 @@ export function buildCore(
     timelock,
     insuranceFund,
   ]);
-  // No risk controller yet (zero): router spot health alone gates liquidations until it lands.
+  // Auctions start and bids execute only where the routers report Ok and the risk controller allows liquidations.
   const liquidationEngine = m.contract("LiquidationEngine", [
     deployer,
     vault,
@@ -74,7 +77,7 @@ export function buildCore(
     registry,
     margin,
     insuranceFund,
-    ZERO,
+    riskController,
   ]);
   const quorumFeed = m.contract("QuorumFeed", [deployer, signers, threshold]);
 
@@ -85,6 +88,9 @@ export function buildCore(
     m.call(vault, "grantRole", [ROLES.CLEARING, exchange], { id: "vault_grantClearing_exchange" }),
     m.call(vault, "grantRole", [ROLES.CLEARING, settlement], { id: "vault_grantClearing_settlement" }),
     m.call(vault, "setMarginHook", [margin], { id: "vault_setMarginHook_margin" }),
+    m.call(registry, "setRiskController", [riskController], { id: "registry_setRiskController" }),
+    m.call(margin, "setRiskController", [riskController], { id: "margin_setRiskController" }),
+    m.call(exchange, "setRiskController", [riskController], { id: "exchange_setRiskController" }),
     m.call(book, "grantRole", [ROLES.TRADER, liquidationEngine], { id: "book_grantTrader_liquidation" }),
     m.call(vault, "grantRole", [ROLES.CLEARING, liquidationEngine], { id: "vault_grantClearing_liquidation" }),
     m.call(vault, "grantRole", [ROLES.SOCIALISER, liquidationEngine], { id: "vault_grantSocialiser_liquidation" }),
@@ -98,6 +104,7 @@ export function buildCore(
     timelock,
     pauseGuard,
     registry,
+    riskController,
     book,
     vault,
     settlement,

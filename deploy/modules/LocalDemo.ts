@@ -10,8 +10,22 @@ const ZERO = "0x0000000000000000000000000000000000000000";
 
 /** One underlying of the local deployment: a mock Chainlink feed and two quorum feeds (spot and implied vol). */
 const UNDERLYINGS = [
-  { symbol: "ETH", token: "WETH", decimals: 18, spotUsd: "3000", collateralHaircut: WAD / 5n },
-  { symbol: "BTC", token: "WBTC", decimals: 8, spotUsd: "60000", collateralHaircut: WAD / 5n },
+  {
+    symbol: "ETH",
+    token: "WETH",
+    decimals: 18,
+    spotUsd: "3000",
+    collateralHaircut: WAD / 5n,
+    risk: { targetVolWad: WAD, maxMultiplierWad: 3n * WAD },
+  },
+  {
+    symbol: "BTC",
+    token: "WBTC",
+    decimals: 8,
+    spotUsd: "60000",
+    collateralHaircut: WAD / 5n,
+    risk: { targetVolWad: (WAD * 8n) / 10n, maxMultiplierWad: 3n * WAD },
+  },
 ] as const;
 
 /**
@@ -28,6 +42,7 @@ export default buildModule("OptioLocal", (m) => {
   const {
     vault,
     registry,
+    riskController,
     quorumFeed,
     pauseGuard,
     timelock,
@@ -114,7 +129,15 @@ export default buildModule("OptioLocal", (m) => {
       ],
       { id: `${u.symbol}_setMarginParams`, after: [addUnderlying] },
     );
-    setup.push(listCollateral, addUnderlying, marginParams);
+    // Realised volatility (EWMA of squared log-returns, one-day half-life) above the target raises a, b and c in
+    // proportion, at most threefold; observations at most every 10 minutes.
+    const riskParams = m.call(
+      riskController,
+      "setRiskParams",
+      [UNDERLYINGS.indexOf(u) + 1, { ...u.risk, halfLifeSeconds: 24 * 3600, minUpdateInterval: 600 }],
+      { id: `${u.symbol}_setRiskParams`, after: [addUnderlying] },
+    );
+    setup.push(listCollateral, addUnderlying, marginParams, riskParams);
     tokens[u.token] = token;
     aggregators[u.symbol] = aggregator;
     routers[u.symbol] = router;
@@ -127,6 +150,7 @@ export default buildModule("OptioLocal", (m) => {
     {
       vault,
       registry,
+      riskController,
       quorumFeed,
       pauseGuard,
       book,

@@ -1,9 +1,10 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { encodeBytes32String, ZeroAddress, ZeroHash, type Contract } from "ethers";
+import { encodeBytes32String, ZeroHash, type Contract } from "ethers";
 import LocalModule from "../../deploy/modules/LocalDemo.js";
 import CoreModule from "../../deploy/modules/Core.js";
 import { ROLES } from "../../deploy/roles.js";
+import { submitReport } from "../../deploy/lib/quorum.js";
 
 const { ethers, ignition, networkHelpers } = await network.create();
 const DELAY = 3_600;
@@ -23,7 +24,7 @@ describe("deploy: Ignition modules and governance wiring", () => {
         },
       },
     });
-    return { d, deployer, guardian, lister, proposer, stranger };
+    return { d, deployer, guardian, lister, proposer, stranger, s1, s2 };
   }
 
   it("hands every admin role to the timelock and none stays with the deployer", async () => {
@@ -32,6 +33,7 @@ describe("deploy: Ignition modules and governance wiring", () => {
     for (const c of [
       d.vault,
       d.registry,
+      d.riskController,
       d.quorumFeed,
       d.pauseGuard,
       d.book,
@@ -82,10 +84,38 @@ describe("deploy: Ignition modules and governance wiring", () => {
     expect(await d.liquidationEngine.fund()).to.equal(fund);
     expect(await d.liquidationEngine.margin()).to.equal(margin);
     expect(await d.liquidationEngine.settlement()).to.equal(settlement);
-    expect(await d.liquidationEngine.risk()).to.equal(ZeroAddress);
+    expect(await d.liquidationEngine.risk()).to.equal(await d.riskController.getAddress());
     expect(await d.vault.quoteLossIndex()).to.equal(10n ** 18n);
     // Nobody else may socialise a loss or resolve debts.
     expect(await d.vault.hasRole(ROLES.SOCIALISER, await d.exchange.getAddress())).to.equal(false);
+  });
+
+  it("wires the risk controller into registry, margin and exchange with bounds per underlying", async () => {
+    const { d, s1, s2 } = await networkHelpers.loadFixture(deployLocal);
+    const risk = await d.riskController.getAddress();
+    for (const c of [d.registry, d.margin, d.exchange]) expect(await c.riskController()).to.equal(risk);
+    expect(await d.riskController.registry()).to.equal(await d.registry.getAddress());
+    const eth = await d.riskController.riskParams(1n);
+    const btc = await d.riskController.riskParams(2n);
+    expect([eth.halfLifeSeconds, eth.targetVolWad, eth.maxMultiplierWad, eth.minUpdateInterval]).to.deep.equal([
+      86_400n,
+      10n ** 18n,
+      3n * 10n ** 18n,
+      600n,
+    ]);
+    expect(btc.targetVolWad).to.equal(8n * 10n ** 17n);
+    // No quorum report yet: the cross-check source is missing, the router Degraded, the underlying reduce-only.
+    expect(await d.riskController.allowsNewRisk(1n)).to.equal(false);
+    expect(await d.riskController.allowsLiquidation(1n)).to.equal(false);
+    // Once the quorum signers report a price that agrees with Chainlink's, new risk is allowed; the multiplier
+    // stays 1 until observations arrive.
+    const now = BigInt(await networkHelpers.time.latest());
+    await submitReport(d.quorumFeed, [s1, s2], "ETH/USD", [3000n * 10n ** 18n, 3000n * 10n ** 18n], now);
+    expect(await d.riskController.allowsNewRisk(1n)).to.equal(true);
+    expect(await d.riskController.allowsLiquidation(1n)).to.equal(true);
+    expect(await d.riskController.shockMultiplier(1n)).to.equal(10n ** 18n);
+    await d.riskController.poke(1n);
+    expect((await d.riskController.riskState(1n)).lastPriceE18).to.equal(3000n * 10n ** 18n);
   });
 
   it("configures collateral, underlyings, lister and quorum feeds", async () => {

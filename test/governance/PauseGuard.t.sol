@@ -153,4 +153,22 @@ contract PauseGuardTest is Test {
         guard.pauseAll();
         assertTrue(guard.globallyPaused(), "new guardian paused");
     }
+
+    function test_constructor_revertsOnZeroAddress() public {
+        vm.expectRevert(IPauseGuard.Pause_ZeroAddress.selector);
+        new PauseGuard(address(0), GUARDIAN);
+        vm.expectRevert(IPauseGuard.Pause_ZeroAddress.selector);
+        new PauseGuard(ADMIN, address(0));
+    }
+
+    /// @dev Id 0 is not an underlying; the global pause has its own functions.
+    function test_pauseAndUnpauseUnderlying_rejectIdZero() public {
+        vm.expectRevert(abi.encodeWithSelector(IPauseGuard.Pause_InvalidUnderlying.selector, 0));
+        vm.prank(GUARDIAN);
+        guard.pauseUnderlying(0);
+        vm.expectRevert(abi.encodeWithSelector(IPauseGuard.Pause_InvalidUnderlying.selector, 0));
+        vm.prank(ADMIN);
+        guard.unpauseUnderlying(0);
+        assertFalse(guard.isPaused(0), "nothing paused");
+    }
 }

@@ -26,7 +26,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         assertEq(address(engine.registry()), address(registry), "registry");
         assertEq(address(engine.margin()), address(margin), "margin");
         assertEq(address(engine.fund()), address(fund), "fund");
-        assertEq(address(engine.risk()), address(0), "no risk controller yet");
+        assertEq(address(engine.risk()), address(risk), "risk controller");
         assertEq(address(engine.settlement()), address(settlement), "settlement from the margin engine");
         assertEq(engine.QUOTE_TO_WAD(), Q, "quote scale");
         ILiquidationEngine.AuctionParams memory p = engine.auctionParams();

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
-import {IRiskController} from "../../contracts/interfaces/IRiskController.sol";
 import {InsuranceFund} from "../../contracts/liquidation/InsuranceFund.sol";
 import {LiquidationEngine} from "../../contracts/liquidation/LiquidationEngine.sol";
 import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
 
 /// @notice The full trading core plus the insurance fund and the liquidation engine, wired as the deployment wires
-/// them (no risk controller yet: router health alone gates liquidations). Positions are placed directly through the
-/// book with the exchange's trader role, so a test sets exactly the account it needs.
+/// them (the fixture's risk controller gates liquidations with the routers' health). Positions are placed directly
+/// through the book with the exchange's trader role, so a test sets exactly the account it needs.
 abstract contract LiquidationFixture is ProtocolFixture {
     address internal constant VICTIM = address(0x51C);
     address internal constant WHALE = address(0x3A1E);
@@ -30,7 +29,7 @@ abstract contract LiquidationFixture is ProtocolFixture {
     function setUp() public virtual override {
         super.setUp();
         fund = new InsuranceFund(ADMIN, vault, address(0));
-        engine = new LiquidationEngine(ADMIN, vault, book, registry, margin, fund, IRiskController(address(0)));
+        engine = new LiquidationEngine(ADMIN, vault, book, registry, margin, fund, risk);
         vm.startPrank(ADMIN);
         fund.setLiquidationEngine(address(engine));
         book.grantRole(book.TRADER_ROLE(), address(engine));

@@ -338,6 +338,59 @@ contract MarginEngineTest is MarginFixture {
         engine.checkInitialMargin(ALICE);
     }
 
+    /// @notice `marginsOf` is `marginOf` of each account, and `checkTradeMargin` checks the first account before the
+    /// second, initial margin for a side adding risk and maintenance or no-worse surplus for a reducing side.
+    function test_marginsOfAndCheckTradeMargin_matchTheSingleAccountCalculation() public {
+        uint256 id = _list(3_300e18, EXPIRY_1, true);
+        _trade(ALICE, id, -1e18);
+        _trade(BOB, id, 2e18);
+        _deposit(ALICE, 600e6);
+        _deposit(BOB, 1_000e6);
+        address[] memory accounts = new address[](2);
+        accounts[0] = ALICE;
+        accounts[1] = BOB;
+        IMarginEngine.AccountMargin[] memory m = engine.marginsOf(accounts);
+        for (uint256 i; i < 2; ++i) {
+            IMarginEngine.AccountMargin memory single = engine.marginOf(accounts[i]);
+            assertEq(m[i].equityWad, single.equityWad, "equity");
+            assertEq(m[i].initialWad, single.initialWad, "initial");
+            assertEq(m[i].maintenanceWad, single.maintenanceWad, "maintenance");
+        }
+
+        // Alice lacks initial margin (600 − mark < 300 + mark) but holds maintenance (225 + mark).
+        IMarginEngine.TradeCheck memory alice = IMarginEngine.TradeCheck(ALICE, false, 0);
+        IMarginEngine.TradeCheck memory bob = IMarginEngine.TradeCheck(BOB, false, 0);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMarginEngine.Margin_InsufficientInitialMargin.selector,
+                ALICE,
+                m[0].equityWad,
+                m[0].initialWad
+            )
+        );
+        engine.checkTradeMargin(bob, alice);
+        alice.reduces = true;
+        engine.checkTradeMargin(alice, bob);
+
+        // Below maintenance, a reducing side passes only when its surplus did not fall.
+        _setPrices(3_800e8, VOL_E8);
+        IMarginEngine.AccountMargin memory low = engine.marginOf(ALICE);
+        int256 surplus = low.equityWad - int256(low.maintenanceWad);
+        assertTrue(surplus < 0, "under maintenance");
+        alice.surplusBefore = surplus;
+        engine.checkTradeMargin(bob, alice);
+        alice.surplusBefore = surplus + 1;
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMarginEngine.Margin_InsufficientMaintenanceMargin.selector,
+                ALICE,
+                low.equityWad,
+                low.maintenanceWad
+            )
+        );
+        engine.checkTradeMargin(bob, alice);
+    }
+
     /// @notice Wired as the vault's hook: a withdrawal keeping initial margin passes, one breaking it reverts with
     /// the engine's error on the already-debited state, and the balance is left untouched.
     function test_vaultHook_blocksWithdrawalBreakingInitialMargin() public {

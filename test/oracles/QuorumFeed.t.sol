@@ -47,6 +47,11 @@ contract QuorumFeedTest is QuorumFeedBase {
         assertEq(config.maxDeviationWad, 0, "no deviation bound");
     }
 
+    function test_constructor_revertsOnZeroAdmin() public {
+        vm.expectRevert(IQuorumFeed.Quorum_ZeroAddress.selector);
+        new QuorumFeed(address(0), _prefix(4), 3);
+    }
+
     function test_constructor_revertsOnEmptySet() public {
         vm.expectRevert(abi.encodeWithSelector(IQuorumFeed.Quorum_InvalidSignerCount.selector, 0));
         new QuorumFeed(ADMIN, new address[](0), 0);

@@ -62,6 +62,13 @@ contract SeriesRegistryTest is Test {
     // Constructor and constants
     // ------------------------------------------------------------------------------------------------------------
 
+    function test_constructor_revertsOnZeroAddress() public {
+        vm.expectRevert(ISeriesRegistry.Series_ZeroAddress.selector);
+        new SeriesRegistry(address(0), guard);
+        vm.expectRevert(ISeriesRegistry.Series_ZeroAddress.selector);
+        new SeriesRegistry(ADMIN, PauseGuard(address(0)));
+    }
+
     function test_constructor_setsRolesAndConstants() public view {
         assertTrue(registry.hasRole(registry.DEFAULT_ADMIN_ROLE(), ADMIN), "admin");
         assertEq(registry.LISTER_ROLE(), keccak256("LISTER_ROLE"), "lister role id");
@@ -196,6 +203,25 @@ contract SeriesRegistryTest is Test {
         registry.underlyingConfig(2);
         vm.expectRevert(abi.encodeWithSelector(ISeriesRegistry.Series_UnknownUnderlying.selector, 0));
         registry.underlyingSymbol(0);
+        vm.expectRevert(abi.encodeWithSelector(ISeriesRegistry.Series_UnknownUnderlying.selector, 2));
+        registry.routerOf(2);
+        vm.expectRevert(abi.encodeWithSelector(ISeriesRegistry.Series_UnknownUnderlying.selector, 0));
+        registry.routerOf(0);
+    }
+
+    /// @notice `routerOf` is the configuration's router, and follows a configuration change.
+    function test_routerOf_isTheConfiguredRouter() public {
+        assertEq(address(registry.routerOf(ethId)), address(registry.underlyingConfig(ethId).router), "router");
+        OracleRouter other = new OracleRouter(
+            ethRouter.primary(),
+            IPriceSource(address(0)),
+            IPriceSource(address(0)),
+            0,
+            0
+        );
+        vm.prank(ADMIN);
+        registry.setUnderlyingConfig(ethId, _config(other));
+        assertEq(address(registry.routerOf(ethId)), address(other), "updated router");
     }
 
     // ------------------------------------------------------------------------------------------------------------

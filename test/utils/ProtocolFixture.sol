@@ -8,12 +8,14 @@ import {PauseGuard} from "../../contracts/governance/PauseGuard.sol";
 import {IExchange} from "../../contracts/interfaces/IExchange.sol";
 import {IMarginEngine} from "../../contracts/interfaces/IMarginEngine.sol";
 import {IPriceSource} from "../../contracts/interfaces/IPriceSource.sol";
+import {IRiskController} from "../../contracts/interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
 import {MarginEngine} from "../../contracts/margin/MarginEngine.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {ChainlinkAdapter} from "../../contracts/oracles/ChainlinkAdapter.sol";
 import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
 import {PositionBook} from "../../contracts/positions/PositionBook.sol";
+import {RiskController} from "../../contracts/risk/RiskController.sol";
 import {SeriesRegistry} from "../../contracts/series/SeriesRegistry.sol";
 import {Settlement} from "../../contracts/settlement/Settlement.sol";
 import {OpenPositionsMarginHook} from "../../contracts/vault/OpenPositionsMarginHook.sol";
@@ -21,8 +23,10 @@ import {Vault} from "../../contracts/vault/Vault.sol";
 import {Test} from "./Test.sol";
 
 /// @notice The whole trading core wired as the deployment wires it: Chainlink-backed ETH router with a volatility
-/// feed, pause guard, registry, position book, vault, settlement, margin engine (the vault's margin hook) and
-/// exchange, with an ETH option chain listed. Used by integration, invariant and gas tests.
+/// feed, pause guard, registry, risk controller (consulted by the registry, the margin engine and the exchange),
+/// position book, vault, settlement, margin engine (the vault's margin hook) and exchange, with an ETH option chain
+/// listed. The risk controller starts unobserved (multiplier 1) until a test pokes it. Used by integration,
+/// invariant and gas tests.
 abstract contract ProtocolFixture is Test {
     address internal constant ADMIN = address(0xA11CE);
     address internal constant GUARDIAN = address(0x6A4D);
@@ -42,6 +46,7 @@ abstract contract ProtocolFixture is Test {
     OracleRouter public ethRouter;
     PauseGuard public guard;
     SeriesRegistry public registry;
+    RiskController public risk;
     PositionBook public book;
     Vault public vault;
     Settlement public settlement;
@@ -67,6 +72,7 @@ abstract contract ProtocolFixture is Test {
         );
         guard = new PauseGuard(ADMIN, GUARDIAN);
         registry = new SeriesRegistry(ADMIN, guard);
+        risk = new RiskController(ADMIN, registry);
         book = new PositionBook(ADMIN, registry, 16);
         vault = new Vault(ADMIN, address(usdc), new OpenPositionsMarginHook(book));
         settlement = new Settlement(ADMIN, vault, book, registry);
@@ -92,6 +98,9 @@ abstract contract ProtocolFixture is Test {
         vault.grantRole(vault.CLEARING_ROLE(), address(exchange));
         vault.grantRole(vault.CLEARING_ROLE(), address(settlement));
         vault.setMarginHook(margin);
+        registry.setRiskController(risk);
+        margin.setRiskController(risk);
+        exchange.setRiskController(risk);
         vault.listCollateral(address(weth), 0.2e18, ethRouter);
         registry.addUnderlying(
             "ETH",
@@ -109,6 +118,16 @@ abstract contract ProtocolFixture is Test {
                 initialRatioWad: 0.15e18,
                 minInitialRatioWad: 0.1e18,
                 maintenanceRatioWad: 0.075e18
+            })
+        );
+        // Realised volatility above 100 % annualised (one-day half-life) raises margins, at most threefold.
+        risk.setRiskParams(
+            ETH_ID,
+            IRiskController.RiskParams({
+                halfLifeSeconds: 1 days,
+                targetVolWad: 1e18,
+                maxMultiplierWad: 3e18,
+                minUpdateInterval: 10 minutes
             })
         );
         exchange.setFeeConfig(

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.30;
+
+// solhint-disable-next-line max-line-length
+import {AutomationCompatibleInterface} from "@chainlink/contracts/src/v0.8/automation/interfaces/AutomationCompatibleInterface.sol";
+import {ILiquidationEngine} from "../interfaces/ILiquidationEngine.sol";
+import {Health, IOracleRouter} from "../interfaces/IOracleRouter.sol";
+import {IPositionBook} from "../interfaces/IPositionBook.sol";
+import {IRiskController} from "../interfaces/IRiskController.sol";
+import {ISeriesRegistry} from "../interfaces/ISeriesRegistry.sol";
+import {ISettlement} from "../interfaces/ISettlement.sol";
+
+/// @title LiquidationAutomation
+/// @notice Chainlink Automation (or anyone) drives liquidations, settlement and risk observations through one
+/// `checkUpkeep` / `performUpkeep` pair:
+/// - auction starts for watched accounts whose `liquidationStatus(account).canStart` is true;
+/// - settlement of watched accounts' positions in expired series whose expiry price is proven;
+/// - `risk.poke` of underlyings whose observation is due (parameters set, `minUpdateInterval` passed, spot Ok).
+///
+/// Watch list: permissionless and bounded. Anyone may `watch` accounts that hold at least one open position (up to
+/// `MAX_WATCHED` in total) and `prune` watched accounts that hold none and owe no settlement debt. Filling the list
+/// therefore needs live positions, which expire (then settle and become prunable); keepers that index every
+/// account off-chain remain the primary liquidators and this contract their on-chain backstop.
+///
+/// Scanning: `checkData` is empty or `abi.encode(uint256 cursor)`. A check scans at most `maxBatch` watched
+/// accounts, from (cursor + (block.number mod rounds) × maxBatch) mod length, with rounds = ceil(length / maxBatch):
+/// one upkeep with empty checkData covers the whole list every `rounds` blocks, and upkeeps registered with cursors
+/// 0, maxBatch, 2 maxBatch, … scan disjoint windows in the same block. Underlyings 1..min(count, maxBatch) are
+/// checked for a due poke.
+///
+/// `performUpkeep` trusts nothing in its input: every action is re-validated and executed under try/catch; a stale
+/// or failing action is skipped (`ActionSkipped`), never reverting the batch.
+/// @dev Flag rewards of auctions started here are paid by the engine to this contract's vault account, which has
+/// no owner: they stay there. Automation networks are paid by their own upkeep funding; a keeper wanting the reward
+/// calls `startAuction` itself.
+contract LiquidationAutomation is AutomationCompatibleInterface {
+    /// @notice What an action does: start an auction (`account`), settle (`account`, series `id`) or poke (`id` is
+    /// the underlying).
+    enum ActionKind {
+        StartAuction,
+        Settle,
+        Poke
+    }
+
+    /// @notice One unit of work in `performData`.
+    struct Action {
+        ActionKind kind;
+        address account;
+        uint256 id;
+    }
+
+    /// @notice Watching more would exceed `MAX_WATCHED`.
+    error Automation_WatchListFull(uint256 maxWatched);
+    /// @notice `performData` holds more than `maxActions` actions.
+    error Automation_TooManyActions(uint256 count, uint256 maxActions);
+    /// @notice A zero address or a `maxBatch` outside [1, MAX_BATCH].
+    error Automation_InvalidConfig();
+
+    /// @notice `account` joined the watch list.
+    event AccountWatched(address indexed account);
+    /// @notice `account` left the watch list.
+    event AccountUnwatched(address indexed account);
+    /// @notice An action was executed.
+    event ActionPerformed(ActionKind indexed kind, address indexed account, uint256 indexed id);
+    /// @notice An action was stale or failed and was skipped.
+    event ActionSkipped(ActionKind indexed kind, address indexed account, uint256 indexed id);
+
+    /// @notice Largest watch list.
+    uint256 public constant MAX_WATCHED = 1_000;
+    /// @notice Largest `maxBatch`.
+    uint256 public constant MAX_BATCH = 50;
+
+    /// @notice The liquidation engine.
+    ILiquidationEngine public immutable engine;
+    /// @notice Settlement.
+    ISettlement public immutable settlement;
+    /// @notice The position book.
+    IPositionBook public immutable book;
+    /// @notice The series registry.
+    ISeriesRegistry public immutable registry;
+    /// @notice The risk controller.
+    IRiskController public immutable risk;
+    /// @notice Accounts (and underlyings) scanned per check.
+    uint256 public immutable maxBatch;
+    /// @notice Largest number of actions a check returns and a perform accepts: per account one start and one
+    /// settlement per live series (at most the book's `MAX_LIVE_SERIES_LIMIT`), plus one poke per underlying.
+    uint256 public immutable maxActions;
+
+    address[] internal _watched;
+    /// @dev 1-based index into `_watched`; 0 when not watched.
+    mapping(address account => uint256) internal _indexOf;
+
+    constructor(
+        ILiquidationEngine engine_,
+        ISettlement settlement_,
+        IPositionBook book_,
+        ISeriesRegistry registry_,
+        IRiskController risk_,
+        uint256 maxBatch_
+    ) {
+        if (
+            address(engine_) == address(0) ||
+            address(settlement_) == address(0) ||
+            address(book_) == address(0) ||
+            address(registry_) == address(0) ||
+            address(risk_) == address(0) ||
+            maxBatch_ == 0 ||
+            maxBatch_ > MAX_BATCH
+        ) revert Automation_InvalidConfig();
+        engine = engine_;
+        settlement = settlement_;
+        book = book_;
+        registry = registry_;
+        risk = risk_;
+        maxBatch = maxBatch_;
+        maxActions = maxBatch_ * (2 + book_.MAX_LIVE_SERIES_LIMIT());
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Watch list
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @notice Adds the accounts that hold an open position and are not watched yet; skips the others.
+    /// Permissionless. Reverts `Automation_WatchListFull` when the list would exceed `MAX_WATCHED`.
+    /// @return added How many accounts joined.
+    function watch(address[] calldata accounts) external returns (uint256 added) {
+        for (uint256 i; i < accounts.length; ++i) {
+            address account = accounts[i];
+            if (_indexOf[account] != 0 || book.openPositionCount(account) == 0) continue;
+            if (_watched.length == MAX_WATCHED) revert Automation_WatchListFull(MAX_WATCHED);
+            _watched.push(account);
+            _indexOf[account] = _watched.length;
+            ++added;
+            emit AccountWatched(account);
+        }
+    }
+
+    /// @notice Removes the watched accounts that hold no open position and owe no settlement debt; skips the
+    /// others. Permissionless.
+    /// @return removed How many accounts left.
+    function prune(address[] calldata accounts) external returns (uint256 removed) {
+        for (uint256 i; i < accounts.length; ++i) {
+            address account = accounts[i];
+            uint256 index = _indexOf[account];
+            if (index == 0 || book.openPositionCount(account) != 0 || settlement.debtOf(account) != 0) continue;
+            address last = _watched[_watched.length - 1];
+            _watched[index - 1] = last;
+            _indexOf[last] = index;
+            _watched.pop();
+            delete _indexOf[account];
+            ++removed;
+            emit AccountUnwatched(account);
+        }
+    }
+
+    /// @notice The watch list, in no particular order.
+    function watchedAccounts() external view returns (address[] memory) {
+        return _watched;
+    }
+
+    /// @notice Whether `account` is watched.
+    function isWatched(address account) external view returns (bool) {
+        return _indexOf[account] != 0;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Automation
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc AutomationCompatibleInterface
+    /// @dev A view that never reverts: every external read is wrapped, a failing read contributes no action.
+    /// `performData` is `abi.encode(Action[])`.
+    function checkUpkeep(bytes calldata checkData) external view returns (bool upkeepNeeded, bytes memory performData) {
+        Action[] memory actions = new Action[](maxActions);
+        uint256 count;
+        uint256 length = _watched.length;
+        if (length != 0) {
+            uint256 batch = length < maxBatch ? length : maxBatch;
+            uint256 start = _windowStart(checkData, length);
+            for (uint256 k; k < batch; ++k) {
+                count = _scanAccount(_watched[(start + k) % length], actions, count);
+            }
+        }
+        count = _scanUnderlyings(actions, count);
+        // Trim the array to the actions found: count <= maxActions, the allocated length.
+        /// @solidity memory-safe-assembly
+        assembly {
+            mstore(actions, count)
+        }
+        return (count != 0, abi.encode(actions));
+    }
+
+    /// @inheritdoc AutomationCompatibleInterface
+    /// @dev Permissionless: every action is something anyone may do directly. Re-validates each action and skips
+    /// (emitting `ActionSkipped`) those no longer due or failing; reverts only on malformed data or more than
+    /// `maxActions` actions.
+    function performUpkeep(bytes calldata performData) external {
+        Action[] memory actions = abi.decode(performData, (Action[]));
+        if (actions.length > maxActions) revert Automation_TooManyActions(actions.length, maxActions);
+        for (uint256 i; i < actions.length; ++i) {
+            Action memory a = actions[i];
+            bool done;
+            if (a.kind == ActionKind.StartAuction) done = _startAuction(a.account);
+            else if (a.kind == ActionKind.Settle) done = _settle(a.account, a.id);
+            else done = _poke(a.id);
+            if (done) emit ActionPerformed(a.kind, a.account, a.id);
+            else emit ActionSkipped(a.kind, a.account, a.id);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Internals: scanning
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @dev (cursor + (block.number mod rounds) × maxBatch) mod length; the cursor is the first word of
+    /// `checkData` (0 when shorter).
+    function _windowStart(bytes calldata checkData, uint256 length) internal view returns (uint256) {
+        uint256 cursor = checkData.length >= 32 ? uint256(bytes32(checkData[:32])) : 0;
+        uint256 rounds = (length + maxBatch - 1) / maxBatch;
+        // Reduced modulo length first so the sum cannot overflow whatever the cursor.
+        return ((cursor % length) + ((block.number % rounds) * maxBatch)) % length;
+    }
+
+    /// @dev Appends the actions due for `account`: an auction start, then settlements of expired series with a
+    /// proven expiry price. The book caps live series at MAX_LIVE_SERIES_LIMIT, the room reserved per account in
+    /// maxActions; the bound on count only guards against a book breaking that promise.
+    function _scanAccount(address account, Action[] memory actions, uint256 count) internal view returns (uint256) {
+        if (_canStart(account) && count < actions.length) {
+            actions[count++] = Action(ActionKind.StartAuction, account, 0);
+        }
+        uint256[] memory seriesIds = _liveSeries(account);
+        for (uint256 j; j < seriesIds.length && count < actions.length; ++j) {
+            if (_settleable(seriesIds[j])) actions[count++] = Action(ActionKind.Settle, account, seriesIds[j]);
+        }
+        return count;
+    }
+
+    /// @dev Appends a poke for each of underlyings 1..min(count, maxBatch) whose observation is due.
+    function _scanUnderlyings(Action[] memory actions, uint256 count) internal view returns (uint256) {
+        uint256 n = _underlyingCount();
+        if (n > maxBatch) n = maxBatch;
+        for (uint256 id = 1; id <= n && count < actions.length; ++id) {
+            if (_pokeDue(id)) actions[count++] = Action(ActionKind.Poke, address(0), id);
+        }
+        return count;
+    }
+
+    /// @dev Whether the engine would start an auction of `account` now. False on a failing read.
+    function _canStart(address account) internal view returns (bool) {
+        try engine.liquidationStatus(account) returns (ILiquidationEngine.LiquidationStatus memory status) {
+            return status.canStart;
+        } catch {
+            return false;
+        }
+    }
+
+    /// @dev The account's live series; empty on a failing read.
+    function _liveSeries(address account) internal view returns (uint256[] memory seriesIds) {
+        try book.positionsOf(account) returns (uint256[] memory ids, int256[] memory) {
+            return ids;
+        } catch {
+            return new uint256[](0);
+        }
+    }
+
+    /// @dev The registry's underlying count; 0 on a failing read.
+    function _underlyingCount() internal view returns (uint256) {
+        try registry.underlyingCount() returns (uint256 n) {
+            return n;
+        } catch {
+            return 0;
+        }
+    }
+
+    /// @dev Whether the series has expired and its expiry price is proven. False on any failing read.
+    function _settleable(uint256 seriesId) internal view returns (bool) {
+        try registry.getSeries(seriesId) returns (ISeriesRegistry.Series memory series) {
+            if (block.timestamp < series.expiry) return false;
+            IOracleRouter router = _router(series.underlyingId);
+            if (address(router) == address(0)) return false;
+            try router.expiryPrice(series.expiry) returns (uint256, bool isSet) {
+                return isSet;
+            } catch {
+                return false;
+            }
+        } catch {
+            return false;
+        }
+    }
+
+    /// @dev Whether `risk.poke(id)` would observe now: parameters set, the interval passed, spot Ok.
+    function _pokeDue(uint256 underlyingId) internal view returns (bool) {
+        try risk.riskParams(underlyingId) returns (IRiskController.RiskParams memory params) {
+            if (params.halfLifeSeconds == 0) return false;
+            try risk.riskState(underlyingId) returns (IRiskController.RiskState memory state) {
+                if (state.lastUpdate != 0 && block.timestamp - state.lastUpdate < params.minUpdateInterval) {
+                    return false;
+                }
+            } catch {
+                return false;
+            }
+        } catch {
+            return false;
+        }
+        IOracleRouter router = _router(underlyingId);
+        if (address(router) == address(0)) return false;
+        try router.spot() returns (uint256, Health health) {
+            return health == Health.Ok;
+        } catch {
+            return false;
+        }
+    }
+
+    /// @dev The underlying's router, zero when the read fails.
+    function _router(uint256 underlyingId) internal view returns (IOracleRouter) {
+        try registry.routerOf(underlyingId) returns (IOracleRouter router) {
+            return router;
+        } catch {
+            return IOracleRouter(address(0));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Internals: execution (each returns whether it acted)
+    // ------------------------------------------------------------------------------------------------------------
+
+    function _startAuction(address account) internal returns (bool) {
+        if (!_canStart(account)) return false;
+        try engine.startAuction(account) returns (uint256) {
+            return true;
+        } catch {
+            return false;
+        }
+    }
+
+    function _settle(address account, uint256 seriesId) internal returns (bool) {
+        if (!_settleable(seriesId)) return false;
+        try book.positionOf(account, seriesId) returns (int256 position) {
+            if (position == 0) return false;
+        } catch {
+            return false;
+        }
+        try settlement.settle(account, seriesId) returns (uint256, uint256) {
+            return true;
+        } catch {
+            return false;
+        }
+    }
+
+    function _poke(uint256 underlyingId) internal returns (bool) {
+        try risk.poke(underlyingId) returns (bool observed) {
+            return observed;
+        } catch {
+            return false;
+        }
+    }
+}
