@@ -5,7 +5,15 @@
  */
 import { benchBlackScholes } from "./blackScholes.js";
 import { benchTrading } from "./trading.js";
+import { benchCrash } from "./crash.js";
+import { benchLiquidation } from "./liquidation.js";
 
-for (const bench of [benchBlackScholes, benchTrading]) {
+for (const bench of [
+  benchBlackScholes,
+  benchTrading,
+  benchLiquidation,
+  () => benchCrash(10),
+  () => benchCrash(1, "crash.gap1"),
+]) {
   for (const result of await bench()) console.log(JSON.stringify(result));
 }

@@ -1,0 +1,224 @@
+/**
+ * Crash simulation for `npm run bench`: `crash.badDebtOverOI`.
+ *
+ * On the full local deployment (in-process chain), 200 trader accounts with random collateral open random option
+ * portfolios against five market makers. Then ETH falls 40% over `steps` oracle updates (both the Chainlink feed
+ * and the quorum feed, so prices stay healthy) while implied volatility spikes from 65% to 150%. After every
+ * update a keeper starts auctions on every liquidatable account and bids whenever it is profitable: solvent
+ * auctions at once for the largest allowed fraction, insolvent ones once the insurance fund's payment covers the
+ * deficit. `benchCrash(10)` is the headline (`crash.*`); `benchCrash(1, "crash.gap1")` falls 40% in one update. Bad debt is the sum of insolvent deficits met by the fund or socialised, over the open-interest
+ * notional before the crash. Deterministic by seed.
+ */
+import { network } from "hardhat";
+import { parseUnits, type Contract, type Signer } from "ethers";
+import LocalModule from "../../deploy/modules/LocalDemo.js";
+import { gridExpiries } from "../../deploy/lib/expiries.js";
+import { signOrder, type Order } from "../../deploy/lib/orders.js";
+import { submitReport } from "../../deploy/lib/quorum.js";
+import type { BenchResult } from "./blackScholes.js";
+
+const WAD = 10n ** 18n;
+const TRADERS = 200;
+const MAKERS = 5;
+
+/** Mulberry32: a small deterministic PRNG. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export async function benchCrash(steps = 10, prefix = "crash", seed = 7): Promise<BenchResult[]> {
+  const random = rng(seed);
+  const { ethers, ignition, networkHelpers } = await network.create();
+  const signers = await ethers.getSigners();
+  const [, guardian, lister, proposer, s1, s2, s3, keeper] = signers;
+  const d = await ignition.deploy(LocalModule, {
+    parameters: {
+      OptioLocal: {
+        guardian: guardian.address,
+        lister: lister.address,
+        proposers: [proposer.address],
+        timelockDelay: 3_600,
+        signers: [s1.address, s2.address, s3.address],
+        threshold: 2,
+      },
+    },
+  });
+  const {
+    vault,
+    registry,
+    quorumFeed,
+    exchange,
+    margin,
+    usdc,
+    ethAggregator,
+    liquidationEngine,
+    insuranceFund,
+    riskController,
+  } = d;
+  const liquidation = liquidationEngine;
+  const quorumSigners = [s1, s2, s3];
+
+  // The quorum feed bounds each round's move (25% for spot, 50% for vol), so honest signers report a large move as
+  // consecutive rounds one second apart, each within 20%; the Chainlink feed jumps in one round.
+  let lastSpot = 0n;
+  let lastVol = 0n;
+  const stepTowards = (from: bigint, to: bigint) => {
+    if (from === 0n) return to;
+    const low = (from * 80n) / 100n;
+    const high = (from * 120n) / 100n;
+    return to < low ? low : to > high ? high : to;
+  };
+  const pushPrice = async (spot: bigint, vol: bigint) => {
+    await (await ethAggregator.updateAnswer(spot / 10n ** 10n)).wait();
+    do {
+      const now = BigInt(await networkHelpers.time.latest());
+      lastSpot = stepTowards(lastSpot, spot);
+      lastVol = stepTowards(lastVol, vol);
+      await submitReport(quorumFeed, quorumSigners, "ETH/USD", [lastSpot, lastSpot, lastSpot], now + 1n);
+      await submitReport(quorumFeed, quorumSigners, "ETH/USD-IV", [lastVol, lastVol, lastVol], now + 1n);
+    } while (lastSpot !== spot || lastVol !== vol);
+  };
+  await pushPrice(3_000n * WAD, (65n * WAD) / 100n);
+
+  const expiries = gridExpiries(await networkHelpers.time.latest(), 2, 2 * 86_400);
+  const series: bigint[] = [];
+  for (const expiry of expiries)
+    for (let k = 2_400n; k <= 3_600n; k += 200n)
+      for (const isCall of [true, false]) {
+        await (await (registry.connect(lister) as Contract).listSeries(1n, k * WAD, expiry, isCall)).wait();
+        series.push(BigInt(series.length + 1));
+      }
+
+  // Fresh random accounts for traders and makers, funded with gas from the keeper.
+  const makeAccount = async () => {
+    const w = ethers.Wallet.createRandom().connect(ethers.provider);
+    await (await keeper.sendTransaction({ to: w.address, value: parseUnits("10", 18) })).wait();
+    return w;
+  };
+  const fund = async (who: Signer & { address: string }, amount: bigint) => {
+    await (await usdc.mint(who.address, amount)).wait();
+    await (await (usdc.connect(who) as Contract).approve(await vault.getAddress(), amount)).wait();
+    await (await (vault.connect(who) as Contract).deposit(who.address, await usdc.getAddress(), amount)).wait();
+  };
+  const makers: Awaited<ReturnType<typeof makeAccount>>[] = [];
+  for (let i = 0; i < MAKERS; i++) {
+    const m = await makeAccount();
+    await fund(m, parseUnits("10000000", 6));
+    makers.push(m);
+  }
+  await fund(keeper, parseUnits("50000000", 6));
+  // Seed the insurance fund's vault account (fees add to it as traders trade).
+  await (await usdc.mint(keeper.address, parseUnits("100000", 6))).wait();
+  await (await (usdc.connect(keeper) as Contract).approve(await vault.getAddress(), parseUnits("100000", 6))).wait();
+  await (
+    await (vault.connect(keeper) as Contract).deposit(
+      await insuranceFund.getAddress(),
+      await usdc.getAddress(),
+      parseUnits("100000", 6),
+    )
+  ).wait();
+
+  let nonce = 0n;
+  const traders: string[] = [];
+  for (let i = 0; i < TRADERS; i++) {
+    const t = await makeAccount();
+    await fund(t, BigInt(Math.floor(2_000 + random() * 18_000)) * 10n ** 6n);
+    traders.push(t.address);
+    const legs = 1 + Math.floor(random() * 4);
+    for (let l = 0; l < legs; l++) {
+      const id = series[Math.floor(random() * series.length)];
+      const maker = makers[Math.floor(random() * makers.length)];
+      const makerBuys = random() < 0.5;
+      const mark = (await margin.markOf(id)) as bigint;
+      const amount = BigInt(Math.floor((0.5 + random() * 4.5) * 100)) * 10n ** 16n;
+      const o: Order = {
+        maker: maker.address,
+        seriesId: id,
+        isBuy: makerBuys,
+        amount,
+        limitPriceE18: makerBuys ? (mark * 97n) / 100n : (mark * 103n) / 100n + 10n ** 16n,
+        deadline: BigInt(await networkHelpers.time.latest()) + 86_400n,
+        nonce: ++nonce,
+        taker: ethers.ZeroAddress,
+      };
+      try {
+        await (
+          await (exchange.connect(t) as Contract).fill(o, await signOrder(maker, exchange, o), amount, t.address)
+        ).wait();
+      } catch {
+        // Not enough margin for this leg: the trader keeps what it has.
+      }
+    }
+  }
+
+  let oiNotional = 0n;
+  for (const id of series) oiNotional += ((await registry.getSeries(id)).openInterest as bigint) * 3_000n;
+
+  let badDebt = 0n;
+  let auctions = 0;
+  let bids = 0;
+  const asKeeper = liquidation.connect(keeper) as Contract;
+  const keeperRound = async () => {
+    for (const account of [...traders, ...makers.map((m) => m.address)]) {
+      let status = await liquidation.liquidationStatus(account);
+      if (status.canStart) {
+        await (await asKeeper.startAuction(account)).wait();
+        auctions++;
+        status = await liquidation.liquidationStatus(account);
+      }
+      if (!status.inAuction) continue;
+      if (status.insolvent) {
+        // Profitable once the fund's payment covers the deficit.
+        if (status.fundPaymentWad >= BigInt(-status.equityWad)) {
+          try {
+            await (await asKeeper.bid(account, keeper.address, WAD, 0n)).wait();
+            badDebt += BigInt(-status.equityWad);
+            bids++;
+          } catch {
+            // Lost the race or the keeper's own margin said no.
+          }
+        }
+      } else if (status.maxFractionWad > 0n && status.discountWad > 0n) {
+        try {
+          await (await asKeeper.bid(account, keeper.address, status.maxFractionWad, ethers.MaxInt256)).wait();
+          bids++;
+        } catch {
+          // As above.
+        }
+      }
+    }
+  };
+  for (let step = 1; step <= steps; step++) {
+    // Ten minutes per step: the risk controller's minimum interval, poked after each update as keepers do.
+    await networkHelpers.time.increase(600);
+    const spot = 3_000n * WAD - (1_200n * WAD * BigInt(step)) / BigInt(steps);
+    const vol = (65n * WAD) / 100n + (((85n * WAD) / 100n) * BigInt(step)) / BigInt(steps);
+    await pushPrice(spot, vol);
+    await (await riskController.poke(1n)).wait();
+    await keeperRound();
+  }
+  // The keeper keeps working after the fall, past the insolvent-auction ramp, with prices refreshed (same values).
+  for (let extra = 0; extra < 8; extra++) {
+    await networkHelpers.time.increase(600);
+    await pushPrice(lastSpot, lastVol);
+    await keeperRound();
+  }
+  // Whatever is still under water counts as bad debt too.
+  for (const account of [...traders, ...makers.map((m) => m.address)]) {
+    const status = await liquidation.liquidationStatus(account);
+    if (status.equityWad < 0n) badDebt += BigInt(-status.equityWad);
+  }
+  const ratio = oiNotional === 0n ? 0 : Number((badDebt * 10n ** 12n) / (oiNotional / WAD)) / 1e12 / 1e18;
+  return [
+    { name: `${prefix}.badDebtOverOI`, value: ratio, unit: "ratio" },
+    { name: `${prefix}.auctions`, value: auctions, unit: "count" },
+    { name: `${prefix}.bids`, value: bids, unit: "count" },
+  ];
+}
