@@ -34,6 +34,8 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
 
     /// @inheritdoc ISettlement
     mapping(uint256 seriesId => uint256) public poolOf;
+    /// @notice The sum of all series pools (nominal), what this contract's vault balance backs.
+    uint256 public totalPooled;
     /// @inheritdoc ISettlement
     mapping(uint256 seriesId => uint256) public shortfallOf;
     /// @inheritdoc ISettlement
@@ -99,6 +101,7 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
             if (paid != 0) {
                 vault.clearingTransfer(account, address(this), quoteAsset, paid);
                 poolOf[seriesId] += paid;
+                totalPooled += paid;
             }
             if (outstanding != 0) {
                 if (debtOn[account][seriesId] == 0) _listDebtSeries(account, seriesId);
@@ -110,14 +113,14 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
             // A long is paid from the pool at once, as far as it goes; the rest stays claimable.
             uint256 owed = uint256(amount);
             uint256 pool = poolOf[seriesId];
-            paid = owed < pool ? owed : pool;
-            outstanding = owed - paid;
-            if (paid != 0) {
-                // unchecked: paid <= pool.
+            uint256 taken = owed < pool ? owed : pool;
+            outstanding = owed - taken;
+            if (taken != 0) {
+                // unchecked: taken <= pool.
                 unchecked {
-                    poolOf[seriesId] = pool - paid;
+                    poolOf[seriesId] = pool - taken;
                 }
-                vault.clearingTransfer(address(this), account, quoteAsset, paid);
+                paid = _payOut(account, taken);
             }
             if (outstanding != 0) claimOf[account][seriesId] += outstanding;
         }
@@ -129,14 +132,14 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
         uint256 owed = claimOf[account][seriesId];
         if (owed == 0) revert Settlement_NothingToClaim(account, seriesId);
         uint256 pool = poolOf[seriesId];
-        paid = owed < pool ? owed : pool;
-        if (paid == 0) return 0;
-        // unchecked: paid <= owed and paid <= pool.
+        uint256 taken = owed < pool ? owed : pool;
+        if (taken == 0) return 0;
+        // unchecked: taken <= owed and taken <= pool.
         unchecked {
-            claimOf[account][seriesId] = owed - paid;
-            poolOf[seriesId] = pool - paid;
+            claimOf[account][seriesId] = owed - taken;
+            poolOf[seriesId] = pool - taken;
         }
-        vault.clearingTransfer(address(this), account, quoteAsset, paid);
+        paid = _payOut(account, taken);
         emit ClaimPaid(account, seriesId, paid);
     }
 
@@ -185,6 +188,21 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
         return _amountOf(position, outcome.intrinsicE18);
     }
 
+    /// @dev Pays a long `taken` out of the pools (already deducted from its series pool). A socialised loss (see
+    /// IVault.socializeLoss) haircuts this contract's vault balance like every quote balance while the pools stay
+    /// nominal, so each payout is scaled by balance / pooled when the balance fell short: the pools' holders bear the
+    /// haircut pro rata and the last long can always be paid. Rounds down.
+    function _payOut(address account, uint256 taken) internal returns (uint256 paid) {
+        uint256 pooled = totalPooled;
+        uint256 balance = vault.balanceOf(address(this), quoteAsset);
+        paid = balance >= pooled ? taken : Math.mulDiv(taken, balance, pooled);
+        // unchecked: every pool's amount is counted in totalPooled, so taken <= pooled.
+        unchecked {
+            totalPooled = pooled - taken;
+        }
+        if (paid != 0) vault.clearingTransfer(address(this), account, quoteAsset, paid);
+    }
+
     /// @dev Takes min(amount, debt) off `account`'s debt on `seriesId` (its current `debt` > 0) into the pool.
     function _reduceDebt(
         address account,
@@ -200,6 +218,7 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
             shortfallOf[seriesId] -= reduced;
         }
         poolOf[seriesId] += reduced;
+        totalPooled += reduced;
         if (reduced == debt) _unlistDebtSeries(account, seriesId);
     }
 

@@ -205,4 +205,32 @@ contract SettlementTest is SettlementFixture {
         vm.prank(BOB);
         settlement.repayDebt(ALICE, callId, BOB, 1);
     }
+
+    // ---------------------------------------------------------------- socialised losses
+
+    /// @dev A socialised loss haircuts the settlement contract's vault balance like every quote balance; the pools
+    /// stay nominal, so payouts are scaled by balance / pooled and the last long is still paid (no revert).
+    function test_settle_longsShareASocialisedHaircutOfThePool() public {
+        book.transferPosition(callId, ALICE, BOB, 2e18);
+        book.transferPosition(callId, CAROL, BOB, 1e18);
+        _deposit(BOB, 10_000e6);
+        _expire(3_100e8);
+        settlement.settle(BOB, callId);
+        assertEq(settlement.poolOf(callId), 300e6, "short paid 3 x 100 into the pool");
+
+        // A 500 USDC loss over 10,000 USDC of quote balances: every balance keeps 95%.
+        vm.startPrank(ADMIN);
+        vault.grantRole(vault.SOCIALISER_ROLE(), address(this));
+        vm.stopPrank();
+        vault.socializeLoss(STRANGER, 500e6);
+        assertEq(vault.balanceOf(address(settlement), address(usdc)), 285e6, "the pool's backing was haircut");
+
+        (uint256 paid, uint256 outstanding) = settlement.settle(ALICE, callId);
+        assertEq(paid, 190e6, "200 owed x 285 / 300");
+        assertEq(outstanding, 0, "nothing left owed: the haircut is the socialised loss, not a claim");
+        (paid, ) = settlement.settle(CAROL, callId);
+        assertEq(paid, 95e6, "100 owed x 95 / 100");
+        assertEq(settlement.totalPooled(), 0, "every pool paid out");
+        assertEq(vault.balanceOf(address(settlement), address(usdc)), 0, "nothing stranded");
+    }
 }
