@@ -80,6 +80,15 @@ export function buildCore(
     riskController,
   ]);
   const quorumFeed = m.contract("QuorumFeed", [deployer, signers, threshold]);
+  // Chainlink-Automation-shaped driver (anyone may call it): flags, settles and pokes over a bounded watch list.
+  const automation = m.contract("LiquidationAutomation", [
+    liquidationEngine,
+    settlement,
+    book,
+    registry,
+    riskController,
+    m.getParameter<number>("automationBatch", 20),
+  ]);
 
   const wiring = [
     m.call(registry, "grantRole", [ROLES.POSITION_MANAGER, book], { id: "registry_grantPositionManager_book" }),
@@ -112,6 +121,7 @@ export function buildCore(
     insuranceFund,
     exchange,
     liquidationEngine,
+    automation,
     quorumFeed,
     wiring,
   };

@@ -118,6 +118,15 @@ describe("deploy: Ignition modules and governance wiring", () => {
     expect((await d.riskController.riskState(1n)).lastPriceE18).to.equal(3000n * 10n ** 18n);
   });
 
+  it("deploys the automation driver pointed at the engine, settlement and risk controller", async () => {
+    const { d } = await networkHelpers.loadFixture(deployLocal);
+    expect(await d.automation.engine()).to.equal(await d.liquidationEngine.getAddress());
+    expect(await d.automation.settlement()).to.equal(await d.settlement.getAddress());
+    expect(await d.automation.risk()).to.equal(await d.riskController.getAddress());
+    const [needed] = (await d.automation.checkUpkeep("0x")) as [boolean, string];
+    expect(needed).to.equal(false);
+  });
+
   it("configures collateral, underlyings, lister and quorum feeds", async () => {
     const { d, lister } = await networkHelpers.loadFixture(deployLocal);
     expect(await d.vault.quoteAsset()).to.equal(await d.usdc.getAddress());
