@@ -13,11 +13,14 @@ pragma solidity 0.8.30;
 /// - Insolvent auction (equity < 0): the bidder takes the whole account and the insurance fund pays the bidder an
 ///   amount rising linearly over `insolventRampSeconds` from 0 to |equity| + maxDiscountWad × grossValue. What the
 ///   fund cannot pay is socialised: a pro-rata haircut on every quote balance in the vault (see IVault).
+/// - Liquidation proceeds feed the insurance fund: in a solvent bid the bidder also pays `fundShareWad` of the
+///   discount it earns (f × grossValue × discount × share) to the fund; the liquidated account's side is unchanged.
 /// - Auctions start and bids execute only on healthy prices (every underlying the account holds has an Ok spot and
 ///   the risk controller allows liquidations); the flagger earns a bounded reward paid by the account.
 /// @dev WAD values in the quote asset unless named otherwise; payments are quote token units.
 interface ILiquidationEngine {
-    /// @notice Governance parameters of auctions.
+    /// @notice Governance parameters of auctions. `fundShareWad` (<= 0.5e18) is the share of a solvent bid's
+    /// discount paid on top by the bidder to the insurance fund.
     struct AuctionParams {
         uint64 startDiscountWad;
         uint64 maxDiscountWad;
@@ -27,6 +30,7 @@ interface ILiquidationEngine {
         uint128 maxFlagRewardWad;
         uint32 insolventRampSeconds;
         uint128 smallAccountWad;
+        uint64 fundShareWad;
     }
 
     /// @notice What the chain would do for `account` now.
@@ -101,7 +105,8 @@ interface ILiquidationEngine {
     /// @notice Bids on `account` for `bidderAccount` (caller: the account or its vault operator), taking
     /// `fractionWad` of it (must be 1e18 in an insolvent auction). `paymentLimit` bounds the signed payment: the
     /// bid reverts if payment > paymentLimit. The bidder must hold initial margin afterwards.
-    /// @return payment Quote units: > 0 paid by the bidder, < 0 received by the bidder from the fund.
+    /// @return payment Quote units: > 0 paid by the bidder in all (to the account, plus the fund's share of the
+    /// discount), < 0 received by the bidder from the fund.
     function bid(
         address account,
         address bidderAccount,

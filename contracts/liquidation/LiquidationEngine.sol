@@ -42,6 +42,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     uint256 public constant MAX_BUFFER_WAD = 1e18;
     /// @notice Largest `flagRewardWad` (a fraction of maintenance margin).
     uint256 public constant MAX_FLAG_REWARD_WAD = 0.1e18;
+    /// @notice Largest share of a solvent bid's discount that goes to the insurance fund.
+    uint256 public constant MAX_FUND_SHARE_WAD = 0.5e18;
 
     /// @notice The vault holding every account.
     IVault public immutable vault;
@@ -116,7 +118,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
                 flagRewardWad: 0.01e18,
                 maxFlagRewardWad: 50e18,
                 insolventRampSeconds: 1 hours,
-                smallAccountWad: 100e18
+                smallAccountWad: 100e18,
+                fundShareWad: 0
             })
         );
     }
@@ -167,6 +170,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         }
 
         uint256 socialised;
+        uint256 accountProceeds;
         if (s.insolvent) {
             uint256 fundPays = s.fundPaymentWad / QUOTE_TO_WAD;
             payment = -SafeCast.toInt256(fundPays);
@@ -178,9 +182,17 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
                 LiquidationMath.bidPaymentUp(s.grossValueWad, fractionWad, s.discountWad),
                 QUOTE_TO_WAD
             );
-            payment = SafeCast.toInt256(bidderPays);
+            // Liquidation proceeds for the fund: a share of the discount the bidder earns, rounded down.
+            uint256 fundCut = Math.mulDiv(
+                Math.mulDiv(SafeCast.toUint256(c.grossWad), fractionWad, WAD),
+                uint256(s.discountWad) * _params.fundShareWad,
+                WAD * WAD * QUOTE_TO_WAD
+            );
+            payment = SafeCast.toInt256(bidderPays + fundCut);
             if (payment > paymentLimit) revert Liquidation_PriceLimitExceeded(payment, paymentLimit);
             _take(account, bidderAccount, c, fractionWad, bidderPays);
+            accountProceeds = bidderPays;
+            if (fundCut != 0) vault.clearingTransfer(bidderAccount, address(fund), quoteAsset, fundCut);
         }
         bool emptied = fractionWad == WAD;
         socialised += _resolveDebts(account, bidderAccount, emptied, s.insolvent);
@@ -189,7 +201,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
 
         if (emptied) {
             _end(account, true);
-        } else if (_reachesMaintenance(s, fractionWad, SafeCast.toUint256(payment) * QUOTE_TO_WAD)) {
+        } else if (_reachesMaintenance(s, fractionWad, accountProceeds * QUOTE_TO_WAD)) {
             _end(account, false);
         }
     }
@@ -435,7 +447,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             p.discountRampSeconds == 0 ||
             p.insolventRampSeconds == 0 ||
             p.bufferWad > MAX_BUFFER_WAD ||
-            p.flagRewardWad > MAX_FLAG_REWARD_WAD
+            p.flagRewardWad > MAX_FLAG_REWARD_WAD ||
+            p.fundShareWad > MAX_FUND_SHARE_WAD
         ) revert Liquidation_InvalidParams();
         _params = p;
         emit AuctionParamsSet(p);

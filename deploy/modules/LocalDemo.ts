@@ -56,6 +56,27 @@ export default buildModule("OptioLocal", (m) => {
   const lister = m.getParameter<string>("lister");
 
   const setup: Future[] = [...wiring];
+  // Lyra v2's auction shape (the engine's defaults) and 20% of each solvent bid's discount to the insurance fund.
+  setup.push(
+    m.call(
+      liquidationEngine,
+      "setAuctionParams",
+      [
+        {
+          startDiscountWad: WAD / 20n,
+          maxDiscountWad: (WAD * 3n) / 10n,
+          discountRampSeconds: 15 * 60,
+          bufferWad: WAD / 5n,
+          flagRewardWad: WAD / 100n,
+          maxFlagRewardWad: 50n * WAD,
+          insolventRampSeconds: 3600,
+          smallAccountWad: 100n * WAD,
+          fundShareWad: WAD / 5n,
+        },
+      ],
+      { id: "liquidation_setAuctionParams" },
+    ),
+  );
   setup.push(
     m.call(
       exchange,

@@ -123,6 +123,7 @@ describe("deploy: Ignition modules and governance wiring", () => {
     expect(await d.automation.engine()).to.equal(await d.liquidationEngine.getAddress());
     expect(await d.automation.settlement()).to.equal(await d.settlement.getAddress());
     expect(await d.automation.risk()).to.equal(await d.riskController.getAddress());
+    expect((await d.liquidationEngine.auctionParams()).fundShareWad).to.equal(2n * 10n ** 17n);
     const [needed] = (await d.automation.checkUpkeep("0x")) as [boolean, string];
     expect(needed).to.equal(false);
   });

@@ -75,15 +75,16 @@ contract LiquidationEngineTest is LiquidationFixture {
         engine.setAuctionParams(p);
         assertEq(engine.auctionParams().bufferWad, 0.5e18, "set");
 
-        ILiquidationEngine.AuctionParams[6] memory bad;
-        for (uint256 i; i < 6; ++i) bad[i] = engine.auctionParams();
+        ILiquidationEngine.AuctionParams[7] memory bad;
+        for (uint256 i; i < 7; ++i) bad[i] = engine.auctionParams();
         bad[0].startDiscountWad = bad[0].maxDiscountWad + 1;
         bad[1].maxDiscountWad = uint64(engine.MAX_DISCOUNT_WAD() + 1);
         bad[2].discountRampSeconds = 0;
         bad[3].insolventRampSeconds = 0;
         bad[4].bufferWad = uint64(engine.MAX_BUFFER_WAD() + 1);
         bad[5].flagRewardWad = uint64(engine.MAX_FLAG_REWARD_WAD() + 1);
-        for (uint256 i; i < 6; ++i) {
+        bad[6].fundShareWad = uint64(engine.MAX_FUND_SHARE_WAD() + 1);
+        for (uint256 i; i < 7; ++i) {
             vm.expectRevert(ILiquidationEngine.Liquidation_InvalidParams.selector);
             vm.prank(ADMIN);
             engine.setAuctionParams(bad[i]);
@@ -208,6 +209,56 @@ contract LiquidationEngineTest is LiquidationFixture {
         assertTrue(a.inAuction, "half the maximum does not restore maintenance here");
         // Not less healthy per unit of remaining risk.
         assertGe(_ratio(a), _ratio(s), "(E - MM) / MM did not fall");
+    }
+
+    /// @dev Liquidation proceeds: the bidder also pays `fundShareWad` of the discount it earns to the insurance fund;
+    /// the liquidated account receives exactly what it would without the share.
+    function test_bid_paysTheFundItsShareOfTheDiscount() public {
+        ILiquidationEngine.AuctionParams memory p = engine.auctionParams();
+        p.fundShareWad = 0.2e18;
+        vm.prank(ADMIN);
+        engine.setAuctionParams(p);
+        _shortCallVictim();
+        _setSpot(3_100e8);
+        _start(VICTIM);
+        vm.warp(block.timestamp + 5 minutes);
+        _setSpot(3_100e8);
+
+        ILiquidationEngine.LiquidationStatus memory s = engine.liquidationStatus(VICTIM);
+        uint256 f = s.maxFractionWad / 2;
+        uint256 toAccount = Math.ceilDiv(
+            Math.mulDiv(
+                Math.mulDiv(s.grossValueWad, f, WAD, Math.Rounding.Ceil),
+                WAD - s.discountWad,
+                WAD,
+                Math.Rounding.Ceil
+            ),
+            Q
+        );
+        // 20% of f x G x d, in quote units rounded down.
+        uint256 toFund = (((s.grossValueWad * f) / WAD) * s.discountWad * 2) / (10 * WAD * Q);
+        assertGe(toFund, 1, "a non-zero share in this scenario");
+        uint256 fundBefore = fund.balance();
+        uint256 victimBefore = _quote(VICTIM);
+        uint256 quoteTaken = (victimBefore * f) / WAD;
+        uint256 bidderBefore = _quote(BIDDER);
+
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILiquidationEngine.Liquidation_PriceLimitExceeded.selector,
+                int256(toAccount + toFund),
+                int256(toAccount)
+            )
+        );
+        vm.prank(BIDDER);
+        engine.bid(VICTIM, BIDDER, f, int256(toAccount));
+
+        vm.prank(BIDDER);
+        int256 payment = engine.bid(VICTIM, BIDDER, f, int256(toAccount + toFund));
+        assertEq(payment, int256(toAccount + toFund), "the bidder's whole outlay");
+        assertEq(fund.balance() - fundBefore, toFund, "the fund's share");
+        assertEq(_quote(VICTIM), victimBefore - quoteTaken + toAccount, "the account's side is unchanged");
+        assertEq(_quote(BIDDER), bidderBefore + quoteTaken - toAccount - toFund, "the bidder pays both");
     }
 
     function test_bid_discountRamp() public {
