@@ -178,21 +178,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             _take(account, bidderAccount, c, WAD, 0);
             socialised = _payFromFund(bidderAccount, fundPays);
         } else {
-            uint256 bidderPays = Math.ceilDiv(
-                LiquidationMath.bidPaymentUp(s.grossValueWad, fractionWad, s.discountWad),
-                QUOTE_TO_WAD
-            );
-            // Liquidation proceeds for the fund: a share of the discount the bidder earns, rounded down.
-            uint256 fundCut = Math.mulDiv(
-                Math.mulDiv(SafeCast.toUint256(c.grossWad), fractionWad, WAD),
-                uint256(s.discountWad) * _params.fundShareWad,
-                WAD * WAD * QUOTE_TO_WAD
-            );
-            payment = SafeCast.toInt256(bidderPays + fundCut);
-            if (payment > paymentLimit) revert Liquidation_PriceLimitExceeded(payment, paymentLimit);
-            _take(account, bidderAccount, c, fractionWad, bidderPays);
-            accountProceeds = bidderPays;
-            if (fundCut != 0) vault.clearingTransfer(bidderAccount, address(fund), quoteAsset, fundCut);
+            (payment, accountProceeds) = _solventBid(account, bidderAccount, c, fractionWad, paymentLimit);
         }
         bool emptied = fractionWad == WAD;
         socialised += _resolveDebts(account, bidderAccount, emptied, s.insolvent);
@@ -438,6 +424,32 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     function _end(address account, bool emptied) internal {
         delete _auctionStart[account];
         emit AuctionEnded(account, emptied);
+    }
+
+    /// @dev A solvent bid: the account receives f × G × (1 − d) (rounded up), the fund its share of the discount
+    /// f × G × d × fundShare (rounded down), both paid by the bidder; returns the bidder's whole outlay and what the
+    /// account received.
+    function _solventBid(
+        address account,
+        address bidderAccount,
+        Context memory c,
+        uint256 fractionWad,
+        int256 paymentLimit
+    ) internal returns (int256 payment, uint256 bidderPays) {
+        LiquidationStatus memory s = c.status;
+        bidderPays = Math.ceilDiv(
+            LiquidationMath.bidPaymentUp(s.grossValueWad, fractionWad, s.discountWad),
+            QUOTE_TO_WAD
+        );
+        uint256 fundCut = Math.mulDiv(
+            Math.mulDiv(SafeCast.toUint256(c.grossWad), fractionWad, WAD),
+            uint256(s.discountWad) * _params.fundShareWad,
+            WAD * WAD * QUOTE_TO_WAD
+        );
+        payment = SafeCast.toInt256(bidderPays + fundCut);
+        if (payment > paymentLimit) revert Liquidation_PriceLimitExceeded(payment, paymentLimit);
+        _take(account, bidderAccount, c, fractionWad, bidderPays);
+        if (fundCut != 0) vault.clearingTransfer(bidderAccount, address(fund), quoteAsset, fundCut);
     }
 
     function _setAuctionParams(AuctionParams memory p) internal {
