@@ -6,6 +6,9 @@ import {IMarginEngine} from "../../contracts/interfaces/IMarginEngine.sol";
 import {Health} from "../../contracts/interfaces/IOracleRouter.sol";
 import {IRiskController} from "../../contracts/interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
+import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
+import {InsuranceFund} from "../../contracts/liquidation/InsuranceFund.sol";
+import {LiquidationEngine} from "../../contracts/liquidation/LiquidationEngine.sol";
 import {MarginEngine} from "../../contracts/margin/MarginEngine.sol";
 import {RiskFixture} from "../risk/RiskFixture.sol";
 
@@ -25,9 +28,18 @@ contract RiskReduceOnlyTest is RiskFixture {
     address internal newcomer;
     uint256 internal divCall;
     uint256 internal l2Call;
+    LiquidationEngine internal engine;
 
     function setUp() public override {
         super.setUp();
+        // The real liquidation engine, wired as the deployment wires it, to show that no auction starts.
+        InsuranceFund fund = new InsuranceFund(ADMIN, vault, address(0));
+        engine = new LiquidationEngine(ADMIN, vault, book, registry, margin, fund, risk);
+        vm.startPrank(ADMIN);
+        fund.setLiquidationEngine(address(engine));
+        book.grantRole(book.TRADER_ROLE(), address(engine));
+        vault.grantRole(vault.CLEARING_ROLE(), address(engine));
+        vm.stopPrank();
         maker = vm.addr(MAKER_KEY);
         taker = vm.addr(TAKER_KEY);
         newcomer = vm.addr(NEW_KEY);
@@ -93,6 +105,8 @@ contract RiskReduceOnlyTest is RiskFixture {
     function _assertReduceOnly(uint256 underlyingId, uint256 seriesId, uint256 strikeE18) internal {
         assertFalse(risk.allowsNewRisk(underlyingId), "new risk refused");
         assertFalse(risk.allowsLiquidation(underlyingId), "no liquidation on these prices");
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.Liquidation_PricesUnhealthy.selector, underlyingId));
+        engine.startAuction(maker);
         // The taker (long) would buy more: it adds risk.
         _expectReduceOnlyFill(MAKER_KEY, taker, seriesId, false, 1e18, taker);
         // The long sells to a newcomer who would open a long.
