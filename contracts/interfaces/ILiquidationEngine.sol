@@ -16,7 +16,8 @@ pragma solidity 0.8.30;
 /// - Liquidation proceeds feed the insurance fund: in a solvent bid the bidder also pays `fundShareWad` of the
 ///   discount it earns (f × grossValue × discount × share) to the fund; the liquidated account's side is unchanged.
 /// - Auctions start and bids execute only on healthy prices (every underlying the account holds has an Ok spot and
-///   the risk controller allows liquidations); the flagger earns a bounded reward paid by the account.
+///   the risk controller allows liquidations, and every non-quote collateral it holds has an Ok price); the
+///   flagger earns a bounded reward paid by the account.
 /// @dev WAD values in the quote asset unless named otherwise; payments are quote token units.
 interface ILiquidationEngine {
     /// @notice Governance parameters of auctions. `fundShareWad` (<= 0.5e18) is the share of a solvent bid's
@@ -63,6 +64,8 @@ interface ILiquidationEngine {
     error Liquidation_AlreadyInAuction(address account);
     /// @notice A price the auction needs is not healthy (stale, disagreeing sources, sequencer) for `underlyingId`.
     error Liquidation_PricesUnhealthy(uint256 underlyingId);
+    /// @notice The price of a non-quote collateral `token` the account holds is not healthy (not Ok).
+    error Liquidation_CollateralPriceUnhealthy(address token);
     /// @notice The requested fraction is zero or above the current maximum.
     error Liquidation_InvalidFraction(uint256 fractionWad, uint256 maxFractionWad);
     /// @notice The bid's payment misses the bidder's limit (payment > 0: the bidder pays; < 0: receives).

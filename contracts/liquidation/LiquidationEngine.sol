@@ -73,6 +73,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         int256 grossWad;
         bool allOrNothing;
         uint256 unhealthyUnderlying;
+        address unhealthyCollateral;
         uint256[] seriesIds;
         int256[] sizes;
     }
@@ -133,7 +134,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         Context memory c = _compute(account);
         LiquidationStatus memory s = c.status;
         if (s.inAuction) revert Liquidation_AlreadyInAuction(account);
-        if (c.unhealthyUnderlying != 0) revert Liquidation_PricesUnhealthy(c.unhealthyUnderlying);
+        _requireHealthyPrices(c);
         if (s.equityWad >= SafeCast.toInt256(s.maintenanceWad)) {
             revert Liquidation_AccountHealthy(account, s.equityWad, s.maintenanceWad);
         }
@@ -161,7 +162,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         Context memory c = _compute(account);
         LiquidationStatus memory s = c.status;
         if (!s.inAuction) revert Liquidation_NotInAuction(account);
-        if (c.unhealthyUnderlying != 0) revert Liquidation_PricesUnhealthy(c.unhealthyUnderlying);
+        _requireHealthyPrices(c);
         if (s.equityWad >= SafeCast.toInt256(s.maintenanceWad)) {
             revert Liquidation_AccountHealthy(account, s.equityWad, s.maintenanceWad);
         }
@@ -245,7 +246,9 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     function _compute(address account) internal view returns (Context memory c) {
         (c.seriesIds, c.sizes) = book.positionsOf(account);
         c.unhealthyUnderlying = _unhealthyUnderlying(c.seriesIds);
-        IMarginEngine.AccountMargin memory m = _marginOf(account, c.unhealthyUnderlying == 0);
+        c.unhealthyCollateral = _unhealthyCollateral(account);
+        bool healthy = c.unhealthyUnderlying == 0 && c.unhealthyCollateral == address(0);
+        IMarginEngine.AccountMargin memory m = _marginOf(account, healthy);
         LiquidationStatus memory s = c.status;
         s.equityWad = m.equityWad;
         s.maintenanceWad = m.maintenanceWad;
@@ -257,7 +260,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         uint256 start = _auctionStart[account];
         s.inAuction = start != 0;
         bool underwater = m.equityWad < SafeCast.toInt256(m.maintenanceWad);
-        s.canStart = !s.inAuction && underwater && c.unhealthyUnderlying == 0;
+        s.canStart = !s.inAuction && underwater && healthy;
         AuctionParams memory p = _params;
         uint256 elapsed = s.inAuction ? block.timestamp - start : 0;
         s.discountWad = LiquidationMath.discountDown(
@@ -266,7 +269,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             elapsed,
             p.discountRampSeconds
         );
-        if (!s.inAuction || !underwater || c.unhealthyUnderlying != 0) return c;
+        if (!s.inAuction || !underwater || !healthy) return c;
         if (s.insolvent) {
             s.maxFractionWad = WAD;
             c.allOrNothing = true;
@@ -305,6 +308,25 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
 
     /// @dev The first underlying among the positions whose router spot is not Ok or on which the risk controller
     /// forbids liquidations; 0 when all are healthy (underlying ids start at 1).
+    /// @dev Reverts with the first unhealthy price `_compute` found.
+    function _requireHealthyPrices(Context memory c) internal pure {
+        if (c.unhealthyUnderlying != 0) revert Liquidation_PricesUnhealthy(c.unhealthyUnderlying);
+        if (c.unhealthyCollateral != address(0)) revert Liquidation_CollateralPriceUnhealthy(c.unhealthyCollateral);
+    }
+
+    /// @dev The first non-quote collateral `account` holds whose router is not Ok, or zero. A stale collateral price
+    /// would misprice what a bidder takes, so it blocks auctions like a stale underlying.
+    function _unhealthyCollateral(address account) internal view returns (address) {
+        address[] memory tokens = vault.collaterals();
+        for (uint256 i; i < tokens.length; ++i) {
+            address token = tokens[i];
+            if (token == quoteAsset || vault.balanceOf(account, token) == 0) continue;
+            (, Health health) = vault.collateralConfig(token).router.spot();
+            if (health != Health.Ok) return token;
+        }
+        return address(0);
+    }
+
     function _unhealthyUnderlying(uint256[] memory seriesIds) internal view returns (uint256) {
         uint256 n = seriesIds.length;
         if (n == 0) return 0;

@@ -11,6 +11,12 @@ import {IRiskController} from "../../contracts/interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
 import {IVault} from "../../contracts/interfaces/IVault.sol";
 import {LiquidationEngine} from "../../contracts/liquidation/LiquidationEngine.sol";
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol";
+import {IPriceSource} from "../../contracts/interfaces/IPriceSource.sol";
+import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
+import {ChainlinkAdapter} from "../../contracts/oracles/ChainlinkAdapter.sol";
+import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
 import {LiquidationFixture} from "./LiquidationFixture.sol";
 
 /// @notice Unit tests of the liquidation engine on the real stack.
@@ -162,6 +168,51 @@ contract LiquidationEngineTest is LiquidationFixture {
     }
 
     // ---------------------------------------------------------------- bid: solvent
+
+    /// @dev A stale price of a collateral the account holds blocks auctions like a stale underlying: the bidder would
+    /// take that collateral at a price nobody can trust.
+    function test_startAuctionAndBid_refusedOnUnhealthyCollateralPrice() public {
+        MockERC20 wbtc = new MockERC20("Wrapped Bitcoin", "WBTC", 8);
+        MockV3Aggregator btcFeed = new MockV3Aggregator(8, 60_000e8);
+        OracleRouter btcRouter = new OracleRouter(
+            new ChainlinkAdapter(btcFeed, 1 hours, 10 minutes, AggregatorV3Interface(address(0)), 0, 1 hours),
+            IPriceSource(address(0)),
+            IPriceSource(address(0)),
+            0,
+            0
+        );
+        vm.prank(ADMIN);
+        vault.listCollateral(address(wbtc), 0.2e18, btcRouter);
+        wbtc.mint(VICTIM, 1e6);
+        vm.startPrank(VICTIM);
+        wbtc.approve(address(vault), 1e6);
+        vault.deposit(VICTIM, address(wbtc), 1e6);
+        vm.stopPrank();
+        _shortCallVictim();
+        _setSpot(3_100e8);
+        assertTrue(engine.liquidationStatus(VICTIM).canStart, "underwater, every price healthy");
+
+        // The BTC feed stops; ETH prices are refreshed and healthy.
+        vm.warp(block.timestamp + 2 hours);
+        _setSpot(3_100e8);
+        ILiquidationEngine.LiquidationStatus memory s = engine.liquidationStatus(VICTIM);
+        assertFalse(s.canStart, "cannot start on a stale collateral price");
+        vm.expectRevert(
+            abi.encodeWithSelector(ILiquidationEngine.Liquidation_CollateralPriceUnhealthy.selector, address(wbtc))
+        );
+        _start(VICTIM);
+
+        // A fresh BTC price lets it start; a stale one again refuses bids.
+        btcFeed.updateAnswer(60_000e8);
+        _start(VICTIM);
+        vm.warp(block.timestamp + 2 hours);
+        _setSpot(3_100e8);
+        vm.expectRevert(
+            abi.encodeWithSelector(ILiquidationEngine.Liquidation_CollateralPriceUnhealthy.selector, address(wbtc))
+        );
+        vm.prank(BIDDER);
+        engine.bid(VICTIM, BIDDER, 1e16, type(int256).max);
+    }
 
     function test_bid_matchesStatusAndMovesAFractionOfEverything() public {
         _shortCallVictim();
