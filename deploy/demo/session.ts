@@ -1,6 +1,6 @@
 import { network } from "hardhat";
 import { type BaseContract, type Contract, encodeBytes32String, formatUnits, parseUnits, type Signer } from "ethers";
-import LocalModule from "../modules/LocalDemo.js";
+import { deployLocal } from "../lib/local.js";
 import { feedId } from "../roles.js";
 import { gridExpiries } from "../lib/expiries.js";
 import { submitReport } from "../lib/quorum.js";
@@ -38,23 +38,13 @@ function findRevertData(err: unknown): string | undefined {
 }
 
 export async function runDemo(): Promise<void> {
-  const { ethers, ignition, networkHelpers } = await network.create({ network: "localhost" });
+  const connection = await network.create({ network: "localhost" });
+  const { ethers, networkHelpers } = connection;
   const [deployer, guardian, lister, proposer, s1, s2, s3, alice, bob] = await ethers.getSigners();
   const signers = [s1, s2, s3];
 
   log("deploying", "Ignition module OptioLocal (core, mocks, oracles, timelock handover)");
-  const d = await ignition.deploy(LocalModule, {
-    parameters: {
-      OptioLocal: {
-        guardian: guardian.address,
-        lister: lister.address,
-        proposers: [proposer.address],
-        timelockDelay: TIMELOCK_DELAY,
-        signers: signers.map((s) => s.address),
-        threshold: 2,
-      },
-    },
-  });
+  const { contracts: d } = await deployLocal(connection, TIMELOCK_DELAY);
   for (const [name, c] of Object.entries(d)) log("  deployed", `${name.padEnd(14)} ${await c.getAddress()}`);
   const all = Object.values(d) as unknown as BaseContract[];
 

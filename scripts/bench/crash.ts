@@ -11,7 +11,7 @@
  */
 import { network } from "hardhat";
 import { parseUnits, type Contract, type Signer } from "ethers";
-import LocalModule from "../../deploy/modules/LocalDemo.js";
+import { deployLocal } from "../../deploy/lib/local.js";
 import { gridExpiries } from "../../deploy/lib/expiries.js";
 import { signOrder, type Order } from "../../deploy/lib/orders.js";
 import { submitReport } from "../../deploy/lib/quorum.js";
@@ -35,21 +35,11 @@ function rng(seed: number): () => number {
 
 export async function benchCrash(steps = 10, prefix = "crash", seed = 7): Promise<BenchResult[]> {
   const random = rng(seed);
-  const { ethers, ignition, networkHelpers } = await network.create();
+  const connection = await network.create();
+  const { ethers, networkHelpers } = connection;
   const signers = await ethers.getSigners();
   const [, guardian, lister, proposer, s1, s2, s3, keeper] = signers;
-  const d = await ignition.deploy(LocalModule, {
-    parameters: {
-      OptioLocal: {
-        guardian: guardian.address,
-        lister: lister.address,
-        proposers: [proposer.address],
-        timelockDelay: 3_600,
-        signers: [s1.address, s2.address, s3.address],
-        threshold: 2,
-      },
-    },
-  });
+  const { contracts: d } = await deployLocal(connection, 3_600);
   const {
     vault,
     registry,

@@ -8,7 +8,7 @@
  */
 import { network } from "hardhat";
 import { parseUnits, type Contract, type Signer } from "ethers";
-import LocalModule from "../../deploy/modules/LocalDemo.js";
+import { deployLocal } from "../../deploy/lib/local.js";
 import { gridExpiries } from "../../deploy/lib/expiries.js";
 import { signOrder, type Order } from "../../deploy/lib/orders.js";
 import { submitReport } from "../../deploy/lib/quorum.js";
@@ -18,20 +18,10 @@ const WAD = 10n ** 18n;
 type Account = Signer & { address: string };
 
 export async function benchLiquidation(): Promise<BenchResult[]> {
-  const { ethers, ignition, networkHelpers } = await network.create();
+  const connection = await network.create();
+  const { ethers, networkHelpers } = connection;
   const [, guardian, lister, proposer, s1, s2, s3, mm, mm2, keeper, v4, v16] = await ethers.getSigners();
-  const d = await ignition.deploy(LocalModule, {
-    parameters: {
-      OptioLocal: {
-        guardian: guardian.address,
-        lister: lister.address,
-        proposers: [proposer.address],
-        timelockDelay: 3_600,
-        signers: [s1.address, s2.address, s3.address],
-        threshold: 2,
-      },
-    },
-  });
+  const { contracts: d } = await deployLocal(connection, 3_600);
   const { vault, registry, quorumFeed, exchange, margin, usdc, ethAggregator, liquidationEngine, riskController } = d;
   const probe = (await ethers.deployContract("GasProbe")) as unknown as Contract;
   const pushPrice = async (spot: bigint, vol: bigint) => {

@@ -10,7 +10,7 @@
  */
 import { network } from "hardhat";
 import { parseUnits, type Contract, type Signer } from "ethers";
-import LocalModule from "../../deploy/modules/LocalDemo.js";
+import { deployLocal } from "../../deploy/lib/local.js";
 import { gridExpiries } from "../../deploy/lib/expiries.js";
 import { signOrder, type Order } from "../../deploy/lib/orders.js";
 import { submitReport } from "../../deploy/lib/quorum.js";
@@ -19,20 +19,10 @@ import type { BenchResult } from "./blackScholes.js";
 const WAD = 10n ** 18n;
 
 export async function benchTrading(): Promise<BenchResult[]> {
-  const { ethers, ignition, networkHelpers } = await network.create();
+  const connection = await network.create();
+  const { ethers, networkHelpers } = connection;
   const [, guardian, lister, proposer, s1, s2, s3, m1, m8, m16, mDE, a1, a8, a16, d, e] = await ethers.getSigners();
-  const d_ = await ignition.deploy(LocalModule, {
-    parameters: {
-      OptioLocal: {
-        guardian: guardian.address,
-        lister: lister.address,
-        proposers: [proposer.address],
-        timelockDelay: 3_600,
-        signers: [s1.address, s2.address, s3.address],
-        threshold: 2,
-      },
-    },
-  });
+  const { contracts: d_ } = await deployLocal(connection, 3_600);
   const { vault, registry, quorumFeed, exchange, margin, settlement, usdc, ethAggregator, ethRouter } = d_;
   const probe = (await ethers.deployContract("GasProbe")) as unknown as Contract;
 

@@ -1,30 +1,21 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { encodeBytes32String, ZeroHash, type Contract } from "ethers";
-import LocalModule from "../../deploy/modules/LocalDemo.js";
+import { deployLocal as deployLocalModule, FIRST_FREE_SIGNER } from "../../deploy/lib/local.js";
 import CoreModule from "../../deploy/modules/Core.js";
 import { ROLES } from "../../deploy/roles.js";
 import { submitReport } from "../../deploy/lib/quorum.js";
 
-const { ethers, ignition, networkHelpers } = await network.create();
+const connection = await network.create();
+const { ethers, ignition, networkHelpers } = connection;
 const DELAY = 3_600;
 
 describe("deploy: Ignition modules and governance wiring", () => {
   async function deployLocal() {
-    const [deployer, guardian, lister, proposer, s1, s2, s3, stranger] = await ethers.getSigners();
-    const d = await ignition.deploy(LocalModule, {
-      parameters: {
-        OptioLocal: {
-          guardian: guardian.address,
-          lister: lister.address,
-          proposers: [proposer.address],
-          timelockDelay: DELAY,
-          signers: [s1.address, s2.address, s3.address],
-          threshold: 2,
-        },
-      },
-    });
-    return { d, deployer, guardian, lister, proposer, stranger, s1, s2 };
+    const signers = await ethers.getSigners();
+    const { contracts: d, guardian, lister, proposer, quorumSigners } = await deployLocalModule(connection, DELAY);
+    const [s1, s2] = quorumSigners;
+    return { d, deployer: signers[0], guardian, lister, proposer, stranger: signers[FIRST_FREE_SIGNER], s1, s2 };
   }
 
   it("hands every admin role to the timelock and none stays with the deployer", async () => {
