@@ -7,39 +7,98 @@ import {IPositionBook} from "../../contracts/interfaces/IPositionBook.sol";
 import {IRiskController} from "../../contracts/interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
 import {ISettlement} from "../../contracts/interfaces/ISettlement.sol";
+import {InsuranceFund} from "../../contracts/liquidation/InsuranceFund.sol";
+import {LiquidationEngine} from "../../contracts/liquidation/LiquidationEngine.sol";
 import {RiskFixture} from "../risk/RiskFixture.sol";
 import {Vm} from "../utils/Vm.sol";
-import {StubEveryoneHoldsBook, StubLiquidationEngine} from "./AutomationStubs.sol";
 
-/// @notice LiquidationAutomation on the real book, registry, settlement, oracles and risk controller. The
-/// liquidation engine is a test-only stub here (which accounts are startable is set by the test): these tests cover
-/// the automation's own bookkeeping — the watch list, bounded rotating scans, re-validation and skipping.
+/// @notice LiquidationAutomation on the real stack, wired as deploy/modules/Core.ts wires it: book, registry,
+/// settlement, oracles, risk controller, insurance fund and liquidation engine (no stub anywhere). Which accounts
+/// are startable is decided by the real engine from real margins and prices: the victims below are short calls that
+/// fall under maintenance margin when ETH moves from 3,000 to 3,100.
 contract LiquidationAutomationTest is RiskFixture {
     uint256 internal constant BATCH = 3;
     address internal constant STRANGER = address(0xBAD);
+    address internal constant VICTIM = address(0x51C);
+    address internal constant VICTIM2 = address(0x51D);
+    address internal constant WHALE = address(0x3A1E);
+    address internal constant KEEPER = address(0x4EE9);
+    /// @dev Quote units (6 decimals) to WAD.
+    uint256 internal constant Q = 1e12;
 
-    StubLiquidationEngine internal engine;
+    InsuranceFund internal fund;
+    LiquidationEngine internal engine;
     LiquidationAutomation internal automation;
     /// @dev Eight accounts: pairs (0,1), (2,3), … each hold one short (even) and one long (odd) position.
     address[] internal accounts;
+    /// @dev The ATM call a week after the fixture's expiry: the victims' series, still live when the fixture's
+    /// series expire.
+    uint256 internal lateCall;
 
     function setUp() public override {
         super.setUp();
-        engine = new StubLiquidationEngine();
+        // The liquidation engine and the insurance fund, with the roles Core.ts grants them.
+        fund = new InsuranceFund(ADMIN, vault, address(0));
+        engine = new LiquidationEngine(ADMIN, vault, book, registry, margin, fund, risk);
+        vm.startPrank(ADMIN);
+        fund.setLiquidationEngine(address(engine));
+        book.grantRole(book.TRADER_ROLE(), address(engine));
+        vault.grantRole(vault.CLEARING_ROLE(), address(engine));
+        vault.grantRole(vault.SOCIALISER_ROLE(), address(engine));
+        settlement.grantRole(settlement.DEBT_RESOLVER_ROLE(), address(engine));
+        vm.stopPrank();
         automation = new LiquidationAutomation(engine, settlement, book, registry, risk, BATCH);
+
+        vm.prank(LISTER);
+        lateCall = registry.listSeries(ETH_ID, 3_000e18, EXPIRY + 7 days, true);
         for (uint256 i; i < 8; ++i) {
             accounts.push(vm.addr(0xACC0 + i));
             _depositQuote(accounts[i], 100_000e6);
         }
         // Shorts sell calls (3000 and 3300) to the longs.
-        for (uint256 i; i < 8; i += 2)
-            _trade(0xACC0 + i, accounts[i + 1], seriesIds[2 + ((i / 2) % 2) * 2], false, 1e18, 150e18);
+        for (uint256 i; i < 8; i += 2) _trade(0xACC0 + i, accounts[i + 1], _seriesOf(i), false, 1e18, 150e18);
     }
 
     // ---------------------------------------------------------------- helpers
 
+    /// @dev The series accounts[index] holds: pairs 0-1 and 4-5 the 3000 call, pairs 2-3 and 6-7 the 3300 call.
+    function _seriesOf(uint256 index) internal view returns (uint256) {
+        return seriesIds[2 + ((index / 2) % 2) * 2];
+    }
+
+    /// @dev `account` sells 10 late calls to the whale with 5,800 USDC: above maintenance margin at 3,000 and below
+    /// it at 3,100, both now and after the fixture's expiry (solvent throughout).
+    function _victim(address account) internal {
+        _depositQuote(account, 5_800e6);
+        vm.prank(address(exchange));
+        book.transferPosition(lateCall, WHALE, account, 10e18);
+    }
+
+    /// @dev Watches `lead` first, then the eight accounts: the watch list is in that order.
+    function _watchAfter(address[] memory lead) internal {
+        automation.watch(lead);
+        automation.watch(accounts);
+    }
+
+    function _one(address a) internal pure returns (address[] memory list) {
+        list = new address[](1);
+        list[0] = a;
+    }
+
+    function _two(address a, address b) internal pure returns (address[] memory list) {
+        list = new address[](2);
+        (list[0], list[1]) = (a, b);
+    }
+
     function _check(bytes memory checkData) internal view returns (bool needed, LiquidationAutomation.Action[] memory) {
-        (bool upkeepNeeded, bytes memory performData) = automation.checkUpkeep(checkData);
+        return _checkOn(automation, checkData);
+    }
+
+    function _checkOn(
+        LiquidationAutomation target,
+        bytes memory checkData
+    ) internal view returns (bool needed, LiquidationAutomation.Action[] memory) {
+        (bool upkeepNeeded, bytes memory performData) = target.checkUpkeep(checkData);
         return (upkeepNeeded, abi.decode(performData, (LiquidationAutomation.Action[])));
     }
 
@@ -62,17 +121,48 @@ contract LiquidationAutomationTest is RiskFixture {
         return false;
     }
 
-    function _watchAll() internal {
-        automation.watch(accounts);
-    }
-
-    /// @dev Counts ActionPerformed and ActionSkipped in the recorded logs.
-    function _results(Vm.Log[] memory logs) internal view returns (uint256 performed, uint256 skipped) {
+    /// @dev Counts ActionPerformed and ActionSkipped of `target` in the recorded logs.
+    function _results(
+        LiquidationAutomation target,
+        Vm.Log[] memory logs
+    ) internal pure returns (uint256 performed, uint256 skipped) {
         for (uint256 i; i < logs.length; ++i) {
-            if (logs[i].emitter != address(automation)) continue;
+            if (logs[i].emitter != address(target)) continue;
             if (logs[i].topics[0] == LiquidationAutomation.ActionPerformed.selector) ++performed;
             if (logs[i].topics[0] == LiquidationAutomation.ActionSkipped.selector) ++skipped;
         }
+    }
+
+    /// @dev Whether the recorded logs hold `target`'s event `selector` for (kind, account, id).
+    function _logged(
+        LiquidationAutomation target,
+        Vm.Log[] memory logs,
+        bytes32 selector,
+        LiquidationAutomation.ActionKind kind,
+        address account,
+        uint256 id
+    ) internal pure returns (bool) {
+        for (uint256 i; i < logs.length; ++i) {
+            Vm.Log memory entry = logs[i];
+            if (entry.emitter != address(target) || entry.topics[0] != selector) continue;
+            if (
+                entry.topics[1] == bytes32(uint256(kind)) &&
+                entry.topics[2] == bytes32(uint256(uint160(account))) &&
+                entry.topics[3] == bytes32(id)
+            ) return true;
+        }
+        return false;
+    }
+
+    function _quote(address account) internal view returns (uint256) {
+        return vault.balanceOf(account, address(usdc));
+    }
+
+    /// @dev The flag reward the engine pays for `account` now: 1 % of maintenance margin, capped at 50 USDC.
+    function _expectedReward(address account) internal view returns (uint256) {
+        uint256 rewardWad = engine.liquidationStatus(account).maintenanceWad / 100;
+        if (rewardWad > 50e18) rewardWad = 50e18;
+        return rewardWad / Q;
     }
 
     // ---------------------------------------------------------------- construction
@@ -95,6 +185,7 @@ contract LiquidationAutomationTest is RiskFixture {
         new LiquidationAutomation(engine, settlement, book, registry, risk, maxBatch + 1);
         LiquidationAutomation largest = new LiquidationAutomation(engine, settlement, book, registry, risk, maxBatch);
         assertEq(largest.maxActions(), maxBatch * 34, "max actions: 1 start + 32 settlements per account + pokes");
+        assertEq(address(automation.engine()), address(engine), "the real engine");
     }
 
     // ---------------------------------------------------------------- watch list
@@ -112,37 +203,43 @@ contract LiquidationAutomationTest is RiskFixture {
         assertEq(automation.watch(list), 0, "idempotent");
     }
 
+    /// @dev MAX_WATCHED real accounts, each long one wei of the 3000 call (opened through the book with the
+    /// exchange's trader role, as the liquidation fixture does).
     function test_watch_boundedInTotal() public {
-        LiquidationAutomation open = new LiquidationAutomation(
-            engine,
-            settlement,
-            IPositionBook(address(new StubEveryoneHoldsBook())),
-            registry,
-            risk,
-            BATCH
-        );
-        uint256 max = open.MAX_WATCHED();
+        uint256 max = automation.MAX_WATCHED();
         address[] memory batch = new address[](100);
         for (uint256 b; b < max / 100; ++b) {
-            for (uint256 i; i < 100; ++i) batch[i] = address(uint160(0x10000 + b * 100 + i));
-            open.watch(batch);
+            for (uint256 i; i < 100; ++i) {
+                batch[i] = address(uint160(0x10000 + b * 100 + i));
+                vm.prank(address(exchange));
+                book.transferPosition(seriesIds[2], batch[i], WHALE, 1);
+            }
+            assertEq(automation.watch(batch), 100, "a hundred added");
         }
-        assertEq(open.watchedAccounts().length, max, "full");
-        // Re-watching members is a no-op even when full; a newcomer is refused with the bound.
-        assertEq(open.watch(batch), 0, "members skipped");
-        address[] memory one = new address[](1);
-        one[0] = address(0xFFFFF);
+        address[] memory full = automation.watchedAccounts();
+        assertEq(full.length, max, "full");
+        // Re-watching members is a no-op even when full; a newcomer with a position is refused with the bound.
+        assertEq(automation.watch(batch), 0, "members skipped");
+        vm.prank(address(exchange));
+        book.transferPosition(seriesIds[2], address(0xFFFFF), WHALE, 1);
         vm.expectRevert(abi.encodeWithSelector(LiquidationAutomation.Automation_WatchListFull.selector, max));
-        open.watch(one);
-        // The check still scans only maxBatch accounts.
-        (bool needed, bytes memory data) = open.checkUpkeep("");
-        assertTrue(needed, "pokes due");
-        LiquidationAutomation.Action[] memory actions = abi.decode(data, (LiquidationAutomation.Action[]));
-        assertEq(_count(actions, LiquidationAutomation.ActionKind.StartAuction), 0, "none startable");
+        automation.watch(_one(address(0xFFFFF)));
+        // The check still scans only maxBatch accounts: every watched account is due a settlement after expiry,
+        // exactly BATCH of them (this block's window) are reported.
+        _expireAt(3_100e8);
+        vm.roll(1_000);
+        uint256 start = (1_000 % ((max + BATCH - 1) / BATCH)) * BATCH;
+        (bool needed, LiquidationAutomation.Action[] memory actions) = _check("");
+        assertTrue(needed, "needed");
+        assertEq(_count(actions, LiquidationAutomation.ActionKind.Settle), BATCH, "bounded by the batch");
+        for (uint256 k; k < BATCH; ++k) {
+            address expected = full[(start + k) % max];
+            assertTrue(_has(actions, LiquidationAutomation.ActionKind.Settle, expected, seriesIds[2]), "in window");
+        }
     }
 
     function test_prune_removesOnlyEmptyAccountsWithoutDebt() public {
-        _watchAll();
+        automation.watch(accounts);
         _expireAt(3_000e8); // both calls expire at or out of the money: nothing owed
         settlement.settle(accounts[0], seriesIds[2]);
         address[] memory list = new address[](3);
@@ -155,37 +252,58 @@ contract LiquidationAutomationTest is RiskFixture {
         assertTrue(automation.isWatched(accounts[1]), "still holds its long");
         address[] memory rest = automation.watchedAccounts();
         assertEq(rest.length, 7, "seven left");
+        assertEq(rest[0], accounts[7], "the last account moved into the hole");
         // Swap-and-pop keeps the index consistent: prune the moved-in account later.
         settlement.settle(accounts[7], seriesIds[4]);
         list[0] = accounts[7];
         assertEq(automation.prune(list), 1, "the moved account");
         assertEq(automation.watchedAccounts().length, 6, "six left");
+        assertFalse(automation.isWatched(accounts[7]), "pruned too");
     }
 
     function test_prune_keepsAccountsWithSettlementDebt() public {
-        _watchAll();
+        automation.watch(accounts);
         // accounts[0] is short the 3000 call; at 4,000 it owes 1,000 but we drain its balance first.
         vm.prank(accounts[0]);
         vault.withdraw(accounts[0], address(usdc), 100_000e6 + 150e6 - 1_000e6 + 1, accounts[0]);
         _expireAt(4_000e8);
         settlement.settle(accounts[0], seriesIds[2]);
+        assertEq(book.openPositionCount(accounts[0]), 0, "no position left");
         assertTrue(settlement.debtOf(accounts[0]) > 0, "in debt");
-        address[] memory list = new address[](1);
-        list[0] = accounts[0];
-        assertEq(automation.prune(list), 0, "debt keeps it watched");
+        assertEq(automation.prune(_one(accounts[0])), 0, "debt keeps it watched");
+        assertTrue(automation.isWatched(accounts[0]), "still watched");
     }
 
     // ---------------------------------------------------------------- check
 
-    function test_check_reportsStartableWatchedAccountsOnly() public {
-        automation.watch(accounts);
-        engine.setStartable(accounts[1], true);
-        engine.setStartable(STRANGER, true);
-        vm.roll(0); // window starts at the cursor: accounts 0..2
-        (bool needed, LiquidationAutomation.Action[] memory actions) = _check("");
-        assertTrue(needed, "needed");
-        assertEq(_count(actions, LiquidationAutomation.ActionKind.StartAuction), 1, "one start");
-        assertTrue(_has(actions, LiquidationAutomation.ActionKind.StartAuction, accounts[1], 0), "accounts[1]");
+    function test_check_reportsUnderwaterWatchedAccountsOnly() public {
+        _victim(VICTIM);
+        _victim(VICTIM2);
+        _watchAfter(_one(VICTIM)); // VICTIM2 is not watched
+        // Healthy at 3,000: nothing to flag in any window.
+        for (uint256 b; b < 3; ++b) {
+            vm.roll(b);
+            (, LiquidationAutomation.Action[] memory healthy) = _check("");
+            assertEq(_count(healthy, LiquidationAutomation.ActionKind.StartAuction), 0, "healthy: no start");
+        }
+        _setSpot(3_100e8);
+        assertTrue(engine.liquidationStatus(VICTIM2).canStart, "the unwatched victim is startable too");
+        // Nine watched, batch 3: the three windows cover the list; only VICTIM is reported, once.
+        uint256 starts;
+        for (uint256 b; b < 3; ++b) {
+            vm.roll(b);
+            (bool needed, LiquidationAutomation.Action[] memory actions) = _check("");
+            assertTrue(needed, "pokes at least");
+            assertFalse(_has(actions, LiquidationAutomation.ActionKind.StartAuction, VICTIM2, 0), "not watched");
+            starts += _count(actions, LiquidationAutomation.ActionKind.StartAuction);
+            // VICTIM is index 0: in the window of blocks ≡ 0 (mod 3).
+            assertEq(
+                _has(actions, LiquidationAutomation.ActionKind.StartAuction, VICTIM, 0),
+                b == 0,
+                "VICTIM in its window"
+            );
+        }
+        assertEq(starts, 1, "one start over all windows");
     }
 
     function test_check_reportsSettlementsOnlyOnceTheExpiryPriceIsProven() public {
@@ -230,7 +348,10 @@ contract LiquidationAutomationTest is RiskFixture {
         risk.poke(ETH_ID);
         risk.poke(DIV_ID);
         risk.poke(L2_ID);
-        automation.watch(accounts);
+        _victim(VICTIM); // healthy at 3,000
+        _watchAfter(_one(VICTIM));
+        vm.roll(0); // VICTIM's window
+        assertFalse(engine.liquidationStatus(VICTIM).canStart, "healthy");
         (bool needed, LiquidationAutomation.Action[] memory actions) = _check("");
         assertFalse(needed, "not needed");
         assertEq(actions.length, 0, "no actions");
@@ -238,38 +359,54 @@ contract LiquidationAutomationTest is RiskFixture {
 
     function test_check_scansABoundedRotatingWindow() public {
         automation.watch(accounts);
-        for (uint256 i; i < 8; ++i) engine.setStartable(accounts[i], true);
+        // After expiry every account is due exactly one settlement: the reported settlements show the window.
+        _expireAt(3_100e8);
         // 8 accounts, batch 3: rounds = 3; windows start at 0, 3, 6 (mod 8) as the block number advances.
         bool[8] memory seen;
         for (uint256 b = 30; b < 33; ++b) {
             vm.roll(b);
             (, LiquidationAutomation.Action[] memory actions) = _check("");
-            assertEq(_count(actions, LiquidationAutomation.ActionKind.StartAuction), BATCH, "bounded by the batch");
+            assertEq(_count(actions, LiquidationAutomation.ActionKind.Settle), BATCH, "bounded by the batch");
             uint256 start = (b % 3) * BATCH;
             for (uint256 k; k < BATCH; ++k) {
-                address expected = accounts[(start + k) % 8];
-                assertTrue(_has(actions, LiquidationAutomation.ActionKind.StartAuction, expected, 0), "in window");
-                seen[(start + k) % 8] = true;
+                uint256 index = (start + k) % 8;
+                assertTrue(
+                    _has(actions, LiquidationAutomation.ActionKind.Settle, accounts[index], _seriesOf(index)),
+                    "in window"
+                );
+                seen[index] = true;
             }
         }
         for (uint256 i; i < 8; ++i) assertTrue(seen[i], "every account within `rounds` blocks");
         // A cursor shifts the window: cursor 4 at a block where rotation adds 0 → accounts 4, 5, 6.
         vm.roll(30);
         (, LiquidationAutomation.Action[] memory shifted) = _check(abi.encode(uint256(4)));
-        assertTrue(_has(shifted, LiquidationAutomation.ActionKind.StartAuction, accounts[4], 0), "cursor 4");
-        assertTrue(_has(shifted, LiquidationAutomation.ActionKind.StartAuction, accounts[6], 0), "cursor 4 + 2");
-        assertFalse(_has(shifted, LiquidationAutomation.ActionKind.StartAuction, accounts[0], 0), "outside");
+        assertEq(_count(shifted, LiquidationAutomation.ActionKind.Settle), BATCH, "shifted window bounded");
+        assertTrue(_has(shifted, LiquidationAutomation.ActionKind.Settle, accounts[4], _seriesOf(4)), "cursor 4");
+        assertTrue(_has(shifted, LiquidationAutomation.ActionKind.Settle, accounts[6], _seriesOf(6)), "cursor 4 + 2");
+        assertFalse(_has(shifted, LiquidationAutomation.ActionKind.Settle, accounts[0], _seriesOf(0)), "outside");
+        // Cursors are reduced modulo the length: 4 + 8 is the same window.
+        (, LiquidationAutomation.Action[] memory wrapped) = _check(abi.encode(uint256(12)));
+        assertEq(keccak256(abi.encode(wrapped)), keccak256(abi.encode(shifted)), "cursor mod length");
     }
 
     function test_check_neverReverts() public {
         automation.watch(accounts);
-        engine.setRevertViews(true);
-        _check("");
+        // The volatility feed goes stale while ETH's spot stays fresh: spot is Ok, so the engine marks the
+        // accounts' live options and the margin engine reverts (no volatility) — the engine's view reverts.
+        vm.warp(block.timestamp + 2 hours);
+        ethFeed.updateAnswer(3_000e8);
+        vm.expectRevert();
+        engine.liquidationStatus(accounts[0]);
+        (bool needed, LiquidationAutomation.Action[] memory actions) = _check("");
+        assertEq(_count(actions, LiquidationAutomation.ActionKind.StartAuction), 0, "failing reads: no start");
+        assertTrue(_has(actions, LiquidationAutomation.ActionKind.Poke, address(0), ETH_ID), "ETH still due");
+        assertTrue(needed, "needed");
         automation.checkUpkeep(hex"0102"); // shorter than a word: cursor 0
         automation.checkUpkeep(abi.encode(type(uint256).max, uint256(7))); // extra words ignored
         // Every feed stale: no poke, no revert.
         vm.warp(block.timestamp + 1 days);
-        (bool needed, LiquidationAutomation.Action[] memory actions) = _check("");
+        (needed, actions) = _check("");
         assertFalse(needed, "nothing healthy to do");
         assertEq(actions.length, 0, "empty");
     }
@@ -277,57 +414,178 @@ contract LiquidationAutomationTest is RiskFixture {
     // ---------------------------------------------------------------- perform
 
     function test_perform_executesEveryActionForAnyone() public {
-        automation.watch(accounts);
-        vm.roll(0);
-        engine.setStartable(accounts[2], true);
+        _victim(VICTIM);
+        _watchAfter(_one(VICTIM));
+        vm.roll(0); // window: VICTIM, accounts 0 and 1
         _expireAt(3_100e8);
+        _setSpot(3_100e8); // a fresh volatility too: the victim's late calls are marked live
         (bool needed, bytes memory data) = automation.checkUpkeep("");
         assertTrue(needed, "needed");
+        uint256 reward = _expectedReward(VICTIM);
+        uint256 short0 = _quote(accounts[0]);
+        uint256 long1 = _quote(accounts[1]);
         vm.recordLogs();
         vm.prank(STRANGER);
         automation.performUpkeep(data);
-        (uint256 performed, uint256 skipped) = _results(vm.getRecordedLogs());
-        // Start of accounts[2], settlement of accounts 0..2, poke of ETH (DIV and L2 are stale after expiry).
-        assertEq(performed, 5, "performed");
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        (uint256 performed, uint256 skipped) = _results(automation, logs);
+        // Start of VICTIM, settlement of accounts 0 and 1, poke of ETH (DIV and L2 are stale after expiry).
+        assertEq(performed, 4, "performed");
         assertEq(skipped, 0, "skipped");
-        assertTrue(engine.started(accounts[2]), "auction started");
-        for (uint256 i; i < 3; ++i) assertEq(book.openPositionCount(accounts[i]), 0, "settled");
-        assertEq(book.openPositionCount(accounts[3]), 1, "outside the window: untouched");
+        assertTrue(engine.liquidationStatus(VICTIM).inAuction, "auction started");
+        assertEq(_quote(address(automation)), reward, "flag reward to the automation's vault account");
+        // The expired 3000 call settles at the proven 3,100: the short pays 100, the long receives it.
+        assertEq(book.openPositionCount(accounts[0]), 0, "short settled");
+        assertEq(book.openPositionCount(accounts[1]), 0, "long settled");
+        assertEq(short0 - _quote(accounts[0]), 100e6, "short paid the intrinsic value");
+        assertEq(_quote(accounts[1]) - long1, 100e6, "long received it");
+        assertEq(book.openPositionCount(accounts[2]), 1, "outside the window: untouched");
+        assertEq(book.openPositionCount(VICTIM), 1, "the victim's live series is not settled");
+        assertEq(risk.riskState(ETH_ID).lastUpdate, block.timestamp, "poked");
+    }
+
+    function test_perform_flagsUnderwaterWatchedAccount() public {
+        _victim(VICTIM);
+        automation.watch(_one(VICTIM));
+        (, LiquidationAutomation.Action[] memory actions) = _check("");
+        assertFalse(_has(actions, LiquidationAutomation.ActionKind.StartAuction, VICTIM, 0), "healthy at 3,000");
+        _setSpot(3_100e8);
+        bytes memory data;
+        (, data) = automation.checkUpkeep("");
+        actions = abi.decode(data, (LiquidationAutomation.Action[]));
+        assertEq(actions.length, 4, "start and three pokes");
+        assertTrue(_has(actions, LiquidationAutomation.ActionKind.StartAuction, VICTIM, 0), "found underwater");
+
+        uint256 reward = _expectedReward(VICTIM);
+        assertTrue(reward > 0, "a reward to pay");
+        uint256 victimBefore = _quote(VICTIM);
+        vm.expectEmit(true, true, true, true, address(engine));
+        emit ILiquidationEngine.AuctionStarted(VICTIM, address(automation), false, reward);
+        vm.expectEmit(true, true, true, true, address(automation));
+        emit LiquidationAutomation.ActionPerformed(LiquidationAutomation.ActionKind.StartAuction, VICTIM, 0);
+        vm.prank(KEEPER);
+        automation.performUpkeep(data);
+
+        ILiquidationEngine.LiquidationStatus memory s = engine.liquidationStatus(VICTIM);
+        assertTrue(s.inAuction && !s.canStart, "auction running");
+        assertEq(engine.auctionStart(VICTIM), block.timestamp, "started now");
+        // The reward goes to the automation's own vault account (no owner: it stays there), not to the caller.
+        assertEq(_quote(address(automation)), reward, "automation's vault account");
+        assertEq(_quote(KEEPER), 0, "not the caller's");
+        assertEq(victimBefore - _quote(VICTIM), reward, "paid by the victim");
+        // Flagged once: the next check no longer reports it and replaying the data skips it.
+        (, actions) = _check("");
+        assertFalse(_has(actions, LiquidationAutomation.ActionKind.StartAuction, VICTIM, 0), "already in auction");
+        vm.recordLogs();
+        automation.performUpkeep(data);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        assertTrue(
+            _logged(
+                automation,
+                logs,
+                LiquidationAutomation.ActionSkipped.selector,
+                LiquidationAutomation.ActionKind.StartAuction,
+                VICTIM,
+                0
+            ),
+            "replay skipped"
+        );
+        assertEq(_quote(address(automation)), reward, "no second reward");
+    }
+
+    function test_perform_skipsStartWhenThePriceMovedBack() public {
+        _victim(VICTIM);
+        automation.watch(_one(VICTIM));
+        _setSpot(3_100e8);
+        (, bytes memory data) = automation.checkUpkeep("");
+        assertTrue(
+            _has(
+                abi.decode(data, (LiquidationAutomation.Action[])),
+                LiquidationAutomation.ActionKind.StartAuction,
+                VICTIM,
+                0
+            ),
+            "startable at check"
+        );
+        _setSpot(3_000e8); // healthy again before the perform lands
+        uint256 victimBefore = _quote(VICTIM);
+        vm.recordLogs();
+        automation.performUpkeep(data);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        (uint256 performed, uint256 skipped) = _results(automation, logs);
+        assertEq(skipped, 1, "the start");
+        assertEq(performed, 3, "the pokes of the same batch still run");
+        assertTrue(
+            _logged(
+                automation,
+                logs,
+                LiquidationAutomation.ActionSkipped.selector,
+                LiquidationAutomation.ActionKind.StartAuction,
+                VICTIM,
+                0
+            ),
+            "start skipped"
+        );
+        assertFalse(engine.liquidationStatus(VICTIM).inAuction, "no auction");
+        assertEq(_quote(VICTIM), victimBefore, "no reward taken");
         assertEq(risk.riskState(ETH_ID).lastUpdate, block.timestamp, "poked");
     }
 
     function test_perform_skipsStaleActionsWithoutRevertingTheBatch() public {
-        automation.watch(accounts);
-        vm.roll(0);
-        engine.setStartable(accounts[0], true);
-        engine.setStartable(accounts[1], true);
+        _victim(VICTIM);
+        _victim(VICTIM2);
+        // A batch of five so one check holds two starts, three settlements and a poke.
+        LiquidationAutomation wide = new LiquidationAutomation(engine, settlement, book, registry, risk, 5);
+        wide.watch(_two(VICTIM, VICTIM2));
+        wide.watch(accounts);
+        vm.roll(0); // window: VICTIM, VICTIM2, accounts 0..2
         _expireAt(3_100e8);
-        (, bytes memory data) = automation.checkUpkeep("");
-        // Others act first: one auction starts, one position settles, ETH is poked.
-        engine.startAuction(accounts[0]);
+        _setSpot(3_100e8);
+        (, LiquidationAutomation.Action[] memory actions) = _checkOn(wide, "");
+        assertEq(actions.length, 6, "two starts, three settlements, ETH's poke");
+        bytes memory data = abi.encode(actions);
+        // Others act first: a keeper starts VICTIM's auction, accounts[1]'s position settles, ETH is poked.
+        uint256 keeperReward = _expectedReward(VICTIM);
+        vm.prank(KEEPER);
+        engine.startAuction(VICTIM);
         settlement.settle(accounts[1], seriesIds[2]);
         risk.poke(ETH_ID);
+        uint256 reward2 = _expectedReward(VICTIM2);
         vm.recordLogs();
-        automation.performUpkeep(data);
-        (uint256 performed, uint256 skipped) = _results(vm.getRecordedLogs());
-        assertEq(skipped, 3, "start of 0, settlement of 1, poke");
-        assertEq(performed, 3, "start of 1, settlements of 0 and 2");
-        assertTrue(engine.started(accounts[1]), "still started");
+        wide.performUpkeep(data);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        (uint256 performed, uint256 skipped) = _results(wide, logs);
+        assertEq(skipped, 3, "start of VICTIM, settlement of 1, poke");
+        assertEq(performed, 3, "start of VICTIM2, settlements of 0 and 2");
+        bytes32 skippedSel = LiquidationAutomation.ActionSkipped.selector;
+        LiquidationAutomation.ActionKind start = LiquidationAutomation.ActionKind.StartAuction;
+        assertTrue(_logged(wide, logs, skippedSel, start, VICTIM, 0), "keeper was first");
+        assertTrue(
+            _logged(wide, logs, skippedSel, LiquidationAutomation.ActionKind.Settle, accounts[1], seriesIds[2]),
+            "already settled"
+        );
+        assertTrue(_logged(wide, logs, skippedSel, LiquidationAutomation.ActionKind.Poke, address(0), ETH_ID), "poked");
+        assertTrue(_logged(wide, logs, LiquidationAutomation.ActionPerformed.selector, start, VICTIM2, 0), "started");
+        assertTrue(engine.liquidationStatus(VICTIM).inAuction && engine.liquidationStatus(VICTIM2).inAuction, "both");
+        assertEq(_quote(KEEPER), keeperReward, "the first flagger keeps VICTIM's reward");
+        assertEq(_quote(address(wide)), reward2, "only VICTIM2's reward to the automation");
         assertEq(book.openPositionCount(accounts[0]), 0, "settled");
         assertEq(book.openPositionCount(accounts[2]), 0, "settled");
     }
 
     function test_perform_forgedActionsAreSkipped() public {
-        LiquidationAutomation.Action[] memory forged = new LiquidationAutomation.Action[](4);
+        LiquidationAutomation.Action[] memory forged = new LiquidationAutomation.Action[](5);
         forged[0] = LiquidationAutomation.Action(LiquidationAutomation.ActionKind.StartAuction, STRANGER, 0);
-        forged[1] = LiquidationAutomation.Action(LiquidationAutomation.ActionKind.Settle, accounts[0], seriesIds[2]);
-        forged[2] = LiquidationAutomation.Action(LiquidationAutomation.ActionKind.Settle, STRANGER, 999);
-        forged[3] = LiquidationAutomation.Action(LiquidationAutomation.ActionKind.Poke, address(0), 99);
+        forged[1] = LiquidationAutomation.Action(LiquidationAutomation.ActionKind.StartAuction, accounts[0], 0);
+        forged[2] = LiquidationAutomation.Action(LiquidationAutomation.ActionKind.Settle, accounts[0], seriesIds[2]);
+        forged[3] = LiquidationAutomation.Action(LiquidationAutomation.ActionKind.Settle, STRANGER, 999);
+        forged[4] = LiquidationAutomation.Action(LiquidationAutomation.ActionKind.Poke, address(0), 99);
         vm.recordLogs();
         automation.performUpkeep(abi.encode(forged));
-        (uint256 performed, uint256 skipped) = _results(vm.getRecordedLogs());
+        (uint256 performed, uint256 skipped) = _results(automation, vm.getRecordedLogs());
         assertEq(performed, 0, "nothing done");
-        assertEq(skipped, 4, "all skipped");
+        assertEq(skipped, 5, "all skipped");
+        assertFalse(engine.liquidationStatus(accounts[0]).inAuction, "healthy: no auction");
         assertEq(book.openPositionCount(accounts[0]), 1, "not expired: not settled");
     }
 
