@@ -9,6 +9,7 @@ import {IPositionBook} from "../interfaces/IPositionBook.sol";
 import {IRiskController} from "../interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../interfaces/ISeriesRegistry.sol";
 import {ISettlement} from "../interfaces/ISettlement.sol";
+import {IVault} from "../interfaces/IVault.sol";
 
 /// @title LiquidationAutomation
 /// @notice Chainlink Automation (or anyone) drives liquidations, settlement and risk observations through one
@@ -30,9 +31,9 @@ import {ISettlement} from "../interfaces/ISettlement.sol";
 ///
 /// `performUpkeep` trusts nothing in its input: every action is re-validated and executed under try/catch; a stale
 /// or failing action is skipped (`ActionSkipped`), never reverting the batch.
-/// @dev Flag rewards of auctions started here are paid by the engine to this contract's vault account, which has
-/// no owner: they stay there. Automation networks are paid by their own upkeep funding; a keeper wanting the reward
-/// calls `startAuction` itself.
+/// @dev Flag rewards of auctions started here are paid by the engine to this contract's vault account and
+/// forwarded at once to the vault account of whoever called `performUpkeep` (this contract owns its account, so a
+/// plain vault transfer moves it; it holds no positions, so the margin hook lets it go). Nothing accumulates here.
 contract LiquidationAutomation is AutomationCompatibleInterface {
     /// @notice What an action does: start an auction (`account`), settle (`account`, series `id`) or poke (`id` is
     /// the underlying).
@@ -64,6 +65,8 @@ contract LiquidationAutomation is AutomationCompatibleInterface {
     event ActionPerformed(ActionKind indexed kind, address indexed account, uint256 indexed id);
     /// @notice An action was stale or failed and was skipped.
     event ActionSkipped(ActionKind indexed kind, address indexed account, uint256 indexed id);
+    /// @notice The flag reward for auctioning `account` could not be forwarded and stays in this contract's account.
+    event RewardKept(address indexed account, uint256 reward);
 
     /// @notice Largest watch list.
     uint256 public constant MAX_WATCHED = 1_000;
@@ -72,6 +75,10 @@ contract LiquidationAutomation is AutomationCompatibleInterface {
 
     /// @notice The liquidation engine.
     ILiquidationEngine public immutable engine;
+    /// @notice The engine's vault (flag rewards are forwarded through it).
+    IVault public immutable vault;
+    /// @notice The vault's quote asset (the currency of flag rewards).
+    address public immutable quoteAsset;
     /// @notice Settlement.
     ISettlement public immutable settlement;
     /// @notice The position book.
@@ -108,6 +115,8 @@ contract LiquidationAutomation is AutomationCompatibleInterface {
             maxBatch_ > MAX_BATCH
         ) revert Automation_InvalidConfig();
         engine = engine_;
+        vault = engine_.vault();
+        quoteAsset = engine_.vault().quoteAsset();
         settlement = settlement_;
         book = book_;
         registry = registry_;
@@ -326,7 +335,13 @@ contract LiquidationAutomation is AutomationCompatibleInterface {
 
     function _startAuction(address account) internal returns (bool) {
         if (!_canStart(account)) return false;
-        try engine.startAuction(account) returns (uint256) {
+        try engine.startAuction(account) returns (uint256 reward) {
+            if (reward != 0) {
+                // The reward reached this contract's vault account; the performer earned it.
+                try vault.transfer(address(this), msg.sender, quoteAsset, reward) {} catch {
+                    emit RewardKept(account, reward);
+                }
+            }
             return true;
         } catch {
             return false;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
+import {IVault} from "./IVault.sol";
+
 /// @title ILiquidationEngine
 /// @notice Dutch-auction liquidation of accounts below maintenance margin.
 /// - `liquidationStatus` (view) and `startAuction` / `bid` (execute) share one internal calculation, so a keeper or
@@ -122,6 +124,9 @@ interface ILiquidationEngine {
 
     /// @notice Sets auction parameters. Governance (timelock) only.
     function setAuctionParams(AuctionParams calldata params) external;
+
+    /// @notice The vault whose accounts the engine liquidates (flag rewards and payments move there).
+    function vault() external view returns (IVault);
 
     /// @notice Current auction parameters.
     function auctionParams() external view returns (AuctionParams memory);

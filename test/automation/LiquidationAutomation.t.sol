@@ -433,7 +433,8 @@ contract LiquidationAutomationTest is RiskFixture {
         assertEq(performed, 4, "performed");
         assertEq(skipped, 0, "skipped");
         assertTrue(engine.liquidationStatus(VICTIM).inAuction, "auction started");
-        assertEq(_quote(address(automation)), reward, "flag reward to the automation's vault account");
+        assertEq(_quote(STRANGER), reward, "flag reward forwarded to the performer's vault account");
+        assertEq(_quote(address(automation)), 0, "nothing stays with the automation");
         // The expired 3000 call settles at the proven 3,100: the short pays 100, the long receives it.
         assertEq(book.openPositionCount(accounts[0]), 0, "short settled");
         assertEq(book.openPositionCount(accounts[1]), 0, "long settled");
@@ -469,9 +470,9 @@ contract LiquidationAutomationTest is RiskFixture {
         ILiquidationEngine.LiquidationStatus memory s = engine.liquidationStatus(VICTIM);
         assertTrue(s.inAuction && !s.canStart, "auction running");
         assertEq(engine.auctionStart(VICTIM), block.timestamp, "started now");
-        // The reward goes to the automation's own vault account (no owner: it stays there), not to the caller.
-        assertEq(_quote(address(automation)), reward, "automation's vault account");
-        assertEq(_quote(KEEPER), 0, "not the caller's");
+        // The engine pays the automation (the flagger), which forwards the reward to whoever performed the upkeep.
+        assertEq(_quote(KEEPER), reward, "the performer's vault account");
+        assertEq(_quote(address(automation)), 0, "nothing stays with the automation");
         assertEq(victimBefore - _quote(VICTIM), reward, "paid by the victim");
         // Flagged once: the next check no longer reports it and replaying the data skips it.
         (, actions) = _check("");
@@ -490,7 +491,8 @@ contract LiquidationAutomationTest is RiskFixture {
             ),
             "replay skipped"
         );
-        assertEq(_quote(address(automation)), reward, "no second reward");
+        assertEq(_quote(KEEPER), reward, "no second reward");
+        assertEq(_quote(address(automation)), 0, "still nothing kept");
     }
 
     function test_perform_skipsStartWhenThePriceMovedBack() public {
@@ -551,6 +553,7 @@ contract LiquidationAutomationTest is RiskFixture {
         settlement.settle(accounts[1], seriesIds[2]);
         risk.poke(ETH_ID);
         uint256 reward2 = _expectedReward(VICTIM2);
+        uint256 performerBefore = _quote(address(this));
         vm.recordLogs();
         wide.performUpkeep(data);
         Vm.Log[] memory logs = vm.getRecordedLogs();
@@ -568,7 +571,8 @@ contract LiquidationAutomationTest is RiskFixture {
         assertTrue(_logged(wide, logs, LiquidationAutomation.ActionPerformed.selector, start, VICTIM2, 0), "started");
         assertTrue(engine.liquidationStatus(VICTIM).inAuction && engine.liquidationStatus(VICTIM2).inAuction, "both");
         assertEq(_quote(KEEPER), keeperReward, "the first flagger keeps VICTIM's reward");
-        assertEq(_quote(address(wide)), reward2, "only VICTIM2's reward to the automation");
+        assertEq(_quote(address(this)) - performerBefore, reward2, "only VICTIM2's reward, to the performer");
+        assertEq(_quote(address(wide)), 0, "nothing kept by the automation");
         assertEq(book.openPositionCount(accounts[0]), 0, "settled");
         assertEq(book.openPositionCount(accounts[2]), 0, "settled");
     }
