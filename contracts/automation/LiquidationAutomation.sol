@@ -65,6 +65,8 @@ contract LiquidationAutomation is AutomationCompatibleInterface {
     event ActionPerformed(ActionKind indexed kind, address indexed account, uint256 indexed id);
     /// @notice An action was stale or failed and was skipped.
     event ActionSkipped(ActionKind indexed kind, address indexed account, uint256 indexed id);
+    /// @notice The flag reward for auctioning `account` went on to the vault account of `performer`.
+    event RewardForwarded(address indexed account, address indexed performer, uint256 reward);
     /// @notice The flag reward for auctioning `account` could not be forwarded and stays in this contract's account.
     event RewardKept(address indexed account, uint256 reward);
 
@@ -338,7 +340,9 @@ contract LiquidationAutomation is AutomationCompatibleInterface {
         try engine.startAuction(account) returns (uint256 reward) {
             if (reward != 0) {
                 // The reward reached this contract's vault account; the performer earned it.
-                try vault.transfer(address(this), msg.sender, quoteAsset, reward) {} catch {
+                try vault.transfer(address(this), msg.sender, quoteAsset, reward) {
+                    emit RewardForwarded(account, msg.sender, reward);
+                } catch {
                     emit RewardKept(account, reward);
                 }
             }

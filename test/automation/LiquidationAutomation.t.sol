@@ -463,6 +463,8 @@ contract LiquidationAutomationTest is RiskFixture {
         vm.expectEmit(true, true, true, true, address(engine));
         emit ILiquidationEngine.AuctionStarted(VICTIM, address(automation), false, reward);
         vm.expectEmit(true, true, true, true, address(automation));
+        emit LiquidationAutomation.RewardForwarded(VICTIM, KEEPER, reward);
+        vm.expectEmit(true, true, true, true, address(automation));
         emit LiquidationAutomation.ActionPerformed(LiquidationAutomation.ActionKind.StartAuction, VICTIM, 0);
         vm.prank(KEEPER);
         automation.performUpkeep(data);
