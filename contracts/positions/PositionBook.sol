@@ -61,19 +61,49 @@ contract PositionBook is IPositionBook, AccessControl {
         address seller,
         uint256 amount
     ) external onlyRole(TRADER_ROLE) {
-        if (buyer == seller) revert Positions_SelfTrade(buyer);
-        if (buyer == address(0) || seller == address(0)) revert Positions_ZeroAddress();
+        _checkAccounts(buyer, seller);
         if (amount == 0 || amount > MAX_AMOUNT) revert Positions_InvalidAmount(amount);
-        // MAX_AMOUNT < 2**127, so the cast is exact.
-        int256 delta = int256(amount);
-        (int256 buyerBefore, int256 buyerAfter) = _apply(buyer, seriesId, delta);
-        (int256 sellerBefore, int256 sellerAfter) = _apply(seller, seriesId, -delta);
-
-        // Open interest is the sum of long positions.
-        int256 oiDelta = _long(buyerAfter) - _long(buyerBefore) + _long(sellerAfter) - _long(sellerBefore);
+        int256 oiDelta = _transfer(seriesId, buyer, seller, amount);
         if (oiDelta > 0) registry.increaseOpenInterest(seriesId, uint256(oiDelta));
         else if (oiDelta < 0) registry.decreaseOpenInterest(seriesId, uint256(-oiDelta));
         emit PositionTransferred(seriesId, buyer, seller, amount);
+    }
+
+    /// @inheritdoc IPositionBook
+    function transferPositions(
+        address from,
+        address to,
+        uint256[] calldata seriesIds,
+        int256[] calldata amounts
+    ) external onlyRole(TRADER_ROLE) {
+        _checkAccounts(to, from);
+        uint256 n = seriesIds.length;
+        if (amounts.length != n) revert Positions_LengthMismatch(n, amounts.length);
+        // Open-interest changes, gathered for one registry call; series whose open interest does not move are
+        // left out (as `transferPosition` makes no registry call for them).
+        uint256[] memory oiIds = new uint256[](n);
+        int256[] memory oiDeltas = new int256[](n);
+        uint256 changed;
+        for (uint256 i; i < n; ++i) {
+            uint256 seriesId = seriesIds[i];
+            int256 oiDelta = _transferSigned(seriesId, from, to, amounts[i]);
+            if (oiDelta != 0) {
+                oiIds[changed] = seriesId;
+                oiDeltas[changed] = oiDelta;
+                // unchecked: changed <= i < n.
+                unchecked {
+                    ++changed;
+                }
+            }
+        }
+        if (changed == 0) return;
+        // Trim both arrays to the entries filled: `changed` <= their allocated length, so the memory stays valid.
+        /// @solidity memory-safe-assembly
+        assembly {
+            mstore(oiIds, changed)
+            mstore(oiDeltas, changed)
+        }
+        registry.changeOpenInterest(oiIds, oiDeltas);
     }
 
     /// @inheritdoc IPositionBook
@@ -125,6 +155,47 @@ contract PositionBook is IPositionBook, AccessControl {
     /// @inheritdoc IPositionCounter
     function openPositionCount(address account) external view returns (uint256) {
         return _entries[account][0].count;
+    }
+
+    /// @dev Reverts unless `buyer` and `seller` are two distinct non-zero accounts.
+    function _checkAccounts(address buyer, address seller) internal pure {
+        if (buyer == seller) revert Positions_SelfTrade(buyer);
+        if (buyer == address(0) || seller == address(0)) revert Positions_ZeroAddress();
+    }
+
+    /// @dev One entry of `transferPositions`: validates the signed amount, moves it from `from` to `to` (the buyer is
+    /// `to` for a positive amount, `from` for a negative one), emits and returns the change of open interest.
+    function _transferSigned(
+        uint256 seriesId,
+        address from,
+        address to,
+        int256 signed
+    ) internal returns (int256 oiDelta) {
+        uint256 amount;
+        // unchecked: for a negative amount, -(signed + 1) is at most type(int256).max even for type(int256).min,
+        // and adding 1 to it as a uint256 stays below 2**256: this is |signed| exactly.
+        unchecked {
+            amount = signed >= 0 ? uint256(signed) : uint256(-(signed + 1)) + 1;
+        }
+        if (amount == 0 || amount > MAX_AMOUNT) revert Positions_InvalidAmount(amount);
+        (address buyer, address seller) = signed > 0 ? (to, from) : (from, to);
+        oiDelta = _transfer(seriesId, buyer, seller, amount);
+        emit PositionTransferred(seriesId, buyer, seller, amount);
+    }
+
+    /// @dev Moves `amount` (validated, so at most MAX_AMOUNT) of `seriesId` from `seller` to `buyer` and returns
+    /// the change of open interest, the sum of long positions.
+    function _transfer(
+        uint256 seriesId,
+        address buyer,
+        address seller,
+        uint256 amount
+    ) internal returns (int256 oiDelta) {
+        // MAX_AMOUNT < 2**127, so the cast is exact.
+        int256 delta = int256(amount);
+        (int256 buyerBefore, int256 buyerAfter) = _apply(buyer, seriesId, delta);
+        (int256 sellerBefore, int256 sellerAfter) = _apply(seller, seriesId, -delta);
+        oiDelta = _long(buyerAfter) - _long(buyerBefore) + _long(sellerAfter) - _long(sellerBefore);
     }
 
     /// @dev Adds `delta` to `account`'s position, creating or removing its entry; returns the size before and after.
