@@ -32,6 +32,25 @@ contract PositionBook is IPositionBook, AccessControl {
         uint64 count;
     }
 
+    /// @dev An account's live entries held in memory by `transferPositions`: `words[i]` is the raw slot of entry
+    /// `i` for `i < count` (slots beyond hold nothing read), bit `i` of `dirty` marks a slot to write back, and
+    /// `next` is where the next search starts. `base` is the storage slot of entry 0.
+    struct Book {
+        address account;
+        uint256 base;
+        uint256 count;
+        uint256 dirty;
+        uint256 next;
+        uint256[MAX_LIVE_SERIES_LIMIT] words;
+    }
+
+    /// @dev Layout of an `Entry` slot (Solidity packs members from the low bits, in order): size in bits 0-127
+    /// (two's complement), seriesId in bits 128-191, count in bits 192-255.
+    uint256 private constant _SERIES_SHIFT = 128;
+    uint256 private constant _COUNT_SHIFT = 192;
+    uint256 private constant _SIZE_MASK = type(uint128).max;
+    uint256 private constant _COUNT_MASK = uint256(type(uint64).max) << _COUNT_SHIFT;
+
     /// @notice The registry holding series and their open interest.
     ISeriesRegistry public immutable registry;
 
@@ -70,6 +89,10 @@ contract PositionBook is IPositionBook, AccessControl {
     }
 
     /// @inheritdoc IPositionBook
+    /// @dev Both accounts' live entries are read once into memory (`Book`; the margin check that follows every
+    /// transfer reads them anyway), changed there by the same rules as `_apply` and `_remove`, and the changed slots
+    /// written back once at the end, so the storage left behind (stale slots included) is exactly that of the
+    /// single transfers.
     function transferPositions(
         address from,
         address to,
@@ -79,6 +102,8 @@ contract PositionBook is IPositionBook, AccessControl {
         _checkAccounts(to, from);
         uint256 n = seriesIds.length;
         if (amounts.length != n) revert Positions_LengthMismatch(n, amounts.length);
+        Book memory fromBook = _load(from);
+        Book memory toBook = _load(to);
         // Open-interest changes, gathered for one registry call; series whose open interest does not move are
         // left out (as `transferPosition` makes no registry call for them).
         uint256[] memory oiIds = new uint256[](n);
@@ -86,7 +111,7 @@ contract PositionBook is IPositionBook, AccessControl {
         uint256 changed;
         for (uint256 i; i < n; ++i) {
             uint256 seriesId = seriesIds[i];
-            int256 oiDelta = _transferSigned(seriesId, from, to, amounts[i]);
+            int256 oiDelta = _transferSigned(seriesId, fromBook, toBook, amounts[i]);
             if (oiDelta != 0) {
                 oiIds[changed] = seriesId;
                 oiDeltas[changed] = oiDelta;
@@ -96,6 +121,8 @@ contract PositionBook is IPositionBook, AccessControl {
                 }
             }
         }
+        _store(fromBook);
+        _store(toBook);
         if (changed == 0) return;
         // Trim both arrays to the entries filled: `changed` <= their allocated length, so the memory stays valid.
         /// @solidity memory-safe-assembly
@@ -163,12 +190,13 @@ contract PositionBook is IPositionBook, AccessControl {
         if (buyer == address(0) || seller == address(0)) revert Positions_ZeroAddress();
     }
 
-    /// @dev One entry of `transferPositions`: validates the signed amount, moves it from `from` to `to` (the buyer is
-    /// `to` for a positive amount, `from` for a negative one), emits and returns the change of open interest.
+    /// @dev One entry of `transferPositions`: validates the signed amount, moves it between the books in memory
+    /// (the buyer is `to` for a positive amount, `from` for a negative one, and is applied first, as in
+    /// `_transfer`), emits and returns the change of open interest.
     function _transferSigned(
         uint256 seriesId,
-        address from,
-        address to,
+        Book memory fromBook,
+        Book memory toBook,
         int256 signed
     ) internal returns (int256 oiDelta) {
         uint256 amount;
@@ -178,9 +206,135 @@ contract PositionBook is IPositionBook, AccessControl {
             amount = signed >= 0 ? uint256(signed) : uint256(-(signed + 1)) + 1;
         }
         if (amount == 0 || amount > MAX_AMOUNT) revert Positions_InvalidAmount(amount);
-        (address buyer, address seller) = signed > 0 ? (to, from) : (from, to);
-        oiDelta = _transfer(seriesId, buyer, seller, amount);
-        emit PositionTransferred(seriesId, buyer, seller, amount);
+        (Book memory buyer, Book memory seller) = signed > 0 ? (toBook, fromBook) : (fromBook, toBook);
+        // MAX_AMOUNT < 2**127, so the cast is exact.
+        int256 delta = int256(amount);
+        (int256 buyerBefore, int256 buyerAfter) = _applyInMemory(buyer, seriesId, delta);
+        (int256 sellerBefore, int256 sellerAfter) = _applyInMemory(seller, seriesId, -delta);
+        oiDelta = _long(buyerAfter) - _long(buyerBefore) + _long(sellerAfter) - _long(sellerBefore);
+        emit PositionTransferred(seriesId, buyer.account, seller.account, amount);
+    }
+
+    /// @dev Reads `account`'s live entries into memory: its first slot (which holds the count) and every live one.
+    function _load(address account) internal view returns (Book memory book) {
+        Entry[MAX_LIVE_SERIES_LIMIT] storage entries = _entries[account];
+        uint256 base;
+        /// @solidity memory-safe-assembly
+        assembly {
+            base := entries.slot
+        }
+        book.account = account;
+        book.base = base;
+        uint256 first;
+        /// @solidity memory-safe-assembly
+        assembly {
+            first := sload(base)
+        }
+        book.words[0] = first;
+        uint256 count = first >> _COUNT_SHIFT;
+        book.count = count;
+        for (uint256 i = 1; i < count; ++i) {
+            uint256 word;
+            // Entry i of a fixed array of one-slot structs sits at slot base + i; i < count <= 32, no overflow.
+            /// @solidity memory-safe-assembly
+            assembly {
+                word := sload(add(base, i))
+            }
+            book.words[i] = word;
+        }
+    }
+
+    /// @dev Writes back every slot of `book` changed in memory.
+    function _store(Book memory book) internal {
+        uint256 dirty = book.dirty;
+        uint256 base = book.base;
+        for (uint256 i; dirty != 0; ++i) {
+            if (dirty & 1 != 0) {
+                uint256 word = book.words[i];
+                // i < MAX_LIVE_SERIES_LIMIT: slot base + i is entry i, as in `_load`.
+                /// @solidity memory-safe-assembly
+                assembly {
+                    sstore(add(base, i), word)
+                }
+            }
+            dirty >>= 1;
+        }
+    }
+
+    /// @dev `_apply` on a book in memory: the same entry created, changed or removed (by `_removeInMemory`), the
+    /// same errors, the same sizes returned.
+    function _applyInMemory(
+        Book memory book,
+        uint256 seriesId,
+        int256 delta
+    ) internal view returns (int256 before, int256 after_) {
+        (uint256 index, uint256 count) = _findInMemory(book, seriesId);
+        // The next search starts after this entry (a batch usually lists series in the order they are held).
+        book.next = index + 1;
+        if (index == count) {
+            uint256 limit = maxLiveSeries;
+            if (count >= limit) revert Positions_TooManyLiveSeries(book.account, limit);
+            // Every field of the slot is written, as in `_apply`. The size is two's complement in the low 128 bits.
+            uint256 word = uint256(uint128(SafeCast.toInt128(delta))) |
+                (uint256(SafeCast.toUint64(seriesId)) << _SERIES_SHIFT);
+            if (count == 0) {
+                word |= 1 << _COUNT_SHIFT;
+            } else {
+                // Safe: count + 1 <= maxLiveSeries <= MAX_LIVE_SERIES_LIMIT fits the count field.
+                book.words[0] = (book.words[0] & ~_COUNT_MASK) | ((count + 1) << _COUNT_SHIFT);
+            }
+            book.words[count] = word;
+            book.count = count + 1;
+            book.dirty |= (1 << count) | 1;
+            return (0, delta);
+        }
+        uint256 found = book.words[index];
+        before = int128(uint128(found));
+        after_ = before + delta;
+        if (after_ != 0) {
+            book.words[index] = (found & ~_SIZE_MASK) | uint256(uint128(SafeCast.toInt128(after_)));
+            book.dirty |= 1 << index;
+        } else {
+            _removeInMemory(book, index, count);
+        }
+    }
+
+    /// @dev `_find` on a book in memory: the index of `seriesId` among the live entries, or `count` when absent.
+    /// The scan starts at `book.next` and wraps around; live entries hold distinct series, so the index found is
+    /// the one `_find` returns.
+    function _findInMemory(
+        Book memory book,
+        uint256 seriesId
+    ) internal pure returns (uint256 index, uint256 count) {
+        count = book.count;
+        uint256 start = book.next < count ? book.next : 0;
+        index = start;
+        for (uint256 k; k < count; ++k) {
+            if (uint64(book.words[index] >> _SERIES_SHIFT) == seriesId) return (index, count);
+            // unchecked: index < count <= MAX_LIVE_SERIES_LIMIT.
+            unchecked {
+                ++index;
+            }
+            if (index == count) index = 0;
+        }
+        return (count, count);
+    }
+
+    /// @dev `_remove` on a book in memory: the last live entry's size and series move into slot `index` (which
+    /// keeps its count field), the count falls by one, and the vacated slot is left as it was.
+    function _removeInMemory(Book memory book, uint256 index, uint256 count) internal pure {
+        // unchecked: an entry was found, so count >= 1.
+        uint256 last;
+        unchecked {
+            last = count - 1;
+        }
+        if (index != last) {
+            book.words[index] = (book.words[index] & _COUNT_MASK) | (book.words[last] & ~_COUNT_MASK);
+            book.dirty |= 1 << index;
+        }
+        book.words[0] = (book.words[0] & ~_COUNT_MASK) | (last << _COUNT_SHIFT);
+        book.count = last;
+        book.dirty |= 1;
     }
 
     /// @dev Moves `amount` (validated, so at most MAX_AMOUNT) of `seriesId` from `seller` to `buyer` and returns
