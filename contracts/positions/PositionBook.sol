@@ -302,10 +302,7 @@ contract PositionBook is IPositionBook, AccessControl {
     /// @dev `_find` on a book in memory: the index of `seriesId` among the live entries, or `count` when absent.
     /// The scan starts at `book.next` and wraps around; live entries hold distinct series, so the index found is
     /// the one `_find` returns.
-    function _findInMemory(
-        Book memory book,
-        uint256 seriesId
-    ) internal pure returns (uint256 index, uint256 count) {
+    function _findInMemory(Book memory book, uint256 seriesId) internal pure returns (uint256 index, uint256 count) {
         count = book.count;
         uint256 start = book.next < count ? book.next : 0;
         index = start;
