@@ -304,15 +304,15 @@ contract PositionBook is IPositionBook, AccessControl {
     /// the one `_find` returns.
     function _findInMemory(Book memory book, uint256 seriesId) internal pure returns (uint256 index, uint256 count) {
         count = book.count;
-        uint256 start = book.next < count ? book.next : 0;
-        index = start;
-        for (uint256 k; k < count; ++k) {
-            if (uint64(book.words[index] >> _SERIES_SHIFT) == seriesId) return (index, count);
-            // unchecked: index < count <= MAX_LIVE_SERIES_LIMIT.
-            unchecked {
-                ++index;
+        uint256[MAX_LIVE_SERIES_LIMIT] memory words = book.words;
+        index = book.next;
+        if (index >= count) index = 0;
+        // unchecked: index < count <= MAX_LIVE_SERIES_LIMIT, and k < count.
+        unchecked {
+            for (uint256 k; k < count; ++k) {
+                if (uint64(words[index] >> _SERIES_SHIFT) == seriesId) return (index, count);
+                if (++index == count) index = 0;
             }
-            if (index == count) index = 0;
         }
         return (count, count);
     }
