@@ -20,6 +20,8 @@ interface IPositionBook is IPositionCounter {
     error Positions_InvalidMaxLiveSeries(uint256 maxLiveSeries);
     /// @notice A zero address where an account is required.
     error Positions_ZeroAddress();
+    /// @notice The series ids and the amounts of a batched transfer differ in length.
+    error Positions_LengthMismatch(uint256 seriesIds, uint256 amounts);
 
     /// @notice `amount` options of `seriesId` moved from `seller` to `buyer`.
     event PositionTransferred(uint256 indexed seriesId, address indexed buyer, address indexed seller, uint256 amount);
@@ -41,6 +43,29 @@ interface IPositionBook is IPositionCounter {
     /// seller's falls), updating open interest in the registry (reverting there above the cap). Trader role only.
     /// @dev Does not check margin, expiry or pauses: the calling contract does.
     function transferPosition(uint256 seriesId, address buyer, address seller, uint256 amount) external;
+
+    /// @notice Moves a signed slice of positions from `from` to `to` in one call: for each `i`, `to`'s position in
+    /// `seriesIds[i]` rises by `amounts[i]` and `from`'s falls by as much. A positive amount is therefore bought by
+    /// `to` from `from`, a negative one sold by `to` to `from`. Trader role only.
+    /// @dev The same as `transferPosition(seriesIds[i], buyer, seller, |amounts[i]|)` for each `i` in order, with
+    /// `(buyer, seller) = (to, from)` for a positive amount and `(from, to)` for a negative one: the same
+    /// positions, open interest, `PositionTransferred` events (in the same order) and registry
+    /// `OpenInterestChanged` events (in the same order), and the same errors (`Positions_InvalidAmount` carries
+    /// the magnitude). Two differences: open interest moves through one batched registry call after every
+    /// position has moved (so the registry's events follow the book's, and a batch that would fail both on a cap
+    /// and on a later position reports the position error), and the accounts and the lengths are checked even
+    /// for an empty batch, which otherwise moves nothing. Does not check margin, expiry or pauses: the calling
+    /// contract does.
+    /// @param from The account giving up the slice (the liquidated account, for the liquidation engine).
+    /// @param to The account taking it over (the bidder).
+    /// @param seriesIds The series, in the order moved; an id may repeat.
+    /// @param amounts Signed amounts, non-zero with magnitude at most `MAX_AMOUNT`, one per series id.
+    function transferPositions(
+        address from,
+        address to,
+        uint256[] calldata seriesIds,
+        int256[] calldata amounts
+    ) external;
 
     /// @notice Sets `account`'s position in `seriesId` to zero and returns what it was. Settler role only.
     function closePosition(address account, uint256 seriesId) external returns (int256 position);

@@ -62,6 +62,8 @@ interface ISeriesRegistry {
     error Series_RiskControllerAlreadySet(address riskController);
     /// @notice The open-interest cap is zero.
     error Series_InvalidOpenInterestCap(uint256 seriesId);
+    /// @notice The series ids and the deltas of a batched open-interest change differ in length.
+    error Series_LengthMismatch(uint256 seriesIds, uint256 deltas);
 
     /// @notice An underlying was added.
     event UnderlyingAdded(uint256 indexed underlyingId, bytes32 indexed symbol, address router);
@@ -126,6 +128,17 @@ interface ISeriesRegistry {
 
     /// @notice Removes `amount` from a series' open interest. Position manager only.
     function decreaseOpenInterest(uint256 seriesId, uint256 amount) external;
+
+    /// @notice Changes the open interest of several series at once: `deltas[i]` is added to the open interest of
+    /// `seriesIds[i]`, in order. Position manager only.
+    /// @dev Each entry is exactly `increaseOpenInterest(seriesIds[i], deltas[i])` for a positive delta and
+    /// `decreaseOpenInterest(seriesIds[i], -deltas[i])` for a negative one, with the same errors
+    /// (`Series_OpenInterestCapExceeded`, `Series_OpenInterestUnderflow`, `Series_UnknownSeries`) and one
+    /// `OpenInterestChanged` event each. A zero delta changes nothing and emits nothing, but the series must exist.
+    /// An id may repeat; an empty batch does nothing.
+    /// @param seriesIds The series, in the order changed.
+    /// @param deltas Signed changes of open interest (WAD options), one per series id.
+    function changeOpenInterest(uint256[] calldata seriesIds, int256[] calldata deltas) external;
 
     /// @notice A series; reverts with `Series_UnknownSeries` when it does not exist.
     function getSeries(uint256 seriesId) external view returns (Series memory);

@@ -362,13 +362,31 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         uint256 bidderPays
     ) internal {
         uint256 n = c.seriesIds.length;
+        // The slice of every position the bidder takes over, signed as the position, moved in one book call.
+        uint256[] memory ids = new uint256[](n);
+        int256[] memory amounts = new int256[](n);
+        uint256 taking;
         for (uint256 i; i < n; ++i) {
             int256 size = c.sizes[i];
             // Positions are int128, so the negation is exact.
             uint256 amount = LiquidationMath.takenDown(uint256(size > 0 ? size : -size), fractionWad);
             if (amount == 0) continue;
-            if (size > 0) book.transferPosition(c.seriesIds[i], bidder, account, amount);
-            else book.transferPosition(c.seriesIds[i], account, bidder, amount);
+            ids[taking] = c.seriesIds[i];
+            // amount <= |size| < 2**127, so the cast and the negation are exact.
+            amounts[taking] = size > 0 ? int256(amount) : -int256(amount);
+            // unchecked: taking <= i < n.
+            unchecked {
+                ++taking;
+            }
+        }
+        if (taking != 0) {
+            // Trim both arrays to the entries filled: `taking` <= their allocated length, so the memory stays valid.
+            /// @solidity memory-safe-assembly
+            assembly {
+                mstore(ids, taking)
+                mstore(amounts, taking)
+            }
+            book.transferPositions(account, bidder, ids, amounts);
         }
         address[] memory tokens = vault.collaterals();
         for (uint256 i; i < tokens.length; ++i) {

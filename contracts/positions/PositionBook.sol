@@ -32,6 +32,25 @@ contract PositionBook is IPositionBook, AccessControl {
         uint64 count;
     }
 
+    /// @dev An account's live entries held in memory by `transferPositions`: `words[i]` is the raw slot of entry
+    /// `i` for `i < count` (slots beyond hold nothing read), bit `i` of `dirty` marks a slot to write back, and
+    /// `next` is where the next search starts. `base` is the storage slot of entry 0.
+    struct Book {
+        address account;
+        uint256 base;
+        uint256 count;
+        uint256 dirty;
+        uint256 next;
+        uint256[MAX_LIVE_SERIES_LIMIT] words;
+    }
+
+    /// @dev Layout of an `Entry` slot (Solidity packs members from the low bits, in order): size in bits 0-127
+    /// (two's complement), seriesId in bits 128-191, count in bits 192-255.
+    uint256 private constant _SERIES_SHIFT = 128;
+    uint256 private constant _COUNT_SHIFT = 192;
+    uint256 private constant _SIZE_MASK = type(uint128).max;
+    uint256 private constant _COUNT_MASK = uint256(type(uint64).max) << _COUNT_SHIFT;
+
     /// @notice The registry holding series and their open interest.
     ISeriesRegistry public immutable registry;
 
@@ -61,19 +80,57 @@ contract PositionBook is IPositionBook, AccessControl {
         address seller,
         uint256 amount
     ) external onlyRole(TRADER_ROLE) {
-        if (buyer == seller) revert Positions_SelfTrade(buyer);
-        if (buyer == address(0) || seller == address(0)) revert Positions_ZeroAddress();
+        _checkAccounts(buyer, seller);
         if (amount == 0 || amount > MAX_AMOUNT) revert Positions_InvalidAmount(amount);
-        // MAX_AMOUNT < 2**127, so the cast is exact.
-        int256 delta = int256(amount);
-        (int256 buyerBefore, int256 buyerAfter) = _apply(buyer, seriesId, delta);
-        (int256 sellerBefore, int256 sellerAfter) = _apply(seller, seriesId, -delta);
-
-        // Open interest is the sum of long positions.
-        int256 oiDelta = _long(buyerAfter) - _long(buyerBefore) + _long(sellerAfter) - _long(sellerBefore);
+        int256 oiDelta = _transfer(seriesId, buyer, seller, amount);
         if (oiDelta > 0) registry.increaseOpenInterest(seriesId, uint256(oiDelta));
         else if (oiDelta < 0) registry.decreaseOpenInterest(seriesId, uint256(-oiDelta));
         emit PositionTransferred(seriesId, buyer, seller, amount);
+    }
+
+    /// @inheritdoc IPositionBook
+    /// @dev Both accounts' live entries are read once into memory (`Book`; the margin check that follows every
+    /// transfer reads them anyway), changed there by the same rules as `_apply` and `_remove`, and the changed slots
+    /// written back once at the end, so the storage left behind (stale slots included) is exactly that of the
+    /// single transfers.
+    function transferPositions(
+        address from,
+        address to,
+        uint256[] calldata seriesIds,
+        int256[] calldata amounts
+    ) external onlyRole(TRADER_ROLE) {
+        _checkAccounts(to, from);
+        uint256 n = seriesIds.length;
+        if (amounts.length != n) revert Positions_LengthMismatch(n, amounts.length);
+        Book memory fromBook = _load(from);
+        Book memory toBook = _load(to);
+        // Open-interest changes, gathered for one registry call; series whose open interest does not move are
+        // left out (as `transferPosition` makes no registry call for them).
+        uint256[] memory oiIds = new uint256[](n);
+        int256[] memory oiDeltas = new int256[](n);
+        uint256 changed;
+        for (uint256 i; i < n; ++i) {
+            uint256 seriesId = seriesIds[i];
+            int256 oiDelta = _transferSigned(seriesId, fromBook, toBook, amounts[i]);
+            if (oiDelta != 0) {
+                oiIds[changed] = seriesId;
+                oiDeltas[changed] = oiDelta;
+                // unchecked: changed <= i < n.
+                unchecked {
+                    ++changed;
+                }
+            }
+        }
+        _store(fromBook);
+        _store(toBook);
+        if (changed == 0) return;
+        // Trim both arrays to the entries filled: `changed` <= their allocated length, so the memory stays valid.
+        /// @solidity memory-safe-assembly
+        assembly {
+            mstore(oiIds, changed)
+            mstore(oiDeltas, changed)
+        }
+        registry.changeOpenInterest(oiIds, oiDeltas);
     }
 
     /// @inheritdoc IPositionBook
@@ -125,6 +182,171 @@ contract PositionBook is IPositionBook, AccessControl {
     /// @inheritdoc IPositionCounter
     function openPositionCount(address account) external view returns (uint256) {
         return _entries[account][0].count;
+    }
+
+    /// @dev Reverts unless `buyer` and `seller` are two distinct non-zero accounts.
+    function _checkAccounts(address buyer, address seller) internal pure {
+        if (buyer == seller) revert Positions_SelfTrade(buyer);
+        if (buyer == address(0) || seller == address(0)) revert Positions_ZeroAddress();
+    }
+
+    /// @dev One entry of `transferPositions`: validates the signed amount, moves it between the books in memory
+    /// (the buyer is `to` for a positive amount, `from` for a negative one, and is applied first, as in
+    /// `_transfer`), emits and returns the change of open interest.
+    function _transferSigned(
+        uint256 seriesId,
+        Book memory fromBook,
+        Book memory toBook,
+        int256 signed
+    ) internal returns (int256 oiDelta) {
+        uint256 amount;
+        // unchecked: for a negative amount, -(signed + 1) is at most type(int256).max even for type(int256).min,
+        // and adding 1 to it as a uint256 stays below 2**256: this is |signed| exactly.
+        unchecked {
+            amount = signed >= 0 ? uint256(signed) : uint256(-(signed + 1)) + 1;
+        }
+        if (amount == 0 || amount > MAX_AMOUNT) revert Positions_InvalidAmount(amount);
+        (Book memory buyer, Book memory seller) = signed > 0 ? (toBook, fromBook) : (fromBook, toBook);
+        // MAX_AMOUNT < 2**127, so the cast is exact.
+        int256 delta = int256(amount);
+        (int256 buyerBefore, int256 buyerAfter) = _applyInMemory(buyer, seriesId, delta);
+        (int256 sellerBefore, int256 sellerAfter) = _applyInMemory(seller, seriesId, -delta);
+        oiDelta = _long(buyerAfter) - _long(buyerBefore) + _long(sellerAfter) - _long(sellerBefore);
+        emit PositionTransferred(seriesId, buyer.account, seller.account, amount);
+    }
+
+    /// @dev Reads `account`'s live entries into memory: its first slot (which holds the count) and every live one.
+    function _load(address account) internal view returns (Book memory book) {
+        Entry[MAX_LIVE_SERIES_LIMIT] storage entries = _entries[account];
+        uint256 base;
+        /// @solidity memory-safe-assembly
+        assembly {
+            base := entries.slot
+        }
+        book.account = account;
+        book.base = base;
+        uint256 first;
+        /// @solidity memory-safe-assembly
+        assembly {
+            first := sload(base)
+        }
+        book.words[0] = first;
+        uint256 count = first >> _COUNT_SHIFT;
+        book.count = count;
+        for (uint256 i = 1; i < count; ++i) {
+            uint256 word;
+            // Entry i of a fixed array of one-slot structs sits at slot base + i; i < count <= 32, no overflow.
+            /// @solidity memory-safe-assembly
+            assembly {
+                word := sload(add(base, i))
+            }
+            book.words[i] = word;
+        }
+    }
+
+    /// @dev Writes back every slot of `book` changed in memory.
+    function _store(Book memory book) internal {
+        uint256 dirty = book.dirty;
+        uint256 base = book.base;
+        for (uint256 i; dirty != 0; ++i) {
+            if (dirty & 1 != 0) {
+                uint256 word = book.words[i];
+                // i < MAX_LIVE_SERIES_LIMIT: slot base + i is entry i, as in `_load`.
+                /// @solidity memory-safe-assembly
+                assembly {
+                    sstore(add(base, i), word)
+                }
+            }
+            dirty >>= 1;
+        }
+    }
+
+    /// @dev `_apply` on a book in memory: the same entry created, changed or removed (by `_removeInMemory`), the
+    /// same errors, the same sizes returned.
+    function _applyInMemory(
+        Book memory book,
+        uint256 seriesId,
+        int256 delta
+    ) internal view returns (int256 before, int256 after_) {
+        (uint256 index, uint256 count) = _findInMemory(book, seriesId);
+        // The next search starts after this entry (a batch usually lists series in the order they are held).
+        book.next = index + 1;
+        if (index == count) {
+            uint256 limit = maxLiveSeries;
+            if (count >= limit) revert Positions_TooManyLiveSeries(book.account, limit);
+            // Every field of the slot is written, as in `_apply`. The size is two's complement in the low 128 bits.
+            uint256 word = uint256(uint128(SafeCast.toInt128(delta))) |
+                (uint256(SafeCast.toUint64(seriesId)) << _SERIES_SHIFT);
+            if (count == 0) {
+                word |= 1 << _COUNT_SHIFT;
+            } else {
+                // Safe: count + 1 <= maxLiveSeries <= MAX_LIVE_SERIES_LIMIT fits the count field.
+                book.words[0] = (book.words[0] & ~_COUNT_MASK) | ((count + 1) << _COUNT_SHIFT);
+            }
+            book.words[count] = word;
+            book.count = count + 1;
+            book.dirty |= (1 << count) | 1;
+            return (0, delta);
+        }
+        uint256 found = book.words[index];
+        before = int128(uint128(found));
+        after_ = before + delta;
+        if (after_ != 0) {
+            book.words[index] = (found & ~_SIZE_MASK) | uint256(uint128(SafeCast.toInt128(after_)));
+            book.dirty |= 1 << index;
+        } else {
+            _removeInMemory(book, index, count);
+        }
+    }
+
+    /// @dev `_find` on a book in memory: the index of `seriesId` among the live entries, or `count` when absent.
+    /// The scan starts at `book.next` and wraps around; live entries hold distinct series, so the index found is
+    /// the one `_find` returns.
+    function _findInMemory(Book memory book, uint256 seriesId) internal pure returns (uint256 index, uint256 count) {
+        count = book.count;
+        uint256[MAX_LIVE_SERIES_LIMIT] memory words = book.words;
+        index = book.next;
+        if (index >= count) index = 0;
+        // unchecked: index < count <= MAX_LIVE_SERIES_LIMIT, and k < count.
+        unchecked {
+            for (uint256 k; k < count; ++k) {
+                if (uint64(words[index] >> _SERIES_SHIFT) == seriesId) return (index, count);
+                if (++index == count) index = 0;
+            }
+        }
+        return (count, count);
+    }
+
+    /// @dev `_remove` on a book in memory: the last live entry's size and series move into slot `index` (which
+    /// keeps its count field), the count falls by one, and the vacated slot is left as it was.
+    function _removeInMemory(Book memory book, uint256 index, uint256 count) internal pure {
+        // unchecked: an entry was found, so count >= 1.
+        uint256 last;
+        unchecked {
+            last = count - 1;
+        }
+        if (index != last) {
+            book.words[index] = (book.words[index] & _COUNT_MASK) | (book.words[last] & ~_COUNT_MASK);
+            book.dirty |= 1 << index;
+        }
+        book.words[0] = (book.words[0] & ~_COUNT_MASK) | (last << _COUNT_SHIFT);
+        book.count = last;
+        book.dirty |= 1;
+    }
+
+    /// @dev Moves `amount` (validated, so at most MAX_AMOUNT) of `seriesId` from `seller` to `buyer` and returns
+    /// the change of open interest, the sum of long positions.
+    function _transfer(
+        uint256 seriesId,
+        address buyer,
+        address seller,
+        uint256 amount
+    ) internal returns (int256 oiDelta) {
+        // MAX_AMOUNT < 2**127, so the cast is exact.
+        int256 delta = int256(amount);
+        (int256 buyerBefore, int256 buyerAfter) = _apply(buyer, seriesId, delta);
+        (int256 sellerBefore, int256 sellerAfter) = _apply(seller, seriesId, -delta);
+        oiDelta = _long(buyerAfter) - _long(buyerBefore) + _long(sellerAfter) - _long(sellerBefore);
     }
 
     /// @dev Adds `delta` to `account`'s position, creating or removing its entry; returns the size before and after.

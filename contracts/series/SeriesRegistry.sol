@@ -148,28 +148,39 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
 
     /// @inheritdoc ISeriesRegistry
     function increaseOpenInterest(uint256 seriesId, uint256 amount) external onlyRole(POSITION_MANAGER_ROLE) {
-        Series storage series = _requireSeries(seriesId);
-        uint256 openInterest = series.openInterest;
-        uint256 cap = series.openInterestCap;
-        // Written so that nothing overflows: the cap may sit below open interest after it was lowered.
-        if (openInterest > cap || amount > cap - openInterest) {
-            revert Series_OpenInterestCapExceeded(seriesId, openInterest, amount, cap);
-        }
-        // Safe cast: the new open interest is at most the cap, a uint128.
-        uint128 newOpenInterest = uint128(openInterest + amount);
-        series.openInterest = newOpenInterest;
-        emit OpenInterestChanged(seriesId, newOpenInterest);
+        _increaseOpenInterest(_requireSeries(seriesId), seriesId, amount);
     }
 
     /// @inheritdoc ISeriesRegistry
     function decreaseOpenInterest(uint256 seriesId, uint256 amount) external onlyRole(POSITION_MANAGER_ROLE) {
-        Series storage series = _requireSeries(seriesId);
-        uint256 openInterest = series.openInterest;
-        if (amount > openInterest) revert Series_OpenInterestUnderflow(seriesId, openInterest, amount);
-        // Safe cast: the new open interest is below the old one, a uint128.
-        uint128 newOpenInterest = uint128(openInterest - amount);
-        series.openInterest = newOpenInterest;
-        emit OpenInterestChanged(seriesId, newOpenInterest);
+        _decreaseOpenInterest(_requireSeries(seriesId), seriesId, amount);
+    }
+
+    /// @inheritdoc ISeriesRegistry
+    function changeOpenInterest(
+        uint256[] calldata seriesIds,
+        int256[] calldata deltas
+    ) external onlyRole(POSITION_MANAGER_ROLE) {
+        uint256 n = seriesIds.length;
+        if (deltas.length != n) revert Series_LengthMismatch(n, deltas.length);
+        uint256 count = seriesCount;
+        for (uint256 i; i < n; ++i) {
+            uint256 seriesId = seriesIds[i];
+            if (seriesId == 0 || seriesId > count) revert Series_UnknownSeries(seriesId);
+            Series storage series = _series[seriesId];
+            int256 delta = deltas[i];
+            if (delta > 0) {
+                _increaseOpenInterest(series, seriesId, uint256(delta));
+            } else if (delta < 0) {
+                // unchecked: -(delta + 1) is at most type(int256).max even for type(int256).min, and adding 1 to
+                // it as a uint256 stays below 2**256, so this is |delta| exactly.
+                uint256 amount;
+                unchecked {
+                    amount = uint256(-(delta + 1)) + 1;
+                }
+                _decreaseOpenInterest(series, seriesId, amount);
+            }
+        }
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -248,6 +259,30 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
     function _requireSeries(uint256 seriesId) internal view returns (Series storage series) {
         if (seriesId == 0 || seriesId > seriesCount) revert Series_UnknownSeries(seriesId);
         return _series[seriesId];
+    }
+
+    /// @dev Adds `amount` to `series`' open interest within its cap and emits the new open interest.
+    function _increaseOpenInterest(Series storage series, uint256 seriesId, uint256 amount) internal {
+        uint256 openInterest = series.openInterest;
+        uint256 cap = series.openInterestCap;
+        // Written so that nothing overflows: the cap may sit below open interest after it was lowered.
+        if (openInterest > cap || amount > cap - openInterest) {
+            revert Series_OpenInterestCapExceeded(seriesId, openInterest, amount, cap);
+        }
+        // Safe cast: the new open interest is at most the cap, a uint128.
+        uint128 newOpenInterest = uint128(openInterest + amount);
+        series.openInterest = newOpenInterest;
+        emit OpenInterestChanged(seriesId, newOpenInterest);
+    }
+
+    /// @dev Removes `amount` from `series`' open interest and emits the new open interest.
+    function _decreaseOpenInterest(Series storage series, uint256 seriesId, uint256 amount) internal {
+        uint256 openInterest = series.openInterest;
+        if (amount > openInterest) revert Series_OpenInterestUnderflow(seriesId, openInterest, amount);
+        // Safe cast: the new open interest is below the old one, a uint128.
+        uint128 newOpenInterest = uint128(openInterest - amount);
+        series.openInterest = newOpenInterest;
+        emit OpenInterestChanged(seriesId, newOpenInterest);
     }
 
     function _checkStrike(UnderlyingConfig storage config, uint256 strikeE18) internal view {

@@ -13,6 +13,7 @@ import {ChainlinkAdapter} from "../../contracts/oracles/ChainlinkAdapter.sol";
 import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
 import {SeriesRegistry} from "../../contracts/series/SeriesRegistry.sol";
 import {Test} from "../utils/Test.sol";
+import {Vm} from "../utils/Vm.sol";
 
 contract SeriesRegistryTest is Test {
     address internal constant ADMIN = address(0xA11CE);
@@ -567,6 +568,159 @@ contract SeriesRegistryTest is Test {
         registry.decreaseOpenInterest(0, 1);
     }
 
+    function test_changeOpenInterest_appliesInOrderWithAnEventEach() public {
+        uint256 a = _list(SPOT, NEXT_EXPIRY, true);
+        uint256 b = _list(SPOT, NEXT_EXPIRY, false);
+        (uint256[] memory ids, int256[] memory deltas) = _oiBatch3(a, 400e18, b, 10e18, a, -100e18);
+        vm.expectEmit(true, true, true, true, address(registry));
+        emit ISeriesRegistry.OpenInterestChanged(a, 400e18);
+        vm.expectEmit(true, true, true, true, address(registry));
+        emit ISeriesRegistry.OpenInterestChanged(b, 10e18);
+        vm.expectEmit(true, true, true, true, address(registry));
+        emit ISeriesRegistry.OpenInterestChanged(a, 300e18);
+        vm.prank(BOOK);
+        registry.changeOpenInterest(ids, deltas);
+        assertEq(registry.getSeries(a).openInterest, 300e18, "a");
+        assertEq(registry.getSeries(b).openInterest, 10e18, "b");
+    }
+
+    /// @notice A zero delta changes nothing and emits nothing (its series must still exist); an empty batch too.
+    function test_changeOpenInterest_zeroDeltaAndEmptyBatch() public {
+        uint256 a = _list(SPOT, NEXT_EXPIRY, true);
+        (uint256[] memory ids, int256[] memory deltas) = _oiBatch3(a, 0, a, 5e18, a, 0);
+        vm.recordLogs();
+        vm.prank(BOOK);
+        registry.changeOpenInterest(ids, deltas);
+        assertEq(vm.getRecordedLogs().length, 1, "one event, for the non-zero delta");
+        assertEq(registry.getSeries(a).openInterest, 5e18, "changed once");
+        vm.prank(BOOK);
+        registry.changeOpenInterest(new uint256[](0), new int256[](0));
+        assertEq(vm.getRecordedLogs().length, 0, "empty batch: no event");
+        ids[2] = 2;
+        vm.expectRevert(abi.encodeWithSelector(ISeriesRegistry.Series_UnknownSeries.selector, 2));
+        vm.prank(BOOK);
+        registry.changeOpenInterest(ids, deltas);
+    }
+
+    /// @notice The same open interest and the same events as the single increases and decreases.
+    function test_changeOpenInterest_matchesSingleCalls() public {
+        uint256 a = _list(SPOT, NEXT_EXPIRY, true);
+        uint256 b = _list(SPOT, NEXT_EXPIRY, false);
+        vm.prank(BOOK);
+        registry.increaseOpenInterest(b, 50e18);
+        (uint256[] memory ids, int256[] memory deltas) = _oiBatch3(a, 700e18, b, -20e18, a, -700e18);
+
+        uint256 snapshot = vm.snapshotState();
+        vm.recordLogs();
+        vm.startPrank(BOOK);
+        registry.increaseOpenInterest(a, 700e18);
+        registry.decreaseOpenInterest(b, 20e18);
+        registry.decreaseOpenInterest(a, 700e18);
+        vm.stopPrank();
+        bytes32 singleLogs = _logHash();
+        uint256 singleA = registry.getSeries(a).openInterest;
+        uint256 singleB = registry.getSeries(b).openInterest;
+        vm.revertToState(snapshot);
+
+        vm.recordLogs();
+        vm.prank(BOOK);
+        registry.changeOpenInterest(ids, deltas);
+        assertEq(_logHash(), singleLogs, "same events in order");
+        assertEq(registry.getSeries(a).openInterest, singleA, "a");
+        assertEq(registry.getSeries(b).openInterest, singleB, "b");
+        assertEq(singleB, 30e18, "b moved");
+    }
+
+    function test_changeOpenInterest_revertsAboveCap() public {
+        uint256 a = _list(SPOT, NEXT_EXPIRY, true);
+        uint256 b = _list(SPOT, NEXT_EXPIRY, false);
+        // The cap is checked on the running figure: 999 after the first entry, then +1e18 + 1 is one too many.
+        (uint256[] memory ids, int256[] memory deltas) = _oiBatch3(b, 1, a, 999e18, a, 1e18 + 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ISeriesRegistry.Series_OpenInterestCapExceeded.selector,
+                a,
+                999e18,
+                1e18 + 1,
+                DEFAULT_CAP
+            )
+        );
+        vm.prank(BOOK);
+        registry.changeOpenInterest(ids, deltas);
+        deltas[2] = type(int256).max;
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ISeriesRegistry.Series_OpenInterestCapExceeded.selector,
+                a,
+                999e18,
+                uint256(type(int256).max),
+                DEFAULT_CAP
+            )
+        );
+        vm.prank(BOOK);
+        registry.changeOpenInterest(ids, deltas);
+        assertEq(registry.getSeries(b).openInterest, 0, "nothing changed");
+
+        // A cap lowered below open interest blocks increases only.
+        vm.prank(BOOK);
+        registry.increaseOpenInterest(a, 500e18);
+        vm.prank(ADMIN);
+        registry.setOpenInterestCap(a, 100e18);
+        (ids, deltas) = _oiBatch3(a, 1, a, -450e18, a, 0);
+        vm.expectRevert(
+            abi.encodeWithSelector(ISeriesRegistry.Series_OpenInterestCapExceeded.selector, a, 500e18, 1, 100e18)
+        );
+        vm.prank(BOOK);
+        registry.changeOpenInterest(ids, deltas);
+        deltas[0] = -1;
+        vm.prank(BOOK);
+        registry.changeOpenInterest(ids, deltas);
+        assertEq(registry.getSeries(a).openInterest, 50e18 - 1, "decreased below the new cap");
+    }
+
+    function test_changeOpenInterest_revertsOnUnderflow() public {
+        uint256 a = _list(SPOT, NEXT_EXPIRY, true);
+        (uint256[] memory ids, int256[] memory deltas) = _oiBatch3(a, 10e18, a, -4e18, a, -(6e18 + 1));
+        vm.expectRevert(
+            abi.encodeWithSelector(ISeriesRegistry.Series_OpenInterestUnderflow.selector, a, 6e18, 6e18 + 1)
+        );
+        vm.prank(BOOK);
+        registry.changeOpenInterest(ids, deltas);
+        // The magnitude of type(int256).min is 2**255.
+        deltas[2] = type(int256).min;
+        vm.expectRevert(
+            abi.encodeWithSelector(ISeriesRegistry.Series_OpenInterestUnderflow.selector, a, 6e18, 2 ** 255)
+        );
+        vm.prank(BOOK);
+        registry.changeOpenInterest(ids, deltas);
+    }
+
+    function test_changeOpenInterest_revertsForNonManager() public {
+        uint256 a = _list(SPOT, NEXT_EXPIRY, true);
+        (uint256[] memory ids, int256[] memory deltas) = _oiBatch3(a, 1, a, 1, a, 1);
+        bytes32 role = registry.POSITION_MANAGER_ROLE();
+        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, ADMIN, role));
+        vm.prank(ADMIN);
+        registry.changeOpenInterest(ids, deltas);
+    }
+
+    function test_changeOpenInterest_revertsOnBadInput() public {
+        uint256 a = _list(SPOT, NEXT_EXPIRY, true);
+        vm.startPrank(BOOK);
+        vm.expectRevert(abi.encodeWithSelector(ISeriesRegistry.Series_LengthMismatch.selector, 2, 1));
+        registry.changeOpenInterest(new uint256[](2), new int256[](1));
+        vm.expectRevert(abi.encodeWithSelector(ISeriesRegistry.Series_LengthMismatch.selector, 0, 3));
+        registry.changeOpenInterest(new uint256[](0), new int256[](3));
+        (uint256[] memory ids, int256[] memory deltas) = _oiBatch3(a, 1, 0, 1, a, 1);
+        vm.expectRevert(abi.encodeWithSelector(ISeriesRegistry.Series_UnknownSeries.selector, 0));
+        registry.changeOpenInterest(ids, deltas);
+        ids[1] = a + 1;
+        vm.expectRevert(abi.encodeWithSelector(ISeriesRegistry.Series_UnknownSeries.selector, a + 1));
+        registry.changeOpenInterest(ids, deltas);
+        vm.stopPrank();
+        assertEq(registry.getSeries(a).openInterest, 0, "nothing changed");
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // Series views
     // ------------------------------------------------------------------------------------------------------------
@@ -665,6 +819,29 @@ contract SeriesRegistryTest is Test {
         else if (i == 5) config.maxExpiryHorizon = 1 hours;
         else if (i == 6) config.maxExpiryHorizon = 730 days + 1;
         else config.defaultOpenInterestCap = 0;
+    }
+
+    function _oiBatch3(
+        uint256 id0,
+        int256 delta0,
+        uint256 id1,
+        int256 delta1,
+        uint256 id2,
+        int256 delta2
+    ) internal pure returns (uint256[] memory ids, int256[] memory deltas) {
+        ids = new uint256[](3);
+        deltas = new int256[](3);
+        (ids[0], ids[1], ids[2]) = (id0, id1, id2);
+        (deltas[0], deltas[1], deltas[2]) = (delta0, delta1, delta2);
+    }
+
+    /// @dev A hash of the registry's recorded events, in order.
+    function _logHash() internal returns (bytes32 h) {
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].emitter != address(registry)) continue;
+            h = keccak256(abi.encode(h, logs[i].topics, logs[i].data));
+        }
     }
 
     function _list(uint256 strikeE18, uint256 expiry, bool isCall) internal returns (uint256) {

@@ -38,4 +38,5 @@ interface Vm {
     function toString(uint256 value) external pure returns (string memory);
     function toString(address value) external pure returns (string memory);
     function getBlockTimestamp() external view returns (uint256);
+    function load(address target, bytes32 slot) external view returns (bytes32 data);
 }
