@@ -2,44 +2,17 @@
 pragma solidity 0.8.30;
 
 import {BlackScholes} from "../libraries/BlackScholes.sol";
+import {BlackScholesGasHarness} from "./BlackScholesGasHarness.sol";
 
 /// @notice Exposes `BlackScholes` and its kernels to tests and benchmarks; the batch functions price many inputs in
-/// one call so a reference comparison over thousands of cases costs one `eth_call`.
-contract BlackScholesHarness {
+/// one call so a reference comparison over thousands of cases costs one `eth_call`. The single-price wrappers
+/// (`price`, `prices`, `priceAndGreeks`) are the gas harness's.
+contract BlackScholesHarness is BlackScholesGasHarness {
     struct Input {
         uint256 spot;
         uint256 strike;
         uint256 secondsToExpiry;
         uint256 vol;
-    }
-
-    function price(
-        uint256 spot,
-        uint256 strike,
-        uint256 secondsToExpiry,
-        uint256 vol,
-        bool isCall
-    ) external pure returns (uint256) {
-        return BlackScholes.price(spot, strike, secondsToExpiry, vol, isCall);
-    }
-
-    function prices(
-        uint256 spot,
-        uint256 strike,
-        uint256 secondsToExpiry,
-        uint256 vol
-    ) external pure returns (uint256 callPrice, uint256 putPrice) {
-        return BlackScholes.prices(spot, strike, secondsToExpiry, vol);
-    }
-
-    function priceAndGreeks(
-        uint256 spot,
-        uint256 strike,
-        uint256 secondsToExpiry,
-        uint256 vol,
-        bool isCall
-    ) external pure returns (uint256 result, int256 delta, uint256 vega, uint256 gamma) {
-        return BlackScholes.priceAndGreeks(spot, strike, secondsToExpiry, vol, isCall);
     }
 
     function priceErrorBound(uint256 spot, uint256 strike) external pure returns (uint256) {
