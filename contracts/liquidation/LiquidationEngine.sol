@@ -345,9 +345,14 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             }
             if (checked) continue;
             seen[seenCount++] = id;
-            (, Health health) = registry.routerOf(id).spot();
-            if (health != Health.Ok) return id;
-            if (address(risk) != address(0) && !risk.allowsLiquidation(id)) return id;
+            // The risk controller's rule already includes an Ok router spot: ask it alone when it is set, so the
+            // router is read once per underlying.
+            if (address(risk) != address(0)) {
+                if (!risk.allowsLiquidation(id)) return id;
+            } else {
+                (, Health health) = registry.routerOf(id).spot();
+                if (health != Health.Ok) return id;
+            }
         }
         return 0;
     }
