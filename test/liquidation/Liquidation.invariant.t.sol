@@ -336,23 +336,6 @@ contract LiquidationInvariantTest is LiquidationFixture {
         targetSelector(FuzzSelector({addr: address(handler), selectors: actions}));
     }
 
-    // Accessors the handler uses.
-    function seriesAt(uint256 seed) external view returns (uint256) {
-        return seriesIds[seed % seriesIds.length];
-    }
-
-    function seriesCount() external view returns (uint256) {
-        return seriesIds.length;
-    }
-
-    function setSpot(int256 priceE8) external {
-        _setSpot(priceE8);
-    }
-
-    function expireAt(int256 priceE8) external {
-        _expireAt(priceE8);
-    }
-
     function insuranceFund() external view returns (address) {
         return address(fund);
     }

@@ -259,23 +259,6 @@ contract ProtocolInvariantTest is ProtocolFixture {
         targetSelector(FuzzSelector({addr: address(handler), selectors: actions}));
     }
 
-    // Accessors the handler uses.
-    function seriesAt(uint256 seed) external view returns (uint256) {
-        return seriesIds[seed % seriesIds.length];
-    }
-
-    function seriesCount() external view returns (uint256) {
-        return seriesIds.length;
-    }
-
-    function setSpot(int256 priceE8) external {
-        _setSpot(priceE8);
-    }
-
-    function expireAt(int256 priceE8) external {
-        _expireAt(priceE8);
-    }
-
     function _accounts() internal view returns (address[] memory all) {
         uint256 n = handler.actorCount();
         all = new address[](n + 3);

@@ -138,6 +138,23 @@ abstract contract ProtocolFixture is Test {
 
     // ---------------------------------------------------------------- helpers
 
+    // Accessors for invariant handlers, which drive the fixture from their own contract.
+    function seriesAt(uint256 seed) external view returns (uint256) {
+        return seriesIds[seed % seriesIds.length];
+    }
+
+    function seriesCount() external view returns (uint256) {
+        return seriesIds.length;
+    }
+
+    function setSpot(int256 priceE8) external {
+        _setSpot(priceE8);
+    }
+
+    function expireAt(int256 priceE8) external {
+        _expireAt(priceE8);
+    }
+
     function _depositQuote(address account, uint256 amount) internal {
         usdc.mint(account, amount);
         vm.startPrank(account);
