@@ -36,3 +36,38 @@ export async function submitReport(
   const submit = quorumFeed.getFunction("submit");
   return await (await submit(id, timestamp, observations)).wait();
 }
+
+/**
+ * Moves an underlying's price on both local sources: the Chainlink mock aggregator jumps in one round, and the quorum
+ * signers report spot and implied volatility. The quorum feed bounds each round's move (25% spot, 50% vol), so a
+ * larger move is reported as consecutive rounds one second apart, each within 20%, as honest signers would.
+ * `push(spot, vol)` takes WAD values; `last()` is the latest reported pair.
+ */
+export function createPricePusher(
+  aggregator: BaseContract,
+  quorumFeed: BaseContract,
+  signers: Signer[],
+  symbol: string,
+  latestTime: () => Promise<number>,
+) {
+  let lastSpot = 0n;
+  let lastVol = 0n;
+  const stepTowards = (from: bigint, to: bigint) => {
+    if (from === 0n) return to;
+    const low = (from * 80n) / 100n;
+    const high = (from * 120n) / 100n;
+    return to < low ? low : to > high ? high : to;
+  };
+  const push = async (spot: bigint, vol: bigint) => {
+    // Chainlink mocks here answer with 8 decimals.
+    await (await aggregator.getFunction("updateAnswer")(spot / 10n ** 10n)).wait();
+    do {
+      const now = BigInt(await latestTime());
+      lastSpot = stepTowards(lastSpot, spot);
+      lastVol = stepTowards(lastVol, vol);
+      await submitReport(quorumFeed, signers, `${symbol}/USD`, [lastSpot, lastSpot, lastSpot], now + 1n);
+      await submitReport(quorumFeed, signers, `${symbol}/USD-IV`, [lastVol, lastVol, lastVol], now + 1n);
+    } while (lastSpot !== spot || lastVol !== vol);
+  };
+  return { push, last: () => [lastSpot, lastVol] as const };
+}

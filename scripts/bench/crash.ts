@@ -11,10 +11,11 @@
  */
 import { network } from "hardhat";
 import { parseUnits, type Contract, type Signer } from "ethers";
+import { mintAndDeposit } from "../../deploy/lib/accounts.js";
 import { deployLocal } from "../../deploy/lib/local.js";
 import { gridExpiries } from "../../deploy/lib/expiries.js";
 import { signOrder, type Order } from "../../deploy/lib/orders.js";
-import { submitReport } from "../../deploy/lib/quorum.js";
+import { createPricePusher } from "../../deploy/lib/quorum.js";
 import type { BenchResult } from "./blackScholes.js";
 
 const WAD = 10n ** 18n;
@@ -55,26 +56,8 @@ export async function benchCrash(steps = 10, prefix = "crash", seed = 7): Promis
   const liquidation = liquidationEngine;
   const quorumSigners = [s1, s2, s3];
 
-  // The quorum feed bounds each round's move (25% for spot, 50% for vol), so honest signers report a large move as
-  // consecutive rounds one second apart, each within 20%; the Chainlink feed jumps in one round.
-  let lastSpot = 0n;
-  let lastVol = 0n;
-  const stepTowards = (from: bigint, to: bigint) => {
-    if (from === 0n) return to;
-    const low = (from * 80n) / 100n;
-    const high = (from * 120n) / 100n;
-    return to < low ? low : to > high ? high : to;
-  };
-  const pushPrice = async (spot: bigint, vol: bigint) => {
-    await (await ethAggregator.updateAnswer(spot / 10n ** 10n)).wait();
-    do {
-      const now = BigInt(await networkHelpers.time.latest());
-      lastSpot = stepTowards(lastSpot, spot);
-      lastVol = stepTowards(lastVol, vol);
-      await submitReport(quorumFeed, quorumSigners, "ETH/USD", [lastSpot, lastSpot, lastSpot], now + 1n);
-      await submitReport(quorumFeed, quorumSigners, "ETH/USD-IV", [lastVol, lastVol, lastVol], now + 1n);
-    } while (lastSpot !== spot || lastVol !== vol);
-  };
+  const prices = createPricePusher(ethAggregator, quorumFeed, quorumSigners, "ETH", () => networkHelpers.time.latest());
+  const pushPrice = prices.push;
   await pushPrice(3_000n * WAD, (65n * WAD) / 100n);
 
   const expiries = gridExpiries(await networkHelpers.time.latest(), 2, 2 * 86_400);
@@ -92,11 +75,7 @@ export async function benchCrash(steps = 10, prefix = "crash", seed = 7): Promis
     await (await keeper.sendTransaction({ to: w.address, value: parseUnits("10", 18) })).wait();
     return w;
   };
-  const fund = async (who: Signer & { address: string }, amount: bigint) => {
-    await (await usdc.mint(who.address, amount)).wait();
-    await (await (usdc.connect(who) as Contract).approve(await vault.getAddress(), amount)).wait();
-    await (await (vault.connect(who) as Contract).deposit(who.address, await usdc.getAddress(), amount)).wait();
-  };
+  const fund = (who: Signer, amount: bigint) => mintAndDeposit(vault, usdc, who, amount);
   const makers: Awaited<ReturnType<typeof makeAccount>>[] = [];
   for (let i = 0; i < MAKERS; i++) {
     const m = await makeAccount();
@@ -197,7 +176,7 @@ export async function benchCrash(steps = 10, prefix = "crash", seed = 7): Promis
   // The keeper keeps working after the fall, past the insolvent-auction ramp, with prices refreshed (same values).
   for (let extra = 0; extra < 8; extra++) {
     await networkHelpers.time.increase(600);
-    await pushPrice(lastSpot, lastVol);
+    await pushPrice(...prices.last());
     await keeperRound();
   }
   // Whatever is still under water counts as bad debt too.

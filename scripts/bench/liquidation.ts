@@ -8,10 +8,11 @@
  */
 import { network } from "hardhat";
 import { parseUnits, type Contract, type Signer } from "ethers";
+import { mintAndDeposit } from "../../deploy/lib/accounts.js";
 import { deployLocal } from "../../deploy/lib/local.js";
 import { gridExpiries } from "../../deploy/lib/expiries.js";
 import { signOrder, type Order } from "../../deploy/lib/orders.js";
-import { submitReport } from "../../deploy/lib/quorum.js";
+import { createPricePusher } from "../../deploy/lib/quorum.js";
 import type { BenchResult } from "./blackScholes.js";
 
 const WAD = 10n ** 18n;
@@ -24,12 +25,9 @@ export async function benchLiquidation(): Promise<BenchResult[]> {
   const { contracts: d } = await deployLocal(connection, 3_600);
   const { vault, registry, quorumFeed, exchange, margin, usdc, ethAggregator, liquidationEngine, riskController } = d;
   const probe = (await ethers.deployContract("GasProbe")) as unknown as Contract;
-  const pushPrice = async (spot: bigint, vol: bigint) => {
-    const now = BigInt(await networkHelpers.time.latest());
-    await (await ethAggregator.updateAnswer(spot / 10n ** 10n)).wait();
-    await submitReport(quorumFeed, [s1, s2, s3], "ETH/USD", [spot, spot, spot], now + 1n);
-    await submitReport(quorumFeed, [s1, s2, s3], "ETH/USD-IV", [vol, vol, vol], now + 1n);
-  };
+  const pushPrice = createPricePusher(ethAggregator, quorumFeed, [s1, s2, s3], "ETH", () =>
+    networkHelpers.time.latest(),
+  ).push;
   await pushPrice(3_000n * WAD, (65n * WAD) / 100n);
 
   // Puts on two expiries, strikes 2,500 .. 3,300 every 100: 18 series.
@@ -41,11 +39,7 @@ export async function benchLiquidation(): Promise<BenchResult[]> {
       puts.push((await registry.seriesCount()) as bigint);
     }
 
-  const fund = async (who: Account, amount: bigint) => {
-    await (await usdc.mint(who.address, amount)).wait();
-    await (await (usdc.connect(who) as Contract).approve(await vault.getAddress(), amount)).wait();
-    await (await (vault.connect(who) as Contract).deposit(who.address, await usdc.getAddress(), amount)).wait();
-  };
+  const fund = (who: Signer, amount: bigint) => mintAndDeposit(vault, usdc, who, amount);
   for (const who of [mm, mm2, keeper, v4, v16]) await fund(who, parseUnits("10000000", 6));
 
   let nonce = 0n;

@@ -10,6 +10,7 @@
  */
 import { network } from "hardhat";
 import { parseUnits, type Contract, type Signer } from "ethers";
+import { mintAndDeposit } from "../../deploy/lib/accounts.js";
 import { deployLocal } from "../../deploy/lib/local.js";
 import { gridExpiries } from "../../deploy/lib/expiries.js";
 import { signOrder, type Order } from "../../deploy/lib/orders.js";
@@ -49,13 +50,7 @@ export async function benchTrading(): Promise<BenchResult[]> {
     }
   }
 
-  const fund = async (who: Signer, amount: bigint) => {
-    await (await usdc.mint(await who.getAddress(), amount)).wait();
-    await (await (usdc.connect(who) as Contract).approve(await vault.getAddress(), amount)).wait();
-    await (
-      await (vault.connect(who) as Contract).deposit(await who.getAddress(), await usdc.getAddress(), amount)
-    ).wait();
-  };
+  const fund = (who: Signer, amount: bigint) => mintAndDeposit(vault, usdc, who, amount);
   for (const who of [m1, m8, m16, mDE, a1, a8, a16, d, e]) await fund(who, parseUnits("1000000", 6));
 
   let nonce = 0n;
