@@ -20,4 +20,4 @@ format:
 	$(TOOLCHAIN) npm run format
 
 clean:
-	rm -rf artifacts cache types .demo
+	rm -rf artifacts cache types .demo sdk/dist

@@ -1,9 +1,9 @@
 /**
- * `make demo`: starts a Hardhat node on a free loopback port, deploys Optio's local module with Ignition, runs a
- * short scripted session against it and prints what happened. Exits non-zero on any failure.
- *
- * This issue's scope: deployment and governance wiring, quorum oracle reports, series listing, deposits and
- * withdrawals, an emergency pause and its timelocked lift. Trading, liquidations and settlement come later.
+ * `make demo` (`npm run demo`, which compiles first): starts a Hardhat node on a free loopback port, deploys
+ * Optio's local module with Ignition, runs the scripted session of `demo/session.ts` against it (governance
+ * handover, quorum reports, listing, deposits, a pause and its timelocked lift, trades with margins, a refused
+ * oversized sale, the expiry proof, settlement) and ends with a conservation check. Exits non-zero on any failure,
+ * and stops the node it started in every case.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { rm } from "node:fs/promises";
@@ -66,10 +66,15 @@ async function main(): Promise<void> {
   const stop = () => {
     if (node.exitCode === null) node.kill("SIGTERM");
   };
-  process.on("SIGINT", () => {
-    stop();
-    process.exit(130);
-  });
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const) {
+    process.on(signal, () => {
+      stop();
+      process.exit(code);
+    });
+  }
   try {
     await waitForRpc(url, node, 120_000);
     // A fresh chain each run: drop the previous run's Ignition journal for it.
