@@ -19,9 +19,13 @@ import {IVault} from "../interfaces/IVault.sol";
 /// - `risk.poke` of underlyings whose observation is due (parameters set, `minUpdateInterval` passed, spot Ok).
 ///
 /// Watch list: permissionless and bounded. Anyone may `watch` accounts that hold at least one open position (up to
-/// `MAX_WATCHED` in total) and `prune` watched accounts that hold none and owe no settlement debt. Filling the list
-/// therefore needs live positions, which expire (then settle and become prunable); keepers that index every
-/// account off-chain remain the primary liquidators and this contract their on-chain backstop.
+/// `MAX_WATCHED` in total) and `prune` watched accounts that hold none and owe no settlement debt. Once the list is
+/// full, a newcomer enters by `evict`ing a watched account that carries less risk: the newcomer's maintenance margin
+/// must be at least `MIN_EVICTING_MAINTENANCE_WAD` and above the evicted account's, and an account startable now is
+/// never evicted. Dust positions (or long-only accounts, whose maintenance is 0) therefore hold a place only until
+/// a real risk needs it, and keeping an account of maintenance M out takes `MAX_WATCHED` accounts each carrying at
+/// least M of maintenance (and posting initial margin for it). Keepers that index every account off-chain remain
+/// the primary liquidators and this contract their on-chain backstop.
 ///
 /// Scanning: `checkData` is empty or `abi.encode(uint256 cursor)`. A check scans at most `maxBatch` watched
 /// accounts, from (cursor + (block.number mod rounds) × maxBatch) mod length, with rounds = ceil(length / maxBatch):
@@ -56,6 +60,17 @@ contract LiquidationAutomation is AutomationCompatibleInterface {
     error Automation_TooManyActions(uint256 count, uint256 maxActions);
     /// @notice A zero address or a `maxBatch` outside [1, MAX_BATCH].
     error Automation_InvalidConfig();
+    /// @notice `evict` while the list still has room: `watch` instead.
+    error Automation_WatchListNotFull(uint256 length);
+    /// @notice `evict` of an account that is not watched, or for one that already is.
+    error Automation_NotEvictable(address evicted, address account);
+    /// @notice `account` carries too little risk to take `evicted`'s place: its maintenance margin is below
+    /// `MIN_EVICTING_MAINTENANCE_WAD` or not above the evicted account's.
+    error Automation_RiskTooSmall(address account, uint256 maintenanceWad, uint256 evictedMaintenanceWad);
+    /// @notice `evicted` may be auctioned now: it keeps its place until the upkeep flags it.
+    error Automation_EvictedIsStartable(address evicted);
+    /// @notice The engine could not value `account` now (for instance a price is Down): nothing is decided.
+    error Automation_RiskUnreadable(address account);
 
     /// @notice `account` joined the watch list.
     event AccountWatched(address indexed account);
@@ -69,11 +84,21 @@ contract LiquidationAutomation is AutomationCompatibleInterface {
     event RewardForwarded(address indexed account, address indexed performer, uint256 reward);
     /// @notice The flag reward for auctioning `account` could not be forwarded and stays in this contract's account.
     event RewardKept(address indexed account, uint256 reward);
+    /// @notice `account` (maintenance `maintenanceWad`) took the place of `evicted` (`evictedMaintenanceWad`).
+    event AccountEvicted(
+        address indexed evicted,
+        address indexed account,
+        uint256 evictedMaintenanceWad,
+        uint256 maintenanceWad
+    );
 
     /// @notice Largest watch list.
     uint256 public constant MAX_WATCHED = 1_000;
     /// @notice Largest `maxBatch`.
     uint256 public constant MAX_BATCH = 50;
+    /// @notice Smallest maintenance margin (quote WAD) with which a newcomer may evict a watched account: below it an
+    /// account is dust to the automation and never displaces anyone.
+    uint256 public constant MIN_EVICTING_MAINTENANCE_WAD = 10e18;
 
     /// @notice The liquidation engine.
     ILiquidationEngine public immutable engine;
@@ -162,6 +187,32 @@ contract LiquidationAutomation is AutomationCompatibleInterface {
             ++removed;
             emit AccountUnwatched(account);
         }
+    }
+
+    /// @notice Once the list is full, `account` (holding an open position, not watched) takes the place of the
+    /// watched `evicted` when it carries more risk: its maintenance margin is at least
+    /// `MIN_EVICTING_MAINTENANCE_WAD` and strictly above `evicted`'s, and `evicted` cannot be auctioned now. Both
+    /// are valued by the engine's `liquidationStatus` at current prices; when either cannot be valued nothing
+    /// changes. Permissionless: a keeper finds the least risky watched account off-chain.
+    function evict(address evicted, address account) external {
+        if (_watched.length != MAX_WATCHED) revert Automation_WatchListNotFull(_watched.length);
+        if (_indexOf[evicted] == 0 || _indexOf[account] != 0 || book.openPositionCount(account) == 0) {
+            revert Automation_NotEvictable(evicted, account);
+        }
+        (uint256 evictedMaintenance, bool evictedStartable) = _riskOf(evicted);
+        if (evictedStartable) revert Automation_EvictedIsStartable(evicted);
+        (uint256 maintenance, ) = _riskOf(account);
+        if (maintenance < MIN_EVICTING_MAINTENANCE_WAD || maintenance <= evictedMaintenance) {
+            revert Automation_RiskTooSmall(account, maintenance, evictedMaintenance);
+        }
+        // The newcomer takes the evicted account's index: the list keeps its length and order otherwise.
+        uint256 index = _indexOf[evicted];
+        _watched[index - 1] = account;
+        _indexOf[account] = index;
+        delete _indexOf[evicted];
+        emit AccountUnwatched(evicted);
+        emit AccountWatched(account);
+        emit AccountEvicted(evicted, account, evictedMaintenance, maintenance);
     }
 
     /// @notice The watch list, in no particular order.
@@ -262,6 +313,16 @@ contract LiquidationAutomation is AutomationCompatibleInterface {
             return status.canStart;
         } catch {
             return false;
+        }
+    }
+
+    /// @dev The account's maintenance margin and whether it can be auctioned now; reverts
+    /// `Automation_RiskUnreadable` when the engine cannot value it.
+    function _riskOf(address account) internal view returns (uint256 maintenanceWad, bool canStart) {
+        try engine.liquidationStatus(account) returns (ILiquidationEngine.LiquidationStatus memory status) {
+            return (status.maintenanceWad, status.canStart);
+        } catch {
+            revert Automation_RiskUnreadable(account);
         }
     }
 

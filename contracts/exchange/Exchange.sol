@@ -22,12 +22,14 @@ import {IVault} from "../interfaces/IVault.sol";
 /// `DEFAULT_ADMIN_ROLE`; an off-chain matcher may hold `MATCHER_ROLE`.
 /// @dev Every fill, from `fill` or `matchOrders`, runs through `_settle` once:
 /// 1. the series must not have reached expiry;
-/// 2. each side is classified as reducing (its position moves toward zero without crossing it) or not; while the
+/// 2. a side that signed an order with a `minFillAmount` may not end holding a nonzero position in the series
+///    smaller than it (dust cannot take a maker's live-series slot, not even by a round trip through zero);
+/// 3. each side is classified as reducing (its position moves toward zero without crossing it) or not; while the
 ///    underlying is reduce-only — paused by the guardian, or new risk disallowed by the risk controller (stale,
 ///    disagreeing or sequencer-gated prices) — both sides must be reducing;
-/// 3. for each reducing side, `equity − maintenance` is read before anything moves;
-/// 4. premium (buyer → seller), the taker's fee (→ insurance fund and fee recipient) and the position move;
-/// 5. a non-reducing side must hold initial margin; a reducing side must hold maintenance margin or end with an
+/// 4. for each reducing side, `equity − maintenance` is read before anything moves;
+/// 5. premium (buyer → seller), the taker's fee (→ insurance fund and fee recipient) and the position move;
+/// 6. a non-reducing side must hold initial margin; a reducing side must hold maintenance margin or end with an
 ///    `equity − maintenance` no lower than before (so an underwater account can always de-risk). Both accounts are
 ///    checked in one `IMarginEngine.checkTradeMargin` call, buyer first, sharing the price reads.
 /// The fee is `min(notionalFee × amount × spot, premiumCap × premium)`, in quote units rounded up; when the
@@ -43,8 +45,8 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuardTransient 
     /// @notice EIP-712 type hash of `Order`, every field in declaration order.
     bytes32 public constant ORDER_TYPEHASH =
         keccak256(
-            "Order(address maker,uint256 seriesId,bool isBuy,uint256 amount,uint256 limitPriceE18,uint64 deadline,"
-            "uint256 nonce,address taker)"
+            "Order(address maker,uint256 seriesId,bool isBuy,uint256 amount,uint256 minFillAmount,"
+            "uint256 limitPriceE18,uint64 deadline,uint256 nonce,address taker)"
         );
 
     /// @notice Largest `notionalFeeWad` (1% of notional).
@@ -101,6 +103,10 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuardTransient 
         uint256 amount;
         uint256 priceE18;
         address feePayer;
+        /// @dev Smallest nonzero position the buyer / seller may end with: its order's `minFillAmount` when it
+        /// signed one (0 for a `fill` taker).
+        uint256 buyerMinSize;
+        uint256 sellerMinSize;
     }
 
     /// @param admin Governance (the timelock).
@@ -158,9 +164,29 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuardTransient 
     ) external nonReentrant returns (uint256 premium) {
         _requireAuthorized(takerAccount);
         bytes32 orderHash = _checkAndRecord(order, signature, amount, takerAccount);
-        (address buyer, address seller) = order.isBuy ? (order.maker, takerAccount) : (takerAccount, order.maker);
+        Trade memory t = order.isBuy
+            ? Trade(
+                order.seriesId,
+                order.maker,
+                takerAccount,
+                amount,
+                order.limitPriceE18,
+                takerAccount,
+                order.minFillAmount,
+                0
+            )
+            : Trade(
+                order.seriesId,
+                takerAccount,
+                order.maker,
+                amount,
+                order.limitPriceE18,
+                takerAccount,
+                0,
+                order.minFillAmount
+            );
         uint256 fee;
-        (premium, fee) = _settle(Trade(order.seriesId, buyer, seller, amount, order.limitPriceE18, takerAccount));
+        (premium, fee) = _settle(t);
         _emitFilled(orderHash, order, takerAccount, amount, order.limitPriceE18, premium, fee);
     }
 
@@ -265,7 +291,7 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuardTransient 
     // ------------------------------------------------------------------------------------------------------------
 
     /// @dev Checks `order` for a fill of `amount` against `counterparty`: amount, taker restriction, deadline,
-    /// cancellation, signature and remaining size, in that order; then records the fill before any external call
+    /// cancellation, signature, remaining size and minimum fill, in that order; then records the fill before any external call
     /// moves value. Returns the order's hash.
     function _checkAndRecord(
         Order calldata order,
@@ -289,6 +315,16 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuardTransient 
         if (amount > order.amount || done > order.amount - amount) {
             revert Exchange_Overfill(orderHash, done, amount, order.amount);
         }
+        // unchecked: `done <= order.amount - amount` was just checked, so neither subtraction underflows.
+        unchecked {
+            uint256 remaining = order.amount - done;
+            uint256 minFill = order.minFillAmount;
+            // The whole remainder always fills; otherwise the fill and what it leaves are both at least the minimum,
+            // so a remainder is never dust.
+            if (amount != remaining && (amount < minFill || remaining - amount < minFill)) {
+                revert Exchange_FillBelowMinimum(orderHash, amount, minFill, remaining);
+            }
+        }
         _orderState[orderHash] = done + amount;
     }
 
@@ -309,12 +345,23 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuardTransient 
         bytes32 takerHash,
         uint256 amount
     ) internal returns (uint256 premium) {
-        (address buyer, address seller) = makerOrder.isBuy
-            ? (makerOrder.maker, takerOrder.maker)
-            : (takerOrder.maker, makerOrder.maker);
+        (Order calldata buy, Order calldata sell) = makerOrder.isBuy
+            ? (makerOrder, takerOrder)
+            : (takerOrder, makerOrder);
         uint256 priceE18 = makerOrder.limitPriceE18;
         uint256 fee;
-        (premium, fee) = _settle(Trade(makerOrder.seriesId, buyer, seller, amount, priceE18, takerOrder.maker));
+        (premium, fee) = _settle(
+            Trade(
+                makerOrder.seriesId,
+                buy.maker,
+                sell.maker,
+                amount,
+                priceE18,
+                takerOrder.maker,
+                buy.minFillAmount,
+                sell.minFillAmount
+            )
+        );
         _emitFilled(makerHash, makerOrder, takerOrder.maker, amount, priceE18, premium, fee);
         _emitFilled(takerHash, takerOrder, makerOrder.maker, amount, priceE18, premium, 0);
     }
@@ -341,6 +388,8 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuardTransient 
         // Reducing: the position moves toward zero without crossing it (a short bought back, a long sold).
         int256 buyerBefore = book.positionOf(t.buyer, t.seriesId);
         int256 sellerBefore = book.positionOf(t.seller, t.seriesId);
+        if (t.buyerMinSize != 0) _requireNoDust(t.buyer, t.seriesId, buyerBefore, t.amount, t.buyerMinSize);
+        if (t.sellerMinSize != 0) _requireNoDust(t.seller, t.seriesId, -sellerBefore, t.amount, t.sellerMinSize);
         bool buyerReduces = buyerBefore < 0 && t.amount <= uint256(-buyerBefore);
         bool sellerReduces = sellerBefore > 0 && t.amount <= uint256(sellerBefore);
         // A fill that reduces both sides is always allowed: the reduce-only sources are read only otherwise.
@@ -358,6 +407,29 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuardTransient 
             IMarginEngine.TradeCheck(t.buyer, buyerReduces, buyerSurplus),
             IMarginEngine.TradeCheck(t.seller, sellerReduces, sellerSurplus)
         );
+    }
+
+    /// @dev Reverts when an account whose position (signed in the direction of the fill: +long for the buyer,
+    /// +short for the seller) is `before` ends with a size in (0, minSize) after the fill adds `amount` to it. The
+    /// book stores positions as int128, so negating one (as `_settle` does for the seller) cannot overflow.
+    function _requireNoDust(
+        address account,
+        uint256 seriesId,
+        int256 before,
+        uint256 amount,
+        uint256 minSize
+    ) internal pure {
+        uint256 sizeAfter;
+        if (before >= 0) {
+            // Away from zero: size = before + amount, at least `amount`; summed only when below the minimum.
+            if (amount >= minSize || uint256(before) >= minSize - amount) return;
+            sizeAfter = uint256(before) + amount;
+        } else {
+            uint256 size = uint256(-before);
+            sizeAfter = amount > size ? amount - size : size - amount;
+            if (sizeAfter == 0 || sizeAfter >= minSize) return;
+        }
+        revert Exchange_DustPosition(account, seriesId, sizeAfter, minSize);
     }
 
     /// @dev Whether new risk on the underlying is refused: paused by the guardian, or disallowed by the risk

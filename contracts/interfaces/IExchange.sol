@@ -17,6 +17,10 @@ interface IExchange {
     /// @param seriesId The series traded.
     /// @param isBuy True to buy (go longer), false to sell.
     /// @param amount Largest total amount (WAD options) the order may fill.
+    /// @param minFillAmount The maker's protection against dust (WAD options; 0 for none). A fill must take at
+    /// least this much and leave at least this much of the order, unless it takes the whole remainder (so the last
+    /// remainder is always fillable in full); and no fill may leave the maker holding a nonzero position in the
+    /// series smaller than it. Dust fills cannot then occupy the maker's live-series slots.
     /// @param limitPriceE18 Buy: highest premium per option; sell: lowest (quote WAD).
     /// @param deadline Last second the order may fill.
     /// @param nonce Uniqueness salt; orders with a nonce below the maker's floor are cancelled.
@@ -26,6 +30,7 @@ interface IExchange {
         uint256 seriesId;
         bool isBuy;
         uint256 amount;
+        uint256 minFillAmount;
         uint256 limitPriceE18;
         uint64 deadline;
         uint256 nonce;
@@ -61,6 +66,12 @@ interface IExchange {
     error Exchange_ReduceOnly(uint256 seriesId, address account);
     /// @notice The risk controller is already set (it is set once).
     error Exchange_RiskControllerAlreadySet(address riskController);
+    /// @notice A fill of `amount` takes less than the order's `minFillAmount`, or leaves less of it than that
+    /// (`remaining` before the fill), without taking the whole remainder.
+    error Exchange_FillBelowMinimum(bytes32 orderHash, uint256 amount, uint256 minFillAmount, uint256 remaining);
+    /// @notice The fill would leave an order's maker `account` holding a position of size `sizeAfter` in
+    /// `seriesId`: nonzero and smaller than the order's `minFillAmount`.
+    error Exchange_DustPosition(address account, uint256 seriesId, uint256 sizeAfter, uint256 minFillAmount);
     /// @notice A zero amount (or a fill whose premium rounds to zero).
     error Exchange_ZeroAmount();
     /// @notice `caller` may not act for `account` (neither the account nor its vault operator).

@@ -6,6 +6,8 @@ export interface Order {
   seriesId: bigint;
   isBuy: boolean;
   amount: bigint;
+  /** Smallest fill, smallest remainder left and smallest nonzero position left to the maker (0n for none). */
+  minFillAmount: bigint;
   limitPriceE18: bigint;
   deadline: bigint;
   nonce: bigint;
@@ -19,6 +21,7 @@ export const ORDER_TYPES = {
     { name: "seriesId", type: "uint256" },
     { name: "isBuy", type: "bool" },
     { name: "amount", type: "uint256" },
+    { name: "minFillAmount", type: "uint256" },
     { name: "limitPriceE18", type: "uint256" },
     { name: "deadline", type: "uint64" },
     { name: "nonce", type: "uint256" },

@@ -112,6 +112,7 @@ export async function benchCrash(steps = 10, prefix = "crash", seed = 7): Promis
         seriesId: id,
         isBuy: makerBuys,
         amount,
+        minFillAmount: 0n,
         limitPriceE18: makerBuys ? (mark * 97n) / 100n : (mark * 103n) / 100n + 10n ** 16n,
         deadline: BigInt(await networkHelpers.time.latest()) + 86_400n,
         nonce: ++nonce,

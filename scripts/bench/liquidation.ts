@@ -50,6 +50,7 @@ export async function benchLiquidation(): Promise<BenchResult[]> {
       seriesId,
       isBuy: makerBuys,
       amount,
+      minFillAmount: 0n,
       limitPriceE18: mark + 10n ** 16n,
       deadline: BigInt(await networkHelpers.time.latest()) + 86_400n,
       nonce: ++nonce,

@@ -60,6 +60,7 @@ export async function benchTrading(): Promise<BenchResult[]> {
     seriesId,
     isBuy,
     amount,
+    minFillAmount: 0n,
     limitPriceE18: 50n * WAD,
     deadline,
     nonce: ++nonce,

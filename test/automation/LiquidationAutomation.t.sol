@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {LiquidationAutomation} from "../../contracts/automation/LiquidationAutomation.sol";
+import {IExchange} from "../../contracts/interfaces/IExchange.sol";
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
 import {IPositionBook} from "../../contracts/interfaces/IPositionBook.sol";
 import {IRiskController} from "../../contracts/interfaces/IRiskController.sol";
@@ -272,6 +273,163 @@ contract LiquidationAutomationTest is RiskFixture {
         assertTrue(settlement.debtOf(accounts[0]) > 0, "in debt");
         assertEq(automation.prune(_one(accounts[0])), 0, "debt keeps it watched");
         assertTrue(automation.isWatched(accounts[0]), "still watched");
+    }
+
+    // ---------------------------------------------------------------- eviction (issue 8, finding 9)
+
+    /// @dev The attack of finding 9 as an attacker runs it: a maker sells one wei of the 3000 call to each of
+    /// MAX_WATCHED fresh accounts through the exchange (one quote unit of premium and fee each), and the attacker
+    /// watches them all. Their one-wei longs cannot be pruned before expiry.
+    function _fillWithDust() internal returns (address[] memory dust) {
+        uint256 max = automation.MAX_WATCHED();
+        uint256 makerKey = 0xD057;
+        _depositQuote(vm.addr(makerKey), 1_000e6);
+        IExchange.Order memory ask = _order(vm.addr(makerKey), seriesIds[2], false, max, 150e18, 1);
+        bytes memory signature = _sign(makerKey, ask);
+        dust = new address[](max);
+        for (uint256 i; i < max; ++i) {
+            dust[i] = address(uint160(0xD0000 + i));
+            _depositQuote(dust[i], 2);
+            vm.prank(dust[i]);
+            exchange.fill(ask, signature, 1, dust[i]);
+        }
+        assertEq(automation.watch(dust), max, "the list is full of dust");
+    }
+
+    function test_evict_dustCannotCrowdARiskyAccountOutOfAutomation() public {
+        address[] memory dust = _fillWithDust();
+        _victim(VICTIM);
+        // Dust stays prunable only at expiry; the risky account takes the place of one dust account instead.
+        assertEq(automation.prune(_one(dust[0])), 0, "dust holds a live position");
+        vm.prank(STRANGER);
+        automation.evict(dust[0], VICTIM);
+        assertTrue(automation.isWatched(VICTIM) && !automation.isWatched(dust[0]), "the risky account is in");
+        assertEq(automation.watchedAccounts().length, automation.MAX_WATCHED(), "still full");
+        // The attacker cannot push it out again with dust.
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                LiquidationAutomation.Automation_RiskTooSmall.selector,
+                dust[0],
+                0,
+                engine.liquidationStatus(VICTIM).maintenanceWad
+            )
+        );
+        automation.evict(VICTIM, dust[0]);
+        // When it falls under maintenance the upkeep flags it (it holds index 0: the window of blocks ≡ 0).
+        _setSpot(3_100e8);
+        vm.roll(0);
+        (bool needed, bytes memory data) = automation.checkUpkeep("");
+        assertTrue(needed, "needed");
+        assertTrue(
+            _has(
+                abi.decode(data, (LiquidationAutomation.Action[])),
+                LiquidationAutomation.ActionKind.StartAuction,
+                VICTIM,
+                0
+            ),
+            "reported"
+        );
+        vm.prank(KEEPER);
+        automation.performUpkeep(data);
+        assertTrue(engine.liquidationStatus(VICTIM).inAuction, "auctioned through the automation");
+    }
+
+    /// @dev Watches the eight traders, then fills the rest of the list with one-wei longs (opened through the book
+    /// with the exchange's trader role, as `test_watch_boundedInTotal` does). VICTIM and VICTIM2 are not watched.
+    function _fillAfterTraders() internal returns (address[] memory batch) {
+        _victim(VICTIM);
+        _victim(VICTIM2);
+        automation.watch(accounts);
+        uint256 max = automation.MAX_WATCHED();
+        batch = new address[](max - accounts.length);
+        for (uint256 i; i < batch.length; ++i) {
+            batch[i] = address(uint160(0x10000 + i));
+            vm.prank(address(exchange));
+            book.transferPosition(seriesIds[2], batch[i], WHALE, 1);
+        }
+        automation.watch(batch);
+        assertEq(automation.watchedAccounts().length, max, "full");
+    }
+
+    function test_evict_onlyWhenFullAndOfAWatchedAccountForANewOne() public {
+        automation.watch(accounts);
+        _victim(VICTIM);
+        vm.expectRevert(abi.encodeWithSelector(LiquidationAutomation.Automation_WatchListNotFull.selector, 8));
+        automation.evict(accounts[1], VICTIM);
+        address[] memory batch = _fillAfterTraders();
+        vm.expectRevert(
+            abi.encodeWithSelector(LiquidationAutomation.Automation_NotEvictable.selector, VICTIM, VICTIM2)
+        );
+        automation.evict(VICTIM, VICTIM2);
+        vm.expectRevert(
+            abi.encodeWithSelector(LiquidationAutomation.Automation_NotEvictable.selector, accounts[0], accounts[2])
+        );
+        automation.evict(accounts[0], accounts[2]);
+        vm.expectRevert(
+            abi.encodeWithSelector(LiquidationAutomation.Automation_NotEvictable.selector, batch[0], STRANGER)
+        );
+        automation.evict(batch[0], STRANGER);
+    }
+
+    function test_evict_takesOnlyAPlaceOfLessRisk() public {
+        address[] memory batch = _fillAfterTraders();
+        uint256 shortMaintenance = engine.liquidationStatus(accounts[0]).maintenanceWad;
+        uint256 victimMaintenance = engine.liquidationStatus(VICTIM).maintenanceWad;
+        assertTrue(shortMaintenance >= automation.MIN_EVICTING_MAINTENANCE_WAD(), "one short call is a real risk");
+        assertTrue(victimMaintenance > shortMaintenance, "ten short calls are more");
+        // The whale (long the victims' calls, short the dust's wei) carries a dust maintenance: below the floor it
+        // never evicts, not even dust.
+        uint256 whaleMaintenance = engine.liquidationStatus(WHALE).maintenanceWad;
+        assertTrue(whaleMaintenance < automation.MIN_EVICTING_MAINTENANCE_WAD(), "dust maintenance");
+        vm.expectRevert(
+            abi.encodeWithSelector(LiquidationAutomation.Automation_RiskTooSmall.selector, WHALE, whaleMaintenance, 0)
+        );
+        automation.evict(batch[0], WHALE);
+
+        // The larger risk evicts the smaller one and takes its index.
+        vm.expectEmit(true, true, true, true, address(automation));
+        emit LiquidationAutomation.AccountEvicted(accounts[0], VICTIM, shortMaintenance, victimMaintenance);
+        automation.evict(accounts[0], VICTIM);
+        assertEq(automation.watchedAccounts()[0], VICTIM, "in the evicted account's place");
+        assertFalse(automation.isWatched(accounts[0]), "out");
+        // The smaller risk cannot come back over it, nor over an equal one (accounts[4] is short the same call).
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                LiquidationAutomation.Automation_RiskTooSmall.selector,
+                accounts[0],
+                shortMaintenance,
+                victimMaintenance
+            )
+        );
+        automation.evict(VICTIM, accounts[0]);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                LiquidationAutomation.Automation_RiskTooSmall.selector,
+                accounts[0],
+                shortMaintenance,
+                shortMaintenance
+            )
+        );
+        automation.evict(accounts[4], accounts[0]);
+        // It takes a one-wei long's place.
+        automation.evict(batch[0], accounts[0]);
+        assertTrue(automation.isWatched(accounts[0]), "back in, over dust");
+    }
+
+    function test_evict_neverOfAStartableAccountNorOnAnUnreadableRisk() public {
+        _fillAfterTraders();
+        automation.evict(accounts[0], VICTIM);
+        // A watched account that can be auctioned now keeps its place.
+        _setSpot(3_100e8);
+        assertTrue(engine.liquidationStatus(VICTIM).canStart, "startable");
+        vm.expectRevert(abi.encodeWithSelector(LiquidationAutomation.Automation_EvictedIsStartable.selector, VICTIM));
+        automation.evict(VICTIM, VICTIM2);
+        // Nothing is decided when the engine cannot value an account (the volatility feed stale).
+        vm.warp(block.timestamp + 2 hours);
+        ethFeed.updateAnswer(3_000e8);
+        vm.expectRevert(abi.encodeWithSelector(LiquidationAutomation.Automation_RiskUnreadable.selector, accounts[2]));
+        automation.evict(accounts[2], VICTIM2);
+        assertTrue(automation.isWatched(accounts[2]) && !automation.isWatched(VICTIM2), "unchanged");
     }
 
     // ---------------------------------------------------------------- check

@@ -71,6 +71,7 @@ contract ExchangeHandler is Test {
             seriesId: _series[seriesSeed % _series.length],
             isBuy: isBuy,
             amount: bound(amount, 1e12, 5e18),
+            minFillAmount: 0,
             limitPriceE18: bound(priceE18, 1e15, 600e18),
             deadline: uint64(block.timestamp + 1 hours),
             // At or just above the maker's floor when placed (the floor may later pass it); distinct per order.

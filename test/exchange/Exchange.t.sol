@@ -82,7 +82,17 @@ contract ExchangeTest is ExchangeBase {
     }
 
     function test_hashOrder_isTheIndependentEip712Digest() public view {
-        IExchange.Order memory order = IExchange.Order(maker, callAtm, true, 7e18, 123e18, 1_800_000_000, 42, taker);
+        IExchange.Order memory order = IExchange.Order(
+            maker,
+            callAtm,
+            true,
+            7e18,
+            1e18,
+            123e18,
+            1_800_000_000,
+            42,
+            taker
+        );
         assertEq(exchange.hashOrder(order), _digest(order), "digest");
         order.isBuy = false;
         assertEq(exchange.hashOrder(order), _digest(order), "digest of a sell");
@@ -95,14 +105,15 @@ contract ExchangeTest is ExchangeBase {
         bytes32 digest = exchange.hashOrder(order);
         assertEq(digest, _digest(order), "digest");
         // Changing any one field changes the hash.
-        field = bound(field, 0, 7);
+        field = bound(field, 0, 8);
         if (field == 0) order.maker = address(uint160(order.maker) ^ 1);
         else if (field == 1) order.seriesId ^= 1;
         else if (field == 2) order.isBuy = !order.isBuy;
         else if (field == 3) order.amount ^= 1;
-        else if (field == 4) order.limitPriceE18 ^= 1;
-        else if (field == 5) order.deadline ^= 1;
-        else if (field == 6) order.nonce ^= 1;
+        else if (field == 4) order.minFillAmount ^= 1;
+        else if (field == 5) order.limitPriceE18 ^= 1;
+        else if (field == 6) order.deadline ^= 1;
+        else if (field == 7) order.nonce ^= 1;
         else order.taker = address(uint160(order.taker) ^ 1);
         assertTrue(exchange.hashOrder(order) != digest, "field is part of the hash");
     }
@@ -1072,6 +1083,143 @@ contract ExchangeTest is ExchangeBase {
         vm.expectRevert(err);
         exchange.grantRole(role, MATCHER);
         vm.stopPrank();
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Minimum fill (issue 8, finding 8): dust cannot take a maker's live-series slots
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @dev The attack of finding 8: a maker quotes every listed series (as many as its live-series limit); an
+    /// attacker fills one wei of each quote, for one quote unit of premium each, to fill the maker's slots and lock
+    /// it out of every other series until expiry. A maker that signs a minimum fill is not locked out.
+    function test_minFill_dustFillsCannotLockAMakerOutOfOtherSeries() public {
+        assertEq(seriesIds.length, MAX_LIVE_SERIES, "the maker quotes as many series as it may hold");
+        uint256 dustFills;
+        for (uint256 i; i < seriesIds.length; ++i) {
+            IExchange.Order memory quote = _order(maker, seriesIds[i], false, 10e18, 100e18);
+            quote.minFillAmount = 0.1e18;
+            bytes memory sig = _sign(MAKER_PK, quote);
+            vm.prank(other);
+            try exchange.fill(quote, sig, 1, other) {
+                ++dustFills; // the maker now holds one more live series
+            } catch (bytes memory reason) {
+                assertEq(
+                    keccak256(reason),
+                    keccak256(
+                        abi.encodeWithSelector(
+                            IExchange.Exchange_FillBelowMinimum.selector,
+                            _digest(quote),
+                            1,
+                            0.1e18,
+                            10e18
+                        )
+                    ),
+                    "refused as below the minimum"
+                );
+            }
+        }
+        assertEq(dustFills, 0, "no dust fill went through");
+        assertEq(book.openPositionCount(maker), 0, "no dust position holds a slot of the maker");
+
+        // The maker still trades a series it did not quote before.
+        vm.prank(LISTER);
+        uint256 fresh = registry.listSeries(ethId, 3_100e18, EXPIRY, true);
+        IExchange.Order memory order = _order(maker, fresh, false, 1e18, 100e18);
+        order.minFillAmount = 0.1e18;
+        vm.prank(taker);
+        exchange.fill(order, _sign(MAKER_PK, order), 1e18, taker);
+        assertEq(book.positionOf(maker, fresh), -1e18, "the maker's quote in another series filled");
+    }
+
+    /// @dev A fill takes at least the minimum and leaves at least the minimum, unless it takes the whole remainder:
+    /// the remainder is never dust and always fillable in full.
+    function test_minFill_remainderIsNeverDustAndAlwaysFillsInFull() public {
+        IExchange.Order memory order = _order(maker, callAtm, false, 1e18, 100e18);
+        order.minFillAmount = 0.3e18;
+        bytes32 orderHash = _digest(order);
+        bytes memory sig = _sign(MAKER_PK, order);
+        vm.startPrank(taker);
+        vm.expectRevert(
+            abi.encodeWithSelector(IExchange.Exchange_FillBelowMinimum.selector, orderHash, 0.3e18 - 1, 0.3e18, 1e18)
+        );
+        exchange.fill(order, sig, 0.3e18 - 1, taker);
+        // 0.75 would leave 0.25, below the minimum.
+        vm.expectRevert(
+            abi.encodeWithSelector(IExchange.Exchange_FillBelowMinimum.selector, orderHash, 0.75e18, 0.3e18, 1e18)
+        );
+        exchange.fill(order, sig, 0.75e18, taker);
+        exchange.fill(order, sig, 0.5e18, taker);
+        // 0.5 is left: 0.3 would leave 0.2 (dust), 0.2 is below the minimum; the whole 0.5 fills.
+        vm.expectRevert(
+            abi.encodeWithSelector(IExchange.Exchange_FillBelowMinimum.selector, orderHash, 0.3e18, 0.3e18, 0.5e18)
+        );
+        exchange.fill(order, sig, 0.3e18, taker);
+        vm.expectRevert(
+            abi.encodeWithSelector(IExchange.Exchange_FillBelowMinimum.selector, orderHash, 0.2e18, 0.3e18, 0.5e18)
+        );
+        exchange.fill(order, sig, 0.2e18, taker);
+        exchange.fill(order, sig, 0.5e18, taker);
+        vm.stopPrank();
+        assertEq(exchange.filled(orderHash), 1e18, "filled in full");
+        assertEq(book.positionOf(maker, callAtm), -1e18, "maker short the whole order");
+
+        // An order smaller than its own minimum fills in one piece only.
+        IExchange.Order memory small = _order(maker, callAtm, false, 0.2e18, 100e18);
+        small.minFillAmount = 0.3e18;
+        small.nonce = 2;
+        bytes memory smallSig = _sign(MAKER_PK, small);
+        vm.startPrank(taker);
+        vm.expectRevert(
+            abi.encodeWithSelector(IExchange.Exchange_FillBelowMinimum.selector, _digest(small), 0.1e18, 0.3e18, 0.2e18)
+        );
+        exchange.fill(small, smallSig, 0.1e18, taker);
+        exchange.fill(small, smallSig, 0.2e18, taker);
+        vm.stopPrank();
+        assertEq(book.positionOf(maker, callAtm), -1.2e18, "the small order filled whole");
+    }
+
+    /// @dev Round trip through zero: the attacker buys the minimum from the maker's ask, then sells the minimum plus
+    /// one wei into the maker's bid, which would leave the maker long one wei (a slot held by dust after a close).
+    function test_minFill_roundTripCannotLeaveTheMakerADustPosition() public {
+        IExchange.Order memory ask = _order(maker, callAtm, false, 5e18, 110e18);
+        IExchange.Order memory bid = _order(maker, callAtm, true, 5e18, 90e18);
+        (ask.minFillAmount, bid.minFillAmount, bid.nonce) = (0.1e18, 0.1e18, 2);
+        bytes memory askSig = _sign(MAKER_PK, ask);
+        bytes memory bidSig = _sign(MAKER_PK, bid);
+        vm.startPrank(other);
+        exchange.fill(ask, askSig, 0.1e18, other);
+        vm.expectRevert(abi.encodeWithSelector(IExchange.Exchange_DustPosition.selector, maker, callAtm, 1, 0.1e18));
+        exchange.fill(bid, bidSig, 0.1e18 + 1, other);
+        // Selling 0.15 would leave the maker long 0.05, dust as well.
+        vm.expectRevert(
+            abi.encodeWithSelector(IExchange.Exchange_DustPosition.selector, maker, callAtm, 0.05e18, 0.1e18)
+        );
+        exchange.fill(bid, bidSig, 0.15e18, other);
+        // Closing the maker flat frees its slot; going through zero by at least the minimum is fine.
+        exchange.fill(bid, bidSig, 0.1e18, other);
+        assertEq(book.openPositionCount(maker), 0, "the maker's slot is free again");
+        exchange.fill(bid, bidSig, 0.2e18, other);
+        vm.stopPrank();
+        assertEq(book.positionOf(maker, callAtm), 0.2e18, "maker long a real size");
+        // The taker of a plain fill chose its own size: it may hold dust, in its own slots only.
+        assertEq(book.positionOf(other, callAtm), -0.2e18, "taker short");
+    }
+
+    /// @dev `matchOrders` applies each order's minimum to its own signer.
+    function test_minFill_matchOrdersAppliesEachOrdersMinimum() public {
+        IExchange.Order memory ask = _order(maker, callAtm, false, 1e18, 100e18);
+        IExchange.Order memory bid = _order(taker, callAtm, true, 1e18, 100e18);
+        bid.minFillAmount = 0.4e18;
+        bytes memory askSig = _sign(MAKER_PK, ask);
+        bytes memory bidSig = _sign(TAKER_PK, bid);
+        vm.startPrank(MATCHER);
+        vm.expectRevert(
+            abi.encodeWithSelector(IExchange.Exchange_FillBelowMinimum.selector, _digest(bid), 0.3e18, 0.4e18, 1e18)
+        );
+        exchange.matchOrders(ask, askSig, bid, bidSig, 0.3e18);
+        exchange.matchOrders(ask, askSig, bid, bidSig, 0.5e18);
+        vm.stopPrank();
+        assertEq(book.positionOf(taker, callAtm), 0.5e18, "matched at the bid's minimum or more");
     }
 
     // ------------------------------------------------------------------------------------------------------------

@@ -56,8 +56,8 @@ abstract contract ExchangeBase is Test {
 
     bytes32 internal constant ORDER_TYPEHASH =
         keccak256(
-            "Order(address maker,uint256 seriesId,bool isBuy,uint256 amount,uint256 limitPriceE18,uint64 deadline,"
-            "uint256 nonce,address taker)"
+            "Order(address maker,uint256 seriesId,bool isBuy,uint256 amount,uint256 minFillAmount,"
+            "uint256 limitPriceE18,uint64 deadline,uint256 nonce,address taker)"
         );
     bytes32 internal constant DOMAIN_TYPEHASH =
         keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
@@ -198,6 +198,7 @@ abstract contract ExchangeBase is Test {
                 seriesId,
                 isBuy,
                 amount,
+                0,
                 priceE18,
                 uint64(block.timestamp + 1 hours),
                 1,
@@ -217,6 +218,7 @@ abstract contract ExchangeBase is Test {
                 order.seriesId,
                 order.isBuy,
                 order.amount,
+                order.minFillAmount,
                 order.limitPriceE18,
                 order.deadline,
                 order.nonce,

@@ -119,6 +119,7 @@ contract LiquidationHandler is Test {
             seriesId: seriesId,
             isBuy: makerBuys,
             amount: amount,
+            minFillAmount: 0,
             limitPriceE18: margin.markOf(seriesId) + 0.01e18,
             deadline: uint64(block.timestamp + 1 hours),
             nonce: ++nonce,

@@ -177,6 +177,7 @@ abstract contract ProtocolFixture is Test {
                 seriesId: seriesId,
                 isBuy: isBuy,
                 amount: amount,
+                minFillAmount: 0,
                 limitPriceE18: priceE18,
                 deadline: uint64(block.timestamp + 1 days),
                 nonce: nonce,
