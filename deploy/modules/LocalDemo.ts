@@ -112,9 +112,13 @@ export default buildModule("OptioLocal", (m) => {
     const router = m.contract("OracleRouter", [chainlink, quorumSpot, quorumVol, WAD / 50n, 6 * 3600], {
       id: `${u.symbol}OracleRouter`,
     });
+    // A live feed moves at most 25% (spot) / 50% (vol) per round; after 15 / 10 minutes without a round the bound
+    // widens in proportion, so a genuine gap is accepted as signed (a 60% spot fall after 36 minutes).
     setup.push(
-      m.call(quorumFeed, "configureFeed", [spotFeed, true, WAD / 4n], { id: `${u.symbol}_configureSpotFeed` }),
-      m.call(quorumFeed, "configureFeed", [volFeed, true, WAD / 2n], { id: `${u.symbol}_configureVolFeed` }),
+      m.call(quorumFeed, "configureFeed", [spotFeed, true, WAD / 4n, 15 * 60], {
+        id: `${u.symbol}_configureSpotFeed`,
+      }),
+      m.call(quorumFeed, "configureFeed", [volFeed, true, WAD / 2n, 10 * 60], { id: `${u.symbol}_configureVolFeed` }),
     );
     const listCollateral = m.call(vault, "listCollateral", [token, u.collateralHaircut, router], {
       id: `${u.symbol}_listCollateral`,
