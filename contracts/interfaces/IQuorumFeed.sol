@@ -26,10 +26,14 @@ interface IQuorumFeed {
 
     /// @notice Per-feed configuration.
     /// @param enabled Whether reports for the feed are accepted.
-    /// @param maxDeviationWad Largest relative change of one round against the previous one, in WAD.
+    /// @param maxDeviationWad Largest relative change of one round against the previous one, in WAD, while the
+    /// report is at most `widenSeconds` newer than the previous round.
+    /// @param widenSeconds After this much silence the bound widens in proportion to the time since the previous
+    /// round: `maxDeviationWad × elapsed / widenSeconds` (twice the bound after twice the time, and so on).
     struct FeedConfig {
         bool enabled;
         uint64 maxDeviationWad;
+        uint32 widenSeconds;
     }
 
     /// @notice The feed is not configured or is disabled.
@@ -46,8 +50,9 @@ interface IQuorumFeed {
     error Quorum_StaleReport(bytes32 feedId, uint256 timestamp, uint256 latestTimestamp);
     /// @notice The report is stamped after the current block.
     error Quorum_FutureReport(bytes32 feedId, uint256 timestamp, uint256 blockTimestamp);
-    /// @notice The new median moves more than the feed's bound from the previous round.
-    error Quorum_DeviationTooLarge(bytes32 feedId, uint256 previous, uint256 value, uint256 maxDeviationWad);
+    /// @notice The new median moves more than the feed's bound (`boundWad`, widened for the time since the previous
+    /// round) from the previous round.
+    error Quorum_DeviationTooLarge(bytes32 feedId, uint256 previous, uint256 value, uint256 boundWad);
     /// @notice A value is zero or does not fit 192 bits.
     error Quorum_ValueOutOfRange(uint256 index, uint256 value);
     /// @notice The threshold is not a strict majority of the signer set, or exceeds it.
@@ -57,7 +62,7 @@ interface IQuorumFeed {
     /// @notice The signer set is empty or larger than `MAX_SIGNERS`.
     error Quorum_InvalidSignerCount(uint256 count);
     /// @notice The feed configuration is out of range.
-    error Quorum_InvalidFeedConfig(bytes32 feedId, uint256 maxDeviationWad);
+    error Quorum_InvalidFeedConfig(bytes32 feedId, uint256 maxDeviationWad, uint256 widenSeconds);
     /// @notice A zero admin address.
     error Quorum_ZeroAddress();
     /// @notice The round does not exist.
@@ -74,10 +79,13 @@ interface IQuorumFeed {
     /// @notice The signer set and threshold were replaced.
     event SignersUpdated(address[] signers, uint256 threshold);
     /// @notice A feed was configured.
-    event FeedConfigured(bytes32 indexed feedId, bool enabled, uint256 maxDeviationWad);
+    event FeedConfigured(bytes32 indexed feedId, bool enabled, uint256 maxDeviationWad, uint256 widenSeconds);
 
     /// @notice Largest number of registered signers.
     function MAX_SIGNERS() external view returns (uint256);
+
+    /// @notice Largest `widenSeconds` of a feed (7 days): a gap is always accepted within a bounded time.
+    function MAX_WIDEN_SECONDS() external view returns (uint256);
 
     /// @notice Verifies `observations` for `(feedId, timestamp)` and stores their median as the next round.
     /// @dev Permissionless: the signatures authenticate the report. Observations must be ordered by strictly
@@ -95,9 +103,22 @@ interface IQuorumFeed {
     /// signers.length / 2 < threshold <= signers.length.
     function setSigners(address[] calldata signers, uint256 threshold) external;
 
-    /// @notice Enables or disables a feed and sets its per-round deviation bound. Governance (timelock) only.
-    /// @dev 0 < maxDeviationWad <= 1e18.
-    function configureFeed(bytes32 feedId, bool enabled, uint256 maxDeviationWad) external;
+    /// @notice Enables or disables a feed and sets its per-round deviation bound and how fast the bound widens while
+    /// no round is accepted. Governance (timelock) only.
+    /// @dev 0 < maxDeviationWad <= 1e18 and 0 < widenSeconds <= MAX_WIDEN_SECONDS.
+    /// Why the bound widens: a fixed bound freezes a feed for good after any genuine move larger than it (every
+    /// honest report is refused until governance acts). Widening with the silence lets honest signers keep signing
+    /// the true value: a move of r × maxDeviationWad is accepted once r × widenSeconds have passed since the last
+    /// round, with no invented intermediate prices. What it still prevents: a live feed (one reporting at least
+    /// every `widenSeconds`) cannot be moved further than `maxDeviationWad` by one report (a fat finger, a scaling
+    /// error, one corrupted source shared by the signers); a larger jump needs the feed to have been silent, hence
+    /// stale for its readers, for a time proportional to the jump. It does not stop a quorum of k colluding signers,
+    /// who could always walk the value in steps: that is the threshold's job.
+    function configureFeed(bytes32 feedId, bool enabled, uint256 maxDeviationWad, uint256 widenSeconds) external;
+
+    /// @notice The deviation bound (WAD) a report `elapsed` seconds newer than the feed's latest round must meet:
+    /// `maxDeviationWad × max(1, elapsed / widenSeconds)`, rounded down.
+    function deviationBound(bytes32 feedId, uint256 elapsed) external view returns (uint256 boundWad);
 
     /// @notice The EIP-712 digest a signer signs for `(feedId, value, timestamp)`.
     function reportDigest(bytes32 feedId, uint256 value, uint64 timestamp) external view returns (bytes32);

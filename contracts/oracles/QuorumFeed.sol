@@ -14,7 +14,9 @@ import {IQuorumFeed} from "../interfaces/IQuorumFeed.sol";
 /// - a round is stored only with at least `threshold` valid signatures of distinct registered signers;
 /// - round ids per feed are 1, 2, 3, ... and stored rounds never change;
 /// - round timestamps per feed strictly increase and are never after the block that stored them;
-/// - every stored value is in (0, 2^192) and, from the second round on, within `maxDeviationWad` of the previous one.
+/// - every stored value is in (0, 2^192) and, from the second round on, within the deviation bound of the previous
+///   one: `maxDeviationWad` while the report is at most `widenSeconds` newer than it, then
+///   `maxDeviationWad × elapsed / widenSeconds` (see `IQuorumFeed.deviationBound`).
 contract QuorumFeed is IQuorumFeed, AccessControl, EIP712 {
     /// @inheritdoc IQuorumFeed
     uint256 public constant MAX_SIGNERS = 31;
@@ -22,14 +24,20 @@ contract QuorumFeed is IQuorumFeed, AccessControl, EIP712 {
     /// @dev The EIP-712 type hash of a signed report.
     bytes32 internal constant REPORT_TYPEHASH = keccak256("Report(bytes32 feedId,uint256 value,uint64 timestamp)");
 
+    /// @inheritdoc IQuorumFeed
+    uint256 public constant MAX_WIDEN_SECONDS = 7 days;
+
     /// @dev 1 in WAD: the largest deviation bound (100 %).
     uint256 internal constant WAD = 1e18;
+    /// @dev The largest deviation bound after widening (a 10^18-fold move).
+    uint256 internal constant MAX_BOUND_WAD = 1e36;
 
     /// @dev A feed's configuration packed with its latest round id, so `submit` reads and writes one slot for both.
     struct FeedState {
         bool enabled;
         uint64 maxDeviationWad;
         uint64 latestRoundId;
+        uint32 widenSeconds;
     }
 
     /// @inheritdoc IQuorumFeed
@@ -76,9 +84,15 @@ contract QuorumFeed is IQuorumFeed, AccessControl, EIP712 {
 
         if (state.latestRoundId != 0) {
             uint256 prev = previous.value;
-            // Both values are below 2^192, so neither product can overflow.
-            if (_absDiff(median, prev) * WAD > uint256(state.maxDeviationWad) * prev) {
-                revert Quorum_DeviationTooLarge(feedId, prev, median, state.maxDeviationWad);
+            // unchecked: `timestamp > previous.timestamp` was checked above.
+            uint256 elapsed;
+            unchecked {
+                elapsed = timestamp - previous.timestamp;
+            }
+            uint256 boundWad = _deviationBound(state, elapsed);
+            // Rounded down: a report on the edge of the bound is refused, never one beyond it accepted.
+            if (_absDiff(median, prev) > Math.mulDiv(boundWad, prev, WAD)) {
+                revert Quorum_DeviationTooLarge(feedId, prev, median, boundWad);
             }
         }
 
@@ -103,14 +117,18 @@ contract QuorumFeed is IQuorumFeed, AccessControl, EIP712 {
     function configureFeed(
         bytes32 feedId,
         bool enabled,
-        uint256 maxDeviationWad
+        uint256 maxDeviationWad,
+        uint256 widenSeconds
     ) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        if (maxDeviationWad == 0 || maxDeviationWad > WAD) revert Quorum_InvalidFeedConfig(feedId, maxDeviationWad);
+        if (maxDeviationWad == 0 || maxDeviationWad > WAD || widenSeconds == 0 || widenSeconds > MAX_WIDEN_SECONDS) {
+            revert Quorum_InvalidFeedConfig(feedId, maxDeviationWad, widenSeconds);
+        }
         FeedState storage state = _feeds[feedId];
         state.enabled = enabled;
-        // The cast is exact: maxDeviationWad <= 1e18 < 2^64.
+        // The casts are exact: maxDeviationWad <= 1e18 < 2^64 and widenSeconds <= MAX_WIDEN_SECONDS < 2^32.
         state.maxDeviationWad = uint64(maxDeviationWad);
-        emit FeedConfigured(feedId, enabled, maxDeviationWad);
+        state.widenSeconds = uint32(widenSeconds);
+        emit FeedConfigured(feedId, enabled, maxDeviationWad, widenSeconds);
     }
 
     /// @inheritdoc IQuorumFeed
@@ -140,7 +158,27 @@ contract QuorumFeed is IQuorumFeed, AccessControl, EIP712 {
     /// @inheritdoc IQuorumFeed
     function feedConfig(bytes32 feedId) external view returns (FeedConfig memory) {
         FeedState memory state = _feeds[feedId];
-        return FeedConfig({enabled: state.enabled, maxDeviationWad: state.maxDeviationWad});
+        return
+            FeedConfig({
+                enabled: state.enabled,
+                maxDeviationWad: state.maxDeviationWad,
+                widenSeconds: state.widenSeconds
+            });
+    }
+
+    /// @inheritdoc IQuorumFeed
+    function deviationBound(bytes32 feedId, uint256 elapsed) external view returns (uint256 boundWad) {
+        return _deviationBound(_feeds[feedId], elapsed);
+    }
+
+    /// @dev `min(maxDeviationWad × max(1, elapsed / widenSeconds), MAX_BOUND_WAD)`, rounded down (against the
+    /// report). The product cannot overflow: maxDeviationWad < 2^64 and `elapsed` (of uint64 timestamps) < 2^64. The
+    /// cap keeps `bound × previous` within 256 bits in `submit`; a bound of 1e36 already admits any change a 192-bit
+    /// value can make from a previous value of at least 1e-18 of it.
+    function _deviationBound(FeedState memory state, uint256 elapsed) internal pure returns (uint256) {
+        uint256 widen = state.widenSeconds;
+        if (elapsed <= widen) return state.maxDeviationWad;
+        return Math.min((uint256(state.maxDeviationWad) * elapsed) / widen, MAX_BOUND_WAD);
     }
 
     /// @dev Verifies every observation and returns the median of their values (even count: mean of the two middle

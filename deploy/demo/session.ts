@@ -1,6 +1,6 @@
 import { network } from "hardhat";
 import { type BaseContract, type Contract, encodeBytes32String, formatUnits, parseUnits, type Signer } from "ethers";
-import { deployLocal } from "../lib/local.js";
+import { deployLocal, listThroughTimelock, type Listing } from "../lib/local.js";
 import { feedId } from "../roles.js";
 import { gridExpiries } from "../lib/expiries.js";
 import { submitReport } from "../lib/quorum.js";
@@ -40,7 +40,7 @@ function findRevertData(err: unknown): string | undefined {
 export async function runDemo(): Promise<void> {
   const connection = await network.create({ network: "localhost" });
   const { ethers, networkHelpers } = connection;
-  const [deployer, guardian, lister, proposer, s1, s2, s3, alice, bob] = await ethers.getSigners();
+  const [deployer, guardian, , proposer, s1, s2, s3, alice, bob] = await ethers.getSigners();
   const signers = [s1, s2, s3];
 
   log("deploying", "Ignition module OptioLocal (core, mocks, oracles, timelock handover)");
@@ -89,27 +89,29 @@ export async function runDemo(): Promise<void> {
     { underlyingId: 1n, strikes: ["2700", "3000", "3300"] },
     { underlyingId: 2n, strikes: ["55000", "60000", "65000"] },
   ];
-  const asLister = registry.connect(lister) as Contract;
+  // The timelock holds the lister role: one batch, scheduled by the proposer and executed after the delay.
+  const listings: Listing[] = [];
   for (const { underlyingId, strikes } of chain) {
     for (const expiry of expiries) {
       for (const strike of strikes) {
-        for (const isCall of [true, false]) {
-          await (await asLister.listSeries(underlyingId, parseUnits(strike, 18), expiry, isCall)).wait();
-        }
+        for (const isCall of [true, false])
+          listings.push({ underlyingId, strikeE18: parseUnits(strike, 18), expiry, isCall });
       }
     }
   }
+  await listThroughTimelock(connection, d, proposer, listings);
+  const asLister = { from: await timelock.getAddress() };
   log(
     "listing",
     `${await registry.seriesCount()} series on 2 underlyings, expiries ${expiries.map((e) => new Date(e * 1000).toISOString().slice(0, 16)).join(", ")}`,
   );
   try {
-    await asLister.listSeries.staticCall(1n, parseUnits("3000", 18), expiries[0], true);
+    await registry.listSeries.staticCall(1n, parseUnits("3000", 18), expiries[0], true, asLister);
   } catch (err) {
     log("  duplicate rejected", describeRevert(err, all));
   }
   try {
-    await asLister.listSeries.staticCall(1n, parseUnits("9000", 18), expiries[0], true);
+    await registry.listSeries.staticCall(1n, parseUnits("9000", 18), expiries[0], true, asLister);
   } catch (err) {
     log("  far strike rejected", describeRevert(err, all));
   }
@@ -158,7 +160,7 @@ export async function runDemo(): Promise<void> {
   await (await (pauseGuard.connect(guardian) as Contract).pauseUnderlying(1n)).wait();
   log("guardian", "paused new risk on ETH at once");
   try {
-    await asLister.listSeries.staticCall(1n, parseUnits("3100", 18), expiries[1], true);
+    await registry.listSeries.staticCall(1n, parseUnits("3100", 18), expiries[1], true, asLister);
   } catch (err) {
     log("  listing while paused", describeRevert(err, all));
   }

@@ -1,23 +1,23 @@
+import { ZeroHash, zeroPadValue, toBeHex, type Contract, type Signer } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 import LocalModule from "../modules/LocalDemo.js";
 
 /**
- * Signers 0–6 of a local node play the deployment's roles: 0 deploys, 1 is the guardian, 2 the lister, 3 the
- * timelock proposer, 4–6 the quorum signers (k = 2 of 3). Signers from `FIRST_FREE_SIGNER` on are free for traders
- * and keepers.
+ * Signers 0–6 of a local node play the deployment's roles: 0 deploys, 1 is the guardian, 2 is unused (it was the
+ * lister; series are now listed through the timelock), 3 the timelock proposer, 4–6 the quorum signers (k = 2 of
+ * 3). Signers from `FIRST_FREE_SIGNER` on are free for traders and keepers.
  */
 export const FIRST_FREE_SIGNER = 7;
 
 /** Deploys the OptioLocal Ignition module with the standard local role accounts. */
 export async function deployLocal(connection: NetworkConnection, timelockDelay = 3_600) {
   const { ethers, ignition } = connection;
-  const [, guardian, lister, proposer, s1, s2, s3] = await ethers.getSigners();
+  const [, guardian, , proposer, s1, s2, s3] = await ethers.getSigners();
   const quorumSigners = [s1, s2, s3];
   const contracts = await ignition.deploy(LocalModule, {
     parameters: {
       OptioLocal: {
         guardian: guardian.address,
-        lister: lister.address,
         proposers: [proposer.address],
         timelockDelay,
         signers: quorumSigners.map((s) => s.address),
@@ -25,5 +25,42 @@ export async function deployLocal(connection: NetworkConnection, timelockDelay =
       },
     },
   });
-  return { contracts, guardian, lister, proposer, quorumSigners };
+  return { contracts, guardian, proposer, quorumSigners };
+}
+
+/** One series to list: `SeriesRegistry.listSeries` arguments. */
+export interface Listing {
+  underlyingId: bigint;
+  strikeE18: bigint;
+  expiry: bigint | number;
+  isCall: boolean;
+}
+
+/**
+ * Lists series through the timelock, which holds the lister role (no externally owned account does): `proposer`
+ * schedules one batch, the local chain's clock moves on by the timelock's delay, `beforeExecute` runs (for fresh
+ * prices when the delay made them stale: listing needs an Ok router) and the batch executes.
+ */
+export async function listThroughTimelock(
+  connection: NetworkConnection,
+  contracts: { registry: Contract; timelock: Contract },
+  proposer: Signer,
+  listings: Listing[],
+  beforeExecute?: () => Promise<void>,
+): Promise<void> {
+  const { networkHelpers } = connection;
+  const timelock = contracts.timelock.connect(proposer) as Contract;
+  const target = await contracts.registry.getAddress();
+  const targets = listings.map(() => target);
+  const values = listings.map(() => 0n);
+  const payloads = listings.map((l) =>
+    contracts.registry.interface.encodeFunctionData("listSeries", [l.underlyingId, l.strikeE18, l.expiry, l.isCall]),
+  );
+  // The block time makes the salt unique per batch and the run deterministic.
+  const salt = zeroPadValue(toBeHex(await networkHelpers.time.latest()), 32);
+  const delay = (await timelock.getMinDelay()) as bigint;
+  await (await timelock.scheduleBatch(targets, values, payloads, ZeroHash, salt, delay)).wait();
+  if (delay > 0n) await networkHelpers.time.increase(delay);
+  if (beforeExecute) await beforeExecute();
+  await (await timelock.executeBatch(targets, values, payloads, ZeroHash, salt)).wait();
 }

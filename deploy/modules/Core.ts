@@ -1,4 +1,5 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { handOverToTimelock } from "./Handover.js";
 import { ROLES } from "../roles.js";
 import type {
   ContractFuture,
@@ -14,6 +15,10 @@ import type {
  * module that adds underlyings sets them (`setRiskParams`); until then an underlying's multiplier is 1 and
  * reduce-only follows its router's health alone. The deployer is the interim admin so that a setup module can list
  * collateral and underlyings; `Handover` then gives every admin role to the timelock and renounces the deployer's.
+ * Every deployment path ends there: this module hands over right after the wiring, `LocalDemo` after its setup.
+ * The timelock also holds the lister role (series are listed by governance, or by a listing contract it appoints),
+ * so afterwards no externally owned account holds any role but the guardian's pause role (and the timelock's own
+ * proposer and executor roles, which are the governance parameters: a multisig in production).
  *
  * Parameters (module "OptioCore", or the module that calls `buildCore`):
  * - quoteAsset: the quote stablecoin (address)
@@ -107,6 +112,7 @@ export function buildCore(
       id: "settlement_grantDebtResolver_liquidation",
     }),
     m.call(insuranceFund, "setLiquidationEngine", [liquidationEngine], { id: "insuranceFund_setLiquidationEngine" }),
+    m.call(registry, "grantRole", [ROLES.LISTER, timelock], { id: "registry_grantLister_timelock" }),
   ];
 
   return {
@@ -127,7 +133,40 @@ export function buildCore(
   };
 }
 
+/** The access-controlled contracts of the core, whose admin role moves to the timelock at the end of a deployment. */
+export function accessControlled(core: ReturnType<typeof buildCore>) {
+  const {
+    vault,
+    registry,
+    riskController,
+    quorumFeed,
+    pauseGuard,
+    book,
+    margin,
+    exchange,
+    settlement,
+    insuranceFund,
+    liquidationEngine,
+  } = core;
+  return {
+    vault,
+    registry,
+    riskController,
+    quorumFeed,
+    pauseGuard,
+    book,
+    margin,
+    exchange,
+    settlement,
+    insuranceFund,
+    liquidationEngine,
+  };
+}
+
 export default buildModule("OptioCore", (m) => {
-  const { wiring: _wiring, ...contracts } = buildCore(m, m.getParameter<string>("quoteAsset"));
+  const core = buildCore(m, m.getParameter<string>("quoteAsset"));
+  const { wiring, ...contracts } = core;
+  // The deployer's interim admin ends with the wiring: collateral and underlyings are then added by governance.
+  handOverToTimelock(m, core.timelock, accessControlled(core), wiring);
   return contracts;
 });

@@ -1,9 +1,9 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import type { Future, NamedArtifactContractDeploymentFuture } from "@nomicfoundation/ignition-core";
 import { parseUnits } from "ethers";
-import { buildCore } from "./Core.js";
+import { accessControlled, buildCore } from "./Core.js";
 import { handOverToTimelock } from "./Handover.js";
-import { feedId, ROLES } from "../roles.js";
+import { feedId } from "../roles.js";
 
 const WAD = 10n ** 18n;
 const ZERO = "0x0000000000000000000000000000000000000000";
@@ -31,29 +31,15 @@ const UNDERLYINGS = [
 /**
  * Local deployment for tests and `make demo`: the core with mock tokens and Chainlink's MockV3Aggregator as price
  * sources. Mocks live only here, never in the core module. Everything is configured by the deployer, then every
- * admin role moves to the timelock.
+ * admin role moves to the timelock; series are listed through the timelock (see `deploy/lib/local.ts`).
  *
- * Parameters (module "OptioLocal"): those of `buildCore` but quoteAsset (a mock USDC is deployed), and lister.
+ * Parameters (module "OptioLocal"): those of `buildCore` but quoteAsset (a mock USDC is deployed).
  */
 export default buildModule("OptioLocal", (m) => {
   const usdc = m.contract("MockERC20", ["USD Coin (mock)", "USDC", 6], { id: "USDC" });
   const core = buildCore(m, usdc);
   const { wiring, ...contracts } = core;
-  const {
-    vault,
-    registry,
-    riskController,
-    quorumFeed,
-    pauseGuard,
-    timelock,
-    book,
-    margin,
-    exchange,
-    settlement,
-    insuranceFund,
-    liquidationEngine,
-  } = contracts;
-  const lister = m.getParameter<string>("lister");
+  const { vault, registry, riskController, quorumFeed, timelock, margin, exchange, liquidationEngine } = contracts;
 
   const setup: Future[] = [...wiring];
   // Lyra v2's auction shape (the engine's defaults) and 20% of each solvent bid's discount to the insurance fund.
@@ -112,9 +98,13 @@ export default buildModule("OptioLocal", (m) => {
     const router = m.contract("OracleRouter", [chainlink, quorumSpot, quorumVol, WAD / 50n, 6 * 3600], {
       id: `${u.symbol}OracleRouter`,
     });
+    // A live feed moves at most 25% (spot) / 50% (vol) per round; after 15 / 10 minutes without a round the bound
+    // widens in proportion, so a genuine gap is accepted as signed (a 60% spot fall after 36 minutes).
     setup.push(
-      m.call(quorumFeed, "configureFeed", [spotFeed, true, WAD / 4n], { id: `${u.symbol}_configureSpotFeed` }),
-      m.call(quorumFeed, "configureFeed", [volFeed, true, WAD / 2n], { id: `${u.symbol}_configureVolFeed` }),
+      m.call(quorumFeed, "configureFeed", [spotFeed, true, WAD / 4n, 15 * 60], {
+        id: `${u.symbol}_configureSpotFeed`,
+      }),
+      m.call(quorumFeed, "configureFeed", [volFeed, true, WAD / 2n, 10 * 60], { id: `${u.symbol}_configureVolFeed` }),
     );
     const listCollateral = m.call(vault, "listCollateral", [token, u.collateralHaircut, router], {
       id: `${u.symbol}_listCollateral`,
@@ -163,26 +153,8 @@ export default buildModule("OptioLocal", (m) => {
     aggregators[u.symbol] = aggregator;
     routers[u.symbol] = router;
   }
-  setup.push(m.call(registry, "grantRole", [ROLES.LISTER, lister], { id: "grantLister" }));
 
-  handOverToTimelock(
-    m,
-    timelock,
-    {
-      vault,
-      registry,
-      riskController,
-      quorumFeed,
-      pauseGuard,
-      book,
-      margin,
-      exchange,
-      settlement,
-      insuranceFund,
-      liquidationEngine,
-    },
-    setup,
-  );
+  handOverToTimelock(m, timelock, accessControlled(core), setup);
 
   return {
     ...contracts,

@@ -12,7 +12,7 @@
 import { network } from "hardhat";
 import { parseUnits, type Contract, type Signer } from "ethers";
 import { mintAndDeposit } from "../../deploy/lib/accounts.js";
-import { deployLocal } from "../../deploy/lib/local.js";
+import { deployLocal, listThroughTimelock, type Listing } from "../../deploy/lib/local.js";
 import { gridExpiries } from "../../deploy/lib/expiries.js";
 import { signOrder, type Order } from "../../deploy/lib/orders.js";
 import { createPricePusher } from "../../deploy/lib/quorum.js";
@@ -39,8 +39,8 @@ export async function benchCrash(steps = 10, prefix = "crash", seed = 7): Promis
   const connection = await network.create();
   const { ethers, networkHelpers } = connection;
   const signers = await ethers.getSigners();
-  const [, guardian, lister, proposer, s1, s2, s3, keeper] = signers;
-  const { contracts: d } = await deployLocal(connection, 3_600);
+  const [, guardian, , proposer, s1, s2, s3, keeper] = signers;
+  const { contracts: d } = await deployLocal(connection, 0);
   const {
     vault,
     registry,
@@ -62,12 +62,14 @@ export async function benchCrash(steps = 10, prefix = "crash", seed = 7): Promis
 
   const expiries = gridExpiries(await networkHelpers.time.latest(), 2, 2 * 86_400);
   const series: bigint[] = [];
+  const listings: Listing[] = [];
   for (const expiry of expiries)
     for (let k = 2_400n; k <= 3_600n; k += 200n)
       for (const isCall of [true, false]) {
-        await (await (registry.connect(lister) as Contract).listSeries(1n, k * WAD, expiry, isCall)).wait();
+        listings.push({ underlyingId: 1n, strikeE18: k * WAD, expiry, isCall });
         series.push(BigInt(series.length + 1));
       }
+  await listThroughTimelock(connection, d, proposer, listings);
 
   // Fresh random accounts for traders and makers, funded with gas from the keeper.
   const makeAccount = async () => {

@@ -9,7 +9,7 @@
 import { network } from "hardhat";
 import { parseUnits, type Contract, type Signer } from "ethers";
 import { mintAndDeposit } from "../../deploy/lib/accounts.js";
-import { deployLocal } from "../../deploy/lib/local.js";
+import { deployLocal, listThroughTimelock, type Listing } from "../../deploy/lib/local.js";
 import { gridExpiries } from "../../deploy/lib/expiries.js";
 import { signOrder, type Order } from "../../deploy/lib/orders.js";
 import { createPricePusher } from "../../deploy/lib/quorum.js";
@@ -21,8 +21,8 @@ type Account = Signer & { address: string };
 export async function benchLiquidation(): Promise<BenchResult[]> {
   const connection = await network.create();
   const { ethers, networkHelpers } = connection;
-  const [, guardian, lister, proposer, s1, s2, s3, mm, mm2, keeper, v4, v16] = await ethers.getSigners();
-  const { contracts: d } = await deployLocal(connection, 3_600);
+  const [, guardian, , proposer, s1, s2, s3, mm, mm2, keeper, v4, v16] = await ethers.getSigners();
+  const { contracts: d } = await deployLocal(connection, 0);
   const { vault, registry, quorumFeed, exchange, margin, usdc, ethAggregator, liquidationEngine, riskController } = d;
   const probe = (await ethers.deployContract("GasProbe")) as unknown as Contract;
   const pushPrice = createPricePusher(ethAggregator, quorumFeed, [s1, s2, s3], "ETH", () =>
@@ -33,11 +33,13 @@ export async function benchLiquidation(): Promise<BenchResult[]> {
   // Puts on two expiries, strikes 2,500 .. 3,300 every 100: 18 series.
   const expiries = gridExpiries(await networkHelpers.time.latest(), 2, 2 * 86_400);
   const puts: bigint[] = [];
+  const listings: Listing[] = [];
   for (const expiry of expiries)
     for (let k = 2_500n; k <= 3_300n; k += 100n) {
-      await (await (registry.connect(lister) as Contract).listSeries(1n, k * WAD, expiry, false)).wait();
-      puts.push((await registry.seriesCount()) as bigint);
+      listings.push({ underlyingId: 1n, strikeE18: k * WAD, expiry, isCall: false });
+      puts.push(BigInt(listings.length));
     }
+  await listThroughTimelock(connection, d, proposer, listings);
 
   const fund = (who: Signer, amount: bigint) => mintAndDeposit(vault, usdc, who, amount);
   for (const who of [mm, mm2, keeper, v4, v16]) await fund(who, parseUnits("10000000", 6));

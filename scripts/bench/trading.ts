@@ -11,7 +11,7 @@
 import { network } from "hardhat";
 import { parseUnits, type Contract, type Signer } from "ethers";
 import { mintAndDeposit } from "../../deploy/lib/accounts.js";
-import { deployLocal } from "../../deploy/lib/local.js";
+import { deployLocal, listThroughTimelock, type Listing } from "../../deploy/lib/local.js";
 import { gridExpiries } from "../../deploy/lib/expiries.js";
 import { signOrder, type Order } from "../../deploy/lib/orders.js";
 import { submitReport } from "../../deploy/lib/quorum.js";
@@ -22,8 +22,8 @@ const WAD = 10n ** 18n;
 export async function benchTrading(): Promise<BenchResult[]> {
   const connection = await network.create();
   const { ethers, networkHelpers } = connection;
-  const [, guardian, lister, proposer, s1, s2, s3, m1, m8, m16, mDE, a1, a8, a16, d, e] = await ethers.getSigners();
-  const { contracts: d_ } = await deployLocal(connection, 3_600);
+  const [, guardian, , proposer, s1, s2, s3, m1, m8, m16, mDE, a1, a8, a16, d, e] = await ethers.getSigners();
+  const { contracts: d_ } = await deployLocal(connection, 0);
   const { vault, registry, quorumFeed, exchange, margin, settlement, usdc, ethAggregator, ethRouter } = d_;
   const probe = (await ethers.deployContract("GasProbe")) as unknown as Contract;
 
@@ -40,15 +40,16 @@ export async function benchTrading(): Promise<BenchResult[]> {
   // An ETH chain: two expiries, strikes 2,400 .. 3,600 every 200, calls and puts (28 series).
   const expiries = gridExpiries(Number(now), 2);
   const series: bigint[] = [];
+  const listings: Listing[] = [];
   for (const expiry of expiries) {
     for (let k = 2_400n; k <= 3_600n; k += 200n) {
       for (const isCall of [true, false]) {
-        const asLister = registry.connect(lister) as Contract;
-        await (await asLister.listSeries(1n, k * WAD, expiry, isCall)).wait();
+        listings.push({ underlyingId: 1n, strikeE18: k * WAD, expiry, isCall });
         series.push(BigInt(series.length + 1));
       }
     }
   }
+  await listThroughTimelock(connection, d_, proposer, listings);
 
   const fund = (who: Signer, amount: bigint) => mintAndDeposit(vault, usdc, who, amount);
   for (const who of [m1, m8, m16, mDE, a1, a8, a16, d, e]) await fund(who, parseUnits("1000000", 6));

@@ -1,10 +1,12 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { encodeBytes32String, ZeroHash, type Contract } from "ethers";
-import { deployLocal as deployLocalModule, FIRST_FREE_SIGNER } from "../../deploy/lib/local.js";
+import { deployLocal as deployLocalModule, FIRST_FREE_SIGNER, listThroughTimelock } from "../../deploy/lib/local.js";
 import CoreModule from "../../deploy/modules/Core.js";
 import { ROLES } from "../../deploy/roles.js";
 import { submitReport } from "../../deploy/lib/quorum.js";
+import { gridExpiries } from "../../deploy/lib/expiries.js";
+import { rolesHeldByEoas } from "./roleAudit.js";
 
 const connection = await network.create();
 const { ethers, ignition, networkHelpers } = connection;
@@ -13,9 +15,9 @@ const DELAY = 3_600;
 describe("deploy: Ignition modules and governance wiring", () => {
   async function deployLocal() {
     const signers = await ethers.getSigners();
-    const { contracts: d, guardian, lister, proposer, quorumSigners } = await deployLocalModule(connection, DELAY);
+    const { contracts: d, guardian, proposer, quorumSigners } = await deployLocalModule(connection, DELAY);
     const [s1, s2] = quorumSigners;
-    return { d, deployer: signers[0], guardian, lister, proposer, stranger: signers[FIRST_FREE_SIGNER], s1, s2 };
+    return { d, deployer: signers[0], guardian, proposer, stranger: signers[FIRST_FREE_SIGNER], s1, s2 };
   }
 
   it("hands every admin role to the timelock and none stays with the deployer", async () => {
@@ -119,8 +121,52 @@ describe("deploy: Ignition modules and governance wiring", () => {
     expect(needed).to.equal(false);
   });
 
+  it("ends with no role held by an externally owned account but the guardian's pause role", async () => {
+    const { d, guardian, proposer } = await networkHelpers.loadFixture(deployLocal);
+    const {
+      usdc: _u,
+      weth: _w,
+      wbtc: _b,
+      ethAggregator: _ea,
+      btcAggregator: _ba,
+      ethRouter: _er,
+      btcRouter: _br,
+      automation: _a,
+      ...governed
+    } = d;
+    expect(await rolesHeldByEoas(ethers, governed)).to.deep.equal(
+      [
+        // The timelock's proposer is its governance parameter (a multisig in production): it proposes and cancels.
+        { contract: "timelock", role: ROLES.TIMELOCK_CANCELLER, account: proposer.address },
+        { contract: "timelock", role: ROLES.TIMELOCK_PROPOSER, account: proposer.address },
+        { contract: "pauseGuard", role: ROLES.GUARDIAN, account: guardian.address },
+      ].sort((a, b) => `${a.contract}${a.role}${a.account}`.localeCompare(`${b.contract}${b.role}${b.account}`)),
+    );
+  });
+
+  it("lists series only through the timelock", async () => {
+    const { d, deployer, proposer, stranger, s1, s2 } = await networkHelpers.loadFixture(deployLocal);
+    for (const who of [deployer, stranger, proposer]) {
+      await expect((d.registry.connect(who) as Contract).listSeries(1n, 3000n * 10n ** 18n, 4_102_444_800n, true))
+        .to.be.revertedWithCustomError(d.registry, "AccessControlUnauthorizedAccount")
+        .withArgs(who.address, ROLES.LISTER);
+    }
+    const [expiry] = gridExpiries(await networkHelpers.time.latest(), 1, 7 * 86_400);
+    await listThroughTimelock(
+      connection,
+      d,
+      proposer,
+      [{ underlyingId: 1n, strikeE18: 3000n * 10n ** 18n, expiry, isCall: true }],
+      async () => {
+        const now = BigInt(await networkHelpers.time.latest());
+        await submitReport(d.quorumFeed, [s1, s2], "ETH/USD", [3000n * 10n ** 18n, 3000n * 10n ** 18n], now);
+      },
+    );
+    expect(await d.registry.seriesCount()).to.equal(1n);
+  });
+
   it("configures collateral, underlyings, lister and quorum feeds", async () => {
-    const { d, lister } = await networkHelpers.loadFixture(deployLocal);
+    const { d } = await networkHelpers.loadFixture(deployLocal);
     expect(await d.vault.quoteAsset()).to.equal(await d.usdc.getAddress());
     // The quote asset is listed by the constructor; the module chains the rest so the order is deterministic.
     expect(await d.vault.collaterals()).to.deep.equal([
@@ -131,7 +177,7 @@ describe("deploy: Ignition modules and governance wiring", () => {
     expect(await d.registry.underlyingCount()).to.equal(2n);
     expect((await d.registry.underlyingConfig(1n)).router).to.equal(await d.ethRouter.getAddress());
     expect((await d.registry.underlyingConfig(2n)).router).to.equal(await d.btcRouter.getAddress());
-    expect(await d.registry.hasRole(ROLES.LISTER, lister.address)).to.equal(true);
+    expect(await d.registry.hasRole(ROLES.LISTER, await d.timelock.getAddress())).to.equal(true);
     expect(await d.quorumFeed.threshold()).to.equal(2n);
   });
 
@@ -183,7 +229,7 @@ describe("deploy: Ignition modules and governance wiring", () => {
     expect((await d.vault.collateralConfig(weth)).haircutWad).to.equal(3n * 10n ** 17n);
   });
 
-  it("deploys the chain-agnostic core module on its own with the deployer as interim admin", async () => {
+  it("deploys the chain-agnostic core module on its own and hands every role to the timelock", async () => {
     const [deployer, guardian, proposer, s1, s2, s3, s4] = await ethers.getSigners();
     const quote = await ethers.deployContract("MockERC20", ["USD", "USD", 6]);
     const core = await ignition.deploy(CoreModule, {
@@ -197,9 +243,23 @@ describe("deploy: Ignition modules and governance wiring", () => {
         },
       },
     });
-    expect(await core.vault.hasRole(ROLES.DEFAULT_ADMIN, deployer.address)).to.equal(true);
+    const timelock = await core.timelock.getAddress();
+    const { automation: _a, ...governed } = core;
+    for (const [name, c] of Object.entries(governed)) {
+      expect(await c.hasRole(ROLES.DEFAULT_ADMIN, deployer.address), `${name}: deployer`).to.equal(false);
+      expect(await c.hasRole(ROLES.DEFAULT_ADMIN, timelock), `${name}: timelock`).to.equal(true);
+    }
+    expect(await core.registry.hasRole(ROLES.LISTER, timelock)).to.equal(true);
+    expect(await rolesHeldByEoas(ethers, governed)).to.deep.equal(
+      [
+        { contract: "timelock", role: ROLES.TIMELOCK_CANCELLER, account: proposer.address },
+        { contract: "timelock", role: ROLES.TIMELOCK_PROPOSER, account: proposer.address },
+        { contract: "pauseGuard", role: ROLES.GUARDIAN, account: guardian.address },
+      ].sort((a, b) => `${a.contract}${a.role}${a.account}`.localeCompare(`${b.contract}${b.role}${b.account}`)),
+    );
     expect(await core.timelock.getMinDelay()).to.equal(2n * 24n * 3600n);
     expect(await core.quorumFeed.threshold()).to.equal(3n);
-    expect(await core.pauseGuard.hasRole(ROLES.GUARDIAN, guardian.address)).to.equal(true);
+    // The wiring ran before the handover.
+    expect(await core.vault.marginHook()).to.equal(await core.margin.getAddress());
   });
 });

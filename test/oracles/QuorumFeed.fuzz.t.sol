@@ -75,36 +75,39 @@ contract QuorumFeedFuzzTest is QuorumFeedBase {
         quorum.submit(FEED, uint64(T0), obs);
     }
 
-    function testFuzz_deviationBound(uint256 previousRaw, uint256 nextRaw, uint256 boundRaw) public {
+    function testFuzz_deviationBound(
+        uint256 previousRaw,
+        uint256 nextRaw,
+        uint256 boundRaw,
+        uint256 elapsedRaw
+    ) public {
         uint256 previous = bound(previousRaw, 1, type(uint128).max);
         uint256 maxDeviation = bound(boundRaw, 1, 1e18);
+        // Mostly a live feed (within WIDEN), sometimes a long silence.
+        uint256 elapsed = elapsedRaw % 3 == 0 ? bound(elapsedRaw, WIDEN + 1, 400 days) : bound(elapsedRaw, 1, WIDEN);
         // Next values around the previous one, and sometimes anywhere.
         uint256 next = nextRaw % 2 == 0
             ? bound(nextRaw, 1, type(uint192).max)
             : bound(nextRaw, previous / 2 + 1, previous + previous / 2);
         QuorumFeed quorum = _deploy(3, 2);
         vm.prank(ADMIN);
-        quorum.configureFeed(FEED, true, maxDeviation);
+        quorum.configureFeed(FEED, true, maxDeviation, WIDEN);
         quorum.submit(FEED, uint64(T0), _uniform(quorum, FEED, uint64(T0), 2, previous));
 
-        vm.warp(T0 + 1);
-        IQuorumFeed.SignedObservation[] memory obs = _uniform(quorum, FEED, uint64(T0 + 1), 2, next);
-        // Allowed band [previous - d, previous + d] with d = maxDeviation * previous / 1e18 rounded down: the
-        // protocol rounds the bound against the report.
-        uint256 d = (maxDeviation * previous) / 1e18;
+        uint64 t = uint64(T0 + elapsed);
+        vm.warp(t);
+        IQuorumFeed.SignedObservation[] memory obs = _uniform(quorum, FEED, t, 2, next);
+        // Allowed band [previous - d, previous + d] with d = bound * previous / 1e18 rounded down, bound =
+        // maxDeviation, widened by elapsed / WIDEN past WIDEN (rounded down): the protocol rounds against the report.
+        uint256 boundWad = elapsed <= WIDEN ? maxDeviation : (maxDeviation * elapsed) / WIDEN;
+        uint256 d = (boundWad * previous) / 1e18;
         bool allowed = next + d >= previous && next <= previous + d;
         if (!allowed) {
             vm.expectRevert(
-                abi.encodeWithSelector(
-                    IQuorumFeed.Quorum_DeviationTooLarge.selector,
-                    FEED,
-                    previous,
-                    next,
-                    maxDeviation
-                )
+                abi.encodeWithSelector(IQuorumFeed.Quorum_DeviationTooLarge.selector, FEED, previous, next, boundWad)
             );
         }
-        quorum.submit(FEED, uint64(T0 + 1), obs);
+        quorum.submit(FEED, t, obs);
         if (allowed) {
             (uint256 roundId, uint256 value, ) = quorum.latestRound(FEED);
             assertEq(roundId, 2, "round id");

@@ -203,15 +203,16 @@ contract QuorumFeedTest is QuorumFeedBase {
     function test_configureFeed_setsConfig() public {
         bytes32 other = keccak256("ETH/USD:IV30");
         vm.expectEmit(true, false, false, true, address(quorum));
-        emit IQuorumFeed.FeedConfigured(other, true, 1e18);
+        emit IQuorumFeed.FeedConfigured(other, true, 1e18, WIDEN);
         vm.prank(ADMIN);
-        quorum.configureFeed(other, true, 1e18);
+        quorum.configureFeed(other, true, 1e18, WIDEN);
         IQuorumFeed.FeedConfig memory config = quorum.feedConfig(other);
         assertTrue(config.enabled, "enabled");
         assertEq(config.maxDeviationWad, 1e18, "bound");
+        assertEq(config.widenSeconds, WIDEN, "widen");
 
         vm.prank(ADMIN);
-        quorum.configureFeed(other, false, 1);
+        quorum.configureFeed(other, false, 1, WIDEN);
         config = quorum.feedConfig(other);
         assertFalse(config.enabled, "disabled");
         assertEq(config.maxDeviationWad, 1, "bound");
@@ -219,10 +220,16 @@ contract QuorumFeedTest is QuorumFeedBase {
 
     function test_configureFeed_revertsOnInvalidBound() public {
         vm.startPrank(ADMIN);
-        vm.expectRevert(abi.encodeWithSelector(IQuorumFeed.Quorum_InvalidFeedConfig.selector, FEED, 0));
-        quorum.configureFeed(FEED, true, 0);
-        vm.expectRevert(abi.encodeWithSelector(IQuorumFeed.Quorum_InvalidFeedConfig.selector, FEED, 1e18 + 1));
-        quorum.configureFeed(FEED, true, 1e18 + 1);
+        vm.expectRevert(abi.encodeWithSelector(IQuorumFeed.Quorum_InvalidFeedConfig.selector, FEED, 0, WIDEN));
+        quorum.configureFeed(FEED, true, 0, WIDEN);
+        vm.expectRevert(abi.encodeWithSelector(IQuorumFeed.Quorum_InvalidFeedConfig.selector, FEED, 1e18 + 1, WIDEN));
+        quorum.configureFeed(FEED, true, 1e18 + 1, WIDEN);
+        // A bound that never widens (0) would freeze the feed after a gap; one that widens too slowly is refused too.
+        vm.expectRevert(abi.encodeWithSelector(IQuorumFeed.Quorum_InvalidFeedConfig.selector, FEED, 1e17, 0));
+        quorum.configureFeed(FEED, true, 1e17, 0);
+        uint256 tooSlow = quorum.MAX_WIDEN_SECONDS() + 1;
+        vm.expectRevert(abi.encodeWithSelector(IQuorumFeed.Quorum_InvalidFeedConfig.selector, FEED, 1e17, tooSlow));
+        quorum.configureFeed(FEED, true, 1e17, tooSlow);
         vm.stopPrank();
     }
 
@@ -235,7 +242,7 @@ contract QuorumFeedTest is QuorumFeedBase {
             )
         );
         vm.prank(addrs[0]);
-        quorum.configureFeed(FEED, false, MAX_DEVIATION);
+        quorum.configureFeed(FEED, false, MAX_DEVIATION, WIDEN);
     }
 
     // ---------------------------------------------------------------- submit: success paths
@@ -312,7 +319,7 @@ contract QuorumFeedTest is QuorumFeedBase {
     function test_submit_feedsAreIndependent() public {
         bytes32 iv = keccak256("ETH/USD:IV30");
         vm.prank(ADMIN);
-        quorum.configureFeed(iv, true, 0.5e18);
+        quorum.configureFeed(iv, true, 0.5e18, WIDEN);
         _submitFirst(2_000e18);
         uint256 roundId = quorum.submit(iv, ts, _uniform(quorum, iv, ts, 3, 0.65e18));
         assertEq(roundId, 1, "own numbering");
@@ -334,7 +341,7 @@ contract QuorumFeedTest is QuorumFeedBase {
     function test_submit_revertsOnDisabledFeedButKeepsRounds() public {
         _submitFirst(1e18);
         vm.prank(ADMIN);
-        quorum.configureFeed(FEED, false, MAX_DEVIATION);
+        quorum.configureFeed(FEED, false, MAX_DEVIATION, WIDEN);
         vm.warp(T0 + 1);
         uint64 ts2 = ts + 1;
         IQuorumFeed.SignedObservation[] memory obs = _uniform(quorum, FEED, ts2, 3, 1e18);
@@ -346,7 +353,7 @@ contract QuorumFeedTest is QuorumFeedBase {
 
         // Re-enabling continues the numbering.
         vm.prank(ADMIN);
-        quorum.configureFeed(FEED, true, MAX_DEVIATION);
+        quorum.configureFeed(FEED, true, MAX_DEVIATION, WIDEN);
         assertEq(quorum.submit(FEED, ts2, obs), 2, "next round id");
     }
 
@@ -529,6 +536,61 @@ contract QuorumFeedTest is QuorumFeedBase {
             abi.encodeWithSelector(IQuorumFeed.Quorum_DeviationTooLarge.selector, FEED, 1_000e18, down, MAX_DEVIATION)
         );
         quorum.submit(FEED, ts2, obs);
+    }
+
+    /// @dev Finding 3 of issue 8: after a genuine move of five times the bound, honest signers keep signing the true
+    /// value; it is refused while the feed is live, and accepted, with no intermediate price and no governance call,
+    /// exactly when the silence reaches five times `WIDEN`.
+    function test_submit_genuineGapIsAcceptedWithinBoundedTimeWithoutIntermediatePrices() public {
+        _submitFirst(1_000e18);
+        uint256 gapped = 1_500e18; // +50 %: five times the 10 % bound
+        for (uint256 minutesLater = 1; minutesLater < 300; minutesLater += 7) {
+            uint64 t = ts + uint64(minutesLater * 60);
+            vm.warp(t);
+            uint256 boundWad = quorum.deviationBound(FEED, t - ts);
+            IQuorumFeed.SignedObservation[] memory obs = _uniform(quorum, FEED, t, 3, gapped);
+            vm.expectRevert(
+                abi.encodeWithSelector(IQuorumFeed.Quorum_DeviationTooLarge.selector, FEED, 1_000e18, gapped, boundWad)
+            );
+            quorum.submit(FEED, t, obs);
+        }
+        uint64 acceptedAt = ts + uint64(5 * WIDEN);
+        vm.warp(acceptedAt);
+        assertEq(quorum.deviationBound(FEED, 5 * WIDEN), 5 * MAX_DEVIATION, "bound after 5 x WIDEN");
+        uint256 roundId = quorum.submit(FEED, acceptedAt, _uniform(quorum, FEED, acceptedAt, 3, gapped));
+        (uint256 value, ) = quorum.getRound(FEED, roundId);
+        assertEq(roundId, 2, "no intermediate round");
+        assertEq(value, gapped, "the true value");
+
+        // A crash of 90 % is accepted after nine times WIDEN; the bound is back to 10 % for a live feed.
+        uint64 crashAt = acceptedAt + uint64(9 * WIDEN);
+        vm.warp(crashAt);
+        quorum.submit(FEED, crashAt, _uniform(quorum, FEED, crashAt, 3, 150e18));
+        uint64 next = crashAt + 60;
+        vm.warp(next);
+        IQuorumFeed.SignedObservation[] memory up = _uniform(quorum, FEED, next, 3, 165e18 + 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IQuorumFeed.Quorum_DeviationTooLarge.selector,
+                FEED,
+                150e18,
+                165e18 + 1,
+                MAX_DEVIATION
+            )
+        );
+        quorum.submit(FEED, next, up);
+    }
+
+    function test_deviationBound_widensLinearlyAfterWidenSecondsAndIsCapped() public {
+        assertEq(quorum.deviationBound(FEED, 0), MAX_DEVIATION, "at once");
+        assertEq(quorum.deviationBound(FEED, WIDEN), MAX_DEVIATION, "until WIDEN");
+        assertEq(quorum.deviationBound(FEED, WIDEN + 1), (MAX_DEVIATION * (WIDEN + 1)) / WIDEN, "just after");
+        assertEq(quorum.deviationBound(FEED, 3 * WIDEN), 3 * MAX_DEVIATION, "three times");
+        assertEq(quorum.deviationBound(FEED, type(uint64).max), (MAX_DEVIATION * type(uint64).max) / WIDEN, "long");
+        bytes32 fast = keccak256("fast");
+        vm.prank(ADMIN);
+        quorum.configureFeed(fast, true, 1e18, 1);
+        assertEq(quorum.deviationBound(fast, type(uint64).max), 1e36, "capped");
     }
 
     function test_submit_revertsOnZeroValue() public {

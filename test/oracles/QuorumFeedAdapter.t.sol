@@ -100,7 +100,7 @@ contract QuorumFeedAdapterTest is QuorumFeedBase {
     function test_latestPrice_readsOnlyItsFeed() public {
         bytes32 other = keccak256("BTC/USD");
         vm.prank(ADMIN);
-        quorum.configureFeed(other, true, MAX_DEVIATION);
+        quorum.configureFeed(other, true, MAX_DEVIATION, WIDEN);
         quorum.submit(other, uint64(T0), _uniform(quorum, other, uint64(T0), 3, 60_000e18));
         vm.expectRevert(abi.encodeWithSelector(IPriceSource.Oracle_ZeroUpdatedAt.selector, address(quorum)));
         adapter.latestPrice();

@@ -10,6 +10,8 @@ import {IQuorumFeed} from "../../contracts/interfaces/IQuorumFeed.sol";
 abstract contract QuorumFeedBase is Test {
     bytes32 internal constant FEED = keccak256("ETH/USD");
     uint256 internal constant MAX_DEVIATION = 0.1e18;
+    /// @dev Silence after which the deviation bound starts widening.
+    uint256 internal constant WIDEN = 1 hours;
     uint256 internal constant T0 = 1_700_000_000;
     address internal constant ADMIN = address(0xA11CE);
 
@@ -48,7 +50,7 @@ abstract contract QuorumFeedBase is Test {
     function _deploy(uint256 n, uint256 k) internal returns (QuorumFeed quorum) {
         quorum = new QuorumFeed(ADMIN, _prefix(n), k);
         vm.prank(ADMIN);
-        quorum.configureFeed(FEED, true, MAX_DEVIATION);
+        quorum.configureFeed(FEED, true, MAX_DEVIATION, WIDEN);
     }
 
     function _prefix(uint256 n) internal view returns (address[] memory out) {
