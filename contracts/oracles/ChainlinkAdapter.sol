@@ -149,20 +149,28 @@ contract ChainlinkAdapter is IPriceSource {
         unchecked {
             previousPhase = phase - 1;
         }
-        uint256 lastRound;
-        try IChainlinkPhasedProxy(address(aggregator)).phaseAggregators(previousPhase) returns (
-            AggregatorV2V3Interface previous
-        ) {
-            if (address(previous).code.length != 0) {
-                try previous.latestRound() returns (uint256 latest) {
-                    lastRound = latest;
-                } catch {}
-            }
-        } catch {}
+        uint256 lastRound = _lastRoundOfPhase(previousPhase);
         if (lastRound == 0 || lastRound > type(uint64).max) {
             revert Oracle_RoundWithoutPredecessor(address(aggregator), roundId);
         }
         return uint80((uint256(previousPhase) << 64) | lastRound);
+    }
+
+    /// @dev The latest round of the aggregator the proxy read during `phase`, or 0 when the feed exposes no such
+    /// aggregator (not a proxy, an unknown phase, or an aggregator without `latestRound`).
+    function _lastRoundOfPhase(uint16 phase) internal view returns (uint256) {
+        try IChainlinkPhasedProxy(address(aggregator)).phaseAggregators(phase) returns (
+            AggregatorV2V3Interface previous
+        ) {
+            if (address(previous).code.length == 0) return 0;
+            try previous.latestRound() returns (uint256 latest) {
+                return latest;
+            } catch {
+                return 0;
+            }
+        } catch {
+            return 0;
+        }
     }
 
     /// @dev Reverts unless the sequencer (when an uptime feed is configured) has been up for the grace period.
