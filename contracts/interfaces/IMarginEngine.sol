@@ -53,6 +53,9 @@ interface IMarginEngine is IMarginHook {
     error Margin_InsufficientInitialMargin(address account, int256 equityWad, uint256 initialWad);
     /// @notice `account`'s equity is below its maintenance margin requirement.
     error Margin_InsufficientMaintenanceMargin(address account, int256 equityWad, uint256 maintenanceWad);
+    /// @notice `account` owes settlement debt (`debtWad`, quote WAD): nothing may leave it until the debt is repaid
+    /// or collected (`ISettlement.collectDebt`).
+    error Margin_SettlementDebtOutstanding(address account, uint256 debtWad);
     /// @notice An underlying's spot or volatility is unavailable (health Down), so positions on it cannot be marked.
     error Margin_PriceUnavailable(uint256 underlyingId);
     /// @notice Margin parameters out of range: 0 < c <= b <= a <= 1e18.
@@ -89,8 +92,9 @@ interface IMarginEngine is IMarginHook {
     /// volatility before expiry; intrinsic value at the expiry price (or spot while unset) after it.
     function markOf(uint256 seriesId) external view returns (uint256 markE18);
 
-    /// @notice Settlement, whose debts count against equity (zero while none is deployed). The liquidation engine
-    /// reads it here to add the debt back into an account's gross value and to resolve a liquidated account's debts.
+    /// @notice Settlement, whose debts count against equity and block withdrawals (zero while none is deployed).
+    /// The liquidation engine reads it here to add the debt back into an account's gross value and to resolve a
+    /// liquidated account's debts.
     function settlement() external view returns (ISettlement);
 
     /// @notice Sets an underlying's margin ratios. Governance (timelock) only.

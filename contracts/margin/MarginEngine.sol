@@ -144,8 +144,12 @@ contract MarginEngine is IMarginEngine, AccessControl {
     }
 
     /// @inheritdoc IMarginHook
-    /// @dev The same check as `checkInitialMargin`, on the state the vault has already debited.
+    /// @dev Refused outright while the account owes settlement debt (the collateral backing it stays for
+    /// `ISettlement.collectDebt`); otherwise the same check as `checkInitialMargin`, on the state the vault has
+    /// already debited.
     function checkWithdrawal(address account) external view {
+        uint256 debtWad = _debtWad(account);
+        if (debtWad != 0) revert Margin_SettlementDebtOutstanding(account, debtWad);
         checkInitialMargin(account);
     }
 

@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
+import {AggregatorV2V3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV2V3Interface.sol";
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IPriceSource} from "../interfaces/IPriceSource.sol";
+
+/// @notice The phase registry of a Chainlink aggregator proxy: the aggregator it read during each phase.
+interface IChainlinkPhasedProxy {
+    function phaseAggregators(uint16 phaseId) external view returns (AggregatorV2V3Interface);
+}
 
 /// @title ChainlinkAdapter
 /// @notice Reads one Chainlink aggregator as an `IPriceSource`: positive answers only, `updatedAt` non-zero, not in
@@ -100,9 +106,8 @@ contract ChainlinkAdapter is IPriceSource {
     }
 
     /// @dev Reads round `roundHint` and checks it is the first observation at or after `timestamp`: it is at or
-    /// after it and its predecessor is strictly before it. Chainlink round ids carry the phase in their top 16 bits;
-    /// the previous round of `roundHint` is `roundHint - 1` only inside one phase, so the first round of a phase
-    /// cannot be proven here. With `requireValid`, the round's answer and timestamp are validated first.
+    /// after it and its predecessor (`_previousRound`) is strictly before it. With `requireValid`, the round's answer
+    /// and timestamp are validated first.
     function _firstRoundAtOrAfter(
         uint256 timestamp,
         uint256 roundHint,
@@ -114,13 +119,57 @@ contract ChainlinkAdapter is IPriceSource {
         if (observedAt < timestamp) {
             revert Oracle_RoundBeforeTimestamp(address(aggregator), roundId, observedAt, timestamp);
         }
-        // The low 64 bits are the aggregator's own round counter, which starts at 1 in every phase.
-        if (uint64(roundId) <= 1) revert Oracle_RoundWithoutPredecessor(address(aggregator), roundId);
-        (, , , uint256 previousAt, ) = aggregator.getRoundData(roundId - 1);
+        uint80 previousId = _previousRound(roundId);
+        (, , , uint256 previousAt, ) = aggregator.getRoundData(previousId);
         // A missing previous round (updatedAt 0) proves nothing about what came before the target time.
         if (previousAt == 0) revert Oracle_RoundWithoutPredecessor(address(aggregator), roundId);
         if (previousAt >= timestamp) {
-            revert Oracle_PreviousRoundNotBefore(address(aggregator), roundId - 1, previousAt, timestamp);
+            revert Oracle_PreviousRoundNotBefore(address(aggregator), previousId, previousAt, timestamp);
+        }
+    }
+
+    /// @dev The round the proxy served before `roundId`. Proxy round ids are `phaseId << 64 | aggregatorRoundId`
+    /// and each phase's aggregator counts from 1, so inside a phase it is `roundId - 1`; before the first round of
+    /// phase p > 1 it is the last round of phase p − 1's aggregator (`phaseAggregators(p − 1).latestRound()`).
+    /// If that retired aggregator kept reporting past the target time, its own later round is the first
+    /// observation and the new phase's first round is refused (`Oracle_PreviousRoundNotBefore`). Reverts with
+    /// `Oracle_RoundWithoutPredecessor` for the first round of phase 1 (or of a feed without phases) and when the
+    /// feed is not a proxy exposing `phaseAggregators`: the router's secondary source is then the fallback.
+    function _previousRound(uint80 roundId) internal view returns (uint80) {
+        // The low 64 bits are the aggregator's own round counter, which starts at 1 in every phase.
+        uint64 aggregatorRound = uint64(roundId);
+        // unchecked: aggregatorRound > 1, so the low bits do not borrow from the phase.
+        unchecked {
+            if (aggregatorRound > 1) return roundId - 1;
+        }
+        uint16 phase = uint16(roundId >> 64);
+        if (aggregatorRound == 0 || phase <= 1) revert Oracle_RoundWithoutPredecessor(address(aggregator), roundId);
+        // unchecked: phase > 1.
+        uint16 previousPhase;
+        unchecked {
+            previousPhase = phase - 1;
+        }
+        uint256 lastRound = _lastRoundOfPhase(previousPhase);
+        if (lastRound == 0 || lastRound > type(uint64).max) {
+            revert Oracle_RoundWithoutPredecessor(address(aggregator), roundId);
+        }
+        return uint80((uint256(previousPhase) << 64) | lastRound);
+    }
+
+    /// @dev The latest round of the aggregator the proxy read during `phase`, or 0 when the feed exposes no such
+    /// aggregator (not a proxy, an unknown phase, or an aggregator without `latestRound`).
+    function _lastRoundOfPhase(uint16 phase) internal view returns (uint256) {
+        try IChainlinkPhasedProxy(address(aggregator)).phaseAggregators(phase) returns (
+            AggregatorV2V3Interface previous
+        ) {
+            if (address(previous).code.length == 0) return 0;
+            try previous.latestRound() returns (uint256 latest) {
+                return latest;
+            } catch {
+                return 0;
+            }
+        } catch {
+            return 0;
         }
     }
 

@@ -6,17 +6,24 @@ import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IER
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Health} from "../interfaces/IOracleRouter.sol";
 import {IPositionBook} from "../interfaces/IPositionBook.sol";
 import {ISeriesRegistry} from "../interfaces/ISeriesRegistry.sol";
 import {ISettlement} from "../interfaces/ISettlement.sol";
 import {IVault} from "../interfaces/IVault.sol";
 
 /// @title Settlement
-/// @notice Cash settlement of expired series against per-series pools held in this contract's vault account.
+/// @notice Cash settlement of expired series against per-series pools held in this contract's vault account, with
+/// netting per account and expiry, pro rata payouts and permissionless debt collection.
 /// @dev Permissionless and parameter-free. Needs the vault's CLEARING_ROLE and the book's SETTLER_ROLE. Governance
 /// (`DEFAULT_ADMIN_ROLE`) only grants `DEBT_RESOLVER_ROLE` to the liquidation engine.
 contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
     uint256 internal constant WAD = 1e18;
+    /// @dev `ISeriesRegistry.seriesTerms` shifted right by this leaves (underlyingId, expiry): the netting group.
+    uint256 internal constant TERMS_GROUP_SHIFT = 160;
+
+    /// @inheritdoc ISettlement
+    uint256 public constant COLLECTION_DISCOUNT_WAD = 0.02e18;
 
     /// @inheritdoc ISettlement
     bytes32 public constant DEBT_RESOLVER_ROLE = keccak256("DEBT_RESOLVER_ROLE");
@@ -31,6 +38,8 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
     address public immutable quoteAsset;
     /// @dev WAD × 10^(18 − quote decimals): divides a WAD·WAD product into quote token units.
     uint256 internal immutable WAD_TIMES_QUOTE_SCALE;
+    /// @dev 10^(18 − quote decimals): turns quote token units into WAD exactly.
+    uint256 internal immutable QUOTE_TO_WAD;
 
     /// @inheritdoc ISettlement
     mapping(uint256 seriesId => uint256) public poolOf;
@@ -44,6 +53,12 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
     mapping(address account => mapping(uint256 seriesId => uint256)) public debtOn;
     /// @inheritdoc ISettlement
     mapping(address account => mapping(uint256 seriesId => uint256)) public claimOf;
+    /// @inheritdoc ISettlement
+    mapping(address account => mapping(uint256 seriesId => uint256)) public entitlementOf;
+    /// @inheritdoc ISettlement
+    mapping(uint256 seriesId => uint256) public collectedOf;
+    /// @dev The sum of the entitlements of the series' settled longs (the live ones are read from open interest).
+    mapping(uint256 seriesId => uint256) internal _settledEntitlementOf;
 
     /// @dev A series' expiry price and per-option intrinsic value, cached on first use (both fit 128 bits: prices
     /// and strikes are far below 2^128 WAD). A zero expiry price means "not cached yet".
@@ -75,7 +90,8 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
         registry = registry_;
         quoteAsset = vault_.quoteAsset();
         // The vault only lists tokens with at most 18 decimals, the quote asset included.
-        WAD_TIMES_QUOTE_SCALE = WAD * 10 ** (18 - IERC20Metadata(quoteAsset).decimals());
+        QUOTE_TO_WAD = 10 ** (18 - IERC20Metadata(quoteAsset).decimals());
+        WAD_TIMES_QUOTE_SCALE = WAD * QUOTE_TO_WAD;
     }
 
     /// @inheritdoc ISettlement
@@ -83,64 +99,68 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
         address account,
         uint256 seriesId
     ) external nonReentrant returns (uint256 paid, uint256 outstanding) {
-        SeriesOutcome memory outcome = _outcomes[seriesId];
-        if (outcome.expiryPriceE18 == 0) {
-            outcome = _outcome(seriesId);
-            _outcomes[seriesId] = outcome;
+        (uint256[] memory ids, int256[] memory sizes) = book.positionsOf(account);
+        uint256[] memory terms = registry.seriesTerms(ids);
+        uint256 n = ids.length;
+        uint256 group = type(uint256).max;
+        for (uint256 i; i < n; ++i) {
+            if (ids[i] == seriesId) group = terms[i] >> TERMS_GROUP_SHIFT;
         }
-        int256 position = book.closePosition(account, seriesId);
-        if (position == 0) revert Settlement_NoPosition(account, seriesId);
-        int256 amount = _amountOf(position, outcome.intrinsicE18);
-
-        if (amount < 0) {
-            // A short pays what it owes from its quote balance; the rest becomes its debt and the series' shortfall.
-            uint256 owed = uint256(-amount);
-            uint256 balance = vault.balanceOf(account, quoteAsset);
-            paid = owed < balance ? owed : balance;
-            outstanding = owed - paid;
-            if (paid != 0) {
-                vault.clearingTransfer(account, address(this), quoteAsset, paid);
-                poolOf[seriesId] += paid;
-                totalPooled += paid;
+        if (group == type(uint256).max) revert Settlement_NoPosition(account, seriesId);
+        // Longs first: their payouts land in the account's quote balance, from which its shorts then pay.
+        for (uint256 pass; pass < 2; ++pass) {
+            for (uint256 i; i < n; ++i) {
+                if (terms[i] >> TERMS_GROUP_SHIFT != group || (sizes[i] > 0) != (pass == 0)) continue;
+                (uint256 legPaid, uint256 legOutstanding) = _settleLeg(account, ids[i]);
+                if (ids[i] == seriesId) (paid, outstanding) = (legPaid, legOutstanding);
             }
-            if (outstanding != 0) {
-                if (debtOn[account][seriesId] == 0) _listDebtSeries(account, seriesId);
-                debtOn[account][seriesId] += outstanding;
-                debtOf[account] += outstanding;
-                shortfallOf[seriesId] += outstanding;
-            }
-        } else if (amount > 0) {
-            // A long is paid from the pool at once, as far as it goes; the rest stays claimable.
-            uint256 owed = uint256(amount);
-            uint256 pool = poolOf[seriesId];
-            uint256 taken = owed < pool ? owed : pool;
-            outstanding = owed - taken;
-            if (taken != 0) {
-                // unchecked: taken <= pool.
-                unchecked {
-                    poolOf[seriesId] = pool - taken;
-                }
-                paid = _payOut(account, taken);
-            }
-            if (outstanding != 0) claimOf[account][seriesId] += outstanding;
         }
-        emit PositionSettled(account, seriesId, position, outcome.expiryPriceE18, paid, outstanding);
+        if (debtOf[account] != 0) _repayFromBalance(account);
     }
 
     /// @inheritdoc ISettlement
     function claim(address account, uint256 seriesId) external nonReentrant returns (uint256 paid) {
-        uint256 owed = claimOf[account][seriesId];
-        if (owed == 0) revert Settlement_NothingToClaim(account, seriesId);
-        uint256 pool = poolOf[seriesId];
-        uint256 taken = owed < pool ? owed : pool;
-        if (taken == 0) return 0;
-        // unchecked: taken <= owed and taken <= pool.
-        unchecked {
-            claimOf[account][seriesId] = owed - taken;
-            poolOf[seriesId] = pool - taken;
+        if (claimOf[account][seriesId] == 0) revert Settlement_NothingToClaim(account, seriesId);
+        paid = _payClaim(account, seriesId);
+        if (paid != 0) emit ClaimPaid(account, seriesId, paid);
+        if (debtOf[account] != 0) _repayFromBalance(account);
+    }
+
+    /// @inheritdoc ISettlement
+    function claimable(address account, uint256 seriesId) external view returns (uint256) {
+        return _claimable(account, seriesId);
+    }
+
+    /// @inheritdoc ISettlement
+    function collectDebt(
+        address account,
+        uint256 seriesId,
+        address token,
+        uint256 maxRepay,
+        uint256 minSeized
+    ) external nonReentrant returns (Collection memory c) {
+        c = _collection(account, seriesId, token, maxRepay);
+        if (c.seized < minSeized) revert Settlement_CollectionBelowMinimum(c.seized, minSeized);
+        uint256 repaid = c.fromBalance + c.bought;
+        _reduceDebt(account, seriesId, debtOn[account][seriesId], repaid);
+        if (c.fromBalance != 0) vault.clearingTransfer(account, address(this), quoteAsset, c.fromBalance);
+        if (c.bought != 0) {
+            vault.clearingTransfer(msg.sender, address(this), quoteAsset, c.bought);
+            vault.clearingTransfer(account, msg.sender, token, c.seized);
+            // The collector swapped quote for collateral worth more at market but less after its haircut.
+            vault.marginHook().checkWithdrawal(msg.sender);
         }
-        paid = _payOut(account, taken);
-        emit ClaimPaid(account, seriesId, paid);
+        emit DebtCollected(account, seriesId, msg.sender, token, c.fromBalance, c.bought, c.seized, c.priceE18);
+    }
+
+    /// @inheritdoc ISettlement
+    function previewCollection(
+        address account,
+        uint256 seriesId,
+        address token,
+        uint256 maxRepay
+    ) external view returns (Collection memory) {
+        return _collection(account, seriesId, token, maxRepay);
     }
 
     /// @inheritdoc ISettlement
@@ -188,6 +208,157 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
         return _amountOf(position, outcome.intrinsicE18);
     }
 
+    /// @dev Closes one position and moves its value: a short pays from the account's quote balance (the rest is
+    /// debt), a long gets its entitlement recorded and is paid its pro rata share now.
+    function _settleLeg(address account, uint256 seriesId) internal returns (uint256 paid, uint256 outstanding) {
+        SeriesOutcome memory outcome = _outcomes[seriesId];
+        if (outcome.expiryPriceE18 == 0) {
+            outcome = _outcome(seriesId);
+            _outcomes[seriesId] = outcome;
+        }
+        int256 position = book.closePosition(account, seriesId);
+        int256 amount = _amountOf(position, outcome.intrinsicE18);
+        if (amount < 0) {
+            uint256 owed = uint256(-amount);
+            paid = _payFromBalance(account, seriesId, owed);
+            outstanding = owed - paid;
+            if (outstanding != 0) {
+                if (debtOn[account][seriesId] == 0) _listDebtSeries(account, seriesId);
+                debtOn[account][seriesId] += outstanding;
+                debtOf[account] += outstanding;
+                shortfallOf[seriesId] += outstanding;
+            }
+        } else if (amount > 0) {
+            uint256 owed = uint256(amount);
+            // Recorded after the book lowered the open interest, so the series' total entitlement counts it once.
+            entitlementOf[account][seriesId] += owed;
+            _settledEntitlementOf[seriesId] += owed;
+            claimOf[account][seriesId] += owed;
+            paid = _payClaim(account, seriesId);
+            outstanding = claimOf[account][seriesId];
+        }
+        emit PositionSettled(account, seriesId, position, outcome.expiryPriceE18, paid, outstanding);
+    }
+
+    /// @dev Moves up to `owed` from `account`'s quote balance into `seriesId`'s pool; returns what moved.
+    function _payFromBalance(address account, uint256 seriesId, uint256 owed) internal returns (uint256 paid) {
+        uint256 balance = vault.balanceOf(account, quoteAsset);
+        paid = owed < balance ? owed : balance;
+        if (paid != 0) {
+            vault.clearingTransfer(account, address(this), quoteAsset, paid);
+            _fundPool(seriesId, paid);
+        }
+    }
+
+    function _fundPool(uint256 seriesId, uint256 amount) internal {
+        poolOf[seriesId] += amount;
+        collectedOf[seriesId] += amount;
+        totalPooled += amount;
+    }
+
+    /// @dev Pays `account` what `_claimable` allows on `seriesId` and takes it off its claim and the pool.
+    function _payClaim(address account, uint256 seriesId) internal returns (uint256 paid) {
+        uint256 taken = _claimable(account, seriesId);
+        if (taken == 0) return 0;
+        // unchecked: `_claimable` never exceeds the claim or the pool.
+        unchecked {
+            claimOf[account][seriesId] -= taken;
+            poolOf[seriesId] -= taken;
+        }
+        paid = _payOut(account, taken);
+    }
+
+    /// @dev The long's pro rata share: entitlement × min(collected, E) / E (rounded down, in the pool's favour)
+    /// less what it was already paid, at most the pool. E counts settled longs exactly and live longs as open
+    /// interest × intrinsic value rounded down, never less than the sum of their own rounded-down entitlements.
+    function _claimable(address account, uint256 seriesId) internal view returns (uint256 due) {
+        uint256 owed = claimOf[account][seriesId];
+        if (owed == 0) return 0;
+        uint256 entitled = entitlementOf[account][seriesId];
+        uint256 liveLongs = registry.getSeries(seriesId).openInterest;
+        uint256 total = _settledEntitlementOf[seriesId] +
+            Math.mulDiv(liveLongs, _outcomes[seriesId].intrinsicE18, WAD_TIMES_QUOTE_SCALE);
+        uint256 collected = collectedOf[seriesId];
+        // total >= entitled > 0: the account's own entitlement is part of the settled sum.
+        uint256 earned = collected >= total ? entitled : Math.mulDiv(entitled, collected, total);
+        // unchecked: owed <= entitled (a claim only falls below the entitlement that created it).
+        uint256 alreadyPaid;
+        unchecked {
+            alreadyPaid = entitled - owed;
+        }
+        if (earned <= alreadyPaid) return 0;
+        // unchecked: earned > alreadyPaid, and earned <= entitled so due <= owed.
+        unchecked {
+            due = earned - alreadyPaid;
+        }
+        uint256 pool = poolOf[seriesId];
+        if (due > pool) due = pool;
+    }
+
+    /// @dev Repays `account`'s settlement debts from its quote balance, as far as it goes.
+    function _repayFromBalance(address account) internal {
+        uint256[] memory ids = _debtSeries[account];
+        for (uint256 i; i < ids.length; ++i) {
+            uint256 balance = vault.balanceOf(account, quoteAsset);
+            if (balance == 0) return;
+            uint256 repaid = _reduceDebt(account, ids[i], debtOn[account][ids[i]], balance);
+            vault.clearingTransfer(account, address(this), quoteAsset, repaid);
+            emit DebtRepaid(account, ids[i], account, repaid);
+        }
+    }
+
+    /// @dev The one calculation of `collectDebt` and `previewCollection`.
+    function _collection(
+        address account,
+        uint256 seriesId,
+        address token,
+        uint256 maxRepay
+    ) internal view returns (Collection memory c) {
+        uint256 debt = debtOn[account][seriesId];
+        if (debt == 0) revert Settlement_NoDebt(account, seriesId);
+        uint256 toRepay = maxRepay < debt ? maxRepay : debt;
+        uint256 balance = vault.balanceOf(account, quoteAsset);
+        c.fromBalance = toRepay < balance ? toRepay : balance;
+        // unchecked: fromBalance <= toRepay.
+        unchecked {
+            toRepay -= c.fromBalance;
+        }
+        if (token == quoteAsset) {
+            c.seized = c.fromBalance;
+        } else if (toRepay != 0) {
+            _buyCollateral(c, account, token, toRepay);
+        }
+        if (c.fromBalance + c.bought == 0) revert Settlement_NothingToCollect(account, seriesId, token);
+    }
+
+    /// @dev Prices `toRepay` quote units of debt in `account`'s `token` at market less the collection discount:
+    /// seized = toRepay × (1 + discount) / price, rounded down (the debtor never gives more); when its balance is
+    /// short, all of it is bought for its discounted value rounded up (the collector never pays less).
+    function _buyCollateral(Collection memory c, address account, address token, uint256 toRepay) internal view {
+        IVault.CollateralConfig memory config = vault.collateralConfig(token);
+        if (!config.listed || address(config.router) == address(0)) revert Settlement_NotCollateral(token);
+        (uint256 priceE18, Health health) = config.router.spot();
+        if (health != Health.Ok) revert Settlement_PriceNotOk(token, uint8(health));
+        c.priceE18 = priceE18;
+        // Quote units → WAD (× QUOTE_TO_WAD), plus the discount (× (1 + d)), → token units (× 10^decimals / price).
+        uint256 tokenUnit = 10 ** config.decimals;
+        uint256 discountedDenominator = (WAD + COLLECTION_DISCOUNT_WAD) * tokenUnit * QUOTE_TO_WAD;
+        uint256 wanted = Math.mulDiv(
+            toRepay * QUOTE_TO_WAD * (WAD + COLLECTION_DISCOUNT_WAD),
+            tokenUnit,
+            priceE18 * WAD
+        );
+        uint256 available = vault.balanceOf(account, token);
+        if (wanted <= available) {
+            (c.bought, c.seized) = (toRepay, wanted);
+        } else {
+            c.seized = available;
+            c.bought = Math.mulDiv(available * priceE18, WAD, discountedDenominator, Math.Rounding.Ceil);
+            if (c.bought > toRepay) c.bought = toRepay;
+        }
+        if (c.seized == 0) c.bought = 0;
+    }
+
     /// @dev Pays a long `taken` out of the pools (already deducted from its series pool). A socialised loss (see
     /// IVault.socializeLoss) haircuts this contract's vault balance like every quote balance while the pools stay
     /// nominal, so each payout is scaled by balance / pooled when the balance fell short: the pools' holders bear the
@@ -217,8 +388,7 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
             debtOf[account] -= reduced;
             shortfallOf[seriesId] -= reduced;
         }
-        poolOf[seriesId] += reduced;
-        totalPooled += reduced;
+        _fundPool(seriesId, reduced);
         if (reduced == debt) _unlistDebtSeries(account, seriesId);
     }
 

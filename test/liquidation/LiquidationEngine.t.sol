@@ -584,13 +584,22 @@ contract LiquidationEngineTest is LiquidationFixture {
 
     // ---------------------------------------------------------------- settlement debt
 
+    /// @dev A 2,700 call of a later expiry: settlement nets an account's positions of one expiry, so a position
+    /// that stays open while a settled one left debt must belong to another expiry.
+    function _laterCall2700() internal returns (uint256 id) {
+        vm.prank(LISTER);
+        id = registry.listSeries(ETH_ID, 2_700e18, EXPIRY + 7 days, true);
+    }
+
     function test_bid_repaysSettlementDebtFromProceeds() public {
-        // Short two calls; after expiry at 3,400 one is settled into debt while the other stays open.
+        // Short two calls; after expiry at 3,400 one is settled into debt while the other (a later expiry) is open.
+        uint256 laterCall = _laterCall2700();
         _depositQuote(VICTIM, 100e6);
         _depositWeth(VICTIM, 0.75e18);
         _position(VICTIM, call3300, -10e18);
-        _position(VICTIM, call2700, -1e18);
+        _position(VICTIM, laterCall, -1e18);
         _expireAt(3_400e8);
+        _setSpot(3_400e8);
         settlement.settle(VICTIM, call3300); // owes 1,000: pays 100, 900 debt
         assertEq(settlement.debtOf(VICTIM), 900e6, "debt");
         ILiquidationEngine.LiquidationStatus memory s = engine.liquidationStatus(VICTIM);
@@ -608,11 +617,13 @@ contract LiquidationEngineTest is LiquidationFixture {
 
     function test_bid_emptiedWithDebtLeftIsCoveredByTheFund() public {
         _fundInsurance(10_000e6);
+        uint256 laterCall = _laterCall2700();
         _depositQuote(VICTIM, 100e6);
         _depositWeth(VICTIM, 0.75e18);
         _position(VICTIM, call3300, -10e18);
-        _position(VICTIM, call2700, -1e18);
+        _position(VICTIM, laterCall, -1e18);
         _expireAt(3_400e8);
+        _setSpot(3_400e8);
         settlement.settle(VICTIM, call3300);
         // Make the discount costlier than the equity: the bid must take everything.
         ILiquidationEngine.AuctionParams memory p = engine.auctionParams();

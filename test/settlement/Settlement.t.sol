@@ -66,11 +66,12 @@ contract SettlementTest is SettlementFixture {
         book.transferPosition(callId, ALICE, BOB, 2e18);
         _deposit(BOB, 1_000e6);
         _expire(2_750e8);
-        // The put pays 250 per option; the call expires worthless and settles with no transfer.
+        // The put pays 250 per option; the call of the same expiry expires worthless and settles in the same call.
         (uint256 paid, ) = settlement.settle(BOB, putId);
         assertEq(paid, 500e6, "put short pays 2 x 250");
-        (paid, ) = settlement.settle(BOB, callId);
-        assertEq(paid, 0, "worthless call");
+        assertEq(book.positionOf(BOB, callId), 0, "the worthless call settled with it");
+        vm.expectRevert(abi.encodeWithSelector(ISettlement.Settlement_NoPosition.selector, BOB, callId));
+        settlement.settle(BOB, callId);
         assertEq(vault.balanceOf(BOB, address(usdc)), 500e6, "only the put was paid");
         (paid, ) = settlement.settle(ALICE, putId);
         assertEq(paid, 500e6, "put long paid");

@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IExchange} from "../../contracts/interfaces/IExchange.sol";
 import {Exchange} from "../../contracts/exchange/Exchange.sol";
 import {IMarginEngine} from "../../contracts/interfaces/IMarginEngine.sol";
+import {ISettlement} from "../../contracts/interfaces/ISettlement.sol";
 import {MarginEngine} from "../../contracts/margin/MarginEngine.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {PositionBook} from "../../contracts/positions/PositionBook.sol";
@@ -13,8 +14,9 @@ import {Vault} from "../../contracts/vault/Vault.sol";
 import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
 import {Test} from "../utils/Test.sol";
 
-/// @notice Drives the trading core with random deposits, withdrawals, signed-order fills, cancels, price moves,
-/// expiry and settlements, keeping ghost counters for the invariants that cannot be read from state.
+/// @notice Drives the trading core with random deposits (quote and WETH), withdrawals, signed-order fills, cancels,
+/// price moves, expiry, settlements (into debt when a short is backed by WETH only), claims and debt collection,
+/// keeping ghost counters for the invariants that cannot be read from state.
 contract ProtocolHandler is Test {
     ProtocolInvariantTest internal immutable t;
     // Cached so that a `vm.prank` is never consumed by a getter call on the test contract.
@@ -44,6 +46,10 @@ contract ProtocolHandler is Test {
     /// @notice Fills that only reduced an account's risk and left an account that met initial margin before below
     /// maintenance margin after. Must stay 0.
     uint256 public reducingFillViolations;
+    /// @notice Withdrawals that succeeded while the account owed settlement debt, and debt collections after which
+    /// the debtor's margin equity was lower than before (the 2% collection discount is below WETH's 20% haircut).
+    /// Must stay 0.
+    uint256 public settlementDebtViolations;
 
     constructor(ProtocolInvariantTest t_) {
         t = t_;
@@ -83,15 +89,43 @@ contract ProtocolHandler is Test {
         ++deposits;
     }
 
+    /// @notice WETH collateral replacing quote: the actor deposits WETH and withdraws as much of its quote as the
+    /// margin hook allows (all, half or a quarter), so its shorts are backed by WETH and settle into debt.
+    function depositWeth(uint256 actorSeed, uint256 amount) external {
+        ++calls;
+        address actor = actors[actorSeed % actors.length];
+        amount = bound(amount, 0.01e18, 10e18);
+        MockERC20 weth = t.weth();
+        weth.mint(actor, amount);
+        vm.startPrank(actor);
+        weth.approve(address(vault), amount);
+        vault.deposit(actor, address(weth), amount);
+        uint256 quote = vault.balanceOf(actor, address(usdc));
+        for (uint256 k; k < 3 && quote != 0; ++k) {
+            try vault.withdraw(actor, address(usdc), quote, actor) {
+                ++withdrawals;
+                break;
+            } catch {
+                quote /= 2;
+            }
+        }
+        vm.stopPrank();
+        ++deposits;
+    }
+
     function withdraw(uint256 actorSeed, uint256 amount) external {
         ++calls;
         address actor = actors[actorSeed % actors.length];
-        uint256 balance = vault.balanceOf(actor, address(usdc));
+        // Odd amounts withdraw WETH, even ones quote.
+        address token = amount % 2 == 1 ? address(t.weth()) : address(usdc);
+        uint256 balance = vault.balanceOf(actor, token);
         if (balance == 0) return;
         amount = bound(amount, 1, balance);
+        bool owes = settlement.debtOf(actor) != 0;
         vm.prank(actor);
-        try vault.withdraw(actor, address(usdc), amount, actor) {
+        try vault.withdraw(actor, token, amount, actor) {
             ++withdrawals;
+            if (owes) ++settlementDebtViolations;
         } catch {
             // Refused by the margin hook: the account needs that collateral.
             ++withdrawalsRefused;
@@ -223,6 +257,44 @@ contract ProtocolHandler is Test {
         }
     }
 
+    /// @notice Pays what each of an actor's claims allows now.
+    function claim(uint256 actorSeed) external {
+        ++calls;
+        address actor = actors[actorSeed % actors.length];
+        for (uint256 i; i < t.seriesCount(); ++i) {
+            if (settlement.claimOf(actor, t.seriesAt(i)) != 0) settlement.claim(actor, t.seriesAt(i));
+        }
+    }
+
+    /// @notice A keeper (another actor) collects a debtor's debt, from its quote and by buying its WETH.
+    function collectDebt(uint256 debtorSeed, uint256 keeperSeed, uint256 amount) external {
+        ++calls;
+        address debtor = actors[debtorSeed % actors.length];
+        address keeper = actors[keeperSeed % actors.length];
+        uint256[] memory ids = settlement.debtSeriesOf(debtor);
+        if (ids.length == 0 || keeper == debtor) return;
+        uint256 seriesId = ids[amount % ids.length];
+        amount = bound(amount, 1, settlement.debtOn(debtor, seriesId));
+        (bool known, int256 equityBefore) = _equity(debtor);
+        address weth = address(t.weth());
+        vm.prank(keeper);
+        try settlement.collectDebt(debtor, seriesId, weth, amount, 0) returns (ISettlement.Collection memory) {
+            (bool knownAfter, int256 equityAfter) = _equity(debtor);
+            if (known && knownAfter && equityAfter < equityBefore) ++settlementDebtViolations;
+        } catch {
+            // The keeper lacks quote or margin, the price is not Ok, or the debtor has nothing to sell.
+            return;
+        }
+    }
+
+    function _equity(address account) internal view returns (bool known, int256 equityWad) {
+        try margin.marginOf(account) returns (IMarginEngine.AccountMargin memory am) {
+            return (true, am.equityWad);
+        } catch {
+            return (false, 0);
+        }
+    }
+
     function _before(address account, uint256 seriesId, bool buys) internal view returns (bool reduces, bool met) {
         int256 position = book.positionOf(account, seriesId);
         // Buying reduces a short; selling reduces a long (a fill never larger than the position is checked after).
@@ -251,13 +323,16 @@ contract ProtocolInvariantTest is ProtocolFixture {
         handler = new ProtocolHandler(this);
         handler.fundActors(20_000e6);
         targetContract(address(handler));
-        bytes4[] memory actions = new bytes4[](6);
+        bytes4[] memory actions = new bytes4[](9);
         actions[0] = ProtocolHandler.deposit.selector;
         actions[1] = ProtocolHandler.withdraw.selector;
         actions[2] = ProtocolHandler.trade.selector;
         actions[3] = ProtocolHandler.cancel.selector;
         actions[4] = ProtocolHandler.movePrice.selector;
         actions[5] = ProtocolHandler.expireAndSettle.selector;
+        actions[6] = ProtocolHandler.depositWeth.selector;
+        actions[7] = ProtocolHandler.claim.selector;
+        actions[8] = ProtocolHandler.collectDebt.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: actions}));
     }
 
@@ -326,6 +401,43 @@ contract ProtocolInvariantTest is ProtocolFixture {
             }
             assertGe(settlement.poolOf(id) + settlement.shortfallOf(id) + owedByLiveShorts, claims, "claims covered");
         }
+    }
+
+    /// @dev Per series, the pool plus what longs were paid from it is exactly what was paid into it.
+    function invariant_settlementPoolConserved() public view {
+        uint256 n = handler.actorCount();
+        for (uint256 s; s < seriesIds.length; ++s) {
+            uint256 id = seriesIds[s];
+            uint256 paidToLongs;
+            for (uint256 i; i < n; ++i) {
+                address a = handler.actors(i);
+                paidToLongs += settlement.entitlementOf(a, id) - settlement.claimOf(a, id);
+            }
+            assertEq(settlement.poolOf(id) + paidToLongs, settlement.collectedOf(id), "pool conserved");
+        }
+    }
+
+    /// @dev No long is paid more than its pro rata share of what its series collected: paid_i / e_i <= collected /
+    /// the settled longs' entitlements.
+    function invariant_longsPaidProRata() public view {
+        uint256 n = handler.actorCount();
+        for (uint256 s; s < seriesIds.length; ++s) {
+            uint256 id = seriesIds[s];
+            uint256 settled;
+            for (uint256 i; i < n; ++i) settled += settlement.entitlementOf(handler.actors(i), id);
+            for (uint256 i; i < n; ++i) {
+                address a = handler.actors(i);
+                uint256 entitled = settlement.entitlementOf(a, id);
+                uint256 paid = entitled - settlement.claimOf(a, id);
+                assertLe(paid * settled, entitled * settlement.collectedOf(id), "paid beyond the pro rata share");
+            }
+        }
+    }
+
+    /// @dev Collateral never leaves an account that owes settlement debt, and collecting the debt never lowers the
+    /// debtor's margin equity.
+    function invariant_settlementDebtStaysBackedAndCollectionIsFair() public view {
+        assertEq(handler.settlementDebtViolations(), 0, "a debtor withdrew, or a collection lowered its equity");
     }
 
     /// @dev Every run with a few trade attempts really trades (a failing run is shrunk to its shortest sequence, so
