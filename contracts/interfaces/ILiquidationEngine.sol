@@ -5,21 +5,41 @@ import {IVault} from "./IVault.sol";
 
 /// @title ILiquidationEngine
 /// @notice Dutch-auction liquidation of accounts below maintenance margin.
-/// - `liquidationStatus` (view) and `startAuction` / `bid` (execute) share one internal calculation, so a keeper or
-///   the SDK predicts the chain exactly.
-/// - Solvent auction (equity >= 0): a bidder takes a fraction f of every position and every collateral balance of
-///   the account and pays f × grossValue × (1 − discount) in the quote asset to the account, where grossValue =
-///   collateral value + Σ position marks (debt excluded) and the discount rises linearly from `startDiscountWad`
-///   to `maxDiscountWad` over `discountRampSeconds`. f may not exceed what restores the account to its buffer
-///   margin, MM × (1 + bufferWad), unless the account's gross value is below `smallAccountWad` (then up to all).
-/// - Insolvent auction (equity < 0): the bidder takes the whole account and the insurance fund pays the bidder an
-///   amount rising linearly over `insolventRampSeconds` from 0 to |equity| + maxDiscountWad × grossValue. What the
-///   fund cannot pay is socialised: a pro-rata haircut on every quote balance in the vault (see IVault).
+/// - `liquidationStatus` (view) and `startAuction` / `bid` / `endAuction` (execute) share one internal calculation,
+///   so a keeper or the SDK predicts the chain exactly.
+/// - Two valuations. Margin equity (collateral at haircut value + marks − settlement debt, from the margin engine)
+///   decides whether an account is under water (equity < maintenance margin MM). Haircuts are a margin buffer, not a
+///   transfer price: what changes hands and whether an account is insolvent are valued at market. grossValue = the
+///   positions' marks + the account's collateral whose price is Ok at market value (`IVault.collateralMarketValue`);
+///   market equity = grossValue − settlement debt; the account is insolvent when market equity < 0.
+/// - Solvent auction: a bidder takes up to a fraction f of every position and of every collateral balance whose
+///   price is Ok and pays f × grossValue × (1 − discount) in the quote asset to the account; the discount rises
+///   linearly from `startDiscountWad` to `maxDiscountWad` over `discountRampSeconds`. f may not exceed what restores
+///   the account to its buffer margin, MM × (1 + bufferWad), unless its gross value is below `smallAccountWad`
+///   (then up to all); a bid asking more takes the maximum of the moment ("up to": never refused for drift).
+/// - Insolvent auction: the bidder takes the whole account (and its settlement debt) and the insurance fund pays
+///   it |market equity| + discount × max(grossValue, MM), the discount rising from `startDiscountWad` to
+///   `maxDiscountWad` over `insolventRampSeconds` (so the account is worth taking over at once, and the fund pays
+///   no more than the first bidder accepts). What the fund cannot pay is socialised (a pro-rata haircut on every
+///   quote balance, see IVault), at most one capped event (`IVault.MAX_SOCIALISED_LOSS_WAD`) per call: the rest
+///   is the bidder's loss claim, resolved step by step by `resolveLossClaim`. A liquidation never reverts because
+///   of the socialisation cap.
+/// - An auction ends when a bid leaves the account at or above maintenance margin, measured by the margin engine
+///   after the bid (every rounding against the account), or when a bid takes everything; `endAuction` ends it when
+///   the account is healthy again or empty. A new auction needs the account below maintenance again, so a flag
+///   reward cannot be earned twice without a price move.
+/// - Prices: no auction state changes and no payment is decided on a price that is not Ok, other than waiting.
+///   Every underlying the account holds must have an Ok spot (and the risk controller must allow liquidations).
+///   Non-quote collateral whose price is not Ok is never priced: it is valued at 0 against the account and left
+///   with it (in a takeover the fund pays for, or an `endAuction` in which the fund pays the debt, it goes to the
+///   insurance fund instead, so the owner cannot keep what the fund paid for). It makes an auction wait only in
+///   proportion to its value: when its reported (Degraded) market value exceeds `UNHEALTHY_COLLATERAL_SHARE_WAD`
+///   (1%) of the account's size (healthy collateral at market + unhealthy collateral + MM). Collateral whose price
+///   is Down has no known value: it never makes a solvent auction wait, and makes fund decisions (an insolvent
+///   bid, an `endAuction` in which the fund pays) wait until its price returns.
 /// - Liquidation proceeds feed the insurance fund: in a solvent bid the bidder also pays `fundShareWad` of the
 ///   discount it earns (f × grossValue × discount × share) to the fund; the liquidated account's side is unchanged.
-/// - Auctions start and bids execute only on healthy prices (every underlying the account holds has an Ok spot and
-///   the risk controller allows liquidations, and every non-quote collateral it holds has an Ok price); the
-///   flagger earns a bounded reward paid by the account.
+/// - The flagger earns a bounded reward paid by the account.
 /// @dev WAD values in the quote asset unless named otherwise; payments are quote token units.
 interface ILiquidationEngine {
     /// @notice Governance parameters of auctions. `fundShareWad` (<= 0.5e18) is the share of a solvent bid's
@@ -37,13 +57,14 @@ interface ILiquidationEngine {
     }
 
     /// @notice What the chain would do for `account` now.
-    /// @param equityWad Equity (collateral + marks − debt).
+    /// @param equityWad Margin equity (collateral at haircut value + marks − debt).
     /// @param maintenanceWad Maintenance margin requirement.
-    /// @param grossValueWad Collateral value + Σ marks, debt excluded (what a bidder buys a fraction of).
+    /// @param grossValueWad Market value of what a bidder takes: Ok-priced collateral at market + Σ marks, debt
+    /// excluded (0 when negative).
     /// @param canStart Whether `startAuction` would succeed now.
     /// @param inAuction Whether an auction is running.
-    /// @param insolvent Whether the running (or startable) auction is insolvent (equity < 0).
-    /// @param discountWad Current discount of a solvent auction.
+    /// @param insolvent Whether the running (or startable) auction is insolvent (market equity < 0).
+    /// @param discountWad Current discount (of the solvent or the insolvent ramp).
     /// @param maxFractionWad Largest fraction a bid may take now (1e18 = everything).
     /// @param fundPaymentWad Insolvent auction: what the fund would pay a bidder taking the account now.
     struct LiquidationStatus {
@@ -68,7 +89,7 @@ interface ILiquidationEngine {
     error Liquidation_PricesUnhealthy(uint256 underlyingId);
     /// @notice The price of a non-quote collateral `token` the account holds is not healthy (not Ok).
     error Liquidation_CollateralPriceUnhealthy(address token);
-    /// @notice The requested fraction is zero or above the current maximum.
+    /// @notice The fraction (after clamping to the current maximum) is zero, or partial in an all-or-nothing auction.
     error Liquidation_InvalidFraction(uint256 fractionWad, uint256 maxFractionWad);
     /// @notice The bid's payment misses the bidder's limit (payment > 0: the bidder pays; < 0: receives).
     error Liquidation_PriceLimitExceeded(int256 payment, int256 limit);
@@ -78,6 +99,8 @@ interface ILiquidationEngine {
     error Liquidation_Unauthorized(address bidderAccount, address caller);
     /// @notice `endAuction` on an account still below maintenance margin (and not empty).
     error Liquidation_StillUnderwater(address account, int256 equityWad, uint256 maintenanceWad);
+    /// @notice `creditor` holds no loss claim.
+    error Liquidation_NoLossClaim(address creditor);
     /// @notice Parameters out of range.
     error Liquidation_InvalidParams();
     /// @notice A zero address where one is required.
@@ -97,6 +120,11 @@ interface ILiquidationEngine {
     );
     /// @notice The auction of `account` ended (healthy again or emptied).
     event AuctionEnded(address indexed account, bool emptied);
+    /// @notice `amount` (quote units) owed to `creditor` could be paid neither by the fund nor by one socialisation
+    /// event: it is now `creditor`'s loss claim.
+    event LossClaimRecorded(address indexed creditor, uint256 amount);
+    /// @notice `resolved` (quote units) of `creditor`'s loss claim was paid, `socialised` of it by the vault.
+    event LossClaimResolved(address indexed creditor, uint256 resolved, uint256 socialised);
     /// @notice Auction parameters changed.
     event AuctionParamsSet(AuctionParams params);
 
@@ -107,9 +135,11 @@ interface ILiquidationEngine {
     /// caller's account earns the flag reward.
     function startAuction(address account) external returns (uint256 reward);
 
-    /// @notice Bids on `account` for `bidderAccount` (caller: the account or its vault operator), taking
-    /// `fractionWad` of it (must be 1e18 in an insolvent auction). `paymentLimit` bounds the signed payment: the
-    /// bid reverts if payment > paymentLimit. The bidder must hold initial margin afterwards.
+    /// @notice Bids on `account` for `bidderAccount` (caller: the account or its vault operator), taking up to
+    /// `fractionWad` of it: the fraction is clamped to the current maximum (and must then be 1e18 in an
+    /// all-or-nothing auction, which every insolvent one is). `paymentLimit` bounds the signed payment: the bid
+    /// reverts if payment > paymentLimit. The bidder must hold initial margin afterwards; a part of an insolvent
+    /// payment neither the fund nor one socialisation event can pay becomes the bidder's loss claim.
     /// @return payment Quote units: > 0 paid by the bidder in all (to the account, plus the fund's share of the
     /// discount), < 0 received by the bidder from the fund.
     function bid(
@@ -120,7 +150,21 @@ interface ILiquidationEngine {
     ) external returns (int256 payment);
 
     /// @notice Ends the auction of an account that is healthy again (price moved back) or empty. Permissionless.
+    /// Refused while a price the account depends on is not Ok. On an empty account with settlement debt left, the
+    /// fund pays the debt into the series pool and the vault socialises up to one capped event of the rest; debt
+    /// left beyond that keeps the auction open for the next call.
     function endAuction(address account) external;
+
+    /// @notice Pays the next step of `creditor`'s loss claim: from the insurance fund, then up to one capped
+    /// socialisation event. Permissionless. Reverts with `Liquidation_NoLossClaim` when there is none.
+    /// @return resolved What was paid (quote units).
+    function resolveLossClaim(address creditor) external returns (uint256 resolved);
+
+    /// @notice What the protocol still owes `creditor` for an insolvency (quote units), see `resolveLossClaim`.
+    function lossClaimOf(address creditor) external view returns (uint256);
+
+    /// @notice The sum of every loss claim (quote units).
+    function totalLossClaims() external view returns (uint256);
 
     /// @notice Sets auction parameters. Governance (timelock) only.
     function setAuctionParams(AuctionParams calldata params) external;

@@ -23,6 +23,20 @@ interface IVault {
     /// @param decimals The token's decimals (at most 18), read once at listing.
     /// @param haircutWad Fraction of the oracle value not counted as collateral (0 for the quote asset).
     /// @param router Price of one whole token in the quote asset; zero for the quote asset itself (priced at 1).
+    /// @notice An account's collateral at market (no haircut), split by price health; see `collateralMarketValue`.
+    /// @param okWad Market value of the quote asset and of every collateral whose price is Ok.
+    /// @param okHaircutWad Haircut value of the same tokens (their part of `collateralValue`).
+    /// @param unhealthyWad Market value of collateral whose price is Degraded, at the price reported; Down counts 0.
+    /// @param unhealthyHaircutWad Haircut value of the same tokens (their part of `collateralValue`).
+    /// @param downHeld Whether the account holds a collateral whose price is Down (its value is unknown).
+    struct MarketValue {
+        uint256 okWad;
+        uint256 okHaircutWad;
+        uint256 unhealthyWad;
+        uint256 unhealthyHaircutWad;
+        bool downHeld;
+    }
+
     struct CollateralConfig {
         bool listed;
         bool depositsEnabled;
@@ -165,6 +179,11 @@ interface IVault {
     /// @notice The haircut value of `account`'s collateral in the quote asset, WAD, rounded down. A non-quote
     /// collateral whose router is Down counts as zero; Degraded prices are used as they are.
     function collateralValue(address account) external view returns (uint256 valueWad);
+
+    /// @notice `account`'s collateral at market and at haircut, split by price health, WAD, each token rounded down.
+    /// Haircuts are a margin buffer, not a transfer price: the liquidation engine values what changes hands (and
+    /// whether an account is insolvent) with `okWad`. `okHaircutWad + unhealthyHaircutWad == collateralValue(account)`.
+    function collateralMarketValue(address account) external view returns (MarketValue memory value);
 
     /// @notice The haircut value of `amount` of `token` in the quote asset, WAD, rounded down.
     /// @dev 0 for an unlisted token and for a non-quote token whose router is Down (or reverts); never reverts

@@ -21,19 +21,21 @@ import {LiquidationMath} from "./LiquidationMath.sol";
 /// timelock) holds `DEFAULT_ADMIN_ROLE` and sets the auction parameters. Needs the book's `TRADER_ROLE`, the
 /// vault's `CLEARING_ROLE` and `SOCIALISER_ROLE`, and settlement's `DEBT_RESOLVER_ROLE`.
 /// @dev `_compute` is the one calculation behind `liquidationStatus`, `startAuction`, `bid` and `endAuction`:
-/// equity and maintenance from `marginOf`, gross value = equity + settlement debt (so it carries the margin
-/// engine's own rounding of every mark), the discount or fund payment of the moment, the largest fraction and the
-/// price health of every underlying the account holds.
+/// margin equity and maintenance from `marginOf` (whether the account is under water), the market value of what a
+/// bidder takes (positions' marks plus collateral whose price is Ok, at market: `IVault.collateralMarketValue`),
+/// market equity (that minus settlement debt: whether the account is insolvent), the discount or fund payment of the
+/// moment, the largest fraction and the price health of every underlying and collateral the account holds.
 /// Rounding: a bid takes floor(size × f) of each position and floor(balance × f) of each collateral (the
 /// liquidated account keeps the rounding); the bidder pays gross × f × (1 − discount) rounded up; the fund pays
-/// its amount rounded down.
+/// its amount rounded down; whether a bid ended the auction is measured after it by the margin engine.
 /// Settlement debt after a bid: the account repays what it can from its own quote balance. If the bid emptied the
 /// account (fraction 1) and debt is left, then in an insolvent auction the bidder, who takes the whole account and
 /// was paid for its negative equity (debt included), repays it; in a solvent auction (the proceeds fell short of
-/// the debt because of the discount) the insurance fund pays it into the series pool, and what the fund cannot pay
-/// is socialised by the vault (credited to settlement's pool account). `endAuction` on an account emptied by
-/// settlement runs the same fund path.
-/// An auction that turns insolvent keeps its start time: its fund payment ramps from the auction's start.
+/// the debt because of the discount) the insurance fund pays it into the series pool, and the vault socialises what
+/// the fund cannot pay, up to one capped event per call: debt left beyond that stays on the account, whose auction
+/// stays open, and each `endAuction` resolves the next step. `endAuction` on an account emptied by settlement runs
+/// the same fund path.
+/// An auction that turns insolvent keeps its start time: its discount ramps from the auction's start.
 contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard {
     uint256 internal constant WAD = 1e18;
     /// @notice Largest `maxDiscountWad`.
@@ -64,16 +66,32 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     /// @notice 10^(18 − quote decimals): quote token units to WAD.
     uint256 public immutable QUOTE_TO_WAD;
 
+    /// @notice Largest value of unhealthy-price collateral, as a share of the account's size (market value of its
+    /// healthy collateral + unhealthy collateral + maintenance margin), that is left out of an auction instead of
+    /// making it wait.
+    uint256 public constant UNHEALTHY_COLLATERAL_SHARE_WAD = 0.01e18;
+
     AuctionParams internal _params;
     mapping(address account => uint256) internal _auctionStart;
 
+    /// @inheritdoc ILiquidationEngine
+    mapping(address creditor => uint256) public lossClaimOf;
+    /// @inheritdoc ILiquidationEngine
+    uint256 public totalLossClaims;
+
     /// @dev The shared calculation: the status and what the executes need besides it.
+    /// `grossWad`: market value of what a bidder takes (signed); `lostWad`: per unit of fraction taken, the margin
+    /// equity a solvent bid costs the account (see `LiquidationMath.solventMaxFractionDown`); `collateralVeto`: the
+    /// account holds unhealthy-price collateral worth more than the dust share; `downHeld`: it holds collateral whose
+    /// price is Down (unknown value), which makes fund decisions wait.
     struct Context {
         LiquidationStatus status;
         int256 grossWad;
+        int256 lostWad;
         bool allOrNothing;
         uint256 unhealthyUnderlying;
-        address unhealthyCollateral;
+        bool collateralVeto;
+        bool downHeld;
         uint256[] seriesIds;
         int256[] sizes;
     }
@@ -109,7 +127,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         quoteAsset = quote;
         // The vault caps decimals at 18.
         QUOTE_TO_WAD = 10 ** (18 - vault_.collateralConfig(quote).decimals);
-        // Lyra v2's shape: 5% → 30% over 15 minutes, a 20% buffer, the fund's payment ramping over an hour.
+        // Lyra v2's shape: 5% → 30% over 15 minutes, a 20% buffer; an insolvent account's premium ramps alike.
         _setAuctionParams(
             AuctionParams({
                 startDiscountWad: 0.05e18,
@@ -118,7 +136,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
                 bufferWad: 0.2e18,
                 flagRewardWad: 0.01e18,
                 maxFlagRewardWad: 50e18,
-                insolventRampSeconds: 1 hours,
+                insolventRampSeconds: 15 minutes,
                 smallAccountWad: 100e18,
                 fundShareWad: 0
             })
@@ -134,7 +152,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         Context memory c = _compute(account);
         LiquidationStatus memory s = c.status;
         if (s.inAuction) revert Liquidation_AlreadyInAuction(account);
-        _requireHealthyPrices(c);
+        _requireHealthyPrices(account, c, false);
         if (s.equityWad >= SafeCast.toInt256(s.maintenanceWad)) {
             revert Liquidation_AccountHealthy(account, s.equityWad, s.maintenanceWad);
         }
@@ -162,24 +180,26 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         Context memory c = _compute(account);
         LiquidationStatus memory s = c.status;
         if (!s.inAuction) revert Liquidation_NotInAuction(account);
-        _requireHealthyPrices(c);
+        _requireHealthyPrices(account, c, s.insolvent);
         if (s.equityWad >= SafeCast.toInt256(s.maintenanceWad)) {
             revert Liquidation_AccountHealthy(account, s.equityWad, s.maintenanceWad);
         }
-        if (fractionWad == 0 || fractionWad > s.maxFractionWad || (c.allOrNothing && fractionWad != WAD)) {
+        // A bid takes up to `fractionWad`: clamped to the maximum of the moment, so a keeper acting on the view a
+        // block earlier is never refused for drift.
+        if (fractionWad > s.maxFractionWad) fractionWad = s.maxFractionWad;
+        if (fractionWad == 0 || (c.allOrNothing && fractionWad != WAD)) {
             revert Liquidation_InvalidFraction(fractionWad, s.maxFractionWad);
         }
 
         uint256 socialised;
-        uint256 accountProceeds;
         if (s.insolvent) {
             uint256 fundPays = s.fundPaymentWad / QUOTE_TO_WAD;
             payment = -SafeCast.toInt256(fundPays);
             if (payment > paymentLimit) revert Liquidation_PriceLimitExceeded(payment, paymentLimit);
-            _take(account, bidderAccount, c, WAD, 0);
+            _take(account, bidderAccount, c, WAD, 0, true);
             socialised = _payFromFund(bidderAccount, fundPays);
         } else {
-            (payment, accountProceeds) = _solventBid(account, bidderAccount, c, fractionWad, paymentLimit);
+            payment = _solventBid(account, bidderAccount, c, fractionWad, paymentLimit);
         }
         bool emptied = fractionWad == WAD;
         socialised += _resolveDebts(account, bidderAccount, emptied, s.insolvent);
@@ -187,9 +207,13 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         emit AuctionBid(account, bidderAccount, fractionWad, payment, s.discountWad, socialised);
 
         if (emptied) {
-            _end(account, true);
-        } else if (_reachesMaintenance(s, fractionWad, accountProceeds * QUOTE_TO_WAD)) {
-            _end(account, false);
+            // Debt the fund and one socialisation event could not resolve keeps the auction open (see `endAuction`).
+            if (!_hasDebt(account)) _end(account, true);
+        } else {
+            // Measured, not predicted: the auction ends only if the account really is at maintenance now, with the
+            // margin engine's rounding (against the account) and the rounding of every slice taken.
+            IMarginEngine.AccountMargin memory m = margin.marginOf(account);
+            if (m.equityWad >= SafeCast.toInt256(m.maintenanceWad)) _end(account, false);
         }
     }
 
@@ -198,14 +222,29 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         Context memory c = _compute(account);
         LiquidationStatus memory s = c.status;
         if (!s.inAuction) revert Liquidation_NotInAuction(account);
-        // Empty: no positions and nothing of value left (settlement may have closed every position meanwhile).
+        // Empty: no positions and nothing of value a bidder could take (settlement may have closed every position).
         bool empty = c.seriesIds.length == 0 && c.grossWad <= 0;
+        // No auction state changes on a price that is not Ok: the fund path is a fund decision.
+        _requireHealthyPrices(account, c, empty);
         if (empty) {
+            if (_hasDebt(account)) _seizeUnhealthyCollateral(account);
             _resolveDebts(account, address(0), true, false);
+            if (_hasDebt(account)) return;
         } else if (s.equityWad < SafeCast.toInt256(s.maintenanceWad)) {
             revert Liquidation_StillUnderwater(account, s.equityWad, s.maintenanceWad);
         }
         _end(account, empty);
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function resolveLossClaim(address creditor) external nonReentrant returns (uint256 resolved) {
+        uint256 claim = lossClaimOf[creditor];
+        if (claim == 0) revert Liquidation_NoLossClaim(creditor);
+        uint256 socialised;
+        (resolved, socialised) = _coverFromFund(creditor, claim);
+        lossClaimOf[creditor] = claim - resolved;
+        totalLossClaims -= resolved;
+        emit LossClaimResolved(creditor, resolved, socialised);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -246,46 +285,74 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     function _compute(address account) internal view returns (Context memory c) {
         (c.seriesIds, c.sizes) = book.positionsOf(account);
         c.unhealthyUnderlying = _unhealthyUnderlying(c.seriesIds);
-        c.unhealthyCollateral = _unhealthyCollateral(account);
-        bool healthy = c.unhealthyUnderlying == 0 && c.unhealthyCollateral == address(0);
-        IMarginEngine.AccountMargin memory m = _marginOf(account, healthy);
+        IMarginEngine.AccountMargin memory m = _marginOf(account, c.unhealthyUnderlying == 0);
         LiquidationStatus memory s = c.status;
         s.equityWad = m.equityWad;
         s.maintenanceWad = m.maintenanceWad;
-        uint256 debtWad = address(settlement) == address(0) ? 0 : settlement.debtOf(account) * QUOTE_TO_WAD;
-        c.grossWad = m.equityWad + SafeCast.toInt256(debtWad);
-        s.grossValueWad = c.grossWad > 0 ? uint256(c.grossWad) : 0;
-        s.insolvent = m.equityWad < 0;
+        int256 debtWad = SafeCast.toInt256(
+            address(settlement) == address(0) ? 0 : settlement.debtOf(account) * QUOTE_TO_WAD
+        );
 
-        uint256 start = _auctionStart[account];
-        s.inAuction = start != 0;
+        // Haircuts are a margin buffer, not a transfer price: a bidder takes the positions and the collateral whose
+        // price is Ok at market value; unhealthy-price collateral is left out (valued at 0 against the account).
+        IVault.MarketValue memory v = vault.collateralMarketValue(account);
+        int256 marksWad = m.equityWad + debtWad - SafeCast.toInt256(v.okHaircutWad + v.unhealthyHaircutWad);
+        c.grossWad = marksWad + SafeCast.toInt256(v.okWad);
+        s.grossValueWad = c.grossWad > 0 ? uint256(c.grossWad) : 0;
+        s.insolvent = c.grossWad < debtWad;
+        // Unhealthy collateral makes the auction wait only when worth more than the dust share of the account.
+        c.collateralVeto =
+            v.unhealthyWad * WAD >
+            UNHEALTHY_COLLATERAL_SHARE_WAD * (v.okWad + v.unhealthyWad + m.maintenanceWad);
+        c.downHeld = v.downHeld;
+        bool healthy = c.unhealthyUnderlying == 0 && !c.collateralVeto;
+
+        s.inAuction = _auctionStart[account] != 0;
         bool underwater = m.equityWad < SafeCast.toInt256(m.maintenanceWad);
         s.canStart = !s.inAuction && underwater && healthy;
+        _auctionTerms(c, account, debtWad, marksWad + SafeCast.toInt256(v.okHaircutWad), underwater && healthy);
+    }
+
+    /// @dev The discount of the moment and, in a running auction on an account under water with healthy prices
+    /// (`biddable`), the fund payment or the largest fraction. `haircutGrossWad`: the haircut value of what a bidder
+    /// takes.
+    function _auctionTerms(
+        Context memory c,
+        address account,
+        int256 debtWad,
+        int256 haircutGrossWad,
+        bool biddable
+    ) internal view {
+        LiquidationStatus memory s = c.status;
         AuctionParams memory p = _params;
-        uint256 elapsed = s.inAuction ? block.timestamp - start : 0;
+        uint256 elapsed = s.inAuction ? block.timestamp - _auctionStart[account] : 0;
         s.discountWad = LiquidationMath.discountDown(
             p.startDiscountWad,
             p.maxDiscountWad,
             elapsed,
-            p.discountRampSeconds
+            s.insolvent ? p.insolventRampSeconds : p.discountRampSeconds
         );
-        if (!s.inAuction || !underwater || !healthy) return c;
+        if (!s.inAuction || !biddable) return;
         if (s.insolvent) {
+            // A fund decision waits while any collateral's value is unknown (Down).
+            if (c.downHeld) return;
             s.maxFractionWad = WAD;
             c.allOrNothing = true;
+            // The bidder takes over the deficit at market and is paid it plus the discount on the account's size
+            // (its market value, or its maintenance margin when larger: the capital a bidder must post for it).
             s.fundPaymentWad = LiquidationMath.fundPaymentDown(
-                s.equityWad,
-                s.grossValueWad,
-                p.maxDiscountWad,
-                elapsed,
-                p.insolventRampSeconds
+                uint256(debtWad - c.grossWad),
+                Math.max(s.grossValueWad, s.maintenanceWad),
+                s.discountWad
             );
         } else {
+            // L = haircut value of what is taken − what the bidder pays for it, rounded up (against the account).
+            c.lostWad = haircutGrossWad - SafeCast.toInt256(Math.mulDiv(s.grossValueWad, WAD - s.discountWad, WAD));
             (s.maxFractionWad, c.allOrNothing) = LiquidationMath.solventMaxFractionDown(
-                uint256(s.equityWad),
+                s.equityWad,
                 s.maintenanceWad,
                 s.grossValueWad,
-                s.discountWad,
+                c.lostWad,
                 p.bufferWad,
                 p.smallAccountWad
             );
@@ -308,23 +375,50 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
 
     /// @dev The first underlying among the positions whose router spot is not Ok or on which the risk controller
     /// forbids liquidations; 0 when all are healthy (underlying ids start at 1).
-    /// @dev Reverts with the first unhealthy price `_compute` found.
-    function _requireHealthyPrices(Context memory c) internal pure {
+    /// @dev Reverts with the first unhealthy price the operation depends on: an underlying the account holds, a
+    /// collateral worth more than the dust share, and for a fund decision (`fundDecision`) a collateral of unknown
+    /// value (Down).
+    function _requireHealthyPrices(address account, Context memory c, bool fundDecision) internal view {
         if (c.unhealthyUnderlying != 0) revert Liquidation_PricesUnhealthy(c.unhealthyUnderlying);
-        if (c.unhealthyCollateral != address(0)) revert Liquidation_CollateralPriceUnhealthy(c.unhealthyCollateral);
+        if (c.collateralVeto || (fundDecision && c.downHeld)) {
+            revert Liquidation_CollateralPriceUnhealthy(_unhealthyCollateral(account, c.collateralVeto));
+        }
     }
 
-    /// @dev The first non-quote collateral `account` holds whose router is not Ok, or zero. A stale collateral price
-    /// would misprice what a bidder takes, so it blocks auctions like a stale underlying.
-    function _unhealthyCollateral(address account) internal view returns (address) {
+    /// @dev The first non-quote collateral `account` holds whose price is not Ok (`anyUnhealthy`) or is Down.
+    function _unhealthyCollateral(address account, bool anyUnhealthy) internal view returns (address) {
         address[] memory tokens = vault.collaterals();
-        for (uint256 i; i < tokens.length; ++i) {
-            address token = tokens[i];
-            if (token == quoteAsset || vault.balanceOf(account, token) == 0) continue;
-            (, Health health) = vault.collateralConfig(token).router.spot();
-            if (health != Health.Ok) return token;
+        for (uint256 i = 1; i < tokens.length; ++i) {
+            Health health = _collateralHealth(account, tokens[i]);
+            if (health == Health.Down || (anyUnhealthy && health == Health.Degraded)) return tokens[i];
         }
         return address(0);
+    }
+
+    /// @dev The health of `token`'s price when `account` holds some of it (a router that reverts reads Down), else
+    /// Ok (nothing held depends on it).
+    function _collateralHealth(address account, address token) internal view returns (Health) {
+        if (token == quoteAsset || vault.balanceOf(account, token) == 0) return Health.Ok;
+        try vault.collateralConfig(token).router.spot() returns (uint256, Health health) {
+            return health;
+        } catch {
+            return Health.Down;
+        }
+    }
+
+    /// @dev Moves every unhealthy-price collateral of `account` to the insurance fund, which pays (or has paid) the
+    /// account's deficit without counting it: the owner cannot keep what the fund paid for.
+    function _seizeUnhealthyCollateral(address account) internal {
+        address[] memory tokens = vault.collaterals();
+        for (uint256 i = 1; i < tokens.length; ++i) {
+            address token = tokens[i];
+            if (_collateralHealth(account, token) == Health.Ok) continue;
+            vault.clearingTransfer(account, address(fund), token, vault.balanceOf(account, token));
+        }
+    }
+
+    function _hasDebt(address account) internal view returns (bool) {
+        return address(settlement) != address(0) && settlement.debtOf(account) != 0;
     }
 
     function _unhealthyUnderlying(uint256[] memory seriesIds) internal view returns (uint256) {
@@ -357,14 +451,17 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         return 0;
     }
 
-    /// @dev Moves `fractionWad` of every position and collateral balance of `account` to `bidder` (rounded down:
-    /// the account keeps the rounding), netting the quote collateral taken against `bidderPays` (bidder → account).
+    /// @dev Moves `fractionWad` of every position and of every collateral balance whose price is Ok from `account`
+    /// to `bidder` (rounded down: the account keeps the rounding), netting the quote collateral taken against
+    /// `bidderPays` (bidder → account). Collateral whose price is not Ok is not priced, so not sold: it stays with the
+    /// account, or goes to the insurance fund in a takeover the fund pays for (`takeover`).
     function _take(
         address account,
         address bidder,
         Context memory c,
         uint256 fractionWad,
-        uint256 bidderPays
+        uint256 bidderPays,
+        bool takeover
     ) internal {
         uint256 n = c.seriesIds.length;
         // The slice of every position the bidder takes over, signed as the position, moved in one book call.
@@ -393,9 +490,16 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             }
             book.transferPositions(account, bidder, ids, amounts);
         }
+        if (takeover) _seizeUnhealthyCollateral(account);
+        _takeCollateral(account, bidder, fractionWad, bidderPays);
+    }
+
+    /// @dev The collateral part of `_take`.
+    function _takeCollateral(address account, address bidder, uint256 fractionWad, uint256 bidderPays) internal {
         address[] memory tokens = vault.collaterals();
         for (uint256 i; i < tokens.length; ++i) {
             address token = tokens[i];
+            if (_collateralHealth(account, token) != Health.Ok) continue;
             uint256 taken = LiquidationMath.takenDown(vault.balanceOf(account, token), fractionWad);
             if (token == quoteAsset) {
                 if (bidderPays > taken) vault.clearingTransfer(bidder, account, token, bidderPays - taken);
@@ -406,12 +510,32 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         }
     }
 
-    /// @dev The fund pays `to` up to `amount`; the vault socialises the rest. Returns the socialised part.
-    function _payFromFund(address to, uint256 amount) internal returns (uint256 socialised) {
-        if (amount == 0) return 0;
-        uint256 paid = fund.pay(to, amount);
-        socialised = amount - paid;
+    /// @dev The fund pays `to` up to `amount`, the vault socialises up to one capped event of the rest
+    /// (`IVault.MAX_SOCIALISED_LOSS_WAD` of its quote total, so it never reverts with `Vault_LossTooLarge`).
+    /// Returns what was covered and the socialised part of it.
+    function _coverFromFund(address to, uint256 amount) internal returns (uint256 covered, uint256 socialised) {
+        if (amount == 0) return (0, 0);
+        covered = fund.pay(to, amount);
+        uint256 rest = amount - covered;
+        if (rest == 0) return (covered, 0);
+        // The vault's own bound, computed as the vault computes it.
+        uint256 cap = Math.mulDiv(vault.totalBalance(quoteAsset), vault.MAX_SOCIALISED_LOSS_WAD(), WAD);
+        socialised = Math.min(rest, cap);
         if (socialised != 0) vault.socializeLoss(to, socialised);
+        covered += socialised;
+    }
+
+    /// @dev Pays `to` `amount` from the fund and socialisation (see `_coverFromFund`); what neither covers now
+    /// becomes `to`'s loss claim, resolved step by step by `resolveLossClaim`. Returns what is not paid by the fund.
+    function _payFromFund(address to, uint256 amount) internal returns (uint256 notFromFund) {
+        (uint256 covered, uint256 socialised) = _coverFromFund(to, amount);
+        uint256 deferred = amount - covered;
+        if (deferred != 0) {
+            lossClaimOf[to] += deferred;
+            totalLossClaims += deferred;
+            emit LossClaimRecorded(to, deferred);
+        }
+        return socialised + deferred;
     }
 
     /// @dev Resolves `account`'s settlement debts (see the contract's notes): from its own quote balance first; when
@@ -441,29 +565,13 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             if (insolvent) {
                 settlement.resolveDebt(account, ids[i], bidder, debt);
             } else {
-                // The fund's payment and the socialised rest both land in settlement's own vault account.
-                socialised += _payFromFund(address(settlement), debt);
-                settlement.resolveDebt(account, ids[i], address(settlement), debt);
+                // The fund's payment and the socialised part land in settlement's own vault account; what one capped
+                // event cannot cover stays as the account's debt for the next step (`endAuction`).
+                (uint256 covered, uint256 spread) = _coverFromFund(address(settlement), debt);
+                socialised += spread;
+                if (covered != 0) settlement.resolveDebt(account, ids[i], address(settlement), covered);
             }
         }
-    }
-
-    /// @dev Whether a partial solvent bid brings the account to maintenance margin, from the linear prediction of the
-    /// shared calculation instead of a second margin pass (which would cost as much as the first): equity
-    /// E + payment − f·G (f·G rounded up) against maintenance MM − f·MM (f·MM rounded down). Marks and requirements
-    /// are linear in the positions, so this is the state after the bid up to the rounding of the amounts taken
-    /// (which the account keeps); a bid of the whole maximum fraction restores the buffer margin, so it ends the
-    /// auction. Should dust leave a healthy account in auction, no bid can execute on it and `endAuction` ends it.
-    function _reachesMaintenance(
-        LiquidationStatus memory s,
-        uint256 fractionWad,
-        uint256 paymentWad
-    ) internal pure returns (bool) {
-        int256 equityAfter = s.equityWad +
-            SafeCast.toInt256(paymentWad) -
-            SafeCast.toInt256(Math.mulDiv(s.grossValueWad, fractionWad, WAD, Math.Rounding.Ceil));
-        uint256 maintenanceAfter = s.maintenanceWad - Math.mulDiv(s.maintenanceWad, fractionWad, WAD);
-        return equityAfter >= SafeCast.toInt256(maintenanceAfter);
     }
 
     function _end(address account, bool emptied) internal {
@@ -472,28 +580,28 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     }
 
     /// @dev A solvent bid: the account receives f × G × (1 − d) (rounded up), the fund its share of the discount
-    /// f × G × d × fundShare (rounded down), both paid by the bidder; returns the bidder's whole outlay and what the
-    /// account received.
+    /// f × G × d × fundShare (rounded down), both paid by the bidder, G the market value of what is taken; returns
+    /// the bidder's whole outlay.
     function _solventBid(
         address account,
         address bidderAccount,
         Context memory c,
         uint256 fractionWad,
         int256 paymentLimit
-    ) internal returns (int256 payment, uint256 bidderPays) {
+    ) internal returns (int256 payment) {
         LiquidationStatus memory s = c.status;
-        bidderPays = Math.ceilDiv(
+        uint256 bidderPays = Math.ceilDiv(
             LiquidationMath.bidPaymentUp(s.grossValueWad, fractionWad, s.discountWad),
             QUOTE_TO_WAD
         );
         uint256 fundCut = Math.mulDiv(
-            Math.mulDiv(SafeCast.toUint256(c.grossWad), fractionWad, WAD),
+            Math.mulDiv(s.grossValueWad, fractionWad, WAD),
             uint256(s.discountWad) * _params.fundShareWad,
             WAD * WAD * QUOTE_TO_WAD
         );
         payment = SafeCast.toInt256(bidderPays + fundCut);
         if (payment > paymentLimit) revert Liquidation_PriceLimitExceeded(payment, paymentLimit);
-        _take(account, bidderAccount, c, fractionWad, bidderPays);
+        _take(account, bidderAccount, c, fractionWad, bidderPays, false);
         if (fundCut != 0) vault.clearingTransfer(bidderAccount, address(fund), quoteAsset, fundCut);
     }
 

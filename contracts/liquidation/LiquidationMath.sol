@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 /// @title LiquidationMath
 /// @notice The pure arithmetic of Dutch-auction liquidations, WAD throughout. Every rounding favours the liquidated
@@ -20,43 +21,34 @@ library LiquidationMath {
         return startWad + Math.mulDiv(maxWad - startWad, elapsed, ramp);
     }
 
-    /// @dev What the insurance fund pays the bidder of an insolvent account (equity < 0):
-    /// `(|equity| + maxDiscount × max(gross, 0)) × min(elapsed, ramp) / ramp`, each step rounded down. `ramp` > 0.
-    function fundPaymentDown(
-        int256 equityWad,
-        uint256 grossWad,
-        uint256 maxDiscountWad,
-        uint256 elapsed,
-        uint256 ramp
-    ) internal pure returns (uint256) {
-        // equity < 0 here, and it is the difference of two int256 values that fit, so its negation fits.
-        uint256 full = uint256(-equityWad) + Math.mulDiv(grossWad, maxDiscountWad, WAD);
-        if (elapsed >= ramp) return full;
-        return Math.mulDiv(full, elapsed, ramp);
+    /// @dev What the insurance fund pays the bidder who takes over an insolvent account: its deficit at market
+    /// plus `discount × base`, the discount rounded down by `discountDown` and the product rounded down.
+    function fundPaymentDown(uint256 deficitWad, uint256 baseWad, uint256 discountWad) internal pure returns (uint256) {
+        return deficitWad + Math.mulDiv(baseWad, discountWad, WAD);
     }
 
-    /// @dev The largest fraction of a solvent account (0 <= equity < maintenance) a bid may take. Taking f at
-    /// discount d leaves equity E − f·G·d and maintenance (1 − f)·MM (requirements and marks are linear in the
-    /// positions), so the fraction that brings the account exactly to its buffer margin BM = MM × (1 + buffer) is
-    /// f = (BM − E) / (BM − G·d), rounded down, and it is at most 1 whenever E >= G·d.
-    /// When E < G·d every partial sale would leave the account less healthy per unit of risk ((E − MM)/MM falls),
-    /// so the bid must take everything (`allOrNothing`). Below `smallAccountWad` of gross value a bid may take up to
-    /// everything.
+    /// @dev The largest fraction of a solvent account (market equity >= 0, margin equity E < maintenance MM) a bid
+    /// may take. Taking f leaves margin equity E − f·L, where L = (haircut value of what is taken) − (what the
+    /// bidder pays for it, market value × (1 − discount)) may be negative (a haircut above the discount), and
+    /// maintenance (1 − f)·MM (requirements and marks are linear in the positions). The fraction that brings the
+    /// account exactly to its buffer margin BM = MM × (1 + buffer) is f = (BM − E) / (BM − L), rounded down; it is
+    /// at most 1 whenever E >= L. When E < L every partial sale would leave the account less healthy per unit of
+    /// risk ((E − MM)/MM falls), so the bid must take everything (`allOrNothing`). Below `smallAccountWad` of gross
+    /// market value a bid may take up to everything.
     function solventMaxFractionDown(
-        uint256 equityWad,
+        int256 equityWad,
         uint256 maintenanceWad,
         uint256 grossWad,
-        uint256 discountWad,
+        int256 lostWad,
         uint256 bufferWad,
         uint256 smallAccountWad
     ) internal pure returns (uint256 maxFractionWad, bool allOrNothing) {
-        if (equityWad * WAD < grossWad * discountWad) return (WAD, true);
+        if (equityWad < lostWad) return (WAD, true);
         if (grossWad < smallAccountWad) return (WAD, false);
-        uint256 bufferMarginWad = Math.mulDiv(maintenanceWad, WAD + bufferWad, WAD);
-        uint256 lostWad = Math.mulDiv(grossWad, discountWad, WAD);
-        // E < MM <= BM, and E >= G·d >= lostWad, so BM > lostWad and the quotient is at most 1.
+        int256 bufferMarginWad = SafeCast.toInt256(Math.mulDiv(maintenanceWad, WAD + bufferWad, WAD));
         if (bufferMarginWad <= equityWad) return (0, false);
-        maxFractionWad = Math.mulDiv(bufferMarginWad - equityWad, WAD, bufferMarginWad - lostWad);
+        // BM > E >= L, so both differences are positive and the quotient is at most 1.
+        maxFractionWad = Math.mulDiv(uint256(bufferMarginWad - equityWad), WAD, uint256(bufferMarginWad - lostWad));
         if (maxFractionWad > WAD) maxFractionWad = WAD;
     }
 

@@ -240,6 +240,31 @@ contract Vault is IVault, AccessControl, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IVault
+    function collateralMarketValue(address account) external view returns (MarketValue memory value) {
+        value.okWad = _valueOf(quoteAsset, _balanceOf(account, quoteAsset));
+        value.okHaircutWad = value.okWad;
+        uint256 count = _collaterals.length;
+        for (uint256 i = 1; i < count; ++i) {
+            address token = _collaterals[i];
+            uint256 balance = _balanceOf(account, token);
+            if (balance == 0) continue;
+            CollateralConfig memory config = _configs[token];
+            (uint256 priceE18, Health health) = _spot(config.router);
+            // Rounded down (in the protocol's favour), as `_valueOf`: the whole-token value, then the haircut.
+            uint256 marketWad = Math.mulDiv(balance, priceE18, 10 ** config.decimals);
+            uint256 haircutWad = Math.mulDiv(marketWad, WAD - config.haircutWad, WAD);
+            if (health == Health.Ok) {
+                value.okWad += marketWad;
+                value.okHaircutWad += haircutWad;
+            } else {
+                value.unhealthyWad += marketWad;
+                value.unhealthyHaircutWad += haircutWad;
+                if (health == Health.Down) value.downHeld = true;
+            }
+        }
+    }
+
+    /// @inheritdoc IVault
     function valueOf(address token, uint256 amount) external view returns (uint256 valueWad) {
         return _valueOf(token, amount);
     }
@@ -328,6 +353,15 @@ contract Vault is IVault, AccessControl, ReentrancyGuardTransient {
         }
     }
 
+    /// @dev A router's spot; a router that is Down or reverts reads as price 0, Down.
+    function _spot(IOracleRouter router) internal view returns (uint256 priceE18, Health health) {
+        try router.spot() returns (uint256 spotE18, Health read) {
+            return read == Health.Down ? (0, Health.Down) : (spotE18, read);
+        } catch {
+            return (0, Health.Down);
+        }
+    }
+
     /// @dev value = amount / 10^decimals × priceE18 × (1 − haircut), each step rounded down: collateral is never
     /// overstated (in the protocol's favour). A non-quote token whose router is Down or reverts is worth 0.
     function _valueOf(address token, uint256 amount) internal view returns (uint256) {
@@ -336,13 +370,7 @@ contract Vault is IVault, AccessControl, ReentrancyGuardTransient {
         if (token == quoteAsset) return amount * _quoteToWad;
         CollateralConfig memory config = _configs[token];
         if (!config.listed || amount == 0) return 0;
-        uint256 priceE18;
-        try config.router.spot() returns (uint256 spotE18, Health health) {
-            if (health == Health.Down) return 0;
-            priceE18 = spotE18;
-        } catch {
-            return 0;
-        }
+        (uint256 priceE18, ) = _spot(config.router);
         // Rounded down (in the protocol's favour): the whole-token value, then the haircut.
         uint256 valueWad = Math.mulDiv(amount, priceE18, 10 ** config.decimals);
         return Math.mulDiv(valueWad, WAD - config.haircutWad, WAD);

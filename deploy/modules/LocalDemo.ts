@@ -55,7 +55,7 @@ export default buildModule("OptioLocal", (m) => {
           bufferWad: WAD / 5n,
           flagRewardWad: WAD / 100n,
           maxFlagRewardWad: 50n * WAD,
-          insolventRampSeconds: 3600,
+          insolventRampSeconds: 15 * 60,
           smallAccountWad: 100n * WAD,
           fundShareWad: WAD / 5n,
         },

@@ -6,11 +6,16 @@
  * and the quorum feed, so prices stay healthy) while implied volatility spikes from 65% to 150%. After every
  * update a keeper starts auctions on every liquidatable account and bids whenever it is profitable: solvent
  * auctions at once for the largest allowed fraction, insolvent ones once the insurance fund's payment covers the
- * deficit. `benchCrash(10)` is the headline (`crash.*`); `benchCrash(1, "crash.gap1")` falls 40% in one update. Bad debt is the sum of insolvent deficits met by the fund or socialised, over the open-interest
- * notional before the crash. Deterministic by seed.
+ * deficit at market. `benchCrash(10)` is the headline (`crash.*`); `benchCrash(1, "crash.gap1")` falls 40% in one
+ * update. Bad debt is the sum of insolvent deficits (at market) met by the fund or socialised, plus the haircut
+ * deficit of accounts still under water at the end, over the open-interest notional before the crash.
+ * `lastInsolventTakeoverMinutes` is the time from the last price update of the fall to the last insolvent takeover;
+ * `fundPremium` what the fund paid insolvent bidders above the deficits (quote units). Every refused action is
+ * counted by its error's name (`refused.<name>`, setup fills under `setupRefused.<name>`); a bid refused because the
+ * bidder's account holds the most live series it may is retried from a fresh bidder account. Deterministic by seed.
  */
 import { network } from "hardhat";
-import { parseUnits, type Contract, type Signer } from "ethers";
+import { Interface, parseUnits, type Contract, type Signer } from "ethers";
 import { mintAndDeposit } from "../../deploy/lib/accounts.js";
 import { deployLocal, listThroughTimelock, type Listing } from "../../deploy/lib/local.js";
 import { gridExpiries } from "../../deploy/lib/expiries.js";
@@ -21,6 +26,22 @@ import type { BenchResult } from "./blackScholes.js";
 const WAD = 10n ** 18n;
 const TRADERS = 200;
 const MAKERS = 5;
+
+/** The name of the custom error a refused call reverted with, decoded with the protocol's ABIs. */
+function errorName(error: unknown, interfaces: Interface[]): string {
+  const e = error as { revert?: { name?: string }; data?: unknown; info?: { error?: { data?: unknown } } };
+  if (e.revert?.name) return e.revert.name;
+  const data = typeof e.data === "string" ? e.data : e.info?.error?.data;
+  if (typeof data === "string" && data.length >= 10) {
+    const selector = data.slice(0, 10);
+    for (const iface of interfaces) {
+      const fragment = iface.getError(selector);
+      if (fragment) return fragment.name;
+    }
+    return selector;
+  }
+  return "unknown";
+}
 
 /** Mulberry32: a small deterministic PRNG. */
 function rng(seed: number): () => number {
@@ -52,7 +73,17 @@ export async function benchCrash(steps = 10, prefix = "crash", seed = 7): Promis
     liquidationEngine,
     insuranceFund,
     riskController,
+    book,
+    settlement,
   } = d;
+  const interfaces = [liquidationEngine, margin, exchange, vault, book, settlement, registry, insuranceFund].map(
+    (c) => (c as Contract).interface,
+  );
+  const refused = new Map<string, number>();
+  const refuse = (scope: string, error: unknown) => {
+    const key = `${scope}.${errorName(error, interfaces)}`;
+    refused.set(key, (refused.get(key) ?? 0) + 1);
+  };
   const liquidation = liquidationEngine;
   const quorumSigners = [s1, s2, s3];
 
@@ -124,8 +155,9 @@ export async function benchCrash(steps = 10, prefix = "crash", seed = 7): Promis
         await (
           await (exchange.connect(t) as Contract).fill(o, await signOrder(maker, exchange, o), amount, t.address)
         ).wait();
-      } catch {
-        // Not enough margin for this leg: the trader keeps what it has.
+      } catch (error) {
+        // Not enough margin for this leg (or too many live series): the trader keeps what it has.
+        refuse("setupRefused", error);
       }
     }
   }
@@ -134,36 +166,68 @@ export async function benchCrash(steps = 10, prefix = "crash", seed = 7): Promis
   for (const id of series) oiNotional += ((await registry.getSeries(id)).openInterest as bigint) * 3_000n;
 
   let badDebt = 0n;
+  let fundPremium = 0n;
   let auctions = 0;
   let bids = 0;
+  let lastInsolventTakeover = 0;
+  let fallEnded = 0;
+  // Bidders: the keeper and, once its account holds the most live series a book account may, fresh accounts.
+  const bidders: Signer[] = [keeper];
+  const withBidder = async (act: (bidder: Signer) => Promise<void>) => {
+    for (let i = 0; ; i++) {
+      if (i === bidders.length) {
+        const fresh = await makeAccount();
+        await fund(fresh, parseUnits("20000000", 6));
+        bidders.push(fresh);
+      }
+      try {
+        await act(bidders[i]);
+        return true;
+      } catch (error) {
+        refuse("refused", error);
+        if (errorName(error, interfaces) !== "Positions_TooManyLiveSeries" || i >= 8) return false;
+      }
+    }
+  };
   const asKeeper = liquidation.connect(keeper) as Contract;
   const keeperRound = async () => {
     for (const account of [...traders, ...makers.map((m) => m.address)]) {
       let status = await liquidation.liquidationStatus(account);
       if (status.canStart) {
-        await (await asKeeper.startAuction(account)).wait();
-        auctions++;
+        try {
+          await (await asKeeper.startAuction(account)).wait();
+          auctions++;
+        } catch (error) {
+          refuse("refused", error);
+        }
         status = await liquidation.liquidationStatus(account);
       }
       if (!status.inAuction) continue;
       if (status.insolvent) {
-        // Profitable once the fund's payment covers the deficit.
-        if (status.fundPaymentWad >= BigInt(-status.equityWad)) {
-          try {
-            await (await asKeeper.bid(account, keeper.address, WAD, 0n)).wait();
-            badDebt += BigInt(-status.equityWad);
-            bids++;
-          } catch {
-            // Lost the race or the keeper's own margin said no.
-          }
+        // The fund pays the deficit at market plus the discount on the account's size: the premium.
+        const gross = status.grossValueWad as bigint;
+        const maintenance = status.maintenanceWad as bigint;
+        const base = gross > maintenance ? gross : maintenance;
+        const premium = (base * (status.discountWad as bigint)) / WAD;
+        const deficit = (status.fundPaymentWad as bigint) - premium;
+        if (status.fundPaymentWad === 0n || premium === 0n) continue;
+        const took = await withBidder(async (bidder) => {
+          const address = await bidder.getAddress();
+          await (await (liquidation.connect(bidder) as Contract).bid(account, address, WAD, 0n)).wait();
+        });
+        if (took) {
+          badDebt += deficit;
+          fundPremium += premium;
+          bids++;
+          lastInsolventTakeover = await networkHelpers.time.latest();
         }
       } else if (status.maxFractionWad > 0n && status.discountWad > 0n) {
-        try {
-          await (await asKeeper.bid(account, keeper.address, status.maxFractionWad, ethers.MaxInt256)).wait();
-          bids++;
-        } catch {
-          // As above.
-        }
+        const took = await withBidder(async (bidder) => {
+          const address = await bidder.getAddress();
+          const asBidder = liquidation.connect(bidder) as Contract;
+          await (await asBidder.bid(account, address, status.maxFractionWad, ethers.MaxInt256)).wait();
+        });
+        if (took) bids++;
       }
     }
   };
@@ -174,6 +238,7 @@ export async function benchCrash(steps = 10, prefix = "crash", seed = 7): Promis
     const vol = (65n * WAD) / 100n + (((85n * WAD) / 100n) * BigInt(step)) / BigInt(steps);
     await pushPrice(spot, vol);
     await (await riskController.poke(1n)).wait();
+    fallEnded = await networkHelpers.time.latest();
     await keeperRound();
   }
   // The keeper keeps working after the fall, past the insolvent-auction ramp, with prices refreshed (same values).
@@ -188,9 +253,19 @@ export async function benchCrash(steps = 10, prefix = "crash", seed = 7): Promis
     if (status.equityWad < 0n) badDebt += BigInt(-status.equityWad);
   }
   const ratio = oiNotional === 0n ? 0 : Number((badDebt * 10n ** 12n) / (oiNotional / WAD)) / 1e12 / 1e18;
-  return [
+  const results: BenchResult[] = [
     { name: `${prefix}.badDebtOverOI`, value: ratio, unit: "ratio" },
     { name: `${prefix}.auctions`, value: auctions, unit: "count" },
     { name: `${prefix}.bids`, value: bids, unit: "count" },
+    {
+      name: `${prefix}.lastInsolventTakeoverMinutes`,
+      value: lastInsolventTakeover === 0 ? 0 : Math.max(0, lastInsolventTakeover - fallEnded) / 60,
+      unit: "minutes",
+    },
+    { name: `${prefix}.fundPremium`, value: Number(fundPremium / 10n ** 12n) / 1e6, unit: "quote" },
   ];
+  for (const [key, count] of [...refused.entries()].sort()) {
+    results.push({ name: `${prefix}.${key}`, value: count, unit: "count" });
+  }
+  return results;
 }

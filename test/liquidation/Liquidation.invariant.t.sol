@@ -7,6 +7,7 @@ import {Exchange} from "../../contracts/exchange/Exchange.sol";
 import {IExchange} from "../../contracts/interfaces/IExchange.sol";
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
 import {IMarginEngine} from "../../contracts/interfaces/IMarginEngine.sol";
+import {Health} from "../../contracts/interfaces/IOracleRouter.sol";
 import {LiquidationEngine} from "../../contracts/liquidation/LiquidationEngine.sol";
 import {MarginEngine} from "../../contracts/margin/MarginEngine.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
@@ -58,6 +59,14 @@ contract LiquidationHandler is Test {
     uint256 public opsSinceSocialised;
     /// @notice Actions the protocol rejected (margin, health, fractions): expected, counted for the record.
     uint256 public rejected;
+    /// @notice Auction starts, bids or ends that executed while the ETH price was not Ok. Must stay 0.
+    uint256 public unhealthyDecisions;
+    /// @notice Auctions ended by a partial bid or `endAuction` (not emptied) on an account below maintenance,
+    /// measured. Must stay 0.
+    uint256 public endedBelowMaintenance;
+    /// @notice Outages, dust deposits and gaps driven (for the record).
+    uint256 public outages;
+    uint256 public gaps;
 
     constructor(LiquidationInvariantTest t_) {
         t = t_;
@@ -152,6 +161,46 @@ contract LiquidationHandler is Test {
         t.setSpot(t.ethFeed().latestAnswer());
     }
 
+    /// @notice The ETH feed stops: past its heartbeat the router is Down until the next price.
+    function outage(uint256 elapsed) external {
+        if (block.timestamp >= t.EXPIRY()) return;
+        vm.warp(block.timestamp + bound(elapsed, 1 hours + 10 minutes + 1, 3 hours));
+        ++outages;
+    }
+
+    /// @notice A trader deposits a dust amount of WETH (whose price follows ETH's health).
+    function depositDust(uint256 seed, uint256 amount) external {
+        address a = traders[seed % traders.length];
+        amount = bound(amount, 1, 1e12);
+        t.weth().mint(a, amount);
+        vm.startPrank(a);
+        t.weth().approve(address(vault), amount);
+        vault.deposit(a, address(t.weth()), amount);
+        vm.stopPrank();
+    }
+
+    /// @notice A gap: ETH moves 40–60% in one update.
+    function gap(uint256 moveSeed) external {
+        if (block.timestamp >= t.EXPIRY()) return;
+        vm.warp(block.timestamp + 1 minutes);
+        int256 current = t.ethFeed().latestAnswer();
+        int256 bps = int256(4_000 + (moveSeed % 2_001));
+        int256 next = moveSeed % 2 == 0 ? (current * (10_000 + bps)) / 10_000 : (current * (10_000 - bps)) / 10_000;
+        if (next < 1_500e8) next = 1_500e8;
+        if (next > 6_000e8) next = 6_000e8;
+        t.setSpot(next);
+        ++gaps;
+    }
+
+    function resolveLossClaim(uint256 keeperSeed) external {
+        address creditor = keepers[keeperSeed % keepers.length];
+        if (engine.lossClaimOf(creditor) == 0) return;
+        uint256 indexBefore = vault.quoteLossIndex();
+        uint256 totalBefore = vault.totalBalance(address(usdc));
+        engine.resolveLossClaim(creditor);
+        _recordSocialised(indexBefore, totalBefore);
+    }
+
     function startAuction(uint256 accountSeed, uint256 keeperSeed) external {
         // Prefer an underwater account half of the time, starting the search at the seed.
         address account = traders[accountSeed % traders.length];
@@ -168,10 +217,12 @@ contract LiquidationHandler is Test {
         if (known && e < int256(mm)) ++underwaterSeen;
         uint256[] memory before = _snapshot();
         uint256 indexBefore = vault.quoteLossIndex();
+        bool pricesOk = _ethOk();
         vm.prank(keeper);
         try engine.startAuction(account) {
             ++starts;
             _countOps(2);
+            if (!pricesOk) ++unhealthyDecisions;
             if (!known || e >= int256(mm)) ++healthyLiquidated;
             _checkBystanders(before, indexBefore, account, keeper, keeper);
         } catch {
@@ -202,6 +253,15 @@ contract LiquidationHandler is Test {
         uint256[] memory before = _snapshot();
         uint256 indexBefore = vault.quoteLossIndex();
         uint256 totalBefore = vault.totalBalance(address(usdc));
+        if (!_ethOk()) {
+            vm.prank(keeper);
+            try engine.bid(account, keeper, f, type(int256).max) {
+                ++unhealthyDecisions;
+            } catch {
+                ++rejected;
+            }
+            return;
+        }
         vm.prank(keeper);
         try engine.bid(account, keeper, f, type(int256).max) {
             _afterBid(account, keeper, s, f, before, indexBefore, totalBefore);
@@ -218,8 +278,17 @@ contract LiquidationHandler is Test {
     }
 
     function endAuction(uint256 accountSeed) external {
-        try engine.endAuction(traders[accountSeed % traders.length]) {
+        address account = traders[accountSeed % traders.length];
+        bool pricesOk = _ethOk();
+        uint256 indexBefore = vault.quoteLossIndex();
+        uint256 totalBefore = vault.totalBalance(address(usdc));
+        bool empty = book.openPositionCount(account) == 0;
+        try engine.endAuction(account) {
             ++ends;
+            if (!pricesOk) ++unhealthyDecisions;
+            _recordSocialised(indexBefore, totalBefore);
+            (bool known, int256 e, uint256 mm) = _margin(account);
+            if (!empty && (!known || e < int256(mm))) ++endedBelowMaintenance;
         } catch {
             ++rejected;
         }
@@ -251,22 +320,31 @@ contract LiquidationHandler is Test {
         ++bids;
         _countOps(8);
         if (s.equityWad >= int256(s.maintenanceWad)) ++healthyLiquidated;
-        uint256 index = vault.quoteLossIndex();
-        if (index != indexBefore) {
-            // Recover the socialised amount from the index step: index' = index × (T − L) / T.
-            ghostSocialised += totalBefore - Math.mulDiv(index, totalBefore, indexBefore);
-            _countOps(1);
-        }
+        _recordSocialised(indexBefore, totalBefore);
         _checkBystanders(before, indexBefore, account, keeper, keeper);
         bool ended = !engine.liquidationStatus(account).inAuction;
-        if (f == WAD || ended || s.equityWad < 0) return;
         (bool known, int256 e, uint256 mm) = _margin(account);
+        if (ended && f != WAD && known && e < int256(mm)) ++endedBelowMaintenance;
+        if (f == WAD || ended || s.equityWad < 0) return;
         if (!known || mm == 0) return;
         // (E' − MM') / MM' >= (E − MM) / MM, i.e. E'·MM >= E·MM', with a relative tolerance for rounding dust.
         int256 lhs = e * int256(s.maintenanceWad);
         int256 rhs = s.equityWad * int256(mm);
         int256 tolerance = int256(s.maintenanceWad * mm) / 1e9;
         if (lhs + tolerance < rhs) ++ratioViolations;
+    }
+
+    function _recordSocialised(uint256 indexBefore, uint256 totalBefore) internal {
+        uint256 index = vault.quoteLossIndex();
+        if (index == indexBefore) return;
+        // Recover the socialised amount from the index step: index' = index × (T − L) / T.
+        ghostSocialised += totalBefore - Math.mulDiv(index, totalBefore, indexBefore);
+        _countOps(1);
+    }
+
+    function _ethOk() internal view returns (bool) {
+        (, Health health) = t.ethRouter().spot();
+        return health == Health.Ok;
     }
 
     function _checkBystanders(
@@ -324,7 +402,7 @@ contract LiquidationInvariantTest is LiquidationFixture {
         handler.fund(8_000e6, 2_000_000e6);
         // The fund starts empty (it earns its share of fees), so insolvent auctions reach the socialised path.
         targetContract(address(handler));
-        bytes4[] memory actions = new bytes4[](9);
+        bytes4[] memory actions = new bytes4[](13);
         actions[0] = LiquidationHandler.deposit.selector;
         actions[1] = LiquidationHandler.trade.selector;
         actions[2] = LiquidationHandler.movePrice.selector;
@@ -334,6 +412,10 @@ contract LiquidationInvariantTest is LiquidationFixture {
         actions[6] = LiquidationHandler.endAuction.selector;
         actions[7] = LiquidationHandler.expireAndSettle.selector;
         actions[8] = LiquidationHandler.trade.selector;
+        actions[9] = LiquidationHandler.outage.selector;
+        actions[10] = LiquidationHandler.depositDust.selector;
+        actions[11] = LiquidationHandler.gap.selector;
+        actions[12] = LiquidationHandler.resolveLossClaim.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: actions}));
     }
 
@@ -385,6 +467,16 @@ contract LiquidationInvariantTest is LiquidationFixture {
     function invariant_healthyAccountsNeverLiquidated() public view {
         assertEq(handler.healthyLiquidated(), 0, "a healthy account was auctioned or bid on");
         assertEq(handler.bystanderLosses(), 0, "an uninvolved account lost more than the socialised haircut");
+    }
+
+    /// @dev Issue 8: no auction state change and no payment on a price that is not Ok; auctions end only at or
+    /// above maintenance, measured; loss claims add up.
+    function invariant_noLiquidationDecisionOnUnhealthyPrices() public view {
+        assertEq(handler.unhealthyDecisions(), 0, "an auction changed on a price that is not Ok");
+        assertEq(handler.endedBelowMaintenance(), 0, "an auction ended below maintenance");
+        uint256 claims;
+        for (uint256 i; i < handler.keeperCount(); ++i) claims += engine.lossClaimOf(handler.keepers(i));
+        assertEq(claims, engine.totalLossClaims(), "loss claims add up");
     }
 
     function invariant_bidsNeverLeaveAccountsLessHealthy() public view {

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.30;
+
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol";
+import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
+import {IMarginEngine} from "../../contracts/interfaces/IMarginEngine.sol";
+import {IPriceSource} from "../../contracts/interfaces/IPriceSource.sol";
+import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
+import {ChainlinkAdapter} from "../../contracts/oracles/ChainlinkAdapter.sol";
+import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
+import {LiquidationFixture} from "./LiquidationFixture.sol";
+
+/// @notice The solvency review of issue 8, liquidation findings: each test acts as the attacker of the finding did,
+/// through the real stack, and is named after the property it protects (see `test/PROPERTIES.md`, "Solvency
+/// review (issue 8): liquidation").
+contract LiquidationSolvencyTest is LiquidationFixture {
+    uint256 internal constant WAD = 1e18;
+    uint256 internal constant Q = 1e12; // quote units (6 decimals) to WAD
+    /// @dev Past the ETH feed's heartbeat and slack: its router reads Down.
+    uint256 internal constant OUTAGE = 1 hours + 10 minutes + 1;
+
+    // ------------------------------------------------- finding 2: no fund payment on a price that is not Ok
+
+    /// @dev An account in auction is settled into debt, backed by WETH. During an ETH outage the vault values the
+    /// WETH at 0, so the account looks empty; ending its auction then would make the fund pay the whole debt while
+    /// the owner keeps the WETH.
+    function test_endAuction_noFundPaymentOnAnUnhealthyPrice() public {
+        _fundInsurance(100_000e6);
+        _depositQuote(VICTIM, 100e6);
+        _depositWeth(VICTIM, 3e18);
+        _position(VICTIM, call3000, -10e18);
+        _setSpot(3_400e8);
+        _start(VICTIM);
+        _expireAt(3_400e8);
+        settlement.settle(VICTIM, call3000);
+        uint256 debt = settlement.debtOf(VICTIM);
+        assertGe(debt, 1, "settled into debt");
+
+        vm.warp(block.timestamp + OUTAGE);
+        uint256 fundBefore = fund.balance();
+        vm.expectRevert(
+            abi.encodeWithSelector(ILiquidationEngine.Liquidation_CollateralPriceUnhealthy.selector, address(weth))
+        );
+        engine.endAuction(VICTIM);
+        assertEq(fund.balance(), fundBefore, "the fund paid nothing");
+        assertEq(settlement.debtOf(VICTIM), debt, "the debt is still the owner's");
+        assertTrue(engine.liquidationStatus(VICTIM).inAuction, "still in auction");
+    }
+
+    // ------------------------------------------------- finding 14: no auction state change on a price not Ok
+
+    /// @dev While ETH is Down the margin engine cannot mark the account; ending its auction then would reset the
+    /// discount (and the insolvent ramp) and let the next flag earn a second reward.
+    function test_endAuction_noStateChangeWhileAFeedIsDown() public {
+        _shortCallVictim();
+        _setSpot(3_500e8);
+        _start(VICTIM);
+        uint256 started = engine.auctionStart(VICTIM);
+        vm.warp(block.timestamp + OUTAGE);
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.Liquidation_PricesUnhealthy.selector, ETH_ID));
+        engine.endAuction(VICTIM);
+        assertEq(engine.auctionStart(VICTIM), started, "the auction keeps its start");
+    }
+
+    // ------------------------------------------------- finding 4: dust collateral cannot veto a liquidation
+
+    /// @dev The underwater owner deposits one satoshi of a collateral whose feed then goes stale, to freeze its own
+    /// liquidation. Worth nothing that can be priced, it is left with the account and does not veto.
+    function test_liquidation_dustCollateralWithAStalePriceCannotVeto() public {
+        (MockERC20 wbtc, MockV3Aggregator btcFeed) = _listWbtc();
+        _shortCallVictim();
+        wbtc.mint(VICTIM, 1);
+        vm.startPrank(VICTIM);
+        wbtc.approve(address(vault), 1);
+        vault.deposit(VICTIM, address(wbtc), 1);
+        vm.stopPrank();
+
+        // The BTC feed stops; ETH is refreshed and the account is under water.
+        vm.warp(block.timestamp + 2 hours);
+        _setSpot(3_100e8);
+        assertTrue(engine.liquidationStatus(VICTIM).canStart, "a satoshi cannot veto the start");
+        _start(VICTIM);
+        ILiquidationEngine.LiquidationStatus memory s = engine.liquidationStatus(VICTIM);
+        assertGe(s.maxFractionWad, 1, "a bid can execute");
+        vm.prank(BIDDER);
+        engine.bid(VICTIM, BIDDER, s.maxFractionWad, type(int256).max);
+        assertEq(vault.balanceOf(VICTIM, address(wbtc)), 1, "the unpriced satoshi stays with the account");
+        assertEq(vault.balanceOf(BIDDER, address(wbtc)), 0, "the bidder did not take what it cannot price");
+        btcFeed.updateAnswer(60_000e8);
+    }
+
+    /// @dev Collateral at a price that is not Ok blocks only in proportion to its value: WBTC whose two sources
+    /// disagree (Degraded) vetoes the start while it is worth more than the dust share of the account, and not once
+    /// it is worth less.
+    function test_liquidation_unhealthyCollateralBlocksOnlyInProportionToItsValue() public {
+        (MockERC20 wbtc, MockV3Aggregator btcFeed, MockV3Aggregator btcFeed2) = _listWbtcTwoSources();
+        _shortCallVictim();
+        _depositWbtc(VICTIM, 10);
+        _setSpot(3_200e8);
+        assertTrue(engine.liquidationStatus(VICTIM).canStart, "under water on healthy prices");
+
+        // The sources disagree: WBTC is Degraded. Ten satoshis are dust and do not veto.
+        btcFeed2.updateAnswer(50_000e8);
+        btcFeed.updateAnswer(60_000e8);
+        assertTrue(engine.liquidationStatus(VICTIM).canStart, "dust does not veto");
+
+        // Worth about 600 against an account of thousands, it is more than dust: the auction waits.
+        _depositWbtc(VICTIM, 0.01e8);
+        assertFalse(engine.liquidationStatus(VICTIM).canStart, "worth more than the dust share: waits");
+        vm.expectRevert(
+            abi.encodeWithSelector(ILiquidationEngine.Liquidation_CollateralPriceUnhealthy.selector, address(wbtc))
+        );
+        _start(VICTIM);
+    }
+
+    // ------------------------------------------------- finding 5: a loss of any size is resolved in bounded steps
+
+    /// @dev An insolvency larger than the fund plus the vault's per-event socialisation cap: the bid must not revert
+    /// with `Vault_LossTooLarge`; what cannot be paid now is a claim of the bidder, resolved in capped steps.
+    function test_bid_largeInsolvencyNeverRevertsOnTheSocialisationCap() public {
+        address bigBidder = address(0xB16);
+        _depositQuote(bigBidder, 40_000_000e6);
+        _depositQuote(VICTIM, 2_000_000e6);
+        _position(VICTIM, call3000, -5_000e18);
+        _setSpot(6_000e8);
+        _start(VICTIM);
+        vm.warp(block.timestamp + 20 minutes);
+        _setSpot(6_000e8);
+        ILiquidationEngine.LiquidationStatus memory s = engine.liquidationStatus(VICTIM);
+        assertTrue(s.insolvent, "insolvent");
+        uint256 owed = s.fundPaymentWad / Q;
+        uint256 cap = Math.mulDiv(vault.totalBalance(address(usdc)), vault.MAX_SOCIALISED_LOSS_WAD(), WAD);
+        assertGe(owed, cap + 1, "beyond one socialisation event");
+
+        vm.prank(bigBidder);
+        int256 payment = engine.bid(VICTIM, bigBidder, WAD, 0);
+        assertEq(payment, -int256(owed), "the whole payment is owed to the bidder");
+        assertEq(book.openPositionCount(VICTIM), 0, "the account was taken over");
+        uint256 claim = engine.lossClaimOf(bigBidder);
+        assertEq(claim, owed - cap, "the rest is the bidder's claim");
+
+        // Each step spreads at most one capped event; the claim falls to zero in a bounded number of steps.
+        uint256 steps;
+        while (engine.lossClaimOf(bigBidder) != 0) {
+            uint256 before = engine.lossClaimOf(bigBidder);
+            uint256 stepCap = Math.mulDiv(vault.totalBalance(address(usdc)), vault.MAX_SOCIALISED_LOSS_WAD(), WAD);
+            engine.resolveLossClaim(bigBidder);
+            assertEq(before - engine.lossClaimOf(bigBidder), Math.min(before, stepCap), "one capped step");
+            ++steps;
+            assertLe(steps, 20, "bounded steps");
+        }
+        assertEq(engine.totalLossClaims(), 0, "every claim resolved");
+    }
+
+    // ------------------------------------------------- finding 6: transfers and insolvency at market value
+
+    /// @dev WETH-backed short calls, under water at haircut value but solvent at market: the account is not
+    /// insolvent, the fund pays nothing, and the bidder pays for the market value of what it takes.
+    function test_auction_valuesWhatChangesHandsAtMarket() public {
+        _fundInsurance(100_000e6);
+        _depositWeth(VICTIM, 3e18);
+        _position(VICTIM, call3000, -10e18);
+        _setSpot(4_000e8);
+        IMarginEngine.AccountMargin memory m = margin.marginOf(VICTIM);
+        int256 marksWad = m.equityWad - int256(vault.collateralValue(VICTIM));
+        int256 marketGrossWad = marksWad + int256(3 * 4_000e18);
+        assertTrue(m.equityWad < 0 && marketGrossWad > 0, "insolvent at haircut, solvent at market");
+
+        ILiquidationEngine.LiquidationStatus memory s = engine.liquidationStatus(VICTIM);
+        assertFalse(s.insolvent, "not insolvent at market");
+        assertEq(s.grossValueWad, uint256(marketGrossWad), "gross value at market");
+        _start(VICTIM);
+        s = engine.liquidationStatus(VICTIM);
+        assertEq(s.fundPaymentWad, 0, "no fund payment");
+        uint256 fundBefore = fund.balance();
+        uint256 victimQuoteBefore = _quote(VICTIM);
+        vm.prank(BIDDER);
+        int256 payment = engine.bid(VICTIM, BIDDER, s.maxFractionWad, type(int256).max);
+        assertTrue(payment > 0, "the bidder pays");
+        assertEq(fund.balance(), fundBefore, "the fund paid nothing");
+        uint256 taken = Math.mulDiv(uint256(marketGrossWad), s.maxFractionWad, WAD, Math.Rounding.Ceil);
+        uint256 proceeds = Math.mulDiv(taken, WAD - s.discountWad, WAD, Math.Rounding.Ceil);
+        assertEq(_quote(VICTIM) - victimQuoteBefore, Math.ceilDiv(proceeds, Q), "paid at market less the discount");
+    }
+
+    // ------------------------------------------------- finding 7: auctions end on real maintenance
+
+    /// @dev The smallest bid that ends the auction must leave the account at or above maintenance, measured, so it
+    /// cannot be flagged again (for another reward) without a price move.
+    function test_bid_auctionEndsOnlyAtOrAboveMaintenance() public {
+        // Odd sizes, so that every slice a bid takes is rounded (the account keeps the rounding).
+        uint256[3] memory sizes = [
+            uint256(7_777_777_777_777_777_777),
+            9_123_456_789_012_345_679,
+            8_333_333_333_333_333_331
+        ];
+        for (uint256 i; i < sizes.length; ++i) {
+            uint256 snap = vm.snapshotState();
+            _smallestEndingBidLeavesMaintenance(sizes[i]);
+            vm.revertToState(snap);
+        }
+    }
+
+    function _smallestEndingBidLeavesMaintenance(uint256 size) internal {
+        _depositQuote(VICTIM, (size * 400) / 1e12);
+        _depositWeth(VICTIM, 0.333_333_333_333_333_333e18);
+        _position(VICTIM, call3000, -int256(size));
+        _position(VICTIM, call3300, int256(size / 3));
+        _setSpot(3_300e8);
+        _start(VICTIM);
+        ILiquidationEngine.LiquidationStatus memory s = engine.liquidationStatus(VICTIM);
+        assertFalse(s.insolvent, "solvent");
+        // The smallest fraction that ends the auction.
+        uint256 lo;
+        uint256 hi = s.maxFractionWad;
+        while (hi - lo > 1) {
+            uint256 mid = (lo + hi) / 2;
+            uint256 snap = vm.snapshotState();
+            vm.prank(BIDDER);
+            engine.bid(VICTIM, BIDDER, mid, type(int256).max);
+            bool ended = !engine.liquidationStatus(VICTIM).inAuction;
+            vm.revertToState(snap);
+            if (ended) hi = mid;
+            else lo = mid;
+        }
+        vm.prank(BIDDER);
+        engine.bid(VICTIM, BIDDER, hi, type(int256).max);
+        assertFalse(engine.liquidationStatus(VICTIM).inAuction, "ended");
+        IMarginEngine.AccountMargin memory m = margin.marginOf(VICTIM);
+        assertTrue(m.equityWad >= int256(m.maintenanceWad), "at or above maintenance");
+        assertFalse(engine.liquidationStatus(VICTIM).canStart, "no second flag without a price move");
+    }
+
+    // ------------------------------------------------- finding 15: insolvent accounts are worth taking at once
+
+    /// @dev At the start of an insolvent auction the fund's payment already covers the deficit plus the start
+    /// discount on the account's size, and never exceeds the deficit plus the maximum discount.
+    function test_bid_insolventAccountIsWorthTakingAtOnce() public {
+        _fundInsurance(100_000e6);
+        _shortCallVictim();
+        _setSpot(3_500e8);
+        _start(VICTIM);
+        ILiquidationEngine.LiquidationStatus memory s = engine.liquidationStatus(VICTIM);
+        assertTrue(s.insolvent, "insolvent");
+        ILiquidationEngine.AuctionParams memory p = engine.auctionParams();
+        uint256 deficit = uint256(-s.equityWad);
+        uint256 base = Math.max(s.grossValueWad, s.maintenanceWad);
+        assertEq(s.fundPaymentWad, deficit + Math.mulDiv(base, p.startDiscountWad, WAD), "deficit + start discount");
+        vm.warp(block.timestamp + 1 days);
+        _setSpot(3_500e8);
+        s = engine.liquidationStatus(VICTIM);
+        assertLe(s.fundPaymentWad, deficit + Math.mulDiv(base, p.maxDiscountWad, WAD), "bounded by the max discount");
+        uint256 bidderBefore = _quote(BIDDER);
+        vm.prank(BIDDER);
+        engine.bid(VICTIM, BIDDER, WAD, -int256(deficit / Q));
+        assertGe(_quote(BIDDER), bidderBefore, "the bidder does not lose at the start");
+    }
+
+    // ------------------------------------------------- finding 16: bids take "up to" a fraction
+
+    /// @dev A keeper bids the view's maximum fraction; the price moves against the account before the bid is mined,
+    /// so the maximum falls. The bid takes the new maximum instead of reverting.
+    function test_bid_atTheViewsMaximumIsNeverRefusedForDrift() public {
+        _shortCallVictim();
+        _setSpot(3_150e8);
+        _start(VICTIM);
+        uint256 viewMax = engine.liquidationStatus(VICTIM).maxFractionWad;
+        assertTrue(viewMax > 0 && viewMax < WAD, "a partial maximum");
+        _setSpot(3_145e8);
+        uint256 minedMax = engine.liquidationStatus(VICTIM).maxFractionWad;
+        assertTrue(minedMax < viewMax, "the maximum drifted down");
+        uint256 fraction = Math.min(viewMax, minedMax);
+        vm.prank(BIDDER);
+        engine.bid(VICTIM, BIDDER, viewMax, type(int256).max);
+        assertEq(book.positionOf(BIDDER, call3000), -int256(Math.mulDiv(10e18, fraction, WAD)), "took up to the max");
+    }
+
+    // ------------------------------------------------- helpers
+
+    function _depositWbtc(address account, uint256 amount) internal {
+        MockERC20 wbtc = MockERC20(vault.collaterals()[2]);
+        wbtc.mint(account, amount);
+        vm.startPrank(account);
+        wbtc.approve(address(vault), amount);
+        vault.deposit(account, address(wbtc), amount);
+        vm.stopPrank();
+    }
+
+    function _listWbtcTwoSources() internal returns (MockERC20 wbtc, MockV3Aggregator feed, MockV3Aggregator feed2) {
+        wbtc = new MockERC20("Wrapped Bitcoin", "WBTC", 8);
+        feed = new MockV3Aggregator(8, 60_000e8);
+        feed2 = new MockV3Aggregator(8, 60_000e8);
+        AggregatorV3Interface noSequencer = AggregatorV3Interface(address(0));
+        OracleRouter btcRouter = new OracleRouter(
+            new ChainlinkAdapter(feed, 1 hours, 10 minutes, noSequencer, 0, 1 hours),
+            new ChainlinkAdapter(feed2, 1 hours, 10 minutes, noSequencer, 0, 1 hours),
+            IPriceSource(address(0)),
+            0.02e18,
+            1 hours
+        );
+        vm.prank(ADMIN);
+        vault.listCollateral(address(wbtc), 0.2e18, btcRouter);
+    }
+
+    function _listWbtc() internal returns (MockERC20 wbtc, MockV3Aggregator btcFeed) {
+        wbtc = new MockERC20("Wrapped Bitcoin", "WBTC", 8);
+        btcFeed = new MockV3Aggregator(8, 60_000e8);
+        OracleRouter btcRouter = new OracleRouter(
+            new ChainlinkAdapter(btcFeed, 1 hours, 10 minutes, AggregatorV3Interface(address(0)), 0, 1 hours),
+            IPriceSource(address(0)),
+            IPriceSource(address(0)),
+            0,
+            0
+        );
+        vm.prank(ADMIN);
+        vault.listCollateral(address(wbtc), 0.2e18, btcRouter);
+    }
+}

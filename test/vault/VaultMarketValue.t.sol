@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.30;
+
+import {IVault} from "../../contracts/interfaces/IVault.sol";
+import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
+
+/// @notice `Vault.collateralMarketValue`: the market read beside the haircut one (issue 8, finding 6).
+contract VaultMarketValueTest is ProtocolFixture {
+    address internal constant ALICE = address(0xA11CE);
+
+    function setUp() public override {
+        super.setUp();
+        _depositQuote(ALICE, 1_000e6);
+        weth.mint(ALICE, 2e18);
+        vm.startPrank(ALICE);
+        weth.approve(address(vault), 2e18);
+        vault.deposit(ALICE, address(weth), 2e18);
+        vm.stopPrank();
+    }
+
+    function test_collateralMarketValue_marketBesideHaircutOnOkPrices() public view {
+        IVault.MarketValue memory v = vault.collateralMarketValue(ALICE);
+        assertEq(v.okWad, 1_000e18 + 2 * 3_000e18, "quote + WETH at market");
+        assertEq(v.okHaircutWad, 1_000e18 + (2 * 3_000e18 * 8) / 10, "quote + WETH at haircut");
+        assertEq(v.okHaircutWad + v.unhealthyHaircutWad, vault.collateralValue(ALICE), "splits collateralValue");
+        assertEq(v.unhealthyWad, 0, "nothing unhealthy");
+        assertFalse(v.downHeld, "nothing Down");
+    }
+
+    function test_collateralMarketValue_downCollateralIsUnknownNotValued() public {
+        vm.warp(block.timestamp + 1 hours + 10 minutes + 1);
+        IVault.MarketValue memory v = vault.collateralMarketValue(ALICE);
+        assertEq(v.okWad, 1_000e18, "quote only");
+        assertEq(v.okHaircutWad, 1_000e18, "quote only at haircut");
+        assertEq(v.unhealthyWad, 0, "Down is worth 0");
+        assertTrue(v.downHeld, "Down collateral held");
+        assertEq(v.okHaircutWad + v.unhealthyHaircutWad, vault.collateralValue(ALICE), "splits collateralValue");
+    }
+}
