@@ -40,6 +40,9 @@ describe("errors: every ABI error decodes to its own typed class", () => {
       expect(decoded!.data).to.equal(data);
       expect(decoded!.shortMessage).to.equal(optioErrorMessages[e.name]);
       expect(decoded!.message).to.contain(`${e.name}(`);
+      expect(decoded!.formatted).to.equal(
+        `${e.name}(${args.map((a, i) => `${e.inputs[i].name || i}=${String(a)}`).join(", ")})`,
+      );
     }
   });
 
