@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 // solhint-disable-next-line max-line-length
 import {AutomationCompatibleInterface} from "@chainlink/contracts/src/v0.8/automation/interfaces/AutomationCompatibleInterface.sol";
+import {ILiquidationAutomation} from "../interfaces/ILiquidationAutomation.sol";
 import {ILiquidationEngine} from "../interfaces/ILiquidationEngine.sol";
 import {Health, IOracleRouter} from "../interfaces/IOracleRouter.sol";
 import {IPositionBook} from "../interfaces/IPositionBook.sol";
@@ -38,86 +39,31 @@ import {IVault} from "../interfaces/IVault.sol";
 /// @dev Flag rewards of auctions started here are paid by the engine to this contract's vault account and
 /// forwarded at once to the vault account of whoever called `performUpkeep` (this contract owns its account, so a
 /// plain vault transfer moves it; it holds no positions, so the margin hook lets it go). Nothing accumulates here.
-contract LiquidationAutomation is AutomationCompatibleInterface {
-    /// @notice What an action does: start an auction (`account`), settle (`account`, series `id`) or poke (`id` is
-    /// the underlying).
-    enum ActionKind {
-        StartAuction,
-        Settle,
-        Poke
-    }
-
-    /// @notice One unit of work in `performData`.
-    struct Action {
-        ActionKind kind;
-        address account;
-        uint256 id;
-    }
-
-    /// @notice Watching more would exceed `MAX_WATCHED`.
-    error Automation_WatchListFull(uint256 maxWatched);
-    /// @notice `performData` holds more than `maxActions` actions.
-    error Automation_TooManyActions(uint256 count, uint256 maxActions);
-    /// @notice A zero address or a `maxBatch` outside [1, MAX_BATCH].
-    error Automation_InvalidConfig();
-    /// @notice `evict` while the list still has room: `watch` instead.
-    error Automation_WatchListNotFull(uint256 length);
-    /// @notice `evict` of an account that is not watched, or for one that already is.
-    error Automation_NotEvictable(address evicted, address account);
-    /// @notice `account` carries too little risk to take `evicted`'s place: its maintenance margin is below
-    /// `MIN_EVICTING_MAINTENANCE_WAD` or not above the evicted account's.
-    error Automation_RiskTooSmall(address account, uint256 maintenanceWad, uint256 evictedMaintenanceWad);
-    /// @notice `evicted` may be auctioned now: it keeps its place until the upkeep flags it.
-    error Automation_EvictedIsStartable(address evicted);
-    /// @notice The engine could not value `account` now (for instance a price is Down): nothing is decided.
-    error Automation_RiskUnreadable(address account);
-
-    /// @notice `account` joined the watch list.
-    event AccountWatched(address indexed account);
-    /// @notice `account` left the watch list.
-    event AccountUnwatched(address indexed account);
-    /// @notice An action was executed.
-    event ActionPerformed(ActionKind indexed kind, address indexed account, uint256 indexed id);
-    /// @notice An action was stale or failed and was skipped.
-    event ActionSkipped(ActionKind indexed kind, address indexed account, uint256 indexed id);
-    /// @notice The flag reward for auctioning `account` went on to the vault account of `performer`.
-    event RewardForwarded(address indexed account, address indexed performer, uint256 reward);
-    /// @notice The flag reward for auctioning `account` could not be forwarded and stays in this contract's account.
-    event RewardKept(address indexed account, uint256 reward);
-    /// @notice `account` (maintenance `maintenanceWad`) took the place of `evicted` (`evictedMaintenanceWad`).
-    event AccountEvicted(
-        address indexed evicted,
-        address indexed account,
-        uint256 evictedMaintenanceWad,
-        uint256 maintenanceWad
-    );
-
-    /// @notice Largest watch list.
+contract LiquidationAutomation is ILiquidationAutomation {
+    /// @inheritdoc ILiquidationAutomation
     uint256 public constant MAX_WATCHED = 1_000;
-    /// @notice Largest `maxBatch`.
+    /// @inheritdoc ILiquidationAutomation
     uint256 public constant MAX_BATCH = 50;
-    /// @notice Smallest maintenance margin (quote WAD) with which a newcomer may evict a watched account: below it an
-    /// account is dust to the automation and never displaces anyone.
+    /// @inheritdoc ILiquidationAutomation
     uint256 public constant MIN_EVICTING_MAINTENANCE_WAD = 10e18;
 
-    /// @notice The liquidation engine.
+    /// @inheritdoc ILiquidationAutomation
     ILiquidationEngine public immutable engine;
-    /// @notice The engine's vault (flag rewards are forwarded through it).
+    /// @inheritdoc ILiquidationAutomation
     IVault public immutable vault;
-    /// @notice The vault's quote asset (the currency of flag rewards).
+    /// @inheritdoc ILiquidationAutomation
     address public immutable quoteAsset;
-    /// @notice Settlement.
+    /// @inheritdoc ILiquidationAutomation
     ISettlement public immutable settlement;
-    /// @notice The position book.
+    /// @inheritdoc ILiquidationAutomation
     IPositionBook public immutable book;
-    /// @notice The series registry.
+    /// @inheritdoc ILiquidationAutomation
     ISeriesRegistry public immutable registry;
-    /// @notice The risk controller.
+    /// @inheritdoc ILiquidationAutomation
     IRiskController public immutable risk;
-    /// @notice Accounts (and underlyings) scanned per check.
+    /// @inheritdoc ILiquidationAutomation
     uint256 public immutable maxBatch;
-    /// @notice Largest number of actions a check returns and a perform accepts: per account one start and one
-    /// settlement per live series (at most the book's `MAX_LIVE_SERIES_LIMIT`), plus one poke per underlying.
+    /// @inheritdoc ILiquidationAutomation
     uint256 public immutable maxActions;
 
     address[] internal _watched;
@@ -156,9 +102,7 @@ contract LiquidationAutomation is AutomationCompatibleInterface {
     // Watch list
     // ------------------------------------------------------------------------------------------------------------
 
-    /// @notice Adds the accounts that hold an open position and are not watched yet; skips the others.
-    /// Permissionless. Reverts `Automation_WatchListFull` when the list would exceed `MAX_WATCHED`.
-    /// @return added How many accounts joined.
+    /// @inheritdoc ILiquidationAutomation
     function watch(address[] calldata accounts) external returns (uint256 added) {
         for (uint256 i; i < accounts.length; ++i) {
             address account = accounts[i];
@@ -171,9 +115,7 @@ contract LiquidationAutomation is AutomationCompatibleInterface {
         }
     }
 
-    /// @notice Removes the watched accounts that hold no open position and owe no settlement debt; skips the
-    /// others. Permissionless.
-    /// @return removed How many accounts left.
+    /// @inheritdoc ILiquidationAutomation
     function prune(address[] calldata accounts) external returns (uint256 removed) {
         for (uint256 i; i < accounts.length; ++i) {
             address account = accounts[i];
@@ -189,11 +131,7 @@ contract LiquidationAutomation is AutomationCompatibleInterface {
         }
     }
 
-    /// @notice Once the list is full, `account` (holding an open position, not watched) takes the place of the
-    /// watched `evicted` when it carries more risk: its maintenance margin is at least
-    /// `MIN_EVICTING_MAINTENANCE_WAD` and strictly above `evicted`'s, and `evicted` cannot be auctioned now. Both
-    /// are valued by the engine's `liquidationStatus` at current prices; when either cannot be valued nothing
-    /// changes. Permissionless: a keeper finds the least risky watched account off-chain.
+    /// @inheritdoc ILiquidationAutomation
     function evict(address evicted, address account) external {
         if (_watched.length != MAX_WATCHED) revert Automation_WatchListNotFull(_watched.length);
         if (_indexOf[evicted] == 0 || _indexOf[account] != 0 || book.openPositionCount(account) == 0) {
@@ -215,12 +153,12 @@ contract LiquidationAutomation is AutomationCompatibleInterface {
         emit AccountEvicted(evicted, account, evictedMaintenance, maintenance);
     }
 
-    /// @notice The watch list, in no particular order.
+    /// @inheritdoc ILiquidationAutomation
     function watchedAccounts() external view returns (address[] memory) {
         return _watched;
     }
 
-    /// @notice Whether `account` is watched.
+    /// @inheritdoc ILiquidationAutomation
     function isWatched(address account) external view returns (bool) {
         return _indexOf[account] != 0;
     }

@@ -42,7 +42,7 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuardTransient 
     /// @inheritdoc IExchange
     bytes32 public constant MATCHER_ROLE = keccak256("MATCHER_ROLE");
 
-    /// @notice EIP-712 type hash of `Order`, every field in declaration order.
+    /// @inheritdoc IExchange
     bytes32 public constant ORDER_TYPEHASH =
         keccak256(
             "Order(address maker,uint256 seriesId,bool isBuy,uint256 amount,uint256 minFillAmount,"
@@ -276,12 +276,12 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuardTransient 
         return _feeOf(underlyingId, amount, _premiumOf(amount, priceE18));
     }
 
-    /// @notice The fee schedule.
+    /// @inheritdoc IExchange
     function feeConfig() external view returns (FeeConfig memory) {
         return _feeConfig;
     }
 
-    /// @notice The EIP-712 domain separator (chain id and this deployment's address included).
+    /// @inheritdoc IExchange
     function DOMAIN_SEPARATOR() external view returns (bytes32) {
         return _domainSeparatorV4();
     }

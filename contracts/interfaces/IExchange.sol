@@ -109,6 +109,15 @@ interface IExchange {
     /// @notice Role allowed to call `matchOrders`.
     function MATCHER_ROLE() external view returns (bytes32);
 
+    /// @notice EIP-712 type hash of `Order`, every field in declaration order.
+    function ORDER_TYPEHASH() external view returns (bytes32);
+
+    /// @notice The EIP-712 domain separator (chain id and this deployment's address included).
+    function DOMAIN_SEPARATOR() external view returns (bytes32);
+
+    /// @notice The fee schedule.
+    function feeConfig() external view returns (FeeConfig memory);
+
     /// @notice Fills `amount` of `order` against `takerAccount` at the order's limit price. The caller must be
     /// `takerAccount` or its vault operator.
     /// @return premium The premium paid by the buyer to the seller, in quote token units.

@@ -31,6 +31,12 @@ interface IInsuranceFund {
     /// @notice Sets the floor (quote units). Governance (timelock) only.
     function setFloor(uint256 floor) external;
 
+    /// @notice Sets the liquidation engine, once (breaks the deployment cycle). Governance only.
+    function setLiquidationEngine(address engine) external;
+
+    /// @notice The only caller of `pay`; zero until set.
+    function liquidationEngine() external view returns (address);
+
     /// @notice The fund's quote balance in the vault.
     function balance() external view returns (uint256);
 

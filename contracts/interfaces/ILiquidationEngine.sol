@@ -174,4 +174,7 @@ interface ILiquidationEngine {
 
     /// @notice Current auction parameters.
     function auctionParams() external view returns (AuctionParams memory);
+
+    /// @notice When `account`'s running auction started (0: none).
+    function auctionStart(address account) external view returns (uint256);
 }

@@ -19,7 +19,7 @@ contract InsuranceFund is IInsuranceFund, AccessControl {
     /// @notice The vault's quote asset, in which the fund holds and pays.
     address public immutable quoteAsset;
 
-    /// @notice The only caller of `pay`; set once.
+    /// @inheritdoc IInsuranceFund
     address public liquidationEngine;
     /// @inheritdoc IInsuranceFund
     uint256 public floor;
@@ -68,7 +68,7 @@ contract InsuranceFund is IInsuranceFund, AccessControl {
         emit FloorSet(floor_);
     }
 
-    /// @notice Sets the liquidation engine, once (breaks the deployment cycle). Governance only.
+    /// @inheritdoc IInsuranceFund
     function setLiquidationEngine(address engine) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (engine == address(0)) revert Insurance_InvalidInput();
         if (liquidationEngine != address(0)) revert Insurance_EngineAlreadySet(liquidationEngine);

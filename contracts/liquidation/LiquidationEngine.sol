@@ -271,7 +271,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         return _params;
     }
 
-    /// @notice When `account`'s running auction started (0: none).
+    /// @inheritdoc ILiquidationEngine
     function auctionStart(address account) external view returns (uint256) {
         return _auctionStart[account];
     }

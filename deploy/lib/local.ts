@@ -1,6 +1,7 @@
 import { ZeroHash, zeroPadValue, toBeHex, type Contract, type Signer } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 import LocalModule from "../modules/LocalDemo.js";
+import { deploymentOf } from "./deployment.js";
 
 /**
  * Signers 0–6 of a local node play the deployment's roles: 0 deploys, 1 is the guardian, 2 is unused (it was the
@@ -9,10 +10,14 @@ import LocalModule from "../modules/LocalDemo.js";
  */
 export const FIRST_FREE_SIGNER = 7;
 
-/** Deploys the OptioLocal Ignition module with the standard local role accounts. */
+/**
+ * Deploys the OptioLocal Ignition module with the standard local role accounts; also returns the SDK's
+ * `Deployment` of it (chain id, first block, addresses).
+ */
 export async function deployLocal(connection: NetworkConnection, timelockDelay = 3_600) {
   const { ethers, ignition } = connection;
   const [, guardian, , proposer, s1, s2, s3] = await ethers.getSigners();
+  const firstBlock = (await ethers.provider.getBlockNumber()) + 1;
   const quorumSigners = [s1, s2, s3];
   const contracts = await ignition.deploy(LocalModule, {
     parameters: {
@@ -25,7 +30,9 @@ export async function deployLocal(connection: NetworkConnection, timelockDelay =
       },
     },
   });
-  return { contracts, guardian, proposer, quorumSigners };
+  const { chainId } = await ethers.provider.getNetwork();
+  const deployment = await deploymentOf(chainId, firstBlock, contracts);
+  return { contracts, deployment, guardian, proposer, quorumSigners };
 }
 
 /** One series to list: `SeriesRegistry.listSeries` arguments. */

@@ -1,6 +1,6 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { ROLES } from "@optio/sdk";
 import { handOverToTimelock } from "./Handover.js";
-import { ROLES } from "../roles.js";
 import type {
   ContractFuture,
   IgnitionModuleBuilder,

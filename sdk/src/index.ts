@@ -5,3 +5,43 @@
  * that talks to a chain lives in `actions/`.
  */
 export { WAD } from "./math/constants.js";
+
+export * from "./abis/index.js";
+export { createOptioClient, type OptioClient, type OptioClientConfig } from "./client.js";
+export {
+  DEPLOYMENT_CONTRACTS,
+  type Deployment,
+  type DeploymentContractName,
+  type DeploymentJson,
+  InvalidDeploymentError,
+  loadDeployment,
+  serializeDeployment,
+} from "./deployment.js";
+export { ROLES, feedId } from "./roles.js";
+export {
+  EXCHANGE_EIP712,
+  exchangeDomain,
+  type Order,
+  ORDER_TYPE_STRING,
+  orderTypes,
+  type SignedOrder,
+} from "./types/order.js";
+export {
+  OptioContractError,
+  type OptioErrorArgs,
+  type OptioErrorName,
+  OptioUnknownRevertError,
+} from "./errors/base.js";
+export { decodeOptioError, decodeOptioRevertData, type DecodedOptioError } from "./errors/decode.js";
+export * from "./errors/generated.js";
+export { OptioAccountNotFoundError } from "./actions/internal/write.js";
+export * from "./actions/account/deposit.js";
+export * from "./actions/account/withdraw.js";
+export * from "./actions/account/setOperator.js";
+export * from "./actions/orders/buildOrder.js";
+export * from "./actions/orders/hashOrder.js";
+export * from "./actions/orders/signOrder.js";
+export * from "./actions/orders/fill.js";
+export * from "./actions/orders/matchOrders.js";
+export * from "./actions/orders/cancel.js";
+export * from "./actions/orders/raiseNonceFloor.js";

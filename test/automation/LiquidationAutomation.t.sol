@@ -3,6 +3,8 @@ pragma solidity 0.8.30;
 
 import {LiquidationAutomation} from "../../contracts/automation/LiquidationAutomation.sol";
 import {IExchange} from "../../contracts/interfaces/IExchange.sol";
+
+import {ILiquidationAutomation} from "../../contracts/interfaces/ILiquidationAutomation.sol";
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
 import {IPositionBook} from "../../contracts/interfaces/IPositionBook.sol";
 import {IRiskController} from "../../contracts/interfaces/IRiskController.sol";
@@ -91,28 +93,30 @@ contract LiquidationAutomationTest is RiskFixture {
         (list[0], list[1]) = (a, b);
     }
 
-    function _check(bytes memory checkData) internal view returns (bool needed, LiquidationAutomation.Action[] memory) {
+    function _check(
+        bytes memory checkData
+    ) internal view returns (bool needed, ILiquidationAutomation.Action[] memory) {
         return _checkOn(automation, checkData);
     }
 
     function _checkOn(
         LiquidationAutomation target,
         bytes memory checkData
-    ) internal view returns (bool needed, LiquidationAutomation.Action[] memory) {
+    ) internal view returns (bool needed, ILiquidationAutomation.Action[] memory) {
         (bool upkeepNeeded, bytes memory performData) = target.checkUpkeep(checkData);
-        return (upkeepNeeded, abi.decode(performData, (LiquidationAutomation.Action[])));
+        return (upkeepNeeded, abi.decode(performData, (ILiquidationAutomation.Action[])));
     }
 
     function _count(
-        LiquidationAutomation.Action[] memory actions,
-        LiquidationAutomation.ActionKind kind
+        ILiquidationAutomation.Action[] memory actions,
+        ILiquidationAutomation.ActionKind kind
     ) internal pure returns (uint256 n) {
         for (uint256 i; i < actions.length; ++i) if (actions[i].kind == kind) ++n;
     }
 
     function _has(
-        LiquidationAutomation.Action[] memory actions,
-        LiquidationAutomation.ActionKind kind,
+        ILiquidationAutomation.Action[] memory actions,
+        ILiquidationAutomation.ActionKind kind,
         address account,
         uint256 id
     ) internal pure returns (bool) {
@@ -129,8 +133,8 @@ contract LiquidationAutomationTest is RiskFixture {
     ) internal pure returns (uint256 performed, uint256 skipped) {
         for (uint256 i; i < logs.length; ++i) {
             if (logs[i].emitter != address(target)) continue;
-            if (logs[i].topics[0] == LiquidationAutomation.ActionPerformed.selector) ++performed;
-            if (logs[i].topics[0] == LiquidationAutomation.ActionSkipped.selector) ++skipped;
+            if (logs[i].topics[0] == ILiquidationAutomation.ActionPerformed.selector) ++performed;
+            if (logs[i].topics[0] == ILiquidationAutomation.ActionSkipped.selector) ++skipped;
         }
     }
 
@@ -139,7 +143,7 @@ contract LiquidationAutomationTest is RiskFixture {
         LiquidationAutomation target,
         Vm.Log[] memory logs,
         bytes32 selector,
-        LiquidationAutomation.ActionKind kind,
+        ILiquidationAutomation.ActionKind kind,
         address account,
         uint256 id
     ) internal pure returns (bool) {
@@ -169,20 +173,20 @@ contract LiquidationAutomationTest is RiskFixture {
     // ---------------------------------------------------------------- construction
 
     function test_constructor_rejectsInvalidConfig() public {
-        vm.expectRevert(LiquidationAutomation.Automation_InvalidConfig.selector);
+        vm.expectRevert(ILiquidationAutomation.Automation_InvalidConfig.selector);
         new LiquidationAutomation(ILiquidationEngine(address(0)), settlement, book, registry, risk, BATCH);
-        vm.expectRevert(LiquidationAutomation.Automation_InvalidConfig.selector);
+        vm.expectRevert(ILiquidationAutomation.Automation_InvalidConfig.selector);
         new LiquidationAutomation(engine, ISettlement(address(0)), book, registry, risk, BATCH);
-        vm.expectRevert(LiquidationAutomation.Automation_InvalidConfig.selector);
+        vm.expectRevert(ILiquidationAutomation.Automation_InvalidConfig.selector);
         new LiquidationAutomation(engine, settlement, IPositionBook(address(0)), registry, risk, BATCH);
-        vm.expectRevert(LiquidationAutomation.Automation_InvalidConfig.selector);
+        vm.expectRevert(ILiquidationAutomation.Automation_InvalidConfig.selector);
         new LiquidationAutomation(engine, settlement, book, ISeriesRegistry(address(0)), risk, BATCH);
-        vm.expectRevert(LiquidationAutomation.Automation_InvalidConfig.selector);
+        vm.expectRevert(ILiquidationAutomation.Automation_InvalidConfig.selector);
         new LiquidationAutomation(engine, settlement, book, registry, IRiskController(address(0)), BATCH);
-        vm.expectRevert(LiquidationAutomation.Automation_InvalidConfig.selector);
+        vm.expectRevert(ILiquidationAutomation.Automation_InvalidConfig.selector);
         new LiquidationAutomation(engine, settlement, book, registry, risk, 0);
         uint256 maxBatch = automation.MAX_BATCH();
-        vm.expectRevert(LiquidationAutomation.Automation_InvalidConfig.selector);
+        vm.expectRevert(ILiquidationAutomation.Automation_InvalidConfig.selector);
         new LiquidationAutomation(engine, settlement, book, registry, risk, maxBatch + 1);
         LiquidationAutomation largest = new LiquidationAutomation(engine, settlement, book, registry, risk, maxBatch);
         assertEq(largest.maxActions(), maxBatch * 34, "max actions: 1 start + 32 settlements per account + pokes");
@@ -195,7 +199,7 @@ contract LiquidationAutomationTest is RiskFixture {
         address[] memory list = new address[](4);
         (list[0], list[1], list[2], list[3]) = (accounts[0], STRANGER, accounts[0], accounts[1]);
         vm.expectEmit(true, false, false, false, address(automation));
-        emit LiquidationAutomation.AccountWatched(accounts[0]);
+        emit ILiquidationAutomation.AccountWatched(accounts[0]);
         vm.prank(STRANGER);
         assertEq(automation.watch(list), 2, "two added");
         assertTrue(automation.isWatched(accounts[0]) && automation.isWatched(accounts[1]), "watched");
@@ -223,19 +227,19 @@ contract LiquidationAutomationTest is RiskFixture {
         assertEq(automation.watch(batch), 0, "members skipped");
         vm.prank(address(exchange));
         book.transferPosition(seriesIds[2], address(0xFFFFF), WHALE, 1);
-        vm.expectRevert(abi.encodeWithSelector(LiquidationAutomation.Automation_WatchListFull.selector, max));
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationAutomation.Automation_WatchListFull.selector, max));
         automation.watch(_one(address(0xFFFFF)));
         // The check still scans only maxBatch accounts: every watched account is due a settlement after expiry,
         // exactly BATCH of them (this block's window) are reported.
         _expireAt(3_100e8);
         vm.roll(1_000);
         uint256 start = (1_000 % ((max + BATCH - 1) / BATCH)) * BATCH;
-        (bool needed, LiquidationAutomation.Action[] memory actions) = _check("");
+        (bool needed, ILiquidationAutomation.Action[] memory actions) = _check("");
         assertTrue(needed, "needed");
-        assertEq(_count(actions, LiquidationAutomation.ActionKind.Settle), BATCH, "bounded by the batch");
+        assertEq(_count(actions, ILiquidationAutomation.ActionKind.Settle), BATCH, "bounded by the batch");
         for (uint256 k; k < BATCH; ++k) {
             address expected = full[(start + k) % max];
-            assertTrue(_has(actions, LiquidationAutomation.ActionKind.Settle, expected, seriesIds[2]), "in window");
+            assertTrue(_has(actions, ILiquidationAutomation.ActionKind.Settle, expected, seriesIds[2]), "in window");
         }
     }
 
@@ -246,7 +250,7 @@ contract LiquidationAutomationTest is RiskFixture {
         address[] memory list = new address[](3);
         (list[0], list[1], list[2]) = (accounts[0], accounts[1], STRANGER);
         vm.expectEmit(true, false, false, false, address(automation));
-        emit LiquidationAutomation.AccountUnwatched(accounts[0]);
+        emit ILiquidationAutomation.AccountUnwatched(accounts[0]);
         vm.prank(STRANGER);
         assertEq(automation.prune(list), 1, "only the settled account");
         assertFalse(automation.isWatched(accounts[0]), "pruned");
@@ -308,7 +312,7 @@ contract LiquidationAutomationTest is RiskFixture {
         // The attacker cannot push it out again with dust.
         vm.expectRevert(
             abi.encodeWithSelector(
-                LiquidationAutomation.Automation_RiskTooSmall.selector,
+                ILiquidationAutomation.Automation_RiskTooSmall.selector,
                 dust[0],
                 0,
                 engine.liquidationStatus(VICTIM).maintenanceWad
@@ -322,8 +326,8 @@ contract LiquidationAutomationTest is RiskFixture {
         assertTrue(needed, "needed");
         assertTrue(
             _has(
-                abi.decode(data, (LiquidationAutomation.Action[])),
-                LiquidationAutomation.ActionKind.StartAuction,
+                abi.decode(data, (ILiquidationAutomation.Action[])),
+                ILiquidationAutomation.ActionKind.StartAuction,
                 VICTIM,
                 0
             ),
@@ -354,19 +358,19 @@ contract LiquidationAutomationTest is RiskFixture {
     function test_evict_onlyWhenFullAndOfAWatchedAccountForANewOne() public {
         automation.watch(accounts);
         _victim(VICTIM);
-        vm.expectRevert(abi.encodeWithSelector(LiquidationAutomation.Automation_WatchListNotFull.selector, 8));
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationAutomation.Automation_WatchListNotFull.selector, 8));
         automation.evict(accounts[1], VICTIM);
         address[] memory batch = _fillAfterTraders();
         vm.expectRevert(
-            abi.encodeWithSelector(LiquidationAutomation.Automation_NotEvictable.selector, VICTIM, VICTIM2)
+            abi.encodeWithSelector(ILiquidationAutomation.Automation_NotEvictable.selector, VICTIM, VICTIM2)
         );
         automation.evict(VICTIM, VICTIM2);
         vm.expectRevert(
-            abi.encodeWithSelector(LiquidationAutomation.Automation_NotEvictable.selector, accounts[0], accounts[2])
+            abi.encodeWithSelector(ILiquidationAutomation.Automation_NotEvictable.selector, accounts[0], accounts[2])
         );
         automation.evict(accounts[0], accounts[2]);
         vm.expectRevert(
-            abi.encodeWithSelector(LiquidationAutomation.Automation_NotEvictable.selector, batch[0], STRANGER)
+            abi.encodeWithSelector(ILiquidationAutomation.Automation_NotEvictable.selector, batch[0], STRANGER)
         );
         automation.evict(batch[0], STRANGER);
     }
@@ -382,20 +386,20 @@ contract LiquidationAutomationTest is RiskFixture {
         uint256 whaleMaintenance = engine.liquidationStatus(WHALE).maintenanceWad;
         assertTrue(whaleMaintenance < automation.MIN_EVICTING_MAINTENANCE_WAD(), "dust maintenance");
         vm.expectRevert(
-            abi.encodeWithSelector(LiquidationAutomation.Automation_RiskTooSmall.selector, WHALE, whaleMaintenance, 0)
+            abi.encodeWithSelector(ILiquidationAutomation.Automation_RiskTooSmall.selector, WHALE, whaleMaintenance, 0)
         );
         automation.evict(batch[0], WHALE);
 
         // The larger risk evicts the smaller one and takes its index.
         vm.expectEmit(true, true, true, true, address(automation));
-        emit LiquidationAutomation.AccountEvicted(accounts[0], VICTIM, shortMaintenance, victimMaintenance);
+        emit ILiquidationAutomation.AccountEvicted(accounts[0], VICTIM, shortMaintenance, victimMaintenance);
         automation.evict(accounts[0], VICTIM);
         assertEq(automation.watchedAccounts()[0], VICTIM, "in the evicted account's place");
         assertFalse(automation.isWatched(accounts[0]), "out");
         // The smaller risk cannot come back over it, nor over an equal one (accounts[4] is short the same call).
         vm.expectRevert(
             abi.encodeWithSelector(
-                LiquidationAutomation.Automation_RiskTooSmall.selector,
+                ILiquidationAutomation.Automation_RiskTooSmall.selector,
                 accounts[0],
                 shortMaintenance,
                 victimMaintenance
@@ -404,7 +408,7 @@ contract LiquidationAutomationTest is RiskFixture {
         automation.evict(VICTIM, accounts[0]);
         vm.expectRevert(
             abi.encodeWithSelector(
-                LiquidationAutomation.Automation_RiskTooSmall.selector,
+                ILiquidationAutomation.Automation_RiskTooSmall.selector,
                 accounts[0],
                 shortMaintenance,
                 shortMaintenance
@@ -422,12 +426,12 @@ contract LiquidationAutomationTest is RiskFixture {
         // A watched account that can be auctioned now keeps its place.
         _setSpot(3_100e8);
         assertTrue(engine.liquidationStatus(VICTIM).canStart, "startable");
-        vm.expectRevert(abi.encodeWithSelector(LiquidationAutomation.Automation_EvictedIsStartable.selector, VICTIM));
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationAutomation.Automation_EvictedIsStartable.selector, VICTIM));
         automation.evict(VICTIM, VICTIM2);
         // Nothing is decided when the engine cannot value an account (the volatility feed stale).
         vm.warp(block.timestamp + 2 hours);
         ethFeed.updateAnswer(3_000e8);
-        vm.expectRevert(abi.encodeWithSelector(LiquidationAutomation.Automation_RiskUnreadable.selector, accounts[2]));
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationAutomation.Automation_RiskUnreadable.selector, accounts[2]));
         automation.evict(accounts[2], VICTIM2);
         assertTrue(automation.isWatched(accounts[2]) && !automation.isWatched(VICTIM2), "unchanged");
     }
@@ -441,8 +445,8 @@ contract LiquidationAutomationTest is RiskFixture {
         // Healthy at 3,000: nothing to flag in any window.
         for (uint256 b; b < 3; ++b) {
             vm.roll(b);
-            (, LiquidationAutomation.Action[] memory healthy) = _check("");
-            assertEq(_count(healthy, LiquidationAutomation.ActionKind.StartAuction), 0, "healthy: no start");
+            (, ILiquidationAutomation.Action[] memory healthy) = _check("");
+            assertEq(_count(healthy, ILiquidationAutomation.ActionKind.StartAuction), 0, "healthy: no start");
         }
         _setSpot(3_100e8);
         assertTrue(engine.liquidationStatus(VICTIM2).canStart, "the unwatched victim is startable too");
@@ -450,13 +454,13 @@ contract LiquidationAutomationTest is RiskFixture {
         uint256 starts;
         for (uint256 b; b < 3; ++b) {
             vm.roll(b);
-            (bool needed, LiquidationAutomation.Action[] memory actions) = _check("");
+            (bool needed, ILiquidationAutomation.Action[] memory actions) = _check("");
             assertTrue(needed, "pokes at least");
-            assertFalse(_has(actions, LiquidationAutomation.ActionKind.StartAuction, VICTIM2, 0), "not watched");
-            starts += _count(actions, LiquidationAutomation.ActionKind.StartAuction);
+            assertFalse(_has(actions, ILiquidationAutomation.ActionKind.StartAuction, VICTIM2, 0), "not watched");
+            starts += _count(actions, ILiquidationAutomation.ActionKind.StartAuction);
             // VICTIM is index 0: in the window of blocks ≡ 0 (mod 3).
             assertEq(
-                _has(actions, LiquidationAutomation.ActionKind.StartAuction, VICTIM, 0),
+                _has(actions, ILiquidationAutomation.ActionKind.StartAuction, VICTIM, 0),
                 b == 0,
                 "VICTIM in its window"
             );
@@ -470,36 +474,36 @@ contract LiquidationAutomationTest is RiskFixture {
         ethFeed.updateRoundData(uint80(ethFeed.latestRound() + 1), 3_000e8, EXPIRY - 1, EXPIRY - 1);
         vm.warp(EXPIRY + 1);
         _setSpot(3_100e8);
-        (, LiquidationAutomation.Action[] memory actions) = _check("");
-        assertEq(_count(actions, LiquidationAutomation.ActionKind.Settle), 0, "price not proven yet");
+        (, ILiquidationAutomation.Action[] memory actions) = _check("");
+        assertEq(_count(actions, ILiquidationAutomation.ActionKind.Settle), 0, "price not proven yet");
         ethRouter.setExpiryPrice(EXPIRY, ethFeed.latestRound());
         (, actions) = _check("");
         // Window of three: accounts 0, 1, 2, one position each.
-        assertEq(_count(actions, LiquidationAutomation.ActionKind.Settle), 3, "three settlements");
-        assertTrue(_has(actions, LiquidationAutomation.ActionKind.Settle, accounts[0], seriesIds[2]), "short 3000");
-        assertTrue(_has(actions, LiquidationAutomation.ActionKind.Settle, accounts[1], seriesIds[2]), "long 3000");
-        assertTrue(_has(actions, LiquidationAutomation.ActionKind.Settle, accounts[2], seriesIds[4]), "short 3300");
+        assertEq(_count(actions, ILiquidationAutomation.ActionKind.Settle), 3, "three settlements");
+        assertTrue(_has(actions, ILiquidationAutomation.ActionKind.Settle, accounts[0], seriesIds[2]), "short 3000");
+        assertTrue(_has(actions, ILiquidationAutomation.ActionKind.Settle, accounts[1], seriesIds[2]), "long 3000");
+        assertTrue(_has(actions, ILiquidationAutomation.ActionKind.Settle, accounts[2], seriesIds[4]), "short 3300");
     }
 
     function test_check_reportsDuePokesOnHealthyUnderlyings() public {
-        (bool needed, LiquidationAutomation.Action[] memory actions) = _check("");
+        (bool needed, ILiquidationAutomation.Action[] memory actions) = _check("");
         assertTrue(needed, "first observations due");
         for (uint256 id = 1; id <= 3; ++id) {
-            assertTrue(_has(actions, LiquidationAutomation.ActionKind.Poke, address(0), id), "due");
+            assertTrue(_has(actions, ILiquidationAutomation.ActionKind.Poke, address(0), id), "due");
         }
         risk.poke(ETH_ID);
         vm.warp(block.timestamp + MIN_INTERVAL - 1);
         _setSpot(3_000e8);
         (, actions) = _check("");
-        assertFalse(_has(actions, LiquidationAutomation.ActionKind.Poke, address(0), ETH_ID), "rate-limited");
+        assertFalse(_has(actions, ILiquidationAutomation.ActionKind.Poke, address(0), ETH_ID), "rate-limited");
         vm.warp(block.timestamp + 1);
         (, actions) = _check("");
-        assertTrue(_has(actions, LiquidationAutomation.ActionKind.Poke, address(0), ETH_ID), "due again");
+        assertTrue(_has(actions, ILiquidationAutomation.ActionKind.Poke, address(0), ETH_ID), "due again");
         // DIV and L2 went stale meanwhile (no update for 10 minutes is fine; an hour and ten is not).
         vm.warp(block.timestamp + MAX_AGE);
         _setSpot(3_000e8);
         (, actions) = _check("");
-        assertEq(_count(actions, LiquidationAutomation.ActionKind.Poke), 1, "stale underlyings not poked");
+        assertEq(_count(actions, ILiquidationAutomation.ActionKind.Poke), 1, "stale underlyings not poked");
     }
 
     function test_check_nothingToDo() public {
@@ -510,7 +514,7 @@ contract LiquidationAutomationTest is RiskFixture {
         _watchAfter(_one(VICTIM));
         vm.roll(0); // VICTIM's window
         assertFalse(engine.liquidationStatus(VICTIM).canStart, "healthy");
-        (bool needed, LiquidationAutomation.Action[] memory actions) = _check("");
+        (bool needed, ILiquidationAutomation.Action[] memory actions) = _check("");
         assertFalse(needed, "not needed");
         assertEq(actions.length, 0, "no actions");
     }
@@ -523,13 +527,13 @@ contract LiquidationAutomationTest is RiskFixture {
         bool[8] memory seen;
         for (uint256 b = 30; b < 33; ++b) {
             vm.roll(b);
-            (, LiquidationAutomation.Action[] memory actions) = _check("");
-            assertEq(_count(actions, LiquidationAutomation.ActionKind.Settle), BATCH, "bounded by the batch");
+            (, ILiquidationAutomation.Action[] memory actions) = _check("");
+            assertEq(_count(actions, ILiquidationAutomation.ActionKind.Settle), BATCH, "bounded by the batch");
             uint256 start = (b % 3) * BATCH;
             for (uint256 k; k < BATCH; ++k) {
                 uint256 index = (start + k) % 8;
                 assertTrue(
-                    _has(actions, LiquidationAutomation.ActionKind.Settle, accounts[index], _seriesOf(index)),
+                    _has(actions, ILiquidationAutomation.ActionKind.Settle, accounts[index], _seriesOf(index)),
                     "in window"
                 );
                 seen[index] = true;
@@ -538,13 +542,13 @@ contract LiquidationAutomationTest is RiskFixture {
         for (uint256 i; i < 8; ++i) assertTrue(seen[i], "every account within `rounds` blocks");
         // A cursor shifts the window: cursor 4 at a block where rotation adds 0 → accounts 4, 5, 6.
         vm.roll(30);
-        (, LiquidationAutomation.Action[] memory shifted) = _check(abi.encode(uint256(4)));
-        assertEq(_count(shifted, LiquidationAutomation.ActionKind.Settle), BATCH, "shifted window bounded");
-        assertTrue(_has(shifted, LiquidationAutomation.ActionKind.Settle, accounts[4], _seriesOf(4)), "cursor 4");
-        assertTrue(_has(shifted, LiquidationAutomation.ActionKind.Settle, accounts[6], _seriesOf(6)), "cursor 4 + 2");
-        assertFalse(_has(shifted, LiquidationAutomation.ActionKind.Settle, accounts[0], _seriesOf(0)), "outside");
+        (, ILiquidationAutomation.Action[] memory shifted) = _check(abi.encode(uint256(4)));
+        assertEq(_count(shifted, ILiquidationAutomation.ActionKind.Settle), BATCH, "shifted window bounded");
+        assertTrue(_has(shifted, ILiquidationAutomation.ActionKind.Settle, accounts[4], _seriesOf(4)), "cursor 4");
+        assertTrue(_has(shifted, ILiquidationAutomation.ActionKind.Settle, accounts[6], _seriesOf(6)), "cursor 4 + 2");
+        assertFalse(_has(shifted, ILiquidationAutomation.ActionKind.Settle, accounts[0], _seriesOf(0)), "outside");
         // Cursors are reduced modulo the length: 4 + 8 is the same window.
-        (, LiquidationAutomation.Action[] memory wrapped) = _check(abi.encode(uint256(12)));
+        (, ILiquidationAutomation.Action[] memory wrapped) = _check(abi.encode(uint256(12)));
         assertEq(keccak256(abi.encode(wrapped)), keccak256(abi.encode(shifted)), "cursor mod length");
     }
 
@@ -556,9 +560,9 @@ contract LiquidationAutomationTest is RiskFixture {
         ethFeed.updateAnswer(3_000e8);
         vm.expectRevert();
         engine.liquidationStatus(accounts[0]);
-        (bool needed, LiquidationAutomation.Action[] memory actions) = _check("");
-        assertEq(_count(actions, LiquidationAutomation.ActionKind.StartAuction), 0, "failing reads: no start");
-        assertTrue(_has(actions, LiquidationAutomation.ActionKind.Poke, address(0), ETH_ID), "ETH still due");
+        (bool needed, ILiquidationAutomation.Action[] memory actions) = _check("");
+        assertEq(_count(actions, ILiquidationAutomation.ActionKind.StartAuction), 0, "failing reads: no start");
+        assertTrue(_has(actions, ILiquidationAutomation.ActionKind.Poke, address(0), ETH_ID), "ETH still due");
         assertTrue(needed, "needed");
         automation.checkUpkeep(hex"0102"); // shorter than a word: cursor 0
         automation.checkUpkeep(abi.encode(type(uint256).max, uint256(7))); // extra words ignored
@@ -609,14 +613,14 @@ contract LiquidationAutomationTest is RiskFixture {
     function test_perform_flagsUnderwaterWatchedAccount() public {
         _victim(VICTIM);
         automation.watch(_one(VICTIM));
-        (, LiquidationAutomation.Action[] memory actions) = _check("");
-        assertFalse(_has(actions, LiquidationAutomation.ActionKind.StartAuction, VICTIM, 0), "healthy at 3,000");
+        (, ILiquidationAutomation.Action[] memory actions) = _check("");
+        assertFalse(_has(actions, ILiquidationAutomation.ActionKind.StartAuction, VICTIM, 0), "healthy at 3,000");
         _setSpot(3_100e8);
         bytes memory data;
         (, data) = automation.checkUpkeep("");
-        actions = abi.decode(data, (LiquidationAutomation.Action[]));
+        actions = abi.decode(data, (ILiquidationAutomation.Action[]));
         assertEq(actions.length, 4, "start and three pokes");
-        assertTrue(_has(actions, LiquidationAutomation.ActionKind.StartAuction, VICTIM, 0), "found underwater");
+        assertTrue(_has(actions, ILiquidationAutomation.ActionKind.StartAuction, VICTIM, 0), "found underwater");
 
         uint256 reward = _expectedReward(VICTIM);
         assertTrue(reward > 0, "a reward to pay");
@@ -624,9 +628,9 @@ contract LiquidationAutomationTest is RiskFixture {
         vm.expectEmit(true, true, true, true, address(engine));
         emit ILiquidationEngine.AuctionStarted(VICTIM, address(automation), false, reward);
         vm.expectEmit(true, true, true, true, address(automation));
-        emit LiquidationAutomation.RewardForwarded(VICTIM, KEEPER, reward);
+        emit ILiquidationAutomation.RewardForwarded(VICTIM, KEEPER, reward);
         vm.expectEmit(true, true, true, true, address(automation));
-        emit LiquidationAutomation.ActionPerformed(LiquidationAutomation.ActionKind.StartAuction, VICTIM, 0);
+        emit ILiquidationAutomation.ActionPerformed(ILiquidationAutomation.ActionKind.StartAuction, VICTIM, 0);
         vm.prank(KEEPER);
         automation.performUpkeep(data);
 
@@ -639,7 +643,7 @@ contract LiquidationAutomationTest is RiskFixture {
         assertEq(victimBefore - _quote(VICTIM), reward, "paid by the victim");
         // Flagged once: the next check no longer reports it and replaying the data skips it.
         (, actions) = _check("");
-        assertFalse(_has(actions, LiquidationAutomation.ActionKind.StartAuction, VICTIM, 0), "already in auction");
+        assertFalse(_has(actions, ILiquidationAutomation.ActionKind.StartAuction, VICTIM, 0), "already in auction");
         vm.recordLogs();
         automation.performUpkeep(data);
         Vm.Log[] memory logs = vm.getRecordedLogs();
@@ -647,8 +651,8 @@ contract LiquidationAutomationTest is RiskFixture {
             _logged(
                 automation,
                 logs,
-                LiquidationAutomation.ActionSkipped.selector,
-                LiquidationAutomation.ActionKind.StartAuction,
+                ILiquidationAutomation.ActionSkipped.selector,
+                ILiquidationAutomation.ActionKind.StartAuction,
                 VICTIM,
                 0
             ),
@@ -665,8 +669,8 @@ contract LiquidationAutomationTest is RiskFixture {
         (, bytes memory data) = automation.checkUpkeep("");
         assertTrue(
             _has(
-                abi.decode(data, (LiquidationAutomation.Action[])),
-                LiquidationAutomation.ActionKind.StartAuction,
+                abi.decode(data, (ILiquidationAutomation.Action[])),
+                ILiquidationAutomation.ActionKind.StartAuction,
                 VICTIM,
                 0
             ),
@@ -684,8 +688,8 @@ contract LiquidationAutomationTest is RiskFixture {
             _logged(
                 automation,
                 logs,
-                LiquidationAutomation.ActionSkipped.selector,
-                LiquidationAutomation.ActionKind.StartAuction,
+                ILiquidationAutomation.ActionSkipped.selector,
+                ILiquidationAutomation.ActionKind.StartAuction,
                 VICTIM,
                 0
             ),
@@ -706,7 +710,7 @@ contract LiquidationAutomationTest is RiskFixture {
         vm.roll(0); // window: VICTIM, VICTIM2, accounts 0..2
         _expireAt(3_100e8);
         _setSpot(3_100e8);
-        (, LiquidationAutomation.Action[] memory actions) = _checkOn(wide, "");
+        (, ILiquidationAutomation.Action[] memory actions) = _checkOn(wide, "");
         assertEq(actions.length, 6, "two starts, three settlements, ETH's poke");
         bytes memory data = abi.encode(actions);
         // Others act first: a keeper starts VICTIM's auction, accounts[1]'s position settles, ETH is poked.
@@ -723,15 +727,18 @@ contract LiquidationAutomationTest is RiskFixture {
         (uint256 performed, uint256 skipped) = _results(wide, logs);
         assertEq(skipped, 3, "start of VICTIM, settlement of 1, poke");
         assertEq(performed, 3, "start of VICTIM2, settlements of 0 and 2");
-        bytes32 skippedSel = LiquidationAutomation.ActionSkipped.selector;
-        LiquidationAutomation.ActionKind start = LiquidationAutomation.ActionKind.StartAuction;
+        bytes32 skippedSel = ILiquidationAutomation.ActionSkipped.selector;
+        ILiquidationAutomation.ActionKind start = ILiquidationAutomation.ActionKind.StartAuction;
         assertTrue(_logged(wide, logs, skippedSel, start, VICTIM, 0), "keeper was first");
         assertTrue(
-            _logged(wide, logs, skippedSel, LiquidationAutomation.ActionKind.Settle, accounts[1], seriesIds[2]),
+            _logged(wide, logs, skippedSel, ILiquidationAutomation.ActionKind.Settle, accounts[1], seriesIds[2]),
             "already settled"
         );
-        assertTrue(_logged(wide, logs, skippedSel, LiquidationAutomation.ActionKind.Poke, address(0), ETH_ID), "poked");
-        assertTrue(_logged(wide, logs, LiquidationAutomation.ActionPerformed.selector, start, VICTIM2, 0), "started");
+        assertTrue(
+            _logged(wide, logs, skippedSel, ILiquidationAutomation.ActionKind.Poke, address(0), ETH_ID),
+            "poked"
+        );
+        assertTrue(_logged(wide, logs, ILiquidationAutomation.ActionPerformed.selector, start, VICTIM2, 0), "started");
         assertTrue(engine.liquidationStatus(VICTIM).inAuction && engine.liquidationStatus(VICTIM2).inAuction, "both");
         assertEq(_quote(KEEPER), keeperReward, "the first flagger keeps VICTIM's reward");
         assertEq(_quote(address(this)) - performerBefore, reward2, "only VICTIM2's reward, to the performer");
@@ -741,12 +748,12 @@ contract LiquidationAutomationTest is RiskFixture {
     }
 
     function test_perform_forgedActionsAreSkipped() public {
-        LiquidationAutomation.Action[] memory forged = new LiquidationAutomation.Action[](5);
-        forged[0] = LiquidationAutomation.Action(LiquidationAutomation.ActionKind.StartAuction, STRANGER, 0);
-        forged[1] = LiquidationAutomation.Action(LiquidationAutomation.ActionKind.StartAuction, accounts[0], 0);
-        forged[2] = LiquidationAutomation.Action(LiquidationAutomation.ActionKind.Settle, accounts[0], seriesIds[2]);
-        forged[3] = LiquidationAutomation.Action(LiquidationAutomation.ActionKind.Settle, STRANGER, 999);
-        forged[4] = LiquidationAutomation.Action(LiquidationAutomation.ActionKind.Poke, address(0), 99);
+        ILiquidationAutomation.Action[] memory forged = new ILiquidationAutomation.Action[](5);
+        forged[0] = ILiquidationAutomation.Action(ILiquidationAutomation.ActionKind.StartAuction, STRANGER, 0);
+        forged[1] = ILiquidationAutomation.Action(ILiquidationAutomation.ActionKind.StartAuction, accounts[0], 0);
+        forged[2] = ILiquidationAutomation.Action(ILiquidationAutomation.ActionKind.Settle, accounts[0], seriesIds[2]);
+        forged[3] = ILiquidationAutomation.Action(ILiquidationAutomation.ActionKind.Settle, STRANGER, 999);
+        forged[4] = ILiquidationAutomation.Action(ILiquidationAutomation.ActionKind.Poke, address(0), 99);
         vm.recordLogs();
         automation.performUpkeep(abi.encode(forged));
         (uint256 performed, uint256 skipped) = _results(automation, vm.getRecordedLogs());
@@ -758,8 +765,10 @@ contract LiquidationAutomationTest is RiskFixture {
 
     function test_perform_rejectsOversizedBatches() public {
         uint256 max = automation.maxActions();
-        LiquidationAutomation.Action[] memory many = new LiquidationAutomation.Action[](max + 1);
-        vm.expectRevert(abi.encodeWithSelector(LiquidationAutomation.Automation_TooManyActions.selector, max + 1, max));
+        ILiquidationAutomation.Action[] memory many = new ILiquidationAutomation.Action[](max + 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(ILiquidationAutomation.Automation_TooManyActions.selector, max + 1, max)
+        );
         automation.performUpkeep(abi.encode(many));
     }
 }

@@ -1,0 +1,54 @@
+import { type Account, BaseError, type Chain, type PublicClient, type Transport, type WalletClient } from "viem";
+import type { Deployment } from "./deployment.js";
+import { deposit, type DepositParameters } from "./actions/account/deposit.js";
+import { withdraw, type WithdrawParameters } from "./actions/account/withdraw.js";
+import { setOperator, type SetOperatorParameters } from "./actions/account/setOperator.js";
+import { buildOrder, type BuildOrderParameters } from "./actions/orders/buildOrder.js";
+import { hashOrder, type HashOrderParameters } from "./actions/orders/hashOrder.js";
+import { signOrder, type SignOrderParameters } from "./actions/orders/signOrder.js";
+import { fill, type FillParameters } from "./actions/orders/fill.js";
+import { matchOrders, type MatchOrdersParameters } from "./actions/orders/matchOrders.js";
+import { cancel, type CancelParameters } from "./actions/orders/cancel.js";
+import { raiseNonceFloor, type RaiseNonceFloorParameters } from "./actions/orders/raiseNonceFloor.js";
+
+/** What every action receives: the chain connections and the deployment they act on. */
+export type OptioClientConfig = {
+  publicClient: PublicClient<Transport, Chain | undefined>;
+  walletClient?: WalletClient<Transport, Chain | undefined, Account | undefined> | undefined;
+  deployment: Deployment;
+};
+
+/** An `OptioClientConfig` with every action bound to it, as viem's clients carry theirs. */
+export type OptioClient = OptioClientConfig & ReturnType<typeof optioActions>;
+
+export type CreateOptioClientErrorType = BaseError;
+
+/**
+ * Binds Optio's actions to a viem public client (reads, simulation, receipts), an optional wallet client (signing
+ * and sending) and a deployment. Throws when the public client's chain is not the deployment's.
+ */
+export function createOptioClient(config: OptioClientConfig): OptioClient {
+  const chainId = config.publicClient.chain?.id;
+  if (chainId !== undefined && chainId !== config.deployment.chainId) {
+    throw new BaseError(
+      `The public client is on chain ${chainId}, the deployment on chain ${config.deployment.chainId}.`,
+    );
+  }
+  const base: OptioClientConfig = { ...config };
+  return { ...base, ...optioActions(base) };
+}
+
+function optioActions(client: OptioClientConfig) {
+  return {
+    deposit: (p: DepositParameters) => deposit(client, p),
+    withdraw: (p: WithdrawParameters) => withdraw(client, p),
+    setOperator: (p: SetOperatorParameters) => setOperator(client, p),
+    buildOrder: (p: BuildOrderParameters) => buildOrder(client, p),
+    hashOrder: (p: HashOrderParameters) => hashOrder(client, p),
+    signOrder: (p: SignOrderParameters) => signOrder(client, p),
+    fill: (p: FillParameters) => fill(client, p),
+    matchOrders: (p: MatchOrdersParameters) => matchOrders(client, p),
+    cancel: (p: CancelParameters) => cancel(client, p),
+    raiseNonceFloor: (p: RaiseNonceFloorParameters) => raiseNonceFloor(client, p),
+  };
+}
