@@ -5,3 +5,4 @@
  * that talks to a chain lives in `actions/`.
  */
 export { WAD } from "./math/constants.js";
+export * from "./math/index.js";
