@@ -4,7 +4,7 @@
  * Two layers, as Morpho splits `blue-sdk` / `blue-sdk-viem`: `math/` and the types are pure (no I/O); everything
  * that talks to a chain lives in `actions/`.
  */
-export { WAD } from "./math/constants.js";
+export * from "./math/index.js";
 
 export * from "./abis/index.js";
 export { createOptioClient, type OptioClient, type OptioClientConfig } from "./client.js";
