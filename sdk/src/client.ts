@@ -3,6 +3,7 @@ import type { Deployment } from "./deployment.js";
 import { deposit, type DepositParameters } from "./actions/account/deposit.js";
 import { withdraw, type WithdrawParameters } from "./actions/account/withdraw.js";
 import { setOperator, type SetOperatorParameters } from "./actions/account/setOperator.js";
+import { getAccount, type GetAccountParameters } from "./actions/account/getAccount.js";
 import { buildOrder, type BuildOrderParameters } from "./actions/orders/buildOrder.js";
 import { hashOrder, type HashOrderParameters } from "./actions/orders/hashOrder.js";
 import { signOrder, type SignOrderParameters } from "./actions/orders/signOrder.js";
@@ -43,6 +44,7 @@ function optioActions(client: OptioClientConfig) {
     deposit: (p: DepositParameters) => deposit(client, p),
     withdraw: (p: WithdrawParameters) => withdraw(client, p),
     setOperator: (p: SetOperatorParameters) => setOperator(client, p),
+    getAccount: (p?: GetAccountParameters) => getAccount(client, p),
     buildOrder: (p: BuildOrderParameters) => buildOrder(client, p),
     hashOrder: (p: HashOrderParameters) => hashOrder(client, p),
     signOrder: (p: SignOrderParameters) => signOrder(client, p),

@@ -38,6 +38,7 @@ export { OptioAccountNotFoundError } from "./actions/internal/write.js";
 export * from "./actions/account/deposit.js";
 export * from "./actions/account/withdraw.js";
 export * from "./actions/account/setOperator.js";
+export * from "./actions/account/getAccount.js";
 export * from "./actions/orders/buildOrder.js";
 export * from "./actions/orders/hashOrder.js";
 export * from "./actions/orders/signOrder.js";
