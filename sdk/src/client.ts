@@ -11,6 +11,10 @@ import { fill, type FillParameters } from "./actions/orders/fill.js";
 import { matchOrders, type MatchOrdersParameters } from "./actions/orders/matchOrders.js";
 import { cancel, type CancelParameters } from "./actions/orders/cancel.js";
 import { raiseNonceFloor, type RaiseNonceFloorParameters } from "./actions/orders/raiseNonceFloor.js";
+import { listUnderlyings, type ListUnderlyingsParameters } from "./actions/market/listUnderlyings.js";
+import { listSeries, type ListSeriesParameters } from "./actions/market/listSeries.js";
+import { quote, type QuoteParameters } from "./actions/market/quote.js";
+import { getOrderStatus, type GetOrderStatusParameters } from "./actions/market/getOrderStatus.js";
 
 /** What every action receives: the chain connections and the deployment they act on. */
 export type OptioClientConfig = {
@@ -52,5 +56,9 @@ function optioActions(client: OptioClientConfig) {
     matchOrders: (p: MatchOrdersParameters) => matchOrders(client, p),
     cancel: (p: CancelParameters) => cancel(client, p),
     raiseNonceFloor: (p: RaiseNonceFloorParameters) => raiseNonceFloor(client, p),
+    listUnderlyings: (p?: ListUnderlyingsParameters) => listUnderlyings(client, p),
+    listSeries: (p?: ListSeriesParameters) => listSeries(client, p),
+    quote: (p: QuoteParameters) => quote(client, p),
+    getOrderStatus: (p: GetOrderStatusParameters) => getOrderStatus(client, p),
   };
 }

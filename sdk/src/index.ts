@@ -46,3 +46,7 @@ export * from "./actions/orders/fill.js";
 export * from "./actions/orders/matchOrders.js";
 export * from "./actions/orders/cancel.js";
 export * from "./actions/orders/raiseNonceFloor.js";
+export * from "./actions/market/listUnderlyings.js";
+export * from "./actions/market/listSeries.js";
+export * from "./actions/market/quote.js";
+export * from "./actions/market/getOrderStatus.js";
