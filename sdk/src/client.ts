@@ -15,6 +15,7 @@ import { listUnderlyings, type ListUnderlyingsParameters } from "./actions/marke
 import { listSeries, type ListSeriesParameters } from "./actions/market/listSeries.js";
 import { quote, type QuoteParameters } from "./actions/market/quote.js";
 import { getOrderStatus, type GetOrderStatusParameters } from "./actions/market/getOrderStatus.js";
+import { previewTrade, type PreviewTradeParameters } from "./actions/orders/previewTrade.js";
 
 /** What every action receives: the chain connections and the deployment they act on. */
 export type OptioClientConfig = {
@@ -60,5 +61,6 @@ function optioActions(client: OptioClientConfig) {
     listSeries: (p?: ListSeriesParameters) => listSeries(client, p),
     quote: (p: QuoteParameters) => quote(client, p),
     getOrderStatus: (p: GetOrderStatusParameters) => getOrderStatus(client, p),
+    previewTrade: (p: PreviewTradeParameters) => previewTrade(client, p),
   };
 }

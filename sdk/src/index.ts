@@ -50,3 +50,4 @@ export * from "./actions/market/listUnderlyings.js";
 export * from "./actions/market/listSeries.js";
 export * from "./actions/market/quote.js";
 export * from "./actions/market/getOrderStatus.js";
+export * from "./actions/orders/previewTrade.js";
