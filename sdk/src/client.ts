@@ -16,6 +16,10 @@ import { listSeries, type ListSeriesParameters } from "./actions/market/listSeri
 import { quote, type QuoteParameters } from "./actions/market/quote.js";
 import { getOrderStatus, type GetOrderStatusParameters } from "./actions/market/getOrderStatus.js";
 import { previewTrade, type PreviewTradeParameters } from "./actions/orders/previewTrade.js";
+import { getLiquidationStatus, type GetLiquidationStatusParameters } from "./actions/risk/getLiquidationStatus.js";
+import { startAuction, type StartAuctionParameters } from "./actions/risk/startAuction.js";
+import { bid, type BidParameters } from "./actions/risk/bid.js";
+import { endAuction, type EndAuctionParameters } from "./actions/risk/endAuction.js";
 
 /** What every action receives: the chain connections and the deployment they act on. */
 export type OptioClientConfig = {
@@ -62,5 +66,9 @@ function optioActions(client: OptioClientConfig) {
     quote: (p: QuoteParameters) => quote(client, p),
     getOrderStatus: (p: GetOrderStatusParameters) => getOrderStatus(client, p),
     previewTrade: (p: PreviewTradeParameters) => previewTrade(client, p),
+    getLiquidationStatus: (p?: GetLiquidationStatusParameters) => getLiquidationStatus(client, p),
+    startAuction: (p: StartAuctionParameters) => startAuction(client, p),
+    bid: (p: BidParameters) => bid(client, p),
+    endAuction: (p: EndAuctionParameters) => endAuction(client, p),
   };
 }

@@ -7,7 +7,7 @@ import { type Address, createWalletClient, custom, http, keccak256, parseEther, 
 import { privateKeyToAccount } from "viem/accounts";
 import { createOptioClient, type OptioClient } from "../client.js";
 import type { LocalChain } from "./chain.js";
-import { mint } from "./fixtures.js";
+import { market, mint } from "./fixtures.js";
 
 /** An Optio client signing locally with the key derived from `name`, holding 100 ETH for gas. */
 export async function namedClient(chain: LocalChain, name: string): Promise<OptioClient & { address: Address }> {
@@ -48,4 +48,44 @@ export function countingPublicClient(chain: LocalChain) {
     },
   });
   return { counter, transport };
+}
+
+/**
+ * Pushes `spotE18` and `volE18` for `symbol` through both sources (Chainlink mock and quorum reports), in steps of
+ * at most 20% from the current answer (the quorum feed refuses larger jumps in one report).
+ */
+export async function pushPrice(chain: LocalChain, symbol: "ETH" | "BTC", spotE18: bigint, volE18: bigint) {
+  const { ethers } = chain.connection;
+  const { submitReport } = await import("../../../deploy/lib/quorum.js");
+  const signers = (await ethers.getSigners()).slice(4, 7);
+  const aggregator = await ethers.getContractAt(
+    "MockV3Aggregator",
+    chain.deployment.extra[`${symbol.toLowerCase()}Aggregator`],
+  );
+  const quorumFeed = await ethers.getContractAt("QuorumFeed", chain.deployment.contracts.quorumFeed);
+  let current = ((await aggregator.latestAnswer()) as bigint) * 10n ** 10n;
+  do {
+    const cap = (current * 6n) / 5n;
+    const floor = (current * 4n) / 5n;
+    current = spotE18 > cap ? cap : spotE18 < floor ? floor : spotE18;
+    await (await aggregator.updateAnswer(current / 10n ** 10n)).wait();
+    const now = (await chain.publicClient.getBlock()).timestamp;
+    await submitReport(quorumFeed, signers, `${symbol}/USD`, [current, current, current], now);
+    await submitReport(quorumFeed, signers, `${symbol}/USD-IV`, [volE18, volE18, volE18], now);
+  } while (current !== spotE18);
+}
+
+/**
+ * Runs `body` on the shared node and reverts the node to its state before it (`evm_snapshot` / `evm_revert`), for
+ * tests that move prices or time which the other test files must not see. The shared market (`market()`, memoised)
+ * is set up first, outside the reverted span.
+ */
+export async function isolated<T>(chain: LocalChain, body: () => Promise<T>): Promise<T> {
+  await market(chain);
+  const id = await chain.testClient.snapshot();
+  try {
+    return await body();
+  } finally {
+    await chain.testClient.revert({ id });
+  }
 }
