@@ -23,10 +23,11 @@ pragma solidity 0.8.30;
 /// Method: one exponential. With G = S exp(-d1**2 / 2) = K exp(-d2**2 / 2) and the scaled normal tail
 /// R(x) = N(-x) exp(x**2 / 2), N(d) is 1 - (G / S) R(d) or (G / S) R(-d) by the sign of d, so
 /// call = S [d1 >= 0] - K [d2 >= 0] + G (+-R(|d1|) -+ R(|d2|)) with one exp and two R, and put = call - S + K.
-/// G is computed from the smaller of |d1|, |d2| (exponent at most 32) and is 0 when both are at least 8. The
+/// G is computed from the smaller of |d1|, |d2| (exponent at most 32) and the price takes it as 0 when both are at
+/// least 8; the greeks, whose vega and gamma are G times factors that grow as v shrinks, compute it up to 16. The
 /// kernels (sqrt of time, ln of the moneyness, exp, R) are inlined in one assembly block in `_call`, each with its
 /// domain and error beside it; their coefficients are fits computed in 50-digit arithmetic by
-/// `scripts/math/fitKernels.py`. Gas: about 2,190 for `price` and 2,590 for `priceAndGreeks` inside a caller
+/// `scripts/math/fitKernels.py`. Gas: about 2,190 for `price` and 2,610 for `priceAndGreeks` inside a caller
 /// (moneyness in [1/2, 2); other moneyness adds a 256-bit log2, about 150).
 library BlackScholes {
     /// @notice An input lies outside the documented domain.
@@ -57,6 +58,10 @@ library BlackScholes {
     uint256 private constant TAIL_B3 = 86085894131973854673372035822;
     uint256 private constant TAIL_C3 = 395951597142529296755169738584;
     uint256 private constant TAIL_D3 = 1028722517734721515904317073982;
+    /// @dev 8 in Q96: from this |d| on, `_call` neglects G (and leaves |d1| in place of R(|d1|)).
+    uint256 private constant FAR_D_Q96 = 0x8000000000000000000000000;
+    /// @dev 16 in Q96: from this |d| on, G * 2**32 truncates to 0 for every spot and strike of the domain.
+    uint256 private constant FAR_LIMIT_D_Q96 = 0x10000000000000000000000000;
     /// @dev Absolute error bound of `price`, relative part: 2e-14 of spot + strike, in WAD.
     uint256 internal constant PRICE_ERROR_WAD = 20000;
 
@@ -96,8 +101,9 @@ library BlackScholes {
     /// - `delta` = dPrice/dSpot, signed WAD: N(d1) for a call, N(d1) - 1 for a put; |error| <= 1e-14 WAD.
     /// - `vega` = dPrice/dVol per 1.00 (100 points) of vol, in the unit of spot: S phi(d1) sqrt(T);
     ///   |error| <= 1e-15 * spot + 2 wei.
-    /// - `gamma` = d2Price/dSpot2 in WAD per unit of spot: phi(d1) / (S v); |error| * spot <= 1e-12 (in WAD units:
-    ///   |error| <= 1e24 / spot + 2 wei).
+    /// - `gamma` = d2Price/dSpot2 in WAD per unit of spot: phi(d1) / (S v); |error| <= 2e-15 * gamma + 1e-12 / spot
+    ///   (in WAD units: 2e-15 * gamma + 1e24 / spot + 2 wei). The relative part matters only for tiny v (a minute at
+    ///   1% vol makes gamma * spot about 3e4); on the reference grid |error| * spot stays below 1e-12.
     /// At expiry (or zero vol) the greeks are those of the payoff: delta 1 (0 for a put) in the money, 0 (-1) out of
     /// it and half (minus half) at the money, vega and gamma 0. Same domain as `price`.
     function priceAndGreeks(
@@ -143,6 +149,11 @@ library BlackScholes {
                     : WAD / 2;
             return (callPrice, callDelta, 0, 0);
         }
+        // Both |d| >= 8 (`_call` then leaves |d1| in ra, at least 8 * 2**96, where R(|d1|) is at most 1/2): the
+        // price neglects G, below N(-8) (S + K), but vega and gamma are G times factors that grow as v shrinks, so
+        // the density is computed here. The delta keeps G = 0 (its error is below N(-8) < 1e-15).
+        uint256 gDensity32 = g32;
+        if (ra >= FAR_D_Q96) gDensity32 = _farGaussian(spot, strike, ra, vq, d1NonNegative);
         /// @solidity memory-safe-assembly
         assembly {
             // N(-|d1|) = G R(|d1|) / S in WAD. g32 < 2**133 and ra <= 2**95: the product is below 2**228; after
@@ -157,11 +168,56 @@ library BlackScholes {
             }
             // vega = G sqrt(T) / sqrt(2 pi) = g32 vq INV / (2**128 vol): g32 vq < 2**234, shifted by 96 then
             // times INV (< 2**59) below 2**197. vol >= 1 because vq > 0.
-            vega := shr(32, div(mul(shr(96, mul(g32, vq)), INV_SQRT_2PI_WAD), vol))
+            vega := shr(32, div(mul(shr(96, mul(gDensity32, vq)), INV_SQRT_2PI_WAD), vol))
             // gamma = phi(d1) / (S v) in WAD: phiQ = phi(d1) * 1e18 * 2**32 < 2**91 (g32 INV < 2**192), then
             // phiQ * 1e18 * 2**64 < 2**215 over S vq (>= 1, < 2**201).
-            let phiQ := div(mul(g32, INV_SQRT_2PI_WAD), spot)
+            let phiQ := div(mul(gDensity32, INV_SQRT_2PI_WAD), spot)
             gamma := div(shl(64, mul(phiQ, WAD)), mul(spot, vq))
+        }
+    }
+
+    /// @dev G * 2**32 = S exp(-d1**2 / 2) * 2**32 = K exp(-d2**2 / 2) * 2**32, truncated, when both |d| >= 8, from
+    /// `absD1` = |d1| and `vq` = v in Q96: the exp kernel of `_call` on the smaller |d|, relative error below 4e-16.
+    /// 0 when both |d| >= 16: then G * 2**32 < 2**100 * exp(-128) * 2**32 < 1.
+    function _farGaussian(
+        uint256 spot,
+        uint256 strike,
+        uint256 absD1,
+        uint256 vq,
+        bool d1NonNegative
+    ) private pure returns (uint256 g32) {
+        /// @solidity memory-safe-assembly
+        assembly {
+            // d2 = d1 - v in signed Q96 (|d1| < 2**200 and vq < 2**200: no wrap), then |d2|.
+            let d2 := sub(absD1, vq)
+            if iszero(d1NonNegative) {
+                d2 := sub(sub(0, absD1), vq)
+            }
+            let m2 := sar(255, d2)
+            d2 := xor(add(d2, m2), m2)
+            let dm := d2
+            g32 := strike
+            if iszero(gt(absD1, d2)) {
+                dm := absD1
+                g32 := spot
+            }
+            switch lt(dm, FAR_LIMIT_D_Q96)
+            case 0 {
+                g32 := 0
+            }
+            default {
+                // As in `_call`: y = dm**2 / 2 < 128 * 2**96 (dm < 2**100), shift = round(y / ln2) <= 185, r in
+                // [-ln2/2, ln2/2] and exp(-r) = (C - r) / (C + r); base * mantissa < 2**197, shifted by at most 249.
+                dm := shr(97, mul(dm, dm))
+                let shift := div(add(dm, 27458388733853736675570735564), 54916777467707473351141471128)
+                dm := sub(dm, mul(shift, 54916777467707473351141471128))
+                let r2 := shr(96, mul(dm, dm))
+                let c2 := add(sar(96, mul(sub(0, 130010480588535286117031), r2)), 5239854114809173287717253)
+                c2 := sub(sar(96, mul(c2, r2)), 220078224759942962407420212)
+                c2 := add(sar(96, mul(c2, r2)), 13204693752310652754591960853)
+                c2 := add(sar(96, mul(c2, r2)), 158456325028528835496930362642)
+                g32 := shr(add(64, shift), mul(g32, div(shl(96, sub(c2, dm)), add(c2, dm))))
+            }
         }
     }
 

@@ -3,6 +3,7 @@ import type { Deployment } from "./deployment.js";
 import { deposit, type DepositParameters } from "./actions/account/deposit.js";
 import { withdraw, type WithdrawParameters } from "./actions/account/withdraw.js";
 import { setOperator, type SetOperatorParameters } from "./actions/account/setOperator.js";
+import { getAccount, type GetAccountParameters } from "./actions/account/getAccount.js";
 import { buildOrder, type BuildOrderParameters } from "./actions/orders/buildOrder.js";
 import { hashOrder, type HashOrderParameters } from "./actions/orders/hashOrder.js";
 import { signOrder, type SignOrderParameters } from "./actions/orders/signOrder.js";
@@ -10,6 +11,15 @@ import { fill, type FillParameters } from "./actions/orders/fill.js";
 import { matchOrders, type MatchOrdersParameters } from "./actions/orders/matchOrders.js";
 import { cancel, type CancelParameters } from "./actions/orders/cancel.js";
 import { raiseNonceFloor, type RaiseNonceFloorParameters } from "./actions/orders/raiseNonceFloor.js";
+import { listUnderlyings, type ListUnderlyingsParameters } from "./actions/market/listUnderlyings.js";
+import { listSeries, type ListSeriesParameters } from "./actions/market/listSeries.js";
+import { quote, type QuoteParameters } from "./actions/market/quote.js";
+import { getOrderStatus, type GetOrderStatusParameters } from "./actions/market/getOrderStatus.js";
+import { previewTrade, type PreviewTradeParameters } from "./actions/orders/previewTrade.js";
+import { getLiquidationStatus, type GetLiquidationStatusParameters } from "./actions/risk/getLiquidationStatus.js";
+import { startAuction, type StartAuctionParameters } from "./actions/risk/startAuction.js";
+import { bid, type BidParameters } from "./actions/risk/bid.js";
+import { endAuction, type EndAuctionParameters } from "./actions/risk/endAuction.js";
 
 /** What every action receives: the chain connections and the deployment they act on. */
 export type OptioClientConfig = {
@@ -43,6 +53,7 @@ function optioActions(client: OptioClientConfig) {
     deposit: (p: DepositParameters) => deposit(client, p),
     withdraw: (p: WithdrawParameters) => withdraw(client, p),
     setOperator: (p: SetOperatorParameters) => setOperator(client, p),
+    getAccount: (p?: GetAccountParameters) => getAccount(client, p),
     buildOrder: (p: BuildOrderParameters) => buildOrder(client, p),
     hashOrder: (p: HashOrderParameters) => hashOrder(client, p),
     signOrder: (p: SignOrderParameters) => signOrder(client, p),
@@ -50,5 +61,14 @@ function optioActions(client: OptioClientConfig) {
     matchOrders: (p: MatchOrdersParameters) => matchOrders(client, p),
     cancel: (p: CancelParameters) => cancel(client, p),
     raiseNonceFloor: (p: RaiseNonceFloorParameters) => raiseNonceFloor(client, p),
+    listUnderlyings: (p?: ListUnderlyingsParameters) => listUnderlyings(client, p),
+    listSeries: (p?: ListSeriesParameters) => listSeries(client, p),
+    quote: (p: QuoteParameters) => quote(client, p),
+    getOrderStatus: (p: GetOrderStatusParameters) => getOrderStatus(client, p),
+    previewTrade: (p: PreviewTradeParameters) => previewTrade(client, p),
+    getLiquidationStatus: (p?: GetLiquidationStatusParameters) => getLiquidationStatus(client, p),
+    startAuction: (p: StartAuctionParameters) => startAuction(client, p),
+    bid: (p: BidParameters) => bid(client, p),
+    endAuction: (p: EndAuctionParameters) => endAuction(client, p),
   };
 }

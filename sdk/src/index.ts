@@ -4,7 +4,7 @@
  * Two layers, as Morpho splits `blue-sdk` / `blue-sdk-viem`: `math/` and the types are pure (no I/O); everything
  * that talks to a chain lives in `actions/`.
  */
-export { WAD } from "./math/constants.js";
+export * from "./math/index.js";
 
 export * from "./abis/index.js";
 export { createOptioClient, type OptioClient, type OptioClientConfig } from "./client.js";
@@ -38,6 +38,7 @@ export { OptioAccountNotFoundError } from "./actions/internal/write.js";
 export * from "./actions/account/deposit.js";
 export * from "./actions/account/withdraw.js";
 export * from "./actions/account/setOperator.js";
+export * from "./actions/account/getAccount.js";
 export * from "./actions/orders/buildOrder.js";
 export * from "./actions/orders/hashOrder.js";
 export * from "./actions/orders/signOrder.js";
@@ -45,3 +46,12 @@ export * from "./actions/orders/fill.js";
 export * from "./actions/orders/matchOrders.js";
 export * from "./actions/orders/cancel.js";
 export * from "./actions/orders/raiseNonceFloor.js";
+export * from "./actions/market/listUnderlyings.js";
+export * from "./actions/market/listSeries.js";
+export * from "./actions/market/quote.js";
+export * from "./actions/market/getOrderStatus.js";
+export * from "./actions/orders/previewTrade.js";
+export * from "./actions/risk/getLiquidationStatus.js";
+export * from "./actions/risk/startAuction.js";
+export * from "./actions/risk/bid.js";
+export * from "./actions/risk/endAuction.js";

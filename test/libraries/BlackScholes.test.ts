@@ -63,6 +63,41 @@ describe("BlackScholes: accuracy against the 60-digit reference", () => {
     expect(vega.value).to.be.at.most(1e-15);
     expect(gamma.value).to.be.at.most(1e-12); // |gamma err| * spot
   });
+
+  it("keeps vega and gamma within their bounds where both |d| cross 8 (the price neglects G there)", async () => {
+    // 1 hour at 10% vol puts |d| = 8 near K/S = 1.0086 (gamma was 0 there, off by 4.7e-12 / S); a minute at 1%
+    // near K/S = 1.00011, where v = 1.4e-5 makes gamma * S about 3e4 and the relative part of the bound rules.
+    // Both sides of the money, across the edge and past |d| = 16 (where G truncates to 0).
+    const cases: PricingCase[] = [];
+    for (const [t, vol, widest] of [
+      [3_600n, WAD / 10n, 0.03],
+      [60n, WAD / 100n, 0.0004],
+      [86_400n, WAD / 20n, 0.04],
+    ] as const) {
+      for (let i = 1; i <= 40; i++) {
+        const m = (widest * i) / 40;
+        for (const sign of [1, -1]) {
+          const spot = 3_000n * WAD;
+          const strike = (spot * BigInt(Math.round((1 + sign * m) * 1e15))) / 10n ** 15n;
+          cases.push({ spot, strike, secondsToExpiry: t, vol });
+        }
+      }
+    }
+    const rows = await greeksErrors(h(), cases);
+    const vega = worst(rows, (r) => r.vegaOverSpot);
+    const gamma = worst(rows, (r) => Math.min(r.gammaTimesSpot / 1e-12, r.gammaRelative / 2e-15));
+    console.log(
+      `      |d| ~ 8: |vega err|/spot ${vega.value.toExponential(3)}, worst gamma err ${gamma.value.toFixed(3)} of ` +
+        `its bound (|err| * spot ${gamma.row.gammaTimesSpot.toExponential(3)}, relative ` +
+        `${gamma.row.gammaRelative.toExponential(3)})`,
+    );
+    expect(vega.value).to.be.at.most(1e-15);
+    // The documented gamma bound: |err| <= 2e-15 gamma + 1e-12 / spot (+ 2 wei); here case by case, either part.
+    expect(gamma.value).to.be.at.most(1);
+    for (const r of rows.filter((x) => x.input.secondsToExpiry === 3_600n)) {
+      expect(r.gammaTimesSpot, "1 hour, 10%: the absolute part alone").to.be.at.most(1e-12);
+    }
+  });
 });
 
 describe("BlackScholes: edges", () => {

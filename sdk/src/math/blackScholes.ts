@@ -1,0 +1,281 @@
+/**
+ * Black–Scholes (Black-76, zero rate) in bigint, bit-exact with the contracts.
+ *
+ * Mirrors `contracts/libraries/BlackScholes.sol`: `price`, `prices`, `priceAndGreeks`, `priceErrorBound` and the
+ * private `_call` / `_callAndGreeks` / `_farGaussian`, including the assembly kernels of `_call` (sqrt of time, ln of
+ * the moneyness, exp, the scaled normal tail R) operation for operation. EVM semantics: `div`/`shr` on values the
+ * contract keeps non-negative are bigint `/` and `>>`; `sdiv` truncates toward zero like bigint `/`; `sar` floors
+ * like bigint `>>`. The contract's words never wrap inside the domain (its comments bound every product), so plain
+ * signed bigint arithmetic reproduces them exactly; products by a zero G are zero in both.
+ */
+import { WAD } from "./constants.js";
+
+/** An input lies outside the library's domain (`BlackScholes_InputOutOfRange` on chain). */
+export class BlackScholesInputOutOfRangeError extends Error {
+  override name = "BlackScholesInputOutOfRangeError";
+  constructor(
+    readonly spot: bigint,
+    readonly strike: bigint,
+    readonly secondsToExpiry: bigint,
+    readonly vol: bigint,
+  ) {
+    super(`BlackScholes: input out of range (spot ${spot}, strike ${strike}, T ${secondsToExpiry}s, vol ${vol})`);
+  }
+}
+
+/** Inputs of one Black–Scholes evaluation: spot and strike in WAD (the unit of spot), time in seconds, vol WAD. */
+export interface BlackScholesInput {
+  spot: bigint;
+  strike: bigint;
+  secondsToExpiry: bigint;
+  vol: bigint;
+}
+
+/** `BlackScholes.priceAndGreeks`: price in the unit of spot; delta signed WAD; vega per 1.00 of vol; gamma WAD. */
+export interface PriceAndGreeks {
+  price: bigint;
+  delta: bigint;
+  vega: bigint;
+  gamma: bigint;
+}
+
+/** `BlackScholes.INV_SQRT_2PI_WAD`. */
+export const INV_SQRT_2PI_WAD = 398942280401432678n;
+/** `BlackScholes.VOL_SQRT_TIME_TO_Q96`. */
+export const VOL_SQRT_TIME_TO_Q96 = 260253154810983904072398467n;
+/** `BlackScholes.PRICE_ERROR_WAD`: 2e-14 of spot + strike. */
+export const PRICE_ERROR_WAD = 20000n;
+
+const Q96 = 0x1000000000000000000000000n;
+const EIGHT_Q96 = 0x8000000000000000000000000n;
+const SIXTEEN_Q96 = 0x10000000000000000000000000n;
+const SQRT2_Q96 = 112045541949572279837463876454n;
+const LN2_Q96 = 54916777467707473351141471128n;
+const HALF_LN2_Q96 = 27458388733853736675570735564n;
+
+const TAIL_A1 = 224141394309534327328339193756n;
+const TAIL_B1 = 1014530238943787648184646536943n;
+const TAIL_C1 = 432856688485587511112661621982n;
+const TAIL_D1 = 608536588336266738383190325562n;
+const TAIL_A2 = 217240938772633550255104373798n;
+const TAIL_B2 = 907052058601103101628772997535n;
+const TAIL_C2 = 421097668883516882538169402595n;
+const TAIL_D2 = 725150726464193656692009635401n;
+const TAIL_A3 = 24703698129340323008073367486n;
+const TAIL_B3 = 86085894131973854673372035822n;
+const TAIL_C3 = 395951597142529296755169738584n;
+const TAIL_D3 = 1028722517734721515904317073982n;
+
+const LN_P6 = 13340168605169970281300806668n;
+const LN_P5 = 14357675661891614706576672509n;
+const LN_P4 = 17607218839558652537656218543n;
+const LN_P3 = 22636607917829743575697099488n;
+const LN_P2 = 31691265054622482263372612229n;
+const LN_P1 = 52818775009419437418139992507n;
+const LN_P0 = 158456325028528702264823706510n;
+
+const EXP_C4 = -130010480588535286117031n;
+const EXP_C3 = 5239854114809173287717253n;
+const EXP_C2 = 220078224759942962407420212n;
+const EXP_C1 = 13204693752310652754591960853n;
+const EXP_C0 = 158456325028528835496930362642n;
+
+/** What `_call` returns: the clamped call, G·2^32, R(|d1|) (or |d1| when both |d| >= 8), v in Q96, d1 >= 0. */
+interface CallKernel {
+  callPrice: bigint;
+  g32: bigint;
+  ra: bigint;
+  vq: bigint;
+  d1NonNegative: boolean;
+}
+
+/** floor(log2 x) for x >= 1 (the assembly's `log2Floor`). */
+function log2Floor(x: bigint): bigint {
+  const hex = x.toString(16);
+  return BigInt((hex.length - 1) * 4 + 31 - Math.clz32(parseInt(hex[0], 16)));
+}
+
+/** R(x) = N(-x) exp(x²/2) in Q96 for x in [0, 8·2^96] (its three partial fractions, as in `_call`). */
+function tail(x: bigint): bigint {
+  if (x > EIGHT_Q96) x = EIGHT_Q96;
+  const x2 = (x * x) >> 96n;
+  const t =
+    ((((TAIL_A1 * x) >> 96n) + TAIL_B1) << 96n) / (x2 + ((TAIL_C1 * x) >> 96n) + TAIL_D1) +
+    ((((TAIL_A3 * x) >> 96n) + TAIL_B3) << 96n) / (x2 + ((TAIL_C3 * x) >> 96n) + TAIL_D3);
+  return t - ((((TAIL_A2 * x) >> 96n) + TAIL_B2) << 96n) / (x2 + ((TAIL_C2 * x) >> 96n) + TAIL_D2);
+}
+
+/** base · exp(-dm²/2) · 2^32, truncated (the exp kernel of `_call`, also `_farGaussian`'s). */
+function gaussian32(base: bigint, dm: bigint): bigint {
+  const y = (dm * dm) >> 97n;
+  const shift = (y + HALF_LN2_Q96) / LN2_Q96;
+  const r = y - shift * LN2_Q96;
+  const r2 = (r * r) >> 96n;
+  let c = ((EXP_C4 * r2) >> 96n) + EXP_C3;
+  c = ((c * r2) >> 96n) - EXP_C2;
+  c = ((c * r2) >> 96n) + EXP_C1;
+  c = ((c * r2) >> 96n) + EXP_C0;
+  return (base * (((c - r) << 96n) / (c + r))) >> (64n + shift);
+}
+
+function checkDomain(spot: bigint, strike: bigint, secondsToExpiry: bigint, vol: bigint): void {
+  if (
+    spot < 0n ||
+    strike < 0n ||
+    secondsToExpiry < 0n ||
+    vol < 0n ||
+    (spot | strike) >> 100n !== 0n ||
+    secondsToExpiry >> 26n !== 0n ||
+    vol >> 64n !== 0n
+  ) {
+    throw new BlackScholesInputOutOfRangeError(spot, strike, secondsToExpiry, vol);
+  }
+}
+
+/** Mirrors `BlackScholes._call`. */
+function callKernel(spot: bigint, strike: bigint, secondsToExpiry: bigint, vol: bigint): CallKernel {
+  checkDomain(spot, strike, secondsToExpiry, vol);
+  let vq = 0n;
+  if (spot !== 0n && strike !== 0n && secondsToExpiry !== 0n) {
+    const x = secondsToExpiry << 128n;
+    // T < 2**26: its highest set bit from a 32-bit count of leading zeros (exact).
+    const e = 128 + 31 - Math.clz32(Number(secondsToExpiry));
+    let z = (BigInt(19 + ((e & 1) << 3)) << BigInt(e >> 1)) >> 4n;
+    z = (z + x / z) >> 1n;
+    z = (z + x / z) >> 1n;
+    z = (z + x / z) >> 1n;
+    z = (z + x / z) >> 1n;
+    vq = (vol * z * VOL_SQRT_TIME_TO_Q96) >> 128n;
+  }
+  if (vq === 0n) {
+    const itm = spot > strike;
+    return { callPrice: itm ? spot - strike : 0n, g32: 0n, ra: 0n, vq: 0n, d1NonNegative: itm };
+  }
+  // ln(S/K) in signed Q96.
+  const q = (spot << 155n) / strike;
+  let e = q >> 154n;
+  let x: bigint;
+  if (e >= 1n && e <= 3n) {
+    e = e > 1n ? 155n : 154n;
+    x = q >> (e - 96n);
+  } else {
+    e = log2Floor(q);
+    x = e >= 96n ? q >> (e - 96n) : q << (96n - e);
+  }
+  if (x > SQRT2_Q96) {
+    x >>= 1n;
+    e += 1n;
+  }
+  x = ((x - Q96) << 96n) / (x + Q96);
+  const w = (x * x) >> 96n;
+  let p = ((LN_P6 * w) >> 96n) + LN_P5;
+  p = ((p * w) >> 96n) + LN_P4;
+  p = ((p * w) >> 96n) + LN_P3;
+  p = ((p * w) >> 96n) + LN_P2;
+  p = ((p * w) >> 96n) + LN_P1;
+  p = ((p * w) >> 96n) + LN_P0;
+  let d1 = ((x * p) >> 96n) + (e - 155n) * LN2_Q96;
+  d1 = (d1 << 96n) / vq + (vq >> 1n);
+  const d1NonNegative = d1 >= 0n;
+  let ra = d1NonNegative ? d1 : -d1;
+  const d2 = d1 - vq;
+  const d2Negative = d2 < 0n;
+  let rb = d2Negative ? -d2 : d2;
+  let dm = rb;
+  let g32 = strike;
+  if (ra <= rb) {
+    dm = ra;
+    g32 = spot;
+  }
+  if (dm >= EIGHT_Q96) {
+    g32 = 0n;
+  } else {
+    g32 = gaussian32(g32, dm);
+    ra = tail(ra);
+    rb = tail(rb);
+  }
+  const u = (d1NonNegative ? -ra : ra) - (d2Negative ? rb : -rb);
+  let callPrice = (d1NonNegative ? spot : 0n) - (d2Negative ? 0n : strike) + ((g32 * u) >> 128n);
+  const low = spot > strike ? spot - strike : 0n;
+  if (callPrice < low) callPrice = low;
+  if (callPrice > spot) callPrice = spot;
+  return { callPrice, g32, ra, vq, d1NonNegative };
+}
+
+/** Mirrors `BlackScholes._farGaussian`: G·2^32 when both |d| >= 8 (from |d1| = `absD1`), 0 beyond |d| = 16. */
+function farGaussian32(spot: bigint, strike: bigint, absD1: bigint, vq: bigint, d1NonNegative: boolean): bigint {
+  const d2 = (d1NonNegative ? absD1 : -absD1) - vq;
+  const absD2 = d2 < 0n ? -d2 : d2;
+  const [dm, base] = absD1 <= absD2 ? [absD1, spot] : [absD2, strike];
+  if (dm >= SIXTEEN_Q96) return 0n;
+  return gaussian32(base, dm);
+}
+
+/**
+ * `BlackScholes.price`: the call (`isCall`) or put price in the unit of spot, within
+ * `priceErrorBound(spot, strike)` of the exact formula, clamped to the no-arbitrage bounds.
+ * Throws `BlackScholesInputOutOfRangeError` outside the domain (spot, strike < 2^100, T < 2^26 s, vol < 2^64).
+ */
+export function price(spot: bigint, strike: bigint, secondsToExpiry: bigint, vol: bigint, isCall: boolean): bigint {
+  const call = callKernel(spot, strike, secondsToExpiry, vol).callPrice;
+  return isCall ? call : call + strike - spot;
+}
+
+/** `BlackScholes.price(.., true)`. */
+export function priceCall(spot: bigint, strike: bigint, secondsToExpiry: bigint, vol: bigint): bigint {
+  return callKernel(spot, strike, secondsToExpiry, vol).callPrice;
+}
+
+/** `BlackScholes.price(.., false)`. */
+export function pricePut(spot: bigint, strike: bigint, secondsToExpiry: bigint, vol: bigint): bigint {
+  return callKernel(spot, strike, secondsToExpiry, vol).callPrice + strike - spot;
+}
+
+/** `BlackScholes.prices`: call and put at the cost of one (call − put = spot − strike exactly). */
+export function prices(
+  spot: bigint,
+  strike: bigint,
+  secondsToExpiry: bigint,
+  vol: bigint,
+): { call: bigint; put: bigint } {
+  const call = callKernel(spot, strike, secondsToExpiry, vol).callPrice;
+  return { call, put: call + strike - spot };
+}
+
+/** `BlackScholes.priceAndGreeks`: the price with delta, vega and gamma (see the Solidity NatSpec for bounds). */
+export function greeks(
+  spot: bigint,
+  strike: bigint,
+  secondsToExpiry: bigint,
+  vol: bigint,
+  isCall: boolean,
+): PriceAndGreeks {
+  const k = callKernel(spot, strike, secondsToExpiry, vol);
+  let callDelta: bigint;
+  let vega = 0n;
+  let gamma = 0n;
+  if (k.vq === 0n) {
+    callDelta = spot > strike ? WAD : spot < strike ? 0n : WAD / 2n;
+  } else {
+    let tailWad = (((k.g32 * k.ra) >> 96n) * WAD) / (spot << 32n);
+    if (tailWad > WAD) tailWad = WAD;
+    callDelta = k.d1NonNegative ? WAD - tailWad : tailWad;
+    let g32 = k.g32;
+    // Both |d| >= 8: the price neglects G, the density still needs it (see `_callAndGreeks`).
+    if (k.ra >= EIGHT_Q96) g32 = farGaussian32(spot, strike, k.ra, k.vq, k.d1NonNegative);
+    vega = ((((g32 * k.vq) >> 96n) * INV_SQRT_2PI_WAD) / vol) >> 32n;
+    const phiQ = (g32 * INV_SQRT_2PI_WAD) / spot;
+    gamma = ((phiQ * WAD) << 64n) / (spot * k.vq);
+  }
+  return {
+    price: isCall ? k.callPrice : k.callPrice + strike - spot,
+    delta: isCall ? callDelta : callDelta - WAD,
+    vega,
+    gamma,
+  };
+}
+
+/** `BlackScholes.priceErrorBound`: 2e-14 · (spot + strike) rounded up, plus 2 wei. */
+export function priceErrorBound(spot: bigint, strike: bigint): bigint {
+  return ((spot + strike) * PRICE_ERROR_WAD + WAD - 1n) / WAD + 2n;
+}

@@ -1,0 +1,296 @@
+/**
+ * Equality property test of the math mirror against the deployed protocol: a set of accounts holding up to 16
+ * positions over two underlyings and four expiries, re-marked under many random market states pushed through the
+ * oracles (Chainlink mock and quorum reports, spot and implied vol), with time passing across an expiry. Every state
+ * compares, to the wei, `MarginEngine.marginsOf` with `accountMargin`, `LiquidationEngine.liquidationStatus` with
+ * `liquidationStatus` (auctions are started along the way), and `Exchange.feeFor` with `premiumOf` + `feeOf`.
+ * Seeded: the seed is printed, `OPTIO_SEED` replays it.
+ */
+import { expect } from "chai";
+import { network } from "hardhat";
+import type { Contract } from "ethers";
+import { deployLocal } from "../../../deploy/lib/local.js";
+import { createPricePusher } from "../../../deploy/lib/quorum.js";
+import { gridExpiries } from "../../../deploy/lib/expiries.js";
+import { runSeed, rng } from "../test/math/random.js";
+import { WAD } from "./constants.js";
+import { feeOf, premiumOf, type FeeConfig } from "./fee.js";
+import { liquidationStatus, type AuctionParams } from "./liquidation.js";
+import { accountMargin, markOf, type MarginPosition, type UnderlyingMarket } from "./marginEngine.js";
+
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
+
+const ACCOUNTS = 40;
+const SINKS = 8;
+const STATES = 52;
+const DOWN = 2n;
+const QUOTE_DECIMALS = 6;
+
+/** A fixed vault account (no key needed: positions are moved and collateral deposited on its behalf). */
+const addressOf = (name: string): string => ethers.getAddress(ethers.id(`optio sdk math ${name}`).slice(0, 42));
+
+interface SeriesInfo extends Omit<MarginPosition, "sizeE18"> {
+  id: bigint;
+}
+
+describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, LiquidationEngine and Exchange", function () {
+  this.timeout(600_000);
+  const r = rng(runSeed("marginEngine"));
+  let d: Record<string, Contract>;
+  const series: SeriesInfo[] = [];
+  const expiries: bigint[] = [];
+  const accounts: string[] = [];
+  const holdings = new Map<string, MarginPosition[]>();
+  const wethHolders = new Set<string>();
+  const auctionStarts = new Map<string, bigint>();
+  let pushers: ReturnType<typeof createPricePusher>[];
+  const spots = [3_000n * WAD, 60_000n * WAD];
+  const vols = [(WAD * 8n) / 10n, (WAD * 6n) / 10n];
+  let marginCases = 0;
+  let liquidationCases = 0;
+  let auctionsStarted = 0;
+  let expiredGroups = 0;
+
+  before(async () => {
+    const deployment = await deployLocal(connection);
+    d = deployment.contracts as unknown as Record<string, Contract>;
+    const [deployer] = await ethers.getSigners();
+    const latest = async () => networkHelpers.time.latest();
+    pushers = [
+      createPricePusher(d.ethAggregator, d.quorumFeed, deployment.quorumSigners, "ETH", latest),
+      createPricePusher(d.btcAggregator, d.quorumFeed, deployment.quorumSigners, "BTC", latest),
+    ];
+    for (let i = 0; i < 2; i++) await pushers[i].push(spots[i], vols[i]);
+
+    // Governance acts through the timelock: impersonated here to let the test move positions directly.
+    const timelock = await d.timelock.getAddress();
+    await connection.provider.request({ method: "hardhat_impersonateAccount", params: [timelock] });
+    await connection.provider.request({ method: "hardhat_setBalance", params: [timelock, "0x56BC75E2D63100000"] });
+    const asTimelock = await ethers.getSigner(timelock);
+    await (
+      await (d.book.connect(asTimelock) as Contract).grantRole(await d.book.TRADER_ROLE(), deployer.address)
+    ).wait();
+
+    // Four expiries on the 08:00 grid, five strikes around each spot, calls and puts: 80 series.
+    expiries.push(...gridExpiries(await latest(), 4).map(BigInt));
+    const asLister = d.registry.connect(deployment.lister) as Contract;
+    for (const underlyingId of [1n, 2n]) {
+      const spot = spots[Number(underlyingId) - 1];
+      for (const expiry of expiries) {
+        for (const m of [80n, 90n, 100n, 110n, 125n]) {
+          for (const isCall of [false, true]) {
+            const strikeE18 = (spot * m) / 100n;
+            await (await asLister.listSeries(underlyingId, strikeE18, expiry, isCall)).wait();
+            series.push({ id: BigInt(series.length + 1), underlyingId, expiry, strikeE18, isCall });
+          }
+        }
+      }
+    }
+    for (const s of series) {
+      const onChain = await d.registry.getSeries(s.id);
+      expect([onChain.underlyingId, onChain.expiry, onChain.strikeE18, onChain.isCall]).to.deep.equal([
+        s.underlyingId,
+        s.expiry,
+        s.strikeE18,
+        s.isCall,
+      ]);
+    }
+
+    // Traders with 0-16 positions (a put often beside the call of its strike), against sinks that each take the
+    // other side of 10 series (and are margined like everyone else).
+    const sinks = Array.from({ length: SINKS }, (_, i) => addressOf(`sink ${i}`));
+    const traders = Array.from({ length: ACCOUNTS - SINKS }, (_, i) => addressOf(`trader ${i}`));
+    const book = d.book;
+    for (const [i, account] of traders.entries()) {
+      const count = i === 0 ? 0 : i < 4 ? 16 : r.int(1, 16);
+      const chosen = new Set<number>();
+      while (chosen.size < count) {
+        const k = r.int(0, series.length - 1);
+        chosen.add(k);
+        // The put or call of the same strike and expiry (series come in put, call pairs).
+        if (chosen.size < count && r.chance(0.4)) chosen.add(k ^ 1);
+      }
+      for (const k of chosen) {
+        const amount = r.logUniformWad(0.01, 50);
+        const long = r.chance(0.45);
+        const sink = sinks[k % SINKS];
+        await (await book.transferPosition(series[k].id, long ? account : sink, long ? sink : account, amount)).wait();
+      }
+    }
+    // Collateral: USDC for most, WETH (haircut, priced by the ETH router) for some.
+    for (const account of traders) {
+      if (r.chance(0.85))
+        await deposit(d.usdc, account, BigInt(r.int(0, 2_000_000)) * 10n ** 6n + BigInt(r.int(0, 999_999)));
+      if (r.chance(0.3)) {
+        await deposit(d.weth, account, r.logUniformWad(0.01, 300));
+        wethHolders.add(account);
+      }
+    }
+    for (const account of sinks) await deposit(d.usdc, account, BigInt(r.int(0, 5_000_000)) * 10n ** 6n);
+    accounts.push(...traders, ...sinks);
+    for (const account of accounts) {
+      const [ids, sizes] = (await book.positionsOf(account)) as [bigint[], bigint[]];
+      holdings.set(
+        account,
+        ids.map((id, j) => {
+          const s = series[Number(id) - 1];
+          return {
+            underlyingId: s.underlyingId,
+            expiry: s.expiry,
+            strikeE18: s.strikeE18,
+            isCall: s.isCall,
+            sizeE18: sizes[j],
+          };
+        }),
+      );
+    }
+    expect(Math.max(...accounts.map((a) => holdings.get(a)!.length))).to.equal(16);
+    // The first expiry passes about halfway through the states (they advance 15 minutes on average).
+    const halfway = Number(expiries[0]) - (STATES / 2) * 900;
+    if (halfway > (await latest())) await networkHelpers.time.increaseTo(halfway);
+
+    async function deposit(token: Contract, account: string, amount: bigint) {
+      if (amount === 0n) return;
+      await (await token.mint(deployer.address, amount)).wait();
+      await (await token.approve(await d.vault.getAddress(), amount)).wait();
+      await (await d.vault.deposit(account, await token.getAddress(), amount)).wait();
+    }
+  });
+
+  /** Everything `marginOf` reads about the markets at block `tag`. */
+  async function readMarkets(tag: number, timestamp: bigint): Promise<Map<bigint, UnderlyingMarket>> {
+    const markets = new Map<bigint, UnderlyingMarket>();
+    for (const [id, router] of [
+      [1n, d.ethRouter],
+      [2n, d.btcRouter],
+    ] as const) {
+      const [spot, spotHealth] = (await router.spot({ blockTag: tag })) as [bigint, bigint];
+      const [vol, volHealth] = (await router.volatility({ blockTag: tag })) as [bigint, bigint];
+      const p = await d.margin.marginParams(id, { blockTag: tag });
+      const expiryPrices = new Map<bigint, bigint>();
+      for (const e of expiries) {
+        if (e > timestamp) continue;
+        const [price, isSet] = (await router.expiryPrice(e, { blockTag: tag })) as [bigint, boolean];
+        if (isSet) expiryPrices.set(e, price);
+      }
+      markets.set(id, {
+        spotE18: spotHealth === DOWN ? undefined : spot,
+        volE18: volHealth === DOWN ? undefined : vol,
+        params: { initialRatioWad: p[0], minInitialRatioWad: p[1], maintenanceRatioWad: p[2] },
+        shockMultiplierWad: (await d.riskController.shockMultiplier(id, { blockTag: tag })) as bigint,
+        expiryPrices,
+      });
+    }
+    return markets;
+  }
+
+  it(`marks ${ACCOUNTS} accounts under ${STATES} random market states to the wei (marginOf, liquidationStatus, feeFor)`, async () => {
+    const p = await d.liquidationEngine.auctionParams();
+    const auction: AuctionParams = {
+      startDiscountWad: p[0],
+      maxDiscountWad: p[1],
+      discountRampSeconds: p[2],
+      bufferWad: p[3],
+      flagRewardWad: p[4],
+      maxFlagRewardWad: p[5],
+      insolventRampSeconds: p[6],
+      smallAccountWad: p[7],
+      fundShareWad: p[8],
+    };
+    const fc = await d.exchange.feeConfig();
+    const feeConfig: FeeConfig = { notionalFeeWad: fc[0], premiumCapWad: fc[1], insuranceShareWad: fc[2] };
+    const [keeper] = await ethers.getSigners();
+
+    for (let state = 0; state < STATES; state++) {
+      // Time passes (now and then hours, crossing expiries), then both underlyings move and are re-reported.
+      await networkHelpers.time.increase(r.chance(0.05) ? r.int(1_800, 3 * 3_600) : r.int(1, 1_800));
+      for (let i = 0; i < 2; i++) {
+        const base = i === 0 ? 3_000 : 60_000;
+        const next = Number(spots[i] / WAD) * Math.exp((r.next() - 0.5) * 0.3);
+        spots[i] = BigInt(Math.round(Math.min(2 * base, Math.max(base / 2, next)) * 1e4)) * 10n ** 14n + r.bits(40);
+        // Moves within the quorum feed's per-round bounds, so one report round each.
+        const nextVol = Number(vols[i] / 10n ** 12n) * Math.exp((r.next() - 0.5) * 0.3);
+        vols[i] = BigInt(Math.round(Math.min(3e6, Math.max(1.5e5, nextVol)))) * 10n ** 12n + r.bits(30);
+        await pushers[i].push(spots[i], vols[i]);
+        await (await d.riskController.poke(BigInt(i + 1))).wait();
+      }
+
+      const block = (await ethers.provider.getBlock("latest"))!;
+      const tag = block.number;
+      const timestamp = BigInt(block.timestamp);
+      const markets = await readMarkets(tag, timestamp);
+      const chain = (await d.margin.marginsOf(accounts, { blockTag: tag })) as [bigint, bigint, bigint][];
+      const allowsLiquidation = [
+        await d.riskController.allowsLiquidation(1n, { blockTag: tag }),
+        await d.riskController.allowsLiquidation(2n, { blockTag: tag }),
+      ];
+      const ethHealth = ((await d.ethRouter.spot({ blockTag: tag })) as [bigint, bigint])[1];
+      const toStart: string[] = [];
+      for (const [j, account] of accounts.entries()) {
+        const positions = holdings.get(account)!;
+        const collateralValueWad = (await d.vault.collateralValue(account, { blockTag: tag })) as bigint;
+        const sdk = accountMargin({ collateralValueWad, debtWad: 0n, positions, markets, timestamp });
+        const what = `state ${state}, account ${j}`;
+        expect([sdk.equityWad, sdk.initialWad, sdk.maintenanceWad], what).to.deep.equal([...chain[j]]);
+        marginCases++;
+        if (positions.some((x) => x.expiry <= timestamp)) expiredGroups++;
+
+        // The liquidation engine's view over the same margin.
+        const held = new Set(positions.map((x) => x.underlyingId));
+        const wethHeld = wethHolders.has(account);
+        const pricesHealthy =
+          [...held].every((id) => allowsLiquidation[Number(id) - 1]) && (!wethHeld || ethHealth === 0n);
+        const status = liquidationStatus({
+          margin: sdk,
+          debtWad: 0n,
+          auctionStart: auctionStarts.get(account) ?? 0n,
+          timestamp,
+          pricesHealthy,
+          params: auction,
+        });
+        const onChain = await d.liquidationEngine.liquidationStatus(account, { blockTag: tag });
+        expect(
+          [
+            status.equityWad,
+            status.maintenanceWad,
+            status.grossValueWad,
+            status.canStart,
+            status.inAuction,
+            status.insolvent,
+            status.discountWad,
+            status.maxFractionWad,
+            status.fundPaymentWad,
+          ],
+          `liquidation ${what}`,
+        ).to.deep.equal([...onChain]);
+        liquidationCases++;
+        if (status.canStart && r.chance(0.5)) toStart.push(account);
+      }
+
+      // Fees of random fills at this state.
+      for (let k = 0; k < 4; k++) {
+        const s = r.pick(series);
+        const amount = r.logUniformWad(0.001, 500);
+        const priceE18 = r.chance(0.1) ? 0n : markOf(s, markets.get(s.underlyingId)!, timestamp) + r.bits(20);
+        const premium = premiumOf(amount, priceE18, QUOTE_DECIMALS);
+        const spot = markets.get(s.underlyingId)!.spotE18;
+        const fee = feeOf(feeConfig, amount, premium, spot, QUOTE_DECIMALS);
+        expect(fee, `fee, state ${state}`).to.equal(await d.exchange.feeFor(s.id, amount, priceE18, { blockTag: tag }));
+      }
+
+      for (const account of toStart) {
+        const receipt = await (await (d.liquidationEngine.connect(keeper) as Contract).startAuction(account)).wait();
+        auctionStarts.set(account, BigInt((await receipt.getBlock()).timestamp));
+        auctionsStarted++;
+      }
+    }
+    console.log(
+      `      ${marginCases} margin cases (${expiredGroups} with an expired group), ${liquidationCases} liquidation ` +
+        `statuses, ${auctionsStarted} auctions started`,
+    );
+    expect(marginCases).to.be.at.least(2_000);
+    expect(expiredGroups).to.be.greaterThan(0);
+    expect(auctionsStarted).to.be.greaterThan(0);
+  });
+});

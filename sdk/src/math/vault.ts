@@ -1,0 +1,83 @@
+/**
+ * The vault's quote loss index and collateral value, bit-exact.
+ *
+ * Mirrors `contracts/vault/Vault.sol`: `socializeLoss` (the index falls to index × (total − amount) / total, rounded
+ * down, and the recipient is credited amount / index in shares, rounded down), `_balanceOf` (shares × index,
+ * rounded down), `_credit` (amount / index in shares, rounded down), `_debit` (rounded up) and `_valueOf`
+ * (amount / 10^decimals × price, then × (1 − haircut), each rounded down). While the index is 1e18 shares are token
+ * units and nothing rounds.
+ */
+import { WAD } from "./constants.js";
+import { mulDivDown, mulDivUp } from "./solidity.js";
+
+/** `Vault.MAX_SOCIALISED_LOSS_WAD`: one socialised loss is at most 10% of the quote balances. */
+export const MAX_SOCIALISED_LOSS_WAD = WAD / 10n;
+
+/** `Vault_LossTooLarge(amount, maxAmount)`. */
+export class VaultLossTooLargeError extends Error {
+  override name = "VaultLossTooLargeError";
+  constructor(
+    readonly amount: bigint,
+    readonly maxAmount: bigint,
+  ) {
+    super(`Vault: loss ${amount} exceeds ${maxAmount}`);
+  }
+}
+
+/** `Vault_InsufficientBalance(account, token, balance, needed)`, without the addresses. */
+export class VaultInsufficientBalanceError extends Error {
+  override name = "VaultInsufficientBalanceError";
+  constructor(
+    readonly balance: bigint,
+    readonly needed: bigint,
+  ) {
+    super(`Vault: balance ${balance} below ${needed}`);
+  }
+}
+
+/**
+ * `Vault.socializeLoss(to, amount)` on the index: the new `quoteLossIndex` and the shares credited to `to`.
+ * `totalBalance` is `Vault.totalBalance(quote)` before the loss (token units; unchanged by it).
+ */
+export function socializeLoss(
+  quoteLossIndex: bigint,
+  totalBalance: bigint,
+  amount: bigint,
+): { index: bigint; creditedShares: bigint } {
+  const maxAmount = mulDivDown(totalBalance, MAX_SOCIALISED_LOSS_WAD, WAD);
+  if (amount > maxAmount) throw new VaultLossTooLargeError(amount, maxAmount);
+  const index = mulDivDown(quoteLossIndex, totalBalance - amount, totalBalance);
+  return { index, creditedShares: mulDivDown(amount, WAD, index) };
+}
+
+/** `Vault._balanceOf` for the quote asset: shares × index / 1e18, rounded down (exact while the index is 1e18). */
+export function quoteBalanceOf(shares: bigint, quoteLossIndex: bigint): bigint {
+  return quoteLossIndex === WAD ? shares : mulDivDown(shares, quoteLossIndex, WAD);
+}
+
+/** `Vault._credit` for the quote asset: the shares `amount` token units add, rounded down. */
+export function sharesCredited(amount: bigint, quoteLossIndex: bigint): bigint {
+  return quoteLossIndex === WAD ? amount : mulDivDown(amount, WAD, quoteLossIndex);
+}
+
+/** `Vault._debit` for the quote asset: the shares `amount` token units remove, rounded up; throws when short. */
+export function sharesDebited(shares: bigint, amount: bigint, quoteLossIndex: bigint): bigint {
+  const balance = quoteBalanceOf(shares, quoteLossIndex);
+  if (balance < amount) throw new VaultInsufficientBalanceError(balance, amount);
+  return quoteLossIndex === WAD ? amount : mulDivUp(amount, WAD, quoteLossIndex);
+}
+
+/**
+ * `Vault._valueOf` for a non-quote collateral: amount / 10^decimals × price, then × (1 − haircut), each rounded
+ * down; 0 when the price is Down (undefined) or the amount is 0. For the quote asset the value is amount ×
+ * 10^(18 − decimals) exactly (`quoteValueWad`).
+ */
+export function collateralValueWad(amount: bigint, decimals: number, priceE18: bigint | undefined, haircutWad: bigint) {
+  if (amount === 0n || priceE18 === undefined) return 0n;
+  return mulDivDown(mulDivDown(amount, priceE18, 10n ** BigInt(decimals)), WAD - haircutWad, WAD);
+}
+
+/** `Vault._valueOf` for the quote asset: exact. */
+export function quoteValueWad(amount: bigint, quoteDecimals: number): bigint {
+  return amount * 10n ** BigInt(18 - quoteDecimals);
+}
