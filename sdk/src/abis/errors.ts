@@ -11,7 +11,34 @@ export const optioErrorsAbi = [
     name: "AccessControlUnauthorizedAccount",
     type: "error",
   },
+  {
+    inputs: [{ internalType: "address", name: "evicted", type: "address" }],
+    name: "Automation_EvictedIsStartable",
+    type: "error",
+  },
   { inputs: [], name: "Automation_InvalidConfig", type: "error" },
+  {
+    inputs: [
+      { internalType: "address", name: "evicted", type: "address" },
+      { internalType: "address", name: "account", type: "address" },
+    ],
+    name: "Automation_NotEvictable",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "account", type: "address" },
+      { internalType: "uint256", name: "maintenanceWad", type: "uint256" },
+      { internalType: "uint256", name: "evictedMaintenanceWad", type: "uint256" },
+    ],
+    name: "Automation_RiskTooSmall",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "account", type: "address" }],
+    name: "Automation_RiskUnreadable",
+    type: "error",
+  },
   {
     inputs: [
       { internalType: "uint256", name: "count", type: "uint256" },
@@ -23,6 +50,11 @@ export const optioErrorsAbi = [
   {
     inputs: [{ internalType: "uint256", name: "maxWatched", type: "uint256" }],
     name: "Automation_WatchListFull",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "length", type: "uint256" }],
+    name: "Automation_WatchListNotFull",
     type: "error",
   },
   { inputs: [], name: "ECDSAInvalidSignature", type: "error" },
@@ -77,6 +109,26 @@ export const optioErrorsAbi = [
       { internalType: "address", name: "owner", type: "address" },
     ],
     name: "ERC2612InvalidSigner",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "account", type: "address" },
+      { internalType: "uint256", name: "seriesId", type: "uint256" },
+      { internalType: "uint256", name: "sizeAfter", type: "uint256" },
+      { internalType: "uint256", name: "minFillAmount", type: "uint256" },
+    ],
+    name: "Exchange_DustPosition",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "orderHash", type: "bytes32" },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+      { internalType: "uint256", name: "minFillAmount", type: "uint256" },
+      { internalType: "uint256", name: "remaining", type: "uint256" },
+    ],
+    name: "Exchange_FillBelowMinimum",
     type: "error",
   },
   { inputs: [], name: "Exchange_InvalidFeeConfig", type: "error" },
@@ -227,6 +279,11 @@ export const optioErrorsAbi = [
   },
   { inputs: [], name: "Liquidation_InvalidParams", type: "error" },
   {
+    inputs: [{ internalType: "address", name: "creditor", type: "address" }],
+    name: "Liquidation_NoLossClaim",
+    type: "error",
+  },
+  {
     inputs: [{ internalType: "address", name: "account", type: "address" }],
     name: "Liquidation_NotInAuction",
     type: "error",
@@ -307,6 +364,14 @@ export const optioErrorsAbi = [
   {
     inputs: [{ internalType: "address", name: "riskController", type: "address" }],
     name: "Margin_RiskControllerAlreadySet",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "account", type: "address" },
+      { internalType: "uint256", name: "debtWad", type: "uint256" },
+    ],
+    name: "Margin_SettlementDebtOutstanding",
     type: "error",
   },
   {
@@ -471,7 +536,7 @@ export const optioErrorsAbi = [
       { internalType: "bytes32", name: "feedId", type: "bytes32" },
       { internalType: "uint256", name: "previous", type: "uint256" },
       { internalType: "uint256", name: "value", type: "uint256" },
-      { internalType: "uint256", name: "maxDeviationWad", type: "uint256" },
+      { internalType: "uint256", name: "boundWad", type: "uint256" },
     ],
     name: "Quorum_DeviationTooLarge",
     type: "error",
@@ -494,6 +559,7 @@ export const optioErrorsAbi = [
     inputs: [
       { internalType: "bytes32", name: "feedId", type: "bytes32" },
       { internalType: "uint256", name: "maxDeviationWad", type: "uint256" },
+      { internalType: "uint256", name: "widenSeconds", type: "uint256" },
     ],
     name: "Quorum_InvalidFeedConfig",
     type: "error",
@@ -626,11 +692,6 @@ export const optioErrorsAbi = [
     type: "error",
   },
   {
-    inputs: [{ internalType: "int256", name: "value", type: "int256" }],
-    name: "SafeCastOverflowedIntToUint",
-    type: "error",
-  },
-  {
     inputs: [
       { internalType: "uint8", name: "bits", type: "uint8" },
       { internalType: "uint256", name: "value", type: "uint256" },
@@ -740,6 +801,14 @@ export const optioErrorsAbi = [
   { inputs: [], name: "Series_ZeroAddress", type: "error" },
   {
     inputs: [
+      { internalType: "uint256", name: "seized", type: "uint256" },
+      { internalType: "uint256", name: "minSeized", type: "uint256" },
+    ],
+    name: "Settlement_CollectionBelowMinimum",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "address", name: "account", type: "address" },
       { internalType: "uint256", name: "seriesId", type: "uint256" },
     ],
@@ -755,11 +824,33 @@ export const optioErrorsAbi = [
     type: "error",
   },
   {
+    inputs: [{ internalType: "address", name: "token", type: "address" }],
+    name: "Settlement_NotCollateral",
+    type: "error",
+  },
+  {
     inputs: [
       { internalType: "address", name: "account", type: "address" },
       { internalType: "uint256", name: "seriesId", type: "uint256" },
     ],
     name: "Settlement_NothingToClaim",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "account", type: "address" },
+      { internalType: "uint256", name: "seriesId", type: "uint256" },
+      { internalType: "address", name: "token", type: "address" },
+    ],
+    name: "Settlement_NothingToCollect",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "token", type: "address" },
+      { internalType: "uint8", name: "health", type: "uint8" },
+    ],
+    name: "Settlement_PriceNotOk",
     type: "error",
   },
   {

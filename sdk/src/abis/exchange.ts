@@ -2,6 +2,26 @@
 // Source: artifacts/contracts/interfaces/IExchange.sol/IExchange.json
 
 export const exchangeAbi = [
+  {
+    inputs: [
+      { internalType: "address", name: "account", type: "address" },
+      { internalType: "uint256", name: "seriesId", type: "uint256" },
+      { internalType: "uint256", name: "sizeAfter", type: "uint256" },
+      { internalType: "uint256", name: "minFillAmount", type: "uint256" },
+    ],
+    name: "Exchange_DustPosition",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "orderHash", type: "bytes32" },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+      { internalType: "uint256", name: "minFillAmount", type: "uint256" },
+      { internalType: "uint256", name: "remaining", type: "uint256" },
+    ],
+    name: "Exchange_FillBelowMinimum",
+    type: "error",
+  },
   { inputs: [], name: "Exchange_InvalidFeeConfig", type: "error" },
   {
     inputs: [
@@ -179,6 +199,7 @@ export const exchangeAbi = [
           { internalType: "uint256", name: "seriesId", type: "uint256" },
           { internalType: "bool", name: "isBuy", type: "bool" },
           { internalType: "uint256", name: "amount", type: "uint256" },
+          { internalType: "uint256", name: "minFillAmount", type: "uint256" },
           { internalType: "uint256", name: "limitPriceE18", type: "uint256" },
           { internalType: "uint64", name: "deadline", type: "uint64" },
           { internalType: "uint256", name: "nonce", type: "uint256" },
@@ -238,6 +259,7 @@ export const exchangeAbi = [
           { internalType: "uint256", name: "seriesId", type: "uint256" },
           { internalType: "bool", name: "isBuy", type: "bool" },
           { internalType: "uint256", name: "amount", type: "uint256" },
+          { internalType: "uint256", name: "minFillAmount", type: "uint256" },
           { internalType: "uint256", name: "limitPriceE18", type: "uint256" },
           { internalType: "uint64", name: "deadline", type: "uint64" },
           { internalType: "uint256", name: "nonce", type: "uint256" },
@@ -271,6 +293,7 @@ export const exchangeAbi = [
           { internalType: "uint256", name: "seriesId", type: "uint256" },
           { internalType: "bool", name: "isBuy", type: "bool" },
           { internalType: "uint256", name: "amount", type: "uint256" },
+          { internalType: "uint256", name: "minFillAmount", type: "uint256" },
           { internalType: "uint256", name: "limitPriceE18", type: "uint256" },
           { internalType: "uint64", name: "deadline", type: "uint64" },
           { internalType: "uint256", name: "nonce", type: "uint256" },
@@ -294,6 +317,7 @@ export const exchangeAbi = [
           { internalType: "uint256", name: "seriesId", type: "uint256" },
           { internalType: "bool", name: "isBuy", type: "bool" },
           { internalType: "uint256", name: "amount", type: "uint256" },
+          { internalType: "uint256", name: "minFillAmount", type: "uint256" },
           { internalType: "uint256", name: "limitPriceE18", type: "uint256" },
           { internalType: "uint64", name: "deadline", type: "uint64" },
           { internalType: "uint256", name: "nonce", type: "uint256" },
@@ -310,6 +334,7 @@ export const exchangeAbi = [
           { internalType: "uint256", name: "seriesId", type: "uint256" },
           { internalType: "bool", name: "isBuy", type: "bool" },
           { internalType: "uint256", name: "amount", type: "uint256" },
+          { internalType: "uint256", name: "minFillAmount", type: "uint256" },
           { internalType: "uint256", name: "limitPriceE18", type: "uint256" },
           { internalType: "uint64", name: "deadline", type: "uint64" },
           { internalType: "uint256", name: "nonce", type: "uint256" },

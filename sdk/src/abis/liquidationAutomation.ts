@@ -2,7 +2,34 @@
 // Source: artifacts/contracts/interfaces/ILiquidationAutomation.sol/ILiquidationAutomation.json
 
 export const liquidationAutomationAbi = [
+  {
+    inputs: [{ internalType: "address", name: "evicted", type: "address" }],
+    name: "Automation_EvictedIsStartable",
+    type: "error",
+  },
   { inputs: [], name: "Automation_InvalidConfig", type: "error" },
+  {
+    inputs: [
+      { internalType: "address", name: "evicted", type: "address" },
+      { internalType: "address", name: "account", type: "address" },
+    ],
+    name: "Automation_NotEvictable",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "account", type: "address" },
+      { internalType: "uint256", name: "maintenanceWad", type: "uint256" },
+      { internalType: "uint256", name: "evictedMaintenanceWad", type: "uint256" },
+    ],
+    name: "Automation_RiskTooSmall",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "account", type: "address" }],
+    name: "Automation_RiskUnreadable",
+    type: "error",
+  },
   {
     inputs: [
       { internalType: "uint256", name: "count", type: "uint256" },
@@ -15,6 +42,22 @@ export const liquidationAutomationAbi = [
     inputs: [{ internalType: "uint256", name: "maxWatched", type: "uint256" }],
     name: "Automation_WatchListFull",
     type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "length", type: "uint256" }],
+    name: "Automation_WatchListNotFull",
+    type: "error",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "evicted", type: "address" },
+      { indexed: true, internalType: "address", name: "account", type: "address" },
+      { indexed: false, internalType: "uint256", name: "evictedMaintenanceWad", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "maintenanceWad", type: "uint256" },
+    ],
+    name: "AccountEvicted",
+    type: "event",
   },
   {
     anonymous: false,
@@ -83,6 +126,13 @@ export const liquidationAutomationAbi = [
   },
   {
     inputs: [],
+    name: "MIN_EVICTING_MAINTENANCE_WAD",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "book",
     outputs: [{ internalType: "contract IPositionBook", name: "", type: "address" }],
     stateMutability: "view",
@@ -103,6 +153,16 @@ export const liquidationAutomationAbi = [
     name: "engine",
     outputs: [{ internalType: "contract ILiquidationEngine", name: "", type: "address" }],
     stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "evicted", type: "address" },
+      { internalType: "address", name: "account", type: "address" },
+    ],
+    name: "evict",
+    outputs: [],
+    stateMutability: "nonpayable",
     type: "function",
   },
   {

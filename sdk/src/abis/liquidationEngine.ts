@@ -31,6 +31,11 @@ export const liquidationEngineAbi = [
   },
   { inputs: [], name: "Liquidation_InvalidParams", type: "error" },
   {
+    inputs: [{ internalType: "address", name: "creditor", type: "address" }],
+    name: "Liquidation_NoLossClaim",
+    type: "error",
+  },
+  {
     inputs: [{ internalType: "address", name: "account", type: "address" }],
     name: "Liquidation_NotInAuction",
     type: "error",
@@ -129,6 +134,25 @@ export const liquidationEngineAbi = [
     type: "event",
   },
   {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "creditor", type: "address" },
+      { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "LossClaimRecorded",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "creditor", type: "address" },
+      { indexed: false, internalType: "uint256", name: "resolved", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "socialised", type: "uint256" },
+    ],
+    name: "LossClaimResolved",
+    type: "event",
+  },
+  {
     inputs: [],
     name: "auctionParams",
     outputs: [
@@ -203,6 +227,20 @@ export const liquidationEngineAbi = [
     type: "function",
   },
   {
+    inputs: [{ internalType: "address", name: "creditor", type: "address" }],
+    name: "lossClaimOf",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "creditor", type: "address" }],
+    name: "resolveLossClaim",
+    outputs: [{ internalType: "uint256", name: "resolved", type: "uint256" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [
       {
         components: [
@@ -231,6 +269,13 @@ export const liquidationEngineAbi = [
     name: "startAuction",
     outputs: [{ internalType: "uint256", name: "reward", type: "uint256" }],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "totalLossClaims",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
     type: "function",
   },
   {

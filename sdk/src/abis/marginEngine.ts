@@ -36,6 +36,14 @@ export const marginEngineAbi = [
     type: "error",
   },
   {
+    inputs: [
+      { internalType: "address", name: "account", type: "address" },
+      { internalType: "uint256", name: "debtWad", type: "uint256" },
+    ],
+    name: "Margin_SettlementDebtOutstanding",
+    type: "error",
+  },
+  {
     inputs: [{ internalType: "uint256", name: "underlyingId", type: "uint256" }],
     name: "Margin_UnknownUnderlying",
     type: "error",

@@ -7,7 +7,7 @@ export const quorumFeedAbi = [
       { internalType: "bytes32", name: "feedId", type: "bytes32" },
       { internalType: "uint256", name: "previous", type: "uint256" },
       { internalType: "uint256", name: "value", type: "uint256" },
-      { internalType: "uint256", name: "maxDeviationWad", type: "uint256" },
+      { internalType: "uint256", name: "boundWad", type: "uint256" },
     ],
     name: "Quorum_DeviationTooLarge",
     type: "error",
@@ -30,6 +30,7 @@ export const quorumFeedAbi = [
     inputs: [
       { internalType: "bytes32", name: "feedId", type: "bytes32" },
       { internalType: "uint256", name: "maxDeviationWad", type: "uint256" },
+      { internalType: "uint256", name: "widenSeconds", type: "uint256" },
     ],
     name: "Quorum_InvalidFeedConfig",
     type: "error",
@@ -104,6 +105,7 @@ export const quorumFeedAbi = [
       { indexed: true, internalType: "bytes32", name: "feedId", type: "bytes32" },
       { indexed: false, internalType: "bool", name: "enabled", type: "bool" },
       { indexed: false, internalType: "uint256", name: "maxDeviationWad", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "widenSeconds", type: "uint256" },
     ],
     name: "FeedConfigured",
     type: "event",
@@ -137,14 +139,32 @@ export const quorumFeedAbi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "MAX_WIDEN_SECONDS",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [
       { internalType: "bytes32", name: "feedId", type: "bytes32" },
       { internalType: "bool", name: "enabled", type: "bool" },
       { internalType: "uint256", name: "maxDeviationWad", type: "uint256" },
+      { internalType: "uint256", name: "widenSeconds", type: "uint256" },
     ],
     name: "configureFeed",
     outputs: [],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "feedId", type: "bytes32" },
+      { internalType: "uint256", name: "elapsed", type: "uint256" },
+    ],
+    name: "deviationBound",
+    outputs: [{ internalType: "uint256", name: "boundWad", type: "uint256" }],
+    stateMutability: "view",
     type: "function",
   },
   {
@@ -155,6 +175,7 @@ export const quorumFeedAbi = [
         components: [
           { internalType: "bool", name: "enabled", type: "bool" },
           { internalType: "uint64", name: "maxDeviationWad", type: "uint64" },
+          { internalType: "uint32", name: "widenSeconds", type: "uint32" },
         ],
         internalType: "struct IQuorumFeed.FeedConfig",
         name: "",

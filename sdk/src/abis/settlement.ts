@@ -4,6 +4,14 @@
 export const settlementAbi = [
   {
     inputs: [
+      { internalType: "uint256", name: "seized", type: "uint256" },
+      { internalType: "uint256", name: "minSeized", type: "uint256" },
+    ],
+    name: "Settlement_CollectionBelowMinimum",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "address", name: "account", type: "address" },
       { internalType: "uint256", name: "seriesId", type: "uint256" },
     ],
@@ -19,11 +27,33 @@ export const settlementAbi = [
     type: "error",
   },
   {
+    inputs: [{ internalType: "address", name: "token", type: "address" }],
+    name: "Settlement_NotCollateral",
+    type: "error",
+  },
+  {
     inputs: [
       { internalType: "address", name: "account", type: "address" },
       { internalType: "uint256", name: "seriesId", type: "uint256" },
     ],
     name: "Settlement_NothingToClaim",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "account", type: "address" },
+      { internalType: "uint256", name: "seriesId", type: "uint256" },
+      { internalType: "address", name: "token", type: "address" },
+    ],
+    name: "Settlement_NothingToCollect",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "token", type: "address" },
+      { internalType: "uint8", name: "health", type: "uint8" },
+    ],
+    name: "Settlement_PriceNotOk",
     type: "error",
   },
   {
@@ -59,6 +89,21 @@ export const settlementAbi = [
     inputs: [
       { indexed: true, internalType: "address", name: "account", type: "address" },
       { indexed: true, internalType: "uint256", name: "seriesId", type: "uint256" },
+      { indexed: true, internalType: "address", name: "collector", type: "address" },
+      { indexed: false, internalType: "address", name: "token", type: "address" },
+      { indexed: false, internalType: "uint256", name: "fromBalance", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "bought", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "seized", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "priceE18", type: "uint256" },
+    ],
+    name: "DebtCollected",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "account", type: "address" },
+      { indexed: true, internalType: "uint256", name: "seriesId", type: "uint256" },
       { indexed: true, internalType: "address", name: "payer", type: "address" },
       { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
     ],
@@ -77,6 +122,13 @@ export const settlementAbi = [
     ],
     name: "PositionSettled",
     type: "event",
+  },
+  {
+    inputs: [],
+    name: "COLLECTION_DISCOUNT_WAD",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
   },
   {
     inputs: [],
@@ -106,6 +158,48 @@ export const settlementAbi = [
     type: "function",
   },
   {
+    inputs: [
+      { internalType: "address", name: "account", type: "address" },
+      { internalType: "uint256", name: "seriesId", type: "uint256" },
+    ],
+    name: "claimable",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "account", type: "address" },
+      { internalType: "uint256", name: "seriesId", type: "uint256" },
+      { internalType: "address", name: "token", type: "address" },
+      { internalType: "uint256", name: "maxRepay", type: "uint256" },
+      { internalType: "uint256", name: "minSeized", type: "uint256" },
+    ],
+    name: "collectDebt",
+    outputs: [
+      {
+        components: [
+          { internalType: "uint256", name: "fromBalance", type: "uint256" },
+          { internalType: "uint256", name: "bought", type: "uint256" },
+          { internalType: "uint256", name: "seized", type: "uint256" },
+          { internalType: "uint256", name: "priceE18", type: "uint256" },
+        ],
+        internalType: "struct ISettlement.Collection",
+        name: "collection",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "seriesId", type: "uint256" }],
+    name: "collectedOf",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "address", name: "account", type: "address" }],
     name: "debtOf",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
@@ -130,9 +224,43 @@ export const settlementAbi = [
     type: "function",
   },
   {
+    inputs: [
+      { internalType: "address", name: "account", type: "address" },
+      { internalType: "uint256", name: "seriesId", type: "uint256" },
+    ],
+    name: "entitlementOf",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "uint256", name: "seriesId", type: "uint256" }],
     name: "poolOf",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "account", type: "address" },
+      { internalType: "uint256", name: "seriesId", type: "uint256" },
+      { internalType: "address", name: "token", type: "address" },
+      { internalType: "uint256", name: "maxRepay", type: "uint256" },
+    ],
+    name: "previewCollection",
+    outputs: [
+      {
+        components: [
+          { internalType: "uint256", name: "fromBalance", type: "uint256" },
+          { internalType: "uint256", name: "bought", type: "uint256" },
+          { internalType: "uint256", name: "seized", type: "uint256" },
+          { internalType: "uint256", name: "priceE18", type: "uint256" },
+        ],
+        internalType: "struct ISettlement.Collection",
+        name: "",
+        type: "tuple",
+      },
+    ],
     stateMutability: "view",
     type: "function",
   },

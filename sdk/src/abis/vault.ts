@@ -240,6 +240,26 @@ export const vaultAbi = [
   },
   {
     inputs: [{ internalType: "address", name: "account", type: "address" }],
+    name: "collateralMarketValue",
+    outputs: [
+      {
+        components: [
+          { internalType: "uint256", name: "okWad", type: "uint256" },
+          { internalType: "uint256", name: "okHaircutWad", type: "uint256" },
+          { internalType: "uint256", name: "unhealthyWad", type: "uint256" },
+          { internalType: "uint256", name: "unhealthyHaircutWad", type: "uint256" },
+          { internalType: "bool", name: "downHeld", type: "bool" },
+        ],
+        internalType: "struct IVault.MarketValue",
+        name: "value",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "account", type: "address" }],
     name: "collateralValue",
     outputs: [{ internalType: "uint256", name: "valueWad", type: "uint256" }],
     stateMutability: "view",

@@ -8,9 +8,16 @@ import type { OptioErrorName } from "./base.js";
 export const optioErrorMessages = {
   AccessControlBadConfirmation: "The caller of a function is not the expected one.",
   AccessControlUnauthorizedAccount: "The `account` is missing a role.",
+  Automation_EvictedIsStartable: "`evicted` may be auctioned now: it keeps its place until the upkeep flags it.",
   Automation_InvalidConfig: "A zero address or a `maxBatch` outside [1, MAX_BATCH].",
+  Automation_NotEvictable: "`evict` of an account that is not watched, or for one that already is.",
+  Automation_RiskTooSmall:
+    "`account` carries too little risk to take `evicted`'s place: its maintenance margin is below `MIN_EVICTING_MAINTENANCE_WAD` or not above the evicted account's.",
+  Automation_RiskUnreadable:
+    "The engine could not value `account` now (for instance a price is Down): nothing is decided.",
   Automation_TooManyActions: "`performData` holds more than `maxActions` actions.",
   Automation_WatchListFull: "Watching more would exceed `MAX_WATCHED`.",
+  Automation_WatchListNotFull: "`evict` while the list still has room: `watch` instead.",
   ECDSAInvalidSignature: "The signature derives the `address(0)`.",
   ECDSAInvalidSignatureLength: "The signature has an invalid length.",
   ECDSAInvalidSignatureS: "The signature has an S value that is in the upper half order.",
@@ -22,6 +29,10 @@ export const optioErrorMessages = {
   ERC20InvalidSpender: "Indicates a failure with the `spender` to be approved.",
   ERC2612ExpiredSignature: "Permit deadline has expired.",
   ERC2612InvalidSigner: "Mismatched signature.",
+  Exchange_DustPosition:
+    "The fill would leave an order's maker `account` holding a position of size `sizeAfter` in `seriesId`: nonzero and smaller than the order's `minFillAmount`.",
+  Exchange_FillBelowMinimum:
+    "A fill of `amount` takes less than the order's `minFillAmount`, or leaves less of it than that (`remaining` before the fill), without taking the whole remainder.",
   Exchange_InvalidFeeConfig: "Fee parameters out of range.",
   Exchange_InvalidSignature: "The signature does not come from the order's maker.",
   Exchange_NonceFloorNotIncreasing: "A nonce floor may only rise.",
@@ -48,8 +59,10 @@ export const optioErrorMessages = {
   Liquidation_AlreadyInAuction: "An auction is already running for the account.",
   Liquidation_CollateralPriceUnhealthy:
     "The price of a non-quote collateral `token` the account holds is not healthy (not Ok).",
-  Liquidation_InvalidFraction: "The requested fraction is zero or above the current maximum.",
+  Liquidation_InvalidFraction:
+    "The fraction (after clamping to the current maximum) is zero, or partial in an all-or-nothing auction.",
   Liquidation_InvalidParams: "Parameters out of range.",
+  Liquidation_NoLossClaim: "`creditor` holds no loss claim.",
   Liquidation_NotInAuction: "No auction is running for the account.",
   Liquidation_PriceLimitExceeded:
     "The bid's payment misses the bidder's limit (payment > 0: the bidder pays; < 0: receives).",
@@ -67,6 +80,8 @@ export const optioErrorMessages = {
   Margin_PriceUnavailable:
     "An underlying's spot or volatility is unavailable (health Down), so positions on it cannot be marked.",
   Margin_RiskControllerAlreadySet: "The risk controller is already set (it is set once).",
+  Margin_SettlementDebtOutstanding:
+    "`account` owes settlement debt (`debtWad`, quote WAD): nothing may leave it until the debt is repaid or collected (`ISettlement.collectDebt`).",
   Margin_UnknownUnderlying: "No margin parameters are set for the underlying.",
   Margin_ZeroAddress: "A zero address where the admin, vault, position book, registry or risk controller is required.",
   Oracle_FutureTimestamp: "The source's observation is stamped after the current block.",
@@ -98,7 +113,8 @@ export const optioErrorMessages = {
   Positions_SelfTrade: "Buyer and seller are the same account.",
   Positions_TooManyLiveSeries: "Opening a position in another series would exceed the account's live-series limit.",
   Positions_ZeroAddress: "A zero address where an account is required.",
-  Quorum_DeviationTooLarge: "The new median moves more than the feed's bound from the previous round.",
+  Quorum_DeviationTooLarge:
+    "The new median moves more than the feed's bound (`boundWad`, widened for the time since the previous round) from the previous round.",
   Quorum_DuplicateOrUnorderedSigner:
     "Signatures must be ordered by strictly ascending signer address; `signer` repeats or is out of order.",
   Quorum_FutureReport: "The report is stamped after the current block.",
@@ -126,7 +142,6 @@ export const optioErrorMessages = {
   Router_PriceUnavailable: "No source yields a valid price.",
   Router_PriceUnhealthy: "The price is valid but its health is not Ok.",
   SafeCastOverflowedIntDowncast: "Value doesn't fit in an int of `bits` size.",
-  SafeCastOverflowedIntToUint: "An int value doesn't fit in an uint of `bits` size.",
   SafeCastOverflowedUintDowncast: "Value doesn't fit in an uint of `bits` size.",
   SafeCastOverflowedUintToInt: "An uint value doesn't fit in an int of `bits` size.",
   SafeERC20FailedOperation: "An operation with an ERC-20 token failed.",
@@ -145,9 +160,15 @@ export const optioErrorMessages = {
   Series_UnknownSeries: "The series does not exist.",
   Series_UnknownUnderlying: "The underlying does not exist.",
   Series_ZeroAddress: "A zero address where the admin, the pause guard or the risk controller is required.",
+  Settlement_CollectionBelowMinimum:
+    "The collateral bought is below the collector's minimum (the price moved since its preview).",
   Settlement_NoDebt: "The account has no settlement debt on the series.",
   Settlement_NoPosition: "The account holds no position in the series.",
+  Settlement_NotCollateral: "`token` is not a listed non-quote collateral with a price router.",
   Settlement_NothingToClaim: "Nothing is claimable.",
+  Settlement_NothingToCollect:
+    "The collection would move nothing (no quote balance and nothing of `token` to buy, or a zero cap).",
+  Settlement_PriceNotOk: "The market price of `token` is not Ok (`health`), so no collateral is sold for debt.",
   Settlement_PriceNotSet: "The series' expiry price is not set yet.",
   Settlement_Unauthorized: "`caller` may not spend `payer`'s vault balance (neither the account nor its operator).",
   Settlement_ZeroAddress: "A zero address where one is required.",
@@ -188,9 +209,29 @@ export class AccessControlUnauthorizedAccountError extends OptioContractError<"A
   override name = "AccessControlUnauthorizedAccountError" as const;
 }
 
+/** `evicted` may be auctioned now: it keeps its place until the upkeep flags it. */
+export class Automation_EvictedIsStartableError extends OptioContractError<"Automation_EvictedIsStartable"> {
+  override name = "Automation_EvictedIsStartableError" as const;
+}
+
 /** A zero address or a `maxBatch` outside [1, MAX_BATCH]. */
 export class Automation_InvalidConfigError extends OptioContractError<"Automation_InvalidConfig"> {
   override name = "Automation_InvalidConfigError" as const;
+}
+
+/** `evict` of an account that is not watched, or for one that already is. */
+export class Automation_NotEvictableError extends OptioContractError<"Automation_NotEvictable"> {
+  override name = "Automation_NotEvictableError" as const;
+}
+
+/** `account` carries too little risk to take `evicted`'s place: its maintenance margin is below `MIN_EVICTING_MAINTENANCE_WAD` or not above the evicted account's. */
+export class Automation_RiskTooSmallError extends OptioContractError<"Automation_RiskTooSmall"> {
+  override name = "Automation_RiskTooSmallError" as const;
+}
+
+/** The engine could not value `account` now (for instance a price is Down): nothing is decided. */
+export class Automation_RiskUnreadableError extends OptioContractError<"Automation_RiskUnreadable"> {
+  override name = "Automation_RiskUnreadableError" as const;
 }
 
 /** `performData` holds more than `maxActions` actions. */
@@ -201,6 +242,11 @@ export class Automation_TooManyActionsError extends OptioContractError<"Automati
 /** Watching more would exceed `MAX_WATCHED`. */
 export class Automation_WatchListFullError extends OptioContractError<"Automation_WatchListFull"> {
   override name = "Automation_WatchListFullError" as const;
+}
+
+/** `evict` while the list still has room: `watch` instead. */
+export class Automation_WatchListNotFullError extends OptioContractError<"Automation_WatchListNotFull"> {
+  override name = "Automation_WatchListNotFullError" as const;
 }
 
 /** The signature derives the `address(0)`. */
@@ -256,6 +302,16 @@ export class ERC2612ExpiredSignatureError extends OptioContractError<"ERC2612Exp
 /** Mismatched signature. */
 export class ERC2612InvalidSignerError extends OptioContractError<"ERC2612InvalidSigner"> {
   override name = "ERC2612InvalidSignerError" as const;
+}
+
+/** The fill would leave an order's maker `account` holding a position of size `sizeAfter` in `seriesId`: nonzero and smaller than the order's `minFillAmount`. */
+export class Exchange_DustPositionError extends OptioContractError<"Exchange_DustPosition"> {
+  override name = "Exchange_DustPositionError" as const;
+}
+
+/** A fill of `amount` takes less than the order's `minFillAmount`, or leaves less of it than that (`remaining` before the fill), without taking the whole remainder. */
+export class Exchange_FillBelowMinimumError extends OptioContractError<"Exchange_FillBelowMinimum"> {
+  override name = "Exchange_FillBelowMinimumError" as const;
 }
 
 /** Fee parameters out of range. */
@@ -378,7 +434,7 @@ export class Liquidation_CollateralPriceUnhealthyError extends OptioContractErro
   override name = "Liquidation_CollateralPriceUnhealthyError" as const;
 }
 
-/** The requested fraction is zero or above the current maximum. */
+/** The fraction (after clamping to the current maximum) is zero, or partial in an all-or-nothing auction. */
 export class Liquidation_InvalidFractionError extends OptioContractError<"Liquidation_InvalidFraction"> {
   override name = "Liquidation_InvalidFractionError" as const;
 }
@@ -386,6 +442,11 @@ export class Liquidation_InvalidFractionError extends OptioContractError<"Liquid
 /** Parameters out of range. */
 export class Liquidation_InvalidParamsError extends OptioContractError<"Liquidation_InvalidParams"> {
   override name = "Liquidation_InvalidParamsError" as const;
+}
+
+/** `creditor` holds no loss claim. */
+export class Liquidation_NoLossClaimError extends OptioContractError<"Liquidation_NoLossClaim"> {
+  override name = "Liquidation_NoLossClaimError" as const;
 }
 
 /** No auction is running for the account. */
@@ -456,6 +517,11 @@ export class Margin_PriceUnavailableError extends OptioContractError<"Margin_Pri
 /** The risk controller is already set (it is set once). */
 export class Margin_RiskControllerAlreadySetError extends OptioContractError<"Margin_RiskControllerAlreadySet"> {
   override name = "Margin_RiskControllerAlreadySetError" as const;
+}
+
+/** `account` owes settlement debt (`debtWad`, quote WAD): nothing may leave it until the debt is repaid or collected (`ISettlement.collectDebt`). */
+export class Margin_SettlementDebtOutstandingError extends OptioContractError<"Margin_SettlementDebtOutstanding"> {
+  override name = "Margin_SettlementDebtOutstandingError" as const;
 }
 
 /** No margin parameters are set for the underlying. */
@@ -583,7 +649,7 @@ export class Positions_ZeroAddressError extends OptioContractError<"Positions_Ze
   override name = "Positions_ZeroAddressError" as const;
 }
 
-/** The new median moves more than the feed's bound from the previous round. */
+/** The new median moves more than the feed's bound (`boundWad`, widened for the time since the previous round) from the previous round. */
 export class Quorum_DeviationTooLargeError extends OptioContractError<"Quorum_DeviationTooLarge"> {
   override name = "Quorum_DeviationTooLargeError" as const;
 }
@@ -718,11 +784,6 @@ export class SafeCastOverflowedIntDowncastError extends OptioContractError<"Safe
   override name = "SafeCastOverflowedIntDowncastError" as const;
 }
 
-/** An int value doesn't fit in an uint of `bits` size. */
-export class SafeCastOverflowedIntToUintError extends OptioContractError<"SafeCastOverflowedIntToUint"> {
-  override name = "SafeCastOverflowedIntToUintError" as const;
-}
-
 /** Value doesn't fit in an uint of `bits` size. */
 export class SafeCastOverflowedUintDowncastError extends OptioContractError<"SafeCastOverflowedUintDowncast"> {
   override name = "SafeCastOverflowedUintDowncastError" as const;
@@ -813,6 +874,11 @@ export class Series_ZeroAddressError extends OptioContractError<"Series_ZeroAddr
   override name = "Series_ZeroAddressError" as const;
 }
 
+/** The collateral bought is below the collector's minimum (the price moved since its preview). */
+export class Settlement_CollectionBelowMinimumError extends OptioContractError<"Settlement_CollectionBelowMinimum"> {
+  override name = "Settlement_CollectionBelowMinimumError" as const;
+}
+
 /** The account has no settlement debt on the series. */
 export class Settlement_NoDebtError extends OptioContractError<"Settlement_NoDebt"> {
   override name = "Settlement_NoDebtError" as const;
@@ -823,9 +889,24 @@ export class Settlement_NoPositionError extends OptioContractError<"Settlement_N
   override name = "Settlement_NoPositionError" as const;
 }
 
+/** `token` is not a listed non-quote collateral with a price router. */
+export class Settlement_NotCollateralError extends OptioContractError<"Settlement_NotCollateral"> {
+  override name = "Settlement_NotCollateralError" as const;
+}
+
 /** Nothing is claimable. */
 export class Settlement_NothingToClaimError extends OptioContractError<"Settlement_NothingToClaim"> {
   override name = "Settlement_NothingToClaimError" as const;
+}
+
+/** The collection would move nothing (no quote balance and nothing of `token` to buy, or a zero cap). */
+export class Settlement_NothingToCollectError extends OptioContractError<"Settlement_NothingToCollect"> {
+  override name = "Settlement_NothingToCollectError" as const;
+}
+
+/** The market price of `token` is not Ok (`health`), so no collateral is sold for debt. */
+export class Settlement_PriceNotOkError extends OptioContractError<"Settlement_PriceNotOk"> {
+  override name = "Settlement_PriceNotOkError" as const;
 }
 
 /** The series' expiry price is not set yet. */
@@ -952,9 +1033,14 @@ export class Vault_ZeroAmountError extends OptioContractError<"Vault_ZeroAmount"
 export const optioErrorClasses = {
   AccessControlBadConfirmation: AccessControlBadConfirmationError,
   AccessControlUnauthorizedAccount: AccessControlUnauthorizedAccountError,
+  Automation_EvictedIsStartable: Automation_EvictedIsStartableError,
   Automation_InvalidConfig: Automation_InvalidConfigError,
+  Automation_NotEvictable: Automation_NotEvictableError,
+  Automation_RiskTooSmall: Automation_RiskTooSmallError,
+  Automation_RiskUnreadable: Automation_RiskUnreadableError,
   Automation_TooManyActions: Automation_TooManyActionsError,
   Automation_WatchListFull: Automation_WatchListFullError,
+  Automation_WatchListNotFull: Automation_WatchListNotFullError,
   ECDSAInvalidSignature: ECDSAInvalidSignatureError,
   ECDSAInvalidSignatureLength: ECDSAInvalidSignatureLengthError,
   ECDSAInvalidSignatureS: ECDSAInvalidSignatureSError,
@@ -966,6 +1052,8 @@ export const optioErrorClasses = {
   ERC20InvalidSpender: ERC20InvalidSpenderError,
   ERC2612ExpiredSignature: ERC2612ExpiredSignatureError,
   ERC2612InvalidSigner: ERC2612InvalidSignerError,
+  Exchange_DustPosition: Exchange_DustPositionError,
+  Exchange_FillBelowMinimum: Exchange_FillBelowMinimumError,
   Exchange_InvalidFeeConfig: Exchange_InvalidFeeConfigError,
   Exchange_InvalidSignature: Exchange_InvalidSignatureError,
   Exchange_NonceFloorNotIncreasing: Exchange_NonceFloorNotIncreasingError,
@@ -992,6 +1080,7 @@ export const optioErrorClasses = {
   Liquidation_CollateralPriceUnhealthy: Liquidation_CollateralPriceUnhealthyError,
   Liquidation_InvalidFraction: Liquidation_InvalidFractionError,
   Liquidation_InvalidParams: Liquidation_InvalidParamsError,
+  Liquidation_NoLossClaim: Liquidation_NoLossClaimError,
   Liquidation_NotInAuction: Liquidation_NotInAuctionError,
   Liquidation_PriceLimitExceeded: Liquidation_PriceLimitExceededError,
   Liquidation_PricesUnhealthy: Liquidation_PricesUnhealthyError,
@@ -1006,6 +1095,7 @@ export const optioErrorClasses = {
   Margin_InvalidParams: Margin_InvalidParamsError,
   Margin_PriceUnavailable: Margin_PriceUnavailableError,
   Margin_RiskControllerAlreadySet: Margin_RiskControllerAlreadySetError,
+  Margin_SettlementDebtOutstanding: Margin_SettlementDebtOutstandingError,
   Margin_UnknownUnderlying: Margin_UnknownUnderlyingError,
   Margin_ZeroAddress: Margin_ZeroAddressError,
   Oracle_FutureTimestamp: Oracle_FutureTimestampError,
@@ -1058,7 +1148,6 @@ export const optioErrorClasses = {
   Router_PriceUnavailable: Router_PriceUnavailableError,
   Router_PriceUnhealthy: Router_PriceUnhealthyError,
   SafeCastOverflowedIntDowncast: SafeCastOverflowedIntDowncastError,
-  SafeCastOverflowedIntToUint: SafeCastOverflowedIntToUintError,
   SafeCastOverflowedUintDowncast: SafeCastOverflowedUintDowncastError,
   SafeCastOverflowedUintToInt: SafeCastOverflowedUintToIntError,
   SafeERC20FailedOperation: SafeERC20FailedOperationError,
@@ -1077,9 +1166,13 @@ export const optioErrorClasses = {
   Series_UnknownSeries: Series_UnknownSeriesError,
   Series_UnknownUnderlying: Series_UnknownUnderlyingError,
   Series_ZeroAddress: Series_ZeroAddressError,
+  Settlement_CollectionBelowMinimum: Settlement_CollectionBelowMinimumError,
   Settlement_NoDebt: Settlement_NoDebtError,
   Settlement_NoPosition: Settlement_NoPositionError,
+  Settlement_NotCollateral: Settlement_NotCollateralError,
   Settlement_NothingToClaim: Settlement_NothingToClaimError,
+  Settlement_NothingToCollect: Settlement_NothingToCollectError,
+  Settlement_PriceNotOk: Settlement_PriceNotOkError,
   Settlement_PriceNotSet: Settlement_PriceNotSetError,
   Settlement_Unauthorized: Settlement_UnauthorizedError,
   Settlement_ZeroAddress: Settlement_ZeroAddressError,

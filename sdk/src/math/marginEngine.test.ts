@@ -74,7 +74,7 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
 
     // Four expiries on the 08:00 grid, five strikes around each spot, calls and puts: 80 series.
     expiries.push(...gridExpiries(await latest(), 4).map(BigInt));
-    const asLister = d.registry.connect(deployment.lister) as Contract;
+    const asLister = d.registry.connect(asTimelock) as Contract;
     for (const underlyingId of [1n, 2n]) {
       const spot = spots[Number(underlyingId) - 1];
       for (const expiry of expiries) {

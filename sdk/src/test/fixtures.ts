@@ -33,9 +33,9 @@ export type Market = {
 const markets = new WeakMap<LocalChain, Promise<Market>>();
 
 /**
- * Once per chain: through the timelock (the only time jump), grants MATCHER_ROLE to account 7 and lists an EIP-2612
- * mock token as collateral; then refreshes both price sources of ETH and BTC (Chainlink mock and quorum reports)
- * and lists ETH 3,000 calls and puts.
+ * Once per chain: through the timelock (the only time jump), grants MATCHER_ROLE to account 7 and LISTER_ROLE to
+ * account 2, and lists an EIP-2612 mock token as collateral; then refreshes both price sources of ETH and BTC
+ * (Chainlink mock and quorum reports) and lists ETH 3,000 calls and puts.
  */
 export function market(chain: LocalChain): Promise<Market> {
   let m = markets.get(chain);
@@ -58,11 +58,20 @@ async function setUpMarket(chain: LocalChain): Promise<Market> {
   const timelock = await ethers.getContractAt("TimelockController", c.timelock, signers[LOCAL_ROLES.proposer]);
   const exchange = await ethers.getContractAt("Exchange", c.exchange);
   const vault = await ethers.getContractAt("Vault", c.vault);
+  const registryAsTimelock = await ethers.getContractAt("SeriesRegistry", c.registry);
   const token = await ethers.deployContract("MockERC20Permit", ["Permit Token", "PMT"]);
   await token.waitForDeployment();
   const permitToken = (await token.getAddress()) as Address;
   const operations = [
     { target: c.exchange, data: exchange.interface.encodeFunctionData("grantRole", [ROLES.MATCHER, matcher]) },
+    // The deployment leaves the lister role with the timelock alone; governance grants it to a listing account.
+    {
+      target: c.registry,
+      data: registryAsTimelock.interface.encodeFunctionData("grantRole", [
+        ROLES.LISTER,
+        signers[LOCAL_ROLES.lister].address,
+      ]),
+    },
     {
       target: c.vault,
       data: vault.interface.encodeFunctionData("listCollateral", [permitToken, 2n * 10n ** 17n, x.ethRouter]),

@@ -10,6 +10,11 @@ export type Order = {
   isBuy: boolean;
   /** Largest total amount (WAD options) the order may fill. */
   amount: bigint;
+  /**
+   * Smallest fill, smallest remainder left and smallest nonzero position left to the maker (WAD options; 0n for
+   * none): protects the maker's live-series slots from dust fills. A remainder below it fills only in full.
+   */
+  minFillAmount: bigint;
   /** Buy: highest premium per option; sell: lowest (quote WAD). */
   limitPriceE18: bigint;
   /** Last second (unix) the order may fill. */
@@ -33,6 +38,7 @@ export const orderTypes = {
     { name: "seriesId", type: "uint256" },
     { name: "isBuy", type: "bool" },
     { name: "amount", type: "uint256" },
+    { name: "minFillAmount", type: "uint256" },
     { name: "limitPriceE18", type: "uint256" },
     { name: "deadline", type: "uint64" },
     { name: "nonce", type: "uint256" },

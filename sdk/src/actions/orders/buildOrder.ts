@@ -10,6 +10,11 @@ export type BuildOrderParameters = {
   amount: bigint;
   /** Quote WAD per option: the highest premium a buy pays, the lowest a sell takes. */
   limitPriceE18: bigint;
+  /**
+   * Smallest fill, smallest remainder and smallest nonzero position the order may leave the maker (WAD options);
+   * default 0n (no minimum). Makers quoting many series set it so dust fills cannot take their live-series slots.
+   */
+  minFillAmount?: bigint;
   /** The maker; the wallet client's account by default. */
   maker?: Address;
   /** Last second the order may fill; default `ttl` seconds after the latest block. */
@@ -39,6 +44,7 @@ export async function buildOrder(
     seriesId: params.seriesId,
     isBuy: params.isBuy,
     amount: params.amount,
+    minFillAmount: params.minFillAmount ?? 0n,
     limitPriceE18: params.limitPriceE18,
     deadline,
     nonce: params.nonce ?? randomNonce(),

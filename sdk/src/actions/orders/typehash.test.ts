@@ -19,6 +19,7 @@ describe("types/order: one source of the EIP-712 Order type", () => {
       seriesId: 0n,
       isBuy: false,
       amount: 0n,
+      minFillAmount: 0n,
       limitPriceE18: 0n,
       deadline: 0n,
       nonce: 0n,
