@@ -26,6 +26,6 @@ describe("types/order: one source of the EIP-712 Order type", () => {
       taker: `0x${"00".repeat(20)}`,
     } as const;
     const structHash = hashStruct({ types: orderTypes, primaryType: "Order", data: zero });
-    expect(structHash).to.equal(keccak256(`${onChain}${"00".repeat(32 * 8)}`));
+    expect(structHash).to.equal(keccak256(`${onChain}${"00".repeat(32 * orderTypes.Order.length)}`));
   });
 });
