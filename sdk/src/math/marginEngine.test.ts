@@ -44,6 +44,7 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
   const holdings = new Map<string, MarginPosition[]>();
   const wethHolders = new Set<string>();
   const auctionStarts = new Map<string, bigint>();
+  const collateralValues = new Map<string, bigint>();
   let pushers: ReturnType<typeof createPricePusher>[];
   const spots = [3_000n * WAD, 60_000n * WAD];
   const vols = [(WAD * 8n) / 10n, (WAD * 6n) / 10n];
@@ -229,14 +230,19 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
       const toStart: string[] = [];
       for (const [j, account] of accounts.entries()) {
         const positions = holdings.get(account)!;
-        const collateralValueWad = (await d.vault.collateralValue(account, { blockTag: tag })) as bigint;
+        // Collateral value moves only with the WETH price and the flag rewards auctions pay: read it then.
+        if (!collateralValues.has(account) || wethHolders.has(account) || auctionStarts.has(account)) {
+          collateralValues.set(account, (await d.vault.collateralValue(account, { blockTag: tag })) as bigint);
+        }
+        const collateralValueWad = collateralValues.get(account)!;
         const sdk = accountMargin({ collateralValueWad, debtWad: 0n, positions, markets, timestamp });
         const what = `state ${state}, account ${j}`;
         expect([sdk.equityWad, sdk.initialWad, sdk.maintenanceWad], what).to.deep.equal([...chain[j]]);
         marginCases++;
         if (positions.some((x) => x.expiry <= timestamp)) expiredGroups++;
 
-        // The liquidation engine's view over the same margin.
+        // The liquidation engine's view over the same margin, for a quarter of the accounts (and every auction).
+        if (!auctionStarts.has(account) && !r.chance(0.25)) continue;
         const held = new Set(positions.map((x) => x.underlyingId));
         const wethHeld = wethHolders.has(account);
         const pricesHealthy =
