@@ -9,13 +9,13 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import type { Contract } from "ethers";
-import { deployLocal } from "../../../deploy/lib/local.js";
+import { deployLocal, FIRST_FREE_SIGNER } from "../../../deploy/lib/local.js";
 import { createPricePusher } from "../../../deploy/lib/quorum.js";
 import { gridExpiries } from "../../../deploy/lib/expiries.js";
 import { runSeed, rng } from "../test/math/random.js";
 import { WAD } from "./constants.js";
 import { feeOf, premiumOf, type FeeConfig } from "./fee.js";
-import { liquidationStatus, type AuctionParams } from "./liquidation.js";
+import { bidPayment, liquidationStatus, reachesMaintenance, type AuctionParams } from "./liquidation.js";
 import { accountMargin, markOf, type MarginPosition, type UnderlyingMarket } from "./marginEngine.js";
 
 const connection = await network.create();
@@ -45,6 +45,9 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
   const wethHolders = new Set<string>();
   const auctionStarts = new Map<string, bigint>();
   const collateralValues = new Map<string, bigint>();
+  const bidders: Awaited<ReturnType<typeof ethers.getSigners>> = [];
+  let bids = 0;
+  let maxMultiplier = 0n;
   let pushers: ReturnType<typeof createPricePusher>[];
   const spots = [3_000n * WAD, 60_000n * WAD];
   const vols = [(WAD * 8n) / 10n, (WAD * 6n) / 10n];
@@ -130,21 +133,11 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
     }
     for (const account of sinks) await deposit(d.usdc, account, BigInt(r.int(0, 5_000_000)) * 10n ** 6n);
     accounts.push(...traders, ...sinks);
-    for (const account of accounts) {
-      const [ids, sizes] = (await book.positionsOf(account)) as [bigint[], bigint[]];
-      holdings.set(
-        account,
-        ids.map((id, j) => {
-          const s = series[Number(id) - 1];
-          return {
-            underlyingId: s.underlyingId,
-            expiry: s.expiry,
-            strikeE18: s.strikeE18,
-            isCall: s.isCall,
-            sizeE18: sizes[j],
-          };
-        }),
-      );
+    for (const account of accounts) await refreshHoldings(account);
+    // Bidders: free signers with deep pockets.
+    for (const signer of (await ethers.getSigners()).slice(FIRST_FREE_SIGNER)) {
+      await deposit(d.usdc, signer.address, 100_000_000n * 10n ** 6n);
+      bidders.push(signer);
     }
     expect(Math.max(...accounts.map((a) => holdings.get(a)!.length))).to.equal(16);
     // The first expiry passes about halfway through the states (they advance 15 minutes on average).
@@ -158,6 +151,23 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
       await (await d.vault.deposit(account, await token.getAddress(), amount)).wait();
     }
   });
+
+  async function refreshHoldings(account: string) {
+    const [ids, sizes] = (await d.book.positionsOf(account)) as [bigint[], bigint[]];
+    holdings.set(
+      account,
+      ids.map((id, j) => {
+        const s = series[Number(id) - 1];
+        return {
+          underlyingId: s.underlyingId,
+          expiry: s.expiry,
+          strikeE18: s.strikeE18,
+          isCall: s.isCall,
+          sizeE18: sizes[j],
+        };
+      }),
+    );
+  }
 
   /** Everything `marginOf` reads about the markets at block `tag`. */
   async function readMarkets(tag: number, timestamp: bigint): Promise<Map<bigint, UnderlyingMarket>> {
@@ -221,6 +231,8 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
       const tag = block.number;
       const timestamp = BigInt(block.timestamp);
       const markets = await readMarkets(tag, timestamp);
+      for (const m of markets.values())
+        if (m.shockMultiplierWad! > maxMultiplier) maxMultiplier = m.shockMultiplierWad!;
       const chain = (await d.margin.marginsOf(accounts, { blockTag: tag })) as [bigint, bigint, bigint][];
       const allowsLiquidation = [
         await d.riskController.allowsLiquidation(1n, { blockTag: tag }),
@@ -228,6 +240,7 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
       ];
       const ethHealth = ((await d.ethRouter.spot({ blockTag: tag })) as [bigint, bigint])[1];
       const toStart: string[] = [];
+      const biddable: string[] = [];
       for (const [j, account] of accounts.entries()) {
         const positions = holdings.get(account)!;
         // Collateral value moves only with the WETH price and the flag rewards auctions pay: read it then.
@@ -272,6 +285,7 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
         ).to.deep.equal([...onChain]);
         liquidationCases++;
         if (status.canStart && r.chance(0.5)) toStart.push(account);
+        if (status.inAuction && status.maxFractionWad > 0n && pricesHealthy) biddable.push(account);
       }
 
       // Fees of random fills at this state.
@@ -285,6 +299,51 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
         expect(fee, `fee, state ${state}`).to.equal(await d.exchange.feeFor(s.id, amount, priceE18, { blockTag: tag }));
       }
 
+      // One bid per state, in the next block (one second later), predicted from the same reads at that time.
+      if (biddable.length > 0 && bidders.length > 0) {
+        const account = r.pick(biddable);
+        const bidder = bidders.pop()!;
+        const at = timestamp + 1n;
+        const margin = accountMargin({
+          collateralValueWad: collateralValues.get(account)!,
+          debtWad: 0n,
+          positions: holdings.get(account)!,
+          markets,
+          timestamp: at,
+        });
+        const status = liquidationStatus({
+          margin,
+          debtWad: 0n,
+          auctionStart: auctionStarts.get(account)!,
+          timestamp: at,
+          pricesHealthy: true,
+          params: auction,
+        });
+        const fractionWad = status.allOrNothing ? WAD : r.range(1n, status.maxFractionWad);
+        const predicted = bidPayment(status, fractionWad, auction, QUOTE_DECIMALS);
+        await networkHelpers.time.setNextBlockTimestamp(at);
+        const engine = d.liquidationEngine.connect(bidder) as Contract;
+        const receipt = await (await engine.bid(account, bidder.address, fractionWad, (1n << 255n) - 1n)).wait();
+        const event = receipt.logs
+          .map((log: { topics: string[]; data: string }) => d.liquidationEngine.interface.parseLog(log))
+          .find((e: { name: string } | null) => e?.name === "AuctionBid");
+        expect([event.args.payment, event.args.discountWad], `bid, state ${state}`).to.deep.equal([
+          predicted.payment,
+          status.discountWad,
+        ]);
+        const ends =
+          fractionWad === WAD ||
+          (!status.insolvent && reachesMaintenance(status, fractionWad, predicted.bidderPays * 10n ** 12n));
+        expect((await d.liquidationEngine.auctionStart(account)) === 0n, `auction ended, state ${state}`).to.equal(
+          ends,
+        );
+        if (ends) auctionStarts.delete(account);
+        await refreshHoldings(account);
+        // A bid moves collateral, and an insolvent one may socialise a loss (every quote balance changes).
+        collateralValues.clear();
+        bids++;
+      }
+
       for (const account of toStart) {
         const receipt = await (await (d.liquidationEngine.connect(keeper) as Contract).startAuction(account)).wait();
         auctionStarts.set(account, BigInt((await receipt.getBlock()).timestamp));
@@ -293,10 +352,12 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
     }
     console.log(
       `      ${marginCases} margin cases (${expiredGroups} with an expired group), ${liquidationCases} liquidation ` +
-        `statuses, ${auctionsStarted} auctions started`,
+        `statuses, ${auctionsStarted} auctions started, ${bids} bids; largest shock multiplier ${maxMultiplier}`,
     );
     expect(marginCases).to.be.at.least(2_000);
     expect(expiredGroups).to.be.greaterThan(0);
     expect(auctionsStarted).to.be.greaterThan(0);
+    expect(bids).to.be.greaterThan(0);
+    expect(maxMultiplier).to.be.greaterThan(WAD);
   });
 });
