@@ -108,17 +108,29 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
     const book = d.book;
     for (const [i, account] of traders.entries()) {
       const count = i === 0 ? 0 : i < 4 ? 16 : r.int(1, 16);
-      const chosen = new Set<number>();
+      // Signed sizes by series index (series come as ((underlying, expiry) x 5 strikes) x (put, call)).
+      const chosen = new Map<number, bigint>();
+      const spreads = r.chance(0.5);
       while (chosen.size < count) {
         const k = r.int(0, series.length - 1);
-        chosen.add(k);
-        // The put or call of the same strike and expiry (series come in put, call pairs).
-        if (chosen.size < count && r.chance(0.4)) chosen.add(k ^ 1);
+        if (chosen.has(k)) continue;
+        // Odd low bits, so sums in E36 rarely divide by 1e18 and every rounding shows.
+        const amount = r.logUniformWad(0.01, 50) + r.bits(24);
+        chosen.set(k, r.chance(0.45) ? amount : -amount);
+        if (chosen.size === count) break;
+        if (spreads) {
+          // A vertical spread: the same type at another strike of the group, the other side, same size.
+          const partner = k - (k % 10) + (((k % 10 >> 1) + r.int(1, 4)) % 5) * 2 + (k & 1);
+          if (!chosen.has(partner)) chosen.set(partner, -chosen.get(k)!);
+        } else if (r.chance(0.4) && !chosen.has(k ^ 1)) {
+          // The put or call of the same strike and expiry.
+          chosen.set(k ^ 1, r.chance(0.45) ? amount : -amount);
+        }
       }
-      for (const k of chosen) {
-        const amount = r.logUniformWad(0.01, 50);
-        const long = r.chance(0.45);
+      for (const [k, size] of chosen) {
+        const long = size > 0n;
         const sink = sinks[k % SINKS];
+        const amount = long ? size : -size;
         await (await book.transferPosition(series[k].id, long ? account : sink, long ? sink : account, amount)).wait();
       }
     }
