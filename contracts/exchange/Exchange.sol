@@ -291,8 +291,8 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuardTransient 
     // ------------------------------------------------------------------------------------------------------------
 
     /// @dev Checks `order` for a fill of `amount` against `counterparty`: amount, taker restriction, deadline,
-    /// cancellation, signature, remaining size and minimum fill, in that order; then records the fill before any external call
-    /// moves value. Returns the order's hash.
+    /// cancellation, signature, remaining size and minimum fill, in that order; then records the fill before any
+    /// external call moves value. Returns the order's hash.
     function _checkAndRecord(
         Order calldata order,
         bytes calldata signature,
