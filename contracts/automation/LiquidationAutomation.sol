@@ -157,7 +157,8 @@ contract LiquidationAutomation is AutomationCompatibleInterface {
     // ------------------------------------------------------------------------------------------------------------
 
     /// @notice Adds the accounts that hold an open position and are not watched yet; skips the others.
-    /// Permissionless. Reverts `Automation_WatchListFull` when the list would exceed `MAX_WATCHED`.
+    /// Permissionless. Reverts `Automation_WatchListFull` when the list would exceed `MAX_WATCHED` (a larger risk
+    /// then enters through `evict`).
     /// @return added How many accounts joined.
     function watch(address[] calldata accounts) external returns (uint256 added) {
         for (uint256 i; i < accounts.length; ++i) {
