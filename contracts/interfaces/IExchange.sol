@@ -18,9 +18,10 @@ interface IExchange {
     /// @param isBuy True to buy (go longer), false to sell.
     /// @param amount Largest total amount (WAD options) the order may fill.
     /// @param minFillAmount The maker's protection against dust (WAD options; 0 for none). A fill must take at
-    /// least this much and leave at least this much of the order, unless it takes the whole remainder (so the last
-    /// remainder is always fillable in full); and no fill may leave the maker holding a nonzero position in the
-    /// series smaller than it. Dust fills cannot then occupy the maker's live-series slots.
+    /// least this much and leave at least this much of the order, unless it takes the whole remainder (so the size
+    /// rule never blocks the last remainder, however small); and no fill, the last included, may leave the maker
+    /// holding a nonzero position in the series smaller than it (a closing order is sized to the position it
+    /// closes). Dust fills, and round trips through zero, cannot then occupy the maker's live-series slots.
     /// @param limitPriceE18 Buy: highest premium per option; sell: lowest (quote WAD).
     /// @param deadline Last second the order may fill.
     /// @param nonce Uniqueness salt; orders with a nonce below the maker's floor are cancelled.

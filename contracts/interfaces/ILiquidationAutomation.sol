@@ -107,7 +107,8 @@ interface ILiquidationAutomation is AutomationCompatibleInterface {
     function maxActions() external view returns (uint256);
 
     /// @notice Adds the accounts that hold an open position and are not watched yet; skips the others.
-    /// Permissionless. Reverts `Automation_WatchListFull` when the list would exceed `MAX_WATCHED`.
+    /// Permissionless. Reverts `Automation_WatchListFull` when the list would exceed `MAX_WATCHED` (a larger risk
+    /// then enters through `evict`).
     /// @return added How many accounts joined.
     function watch(address[] calldata accounts) external returns (uint256 added);
 

@@ -53,7 +53,8 @@ contract ExchangeHandler is Test {
         ++deposits;
     }
 
-    /// @notice A fresh order by one actor, filled (in part) by another.
+    /// @notice A fresh order by one actor, filled (in part) by another. Every other order (odd `minFillSeed`) signs
+    /// a minimum fill in [1, amount].
     function placeAndFill(
         uint256 makerSeed,
         uint256 takerOffset,
@@ -61,17 +62,19 @@ contract ExchangeHandler is Test {
         bool isBuy,
         uint256 amount,
         uint256 priceE18,
-        uint256 fillSeed
+        uint256 fillSeed,
+        uint256 minFillSeed
     ) external {
         ++calls;
         uint256 makerIndex = makerSeed % 3;
+        amount = bound(amount, 1e12, 5e18);
         address maker = vm.addr(_keys[makerIndex]);
         IExchange.Order memory order = IExchange.Order({
             maker: maker,
             seriesId: _series[seriesSeed % _series.length],
             isBuy: isBuy,
-            amount: bound(amount, 1e12, 5e18),
-            minFillAmount: 0,
+            amount: amount,
+            minFillAmount: minFillSeed % 2 == 0 ? 0 : bound(minFillSeed, 1, amount),
             limitPriceE18: bound(priceE18, 1e15, 600e18),
             deadline: uint64(block.timestamp + 1 hours),
             // At or just above the maker's floor when placed (the floor may later pass it); distinct per order.
@@ -183,6 +186,19 @@ contract ExchangeInvariantTest is ExchangeBase {
         }
     }
 
+    /// @notice No order's remainder is ever dust: each is untouched, filled in full, or filled by at least its
+    /// minimum with at least its minimum left.
+    function invariant_remaindersAreNeverDust() public view {
+        uint256 n = handler.orderCount();
+        for (uint256 i; i < n; ++i) {
+            IExchange.Order memory o = handler.orderAt(i);
+            uint256 done = exchange.filled(exchange.hashOrder(o));
+            if (done == 0 || done == o.amount) continue;
+            assertGe(done, o.minFillAmount, "filled at least the minimum");
+            assertGe(o.amount - done, o.minFillAmount, "at least the minimum left");
+        }
+    }
+
     /// @notice The runner really drove the handler. (That the handler's fills go through is checked by
     /// `ExchangeHandlerTest`, since a short random run may place no order at all.)
     function afterInvariant() public view {
@@ -195,8 +211,8 @@ contract ExchangeHandlerTest is ExchangeBase {
     function test_handler_fillsRefillsAndCancels() public {
         ExchangeHandler handler = new ExchangeHandler(exchange, vault, book, usdc, seriesIds);
         for (uint256 i; i < 3; ++i) _deposit(handler.actor(i), 50_000e6);
-        handler.placeAndFill(0, 0, 0, false, 2e18, 100e18, 1e18);
-        handler.placeAndFill(1, 1, 5, true, 1e18, 50e18, 1e18);
+        handler.placeAndFill(0, 0, 0, false, 2e18, 100e18, 1e18, 0);
+        handler.placeAndFill(1, 1, 5, true, 1e18, 50e18, 1e18, 0);
         assertEq(handler.fills(), 2, "both fills went through");
         assertEq(book.positionOf(handler.actor(0), seriesIds[0]), -1e18, "actor 0 short half its order");
         assertEq(book.positionOf(handler.actor(1), seriesIds[0]), 1e18, "actor 1 long");
@@ -209,5 +225,13 @@ contract ExchangeHandlerTest is ExchangeBase {
         handler.raiseNonceFloor(0, 1);
         assertEq(exchange.nonceFloor(handler.actor(0)), 1, "floor raised by the step");
         assertEq(handler.cancels(), 1, "cancel counted");
+        // An odd seed signs a minimum fill (here 1.5 of 3): a one-wei fill is refused, the minimum goes through.
+        handler.placeAndFill(1, 0, 1, false, 3e18, 100e18, 1, 1.5e18 + 1);
+        assertEq(handler.orderAt(2).minFillAmount, 1.5e18 + 1, "minimum signed");
+        assertEq(handler.rejectedFills(), 2, "dust refused");
+        handler.refill(2, 2, 1.5e18 - 1);
+        assertEq(handler.rejectedFills(), 3, "would leave dust: refused");
+        handler.refill(2, 2, 3e18);
+        assertEq(handler.fills(), 4, "the whole order fills");
     }
 }
