@@ -13,7 +13,7 @@ export interface ChainAccessOptions {
   chainId: number;
   /** Read endpoints, most preferred first. */
   urls: string[];
-  /** Where signed transactions go (a private-mempool or builder RPC); the first read URL when absent. */
+  /** Where signed transactions go (a private-mempool or builder RPC); the read endpoints when absent. */
   submitUrl?: string;
   timeoutMs: number;
   retryCount: number;
@@ -60,12 +60,15 @@ export function createChainAccess(o: ChainAccessOptions): ChainAccess {
           retryCount: o.retryCount,
         });
   const read = createPublicClient({ chain, transport: readTransport, pollingInterval: o.pollingIntervalMs });
-  const submitUrl = o.submitUrl ?? o.urls[0];
-  const submit = createPublicClient({
-    chain,
-    transport: endpoint(submitUrl, endpointLabel(submitUrl, "submit")),
-    pollingInterval: o.pollingIntervalMs,
-  });
+  // Without a dedicated endpoint, writes fail over across the read endpoints like reads do.
+  const submit =
+    o.submitUrl === undefined
+      ? read
+      : createPublicClient({
+          chain,
+          transport: endpoint(o.submitUrl, endpointLabel(o.submitUrl, "submit")),
+          pollingInterval: o.pollingIntervalMs,
+        });
   return { read: read as PublicClient, submit: submit as PublicClient, chain };
 }
 

@@ -131,7 +131,7 @@ function summary(config: KeeperConfig, address: string | undefined): string {
     "config ok:",
     `chain ${config.chainId},`,
     `${reads} read endpoint${reads === 1 ? "" : "s"},`,
-    `submission ${config.rpc.submitUrl ? "separate" : "via the first read endpoint"},`,
+    `submission ${config.rpc.submitUrl ? "separate" : "via the read endpoints"},`,
     `signer ${address ?? "none"},`,
     `store ${config.store.path},`,
     config.metrics.enabled ? `metrics ${config.metrics.host}:${config.metrics.port}` : "metrics off",

@@ -34,7 +34,7 @@ export const configSchema = z.strictObject({
       submitUrl: httpUrl
         .optional()
         .describe(
-          "Endpoint that receives signed transactions (a private-mempool or builder RPC). Defaults to the first read URL.",
+          "Endpoint that receives signed transactions (a private-mempool or builder RPC). Without it, writes go to the read endpoints with the same fail-over.",
         ),
       timeoutMs: int(100).default(10_000).describe("Timeout of one JSON-RPC request, in milliseconds."),
       retryCount: int(0, 10).default(2).describe("Retries across the read endpoints before a read fails."),
