@@ -14,7 +14,7 @@ export function isLoopbackHost(host: string): boolean {
   return host === "localhost" || host === "::1" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
-const httpUrl = z.string().refine(isHttpUrl, { message: "must be an http(s) URL" });
+const httpUrl = z.string().refine(isHttpUrl, { message: "must be an http(s) URL" }).meta({ format: "uri" });
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
 
 export const ROLE_NAMES = ["watch", "liquidator", "settler", "oracle"] as const;
