@@ -3,7 +3,9 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEV_KEY_1, KEEPERS_ROOT, freePort, startAnvil, stopProcess, type LocalNode } from "../testing/nodes.js";
+import { createPublicClient, http } from "viem";
+import { Store } from "../state/store.js";
+import { DEV_KEY_1, KEEPERS_ROOT, freePort, rpc, startAnvil, stopProcess, type LocalNode } from "../testing/nodes.js";
 
 const BIN = join(KEEPERS_ROOT, "bin/optio-keeper.js");
 
@@ -25,12 +27,18 @@ function startKeeper(configPath: string, env: NodeJS.ProcessEnv): KeeperProcess 
   return { child, output: () => output, exit };
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+/** Polls `fn` until it returns a value; on timeout the error carries `context()` (the keeper's log, say). */
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+  context: () => string = () => "",
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn().catch(() => undefined);
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${context()}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -55,7 +63,7 @@ describe("optio-keeper run (real CLI, anvil)", function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("fails over past a dead RPC URL, survives a node restart, keeps keys out of logs and metrics, and exits 0 on SIGTERM", async () => {
+  it("fails over past a dead RPC URL, unwinds a reorg, survives a node restart, keeps keys out of logs and metrics, and exits 0 on SIGTERM", async () => {
     const stateFile = join(dir, "anvil-state.json");
     node = await startAnvil({ blockTime: 1, stateFile });
     const deadPort = await freePort();
@@ -74,7 +82,7 @@ describe("optio-keeper run (real CLI, anvil)", function () {
     );
     const env = { OPTIO_KEEPER_PRIVATE_KEY: DEV_KEY_1 };
     const base = `http://127.0.0.1:${metricsPort}`;
-    const scrape = async () => (await fetch(`${base}/metrics`)).text();
+    const scrape = async () => (await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
     const checkpoint = async () => metric(await scrape(), "optio_keeper_checkpoint_block");
 
     let keeper = startKeeper(configPath, env);
@@ -83,6 +91,22 @@ describe("optio-keeper run (real CLI, anvil)", function () {
     expect((await fetch(`${base}/healthz`)).status).to.equal(200);
     const first = await until("a checkpoint", checkpoint);
     await until("the checkpoint to advance", async () => ((await checkpoint())! >= first + 2 ? true : undefined));
+
+    // A 3-block reorg under the running keeper: detected, unwound, and processing continues past it.
+    await rpc(node.url, "anvil_reorg", [3, []]);
+    await until(
+      "the reorg to be unwound",
+      async () => ((metric(await scrape(), "optio_keeper_reorgs_total") ?? 0) >= 1 ? true : undefined),
+      30_000,
+      () => keeper.output(),
+    );
+    const depth = metric(await scrape(), "optio_keeper_last_reorg_depth_blocks")!;
+    expect(depth).to.be.within(1, 3);
+    expect(keeper.output()).to.contain('"msg":"reorg detected; unwinding to the common ancestor"');
+    const afterReorg = (await checkpoint())!;
+    await until("the checkpoint to advance past the reorg", async () =>
+      (await checkpoint())! >= afterReorg + 2 ? true : undefined,
+    );
 
     let text = await scrape();
     expect(metric(text, `optio_keeper_rpc_errors_total{endpoint="0:127.0.0.1:${deadPort}"}`)).to.be.greaterThan(0);
@@ -122,6 +146,18 @@ describe("optio-keeper run (real CLI, anvil)", function () {
     const report = JSON.parse(status.stdout) as { checkpoint: { block: string }; chainHead: string };
     expect(Number(report.checkpoint.block)).to.be.greaterThanOrEqual(stalled + 2);
     expect(report.chainHead).to.be.a("string");
+
+    // The kept block window matches the chain block for block (what a fresh rescan would record).
+    const store = Store.open(storePath, { readOnly: true });
+    const client = createPublicClient({ transport: http(node.url) });
+    const kept = store.db.prepare("SELECT number, hash FROM blocks ORDER BY number").all() as {
+      number: number;
+      hash: string;
+    }[];
+    store.close();
+    expect(kept.length).to.be.greaterThanOrEqual(4);
+    for (const b of kept)
+      expect(b.hash, `block ${b.number}`).to.equal((await client.getBlock({ blockNumber: BigInt(b.number) })).hash);
 
     // A second run resumes from the checkpoint instead of starting over.
     keeper = startKeeper(configPath, env);

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPublicClient, http } from "viem";
 import { rpc, startAnvil, type LocalNode } from "../testing/nodes.js";
-import { BlockTracker, type BlockEvent } from "./blockTracker.js";
+import { BlockTracker, DeepReorgError, type BlockEvent } from "./blockTracker.js";
 import { Store } from "./store.js";
 
 describe("BlockTracker against anvil", function () {
@@ -91,6 +91,31 @@ describe("BlockTracker against anvil", function () {
       head + 6n,
     ]);
     expect(store.oldestBlock()!.number).to.equal(head + 3n);
+    store.close();
+  });
+
+  it("unwinds a reorg that replaces its very first block, and refuses one below a pruned window", async () => {
+    const store = Store.open(":memory:");
+    const head = await client().getBlockNumber();
+    const tracker = new BlockTracker({ source: client(), store, windowSize: 3, startBlock: head + 1n });
+    await rpc(node.url, "anvil_mine", ["0x2"]);
+    expect(await collect(tracker)).to.have.length(2);
+    // Both kept blocks are replaced; nothing older was ever processed, so unwinding all of it is exact.
+    await rpc(node.url, "anvil_reorg", [2, []]);
+    const events = await collect(tracker);
+    expect(events[0]).to.deep.include({ type: "reorg", ancestor: head, depth: 2 });
+    expect(events.slice(1).map((e) => (e.type === "block" ? e.block.number : -1n))).to.deep.equal([
+      head + 1n,
+      head + 2n,
+    ]);
+    // Once older blocks were pruned, a reorg reaching below the window stops the keeper.
+    await rpc(node.url, "anvil_mine", ["0x4"]);
+    await collect(tracker);
+    expect(store.oldestBlock()!.number).to.equal(head + 4n);
+    await rpc(node.url, "anvil_reorg", [4, []]);
+    let caught: unknown;
+    await tracker.poll().catch((error: unknown) => (caught = error));
+    expect(caught).to.be.instanceOf(DeepReorgError);
     store.close();
   });
 });

@@ -24,6 +24,8 @@ export interface BlockTrackerOptions {
   maxBlocksPerPoll?: number;
 }
 
+const FIRST_BLOCK_KEY = "trackerFirstBlock";
+
 /** A reorg that reaches below the kept window: the keeper cannot unwind it safely and must stop. */
 export class DeepReorgError extends Error {
   constructor(readonly oldestKept: bigint) {
@@ -79,6 +81,7 @@ export class BlockTracker {
       // The chain moved under us between two reads: resolve it on the next poll from a consistent state.
       if (parent !== undefined && parent.hash !== block.parentHash) break;
       await onEvent({ type: "block", block });
+      if (store.getMeta(FIRST_BLOCK_KEY) === undefined) store.setMeta(FIRST_BLOCK_KEY, block.number.toString());
       store.putBlock(block);
       handled++;
     }
@@ -98,6 +101,11 @@ export class BlockTracker {
       const onChain = await this.fetch(n);
       if (onChain.hash === kept.hash) return n;
     }
+    // Nothing matched. When the oldest kept block is the first block this store ever processed, nothing older
+    // was derived from the chain: unwinding everything (to the block before it) is exact. Otherwise blocks below
+    // the window were processed and pruned, and the keeper cannot know what to unwind.
+    const first = store.getMeta(FIRST_BLOCK_KEY);
+    if (oldest !== undefined && first !== undefined && BigInt(first) === oldest.number) return oldest.number - 1n;
     throw new DeepReorgError(oldest?.number ?? last.number);
   }
 
