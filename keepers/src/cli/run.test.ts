@@ -63,7 +63,7 @@ describe("optio-keeper run (real CLI, anvil)", function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("fails over past a dead RPC URL, unwinds a reorg, survives a node restart, keeps keys out of logs and metrics, and exits 0 on SIGTERM", async () => {
+  it("fails over past a dead RPC URL, unwinds a reorg, survives a node restart, keeps keys out of logs and metrics, exits 0 on SIGTERM and resumes after SIGKILL", async () => {
     const stateFile = join(dir, "anvil-state.json");
     node = await startAnvil({ blockTime: 1, stateFile });
     const deadPort = await freePort();
@@ -170,6 +170,24 @@ describe("optio-keeper run (real CLI, anvil)", function () {
       .split("\n")
       .find((l) => l.includes("resuming from checkpoint"))!;
     expect(Number(JSON.parse(resumed).checkpoint)).to.equal(Number(report.checkpoint.block));
+
+    // SIGKILL mid-run (no shutdown at all): the next run still resumes from the last block fully handled.
+    const seen = await until("the resumed keeper to process blocks", async () => {
+      const c = await checkpoint();
+      return c !== undefined && c >= Number(report.checkpoint.block) + 2 ? c : undefined;
+    });
+    keeper.child.kill("SIGKILL");
+    await keeper.exit;
+    keeper = startKeeper(configPath, env);
+    keepers.push(keeper);
+    await until("the keeper after SIGKILL", async () =>
+      keeper.output().includes("resuming from checkpoint") ? true : undefined,
+    );
+    const afterKill = keeper
+      .output()
+      .split("\n")
+      .find((l) => l.includes("resuming from checkpoint"))!;
+    expect(Number(JSON.parse(afterKill).checkpoint)).to.be.greaterThanOrEqual(seen);
     keeper.child.kill("SIGINT");
     expect(await keeper.exit).to.equal(0);
   });
