@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPublicClient, http } from "viem";
-import { rpc, startAnvil, type LocalNode } from "../testing/nodes.js";
+import { rpc, startAnvil, startHardhatNode, type LocalNode } from "../testing/nodes.js";
 import { BlockTracker, DeepReorgError, type BlockEvent } from "./blockTracker.js";
 import { Store } from "./store.js";
 
@@ -116,6 +116,47 @@ describe("BlockTracker against anvil", function () {
     let caught: unknown;
     await tracker.poll().catch((error: unknown) => (caught = error));
     expect(caught).to.be.instanceOf(DeepReorgError);
+    store.close();
+  });
+});
+
+describe("BlockTracker against Hardhat's node", function () {
+  this.timeout(120_000);
+  let node: LocalNode;
+  before(async () => {
+    node = await startHardhatNode();
+  });
+  after(async () => {
+    await node?.stop();
+  });
+
+  it("detects a reorg made with evm_snapshot / evm_revert and re-follows the new branch", async () => {
+    const client = createPublicClient({ transport: http(node.url) });
+    const store = Store.open(":memory:");
+    await rpc(node.url, "hardhat_mine", ["0x2"]);
+    const base = await client.getBlockNumber();
+    const tracker = new BlockTracker({ source: client, store, windowSize: 16, startBlock: base });
+    const snapshot = await rpc<string>(node.url, "evm_snapshot");
+    await rpc(node.url, "evm_mine");
+    await rpc(node.url, "evm_mine");
+    let events: BlockEvent[] = [];
+    await tracker.poll((e) => void events.push(e));
+    expect(events).to.have.length(3);
+    const replaced = store.getBlock(base + 1n)!.hash;
+    // The branch is abandoned and a longer one mined in its place (a later timestamp gives other hashes).
+    expect(await rpc(node.url, "evm_revert", [snapshot])).to.equal(true);
+    await rpc(node.url, "evm_increaseTime", [60]);
+    for (let i = 0; i < 3; i++) await rpc(node.url, "evm_mine");
+    events = [];
+    await tracker.poll((e) => void events.push(e));
+    expect(events[0]).to.deep.include({ type: "reorg", ancestor: base, depth: 2 });
+    expect(events.slice(1).map((e) => (e.type === "block" ? e.block.number : -1n))).to.deep.equal([
+      base + 1n,
+      base + 2n,
+      base + 3n,
+    ]);
+    expect(store.getBlock(base + 1n)!.hash).not.to.equal(replaced);
+    expect(store.getBlock(base + 3n)!.hash).to.equal((await client.getBlock({ blockNumber: base + 3n })).hash);
     store.close();
   });
 });
