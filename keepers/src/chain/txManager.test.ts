@@ -127,6 +127,32 @@ for (const kind of ["anvil", "hardhat"] as const) {
       store.close();
     });
 
+    it("stops raising fees at the cap and keeps the transaction pending instead of overpaying", async () => {
+      const store = Store.open(":memory:");
+      await rpc(node.url, DIALECT[kind].setBaseFee, [`0x${parseGwei("1").toString(16)}`]);
+      await mine(1);
+      // The cap leaves room for the first attempt but not for a +15% replacement.
+      const { txs, log } = manager(node, store, { maxFeePerGasCap: parseGwei("3.2") });
+      await txs.init();
+      const sent = await txs.send({ label: "capped", to: RECIPIENT, data: "0x", value: 5n });
+      const firstFee = store.getTx(sent.id)!.attempts[0].maxFeePerGas;
+      expect(firstFee).to.equal(parseGwei("3"));
+      try {
+        await rpc(node.url, DIALECT[kind].setBaseFee, [`0x${parseGwei("50").toString(16)}`]);
+        await mine(3);
+        await txs.tick();
+        const record = store.getTx(sent.id)!;
+        expect(record.status).to.equal("pending");
+        expect(record.attempts).to.have.length(1);
+        expect(log.text()).to.contain("stuck transaction cannot be bumped: fee cap reached");
+      } finally {
+        // The node forgets the capped transaction, so later tests start from a clean pool.
+        if (kind === "anvil") await rpc(node.url, "anvil_dropAllTransactions");
+        else await rpc(node.url, "hardhat_dropTransaction", [sent.hash]);
+      }
+      store.close();
+    });
+
     it("after a restart with a transaction in flight, sends no duplicate and re-sends what the node lost", async () => {
       const path = join(dir, "restart.sqlite");
       const nonce = await nonceOf(node.url);
