@@ -133,6 +133,15 @@ export class TxManager {
       const gas = intent.gas ?? ((await read.estimateGas(request)) * BigInt(100 + fees.gasLimitMarginPercent)) / 100n;
       const block = await read.getBlock({ blockTag: "latest" });
       const { maxFeePerGas, maxPriorityFeePerGas } = this.freshFees(block.baseFeePerGas ?? 0n);
+      // Someone else may have used the key since the last send: never sign for a nonce the chain already used.
+      const chainNonce = await this.nonceAt("latest");
+      if (chainNonce > this.nextNonce) {
+        logger.warn(
+          { account: account.address, chainNonce, nextNonce: this.nextNonce },
+          "the chain is past the keeper's next nonce; is another process using the key?",
+        );
+        this.nextNonce = chainNonce;
+      }
       const nonce = this.nextNonce;
       const raw = await account.signTransaction({
         chainId: this.o.chainId,
