@@ -154,6 +154,33 @@ contract LiquidationSolvencyTest is LiquidationFixture {
         assertEq(engine.totalLossClaims(), 0, "every claim resolved");
     }
 
+    /// @dev An account settled into a debt beyond the fund and one socialisation event: `endAuction` resolves it into
+    /// the series pool one capped step per call, keeping the auction open until the debt is gone.
+    function test_endAuction_largeDebtResolvedInBoundedSteps() public {
+        _depositQuote(VICTIM, 1_000e6);
+        _position(VICTIM, call3000, -5_000e18);
+        _setSpot(3_400e8);
+        _start(VICTIM);
+        _expireAt(3_400e8);
+        settlement.settle(VICTIM, call3000);
+        uint256 debt = settlement.debtOf(VICTIM);
+        uint256 cap = Math.mulDiv(vault.totalBalance(address(usdc)), vault.MAX_SOCIALISED_LOSS_WAD(), WAD);
+        assertGe(debt, cap + 1, "beyond one socialisation event");
+
+        uint256 steps;
+        while (engine.liquidationStatus(VICTIM).inAuction) {
+            uint256 before = settlement.debtOf(VICTIM);
+            uint256 stepCap = Math.mulDiv(vault.totalBalance(address(usdc)), vault.MAX_SOCIALISED_LOSS_WAD(), WAD);
+            engine.endAuction(VICTIM);
+            assertEq(before - settlement.debtOf(VICTIM), Math.min(before, stepCap), "one capped step");
+            ++steps;
+            assertLe(steps, 20, "bounded steps");
+        }
+        assertGe(steps, 2, "more than one step");
+        assertEq(settlement.debtOf(VICTIM), 0, "debt resolved");
+        assertEq(settlement.poolOf(call3000), 2_000_000e6, "the longs' pool is whole");
+    }
+
     // ------------------------------------------------- finding 6: transfers and insolvency at market value
 
     /// @dev WETH-backed short calls, under water at haircut value but solvent at market: the account is not
