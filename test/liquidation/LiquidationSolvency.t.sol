@@ -115,6 +115,26 @@ contract LiquidationSolvencyTest is LiquidationFixture {
         _start(VICTIM);
     }
 
+    /// @dev In a takeover the fund pays for, Degraded dust collateral (left out of the valuation) goes to the fund:
+    /// the owner does not keep what the fund paid for, and the bidder is not paid for it twice.
+    function test_bid_takeoverHandsUnpricedDustToTheFund() public {
+        (MockERC20 wbtc, MockV3Aggregator btcFeed, MockV3Aggregator btcFeed2) = _listWbtcTwoSources();
+        _fundInsurance(100_000e6);
+        _shortCallVictim();
+        _depositWbtc(VICTIM, 10);
+        _setSpot(3_500e8);
+        _start(VICTIM);
+        btcFeed2.updateAnswer(50_000e8);
+        btcFeed.updateAnswer(60_000e8);
+        ILiquidationEngine.LiquidationStatus memory s = engine.liquidationStatus(VICTIM);
+        assertTrue(s.insolvent && s.fundPaymentWad > 0, "insolvent, biddable");
+        vm.prank(BIDDER);
+        engine.bid(VICTIM, BIDDER, WAD, 0);
+        assertEq(vault.balanceOf(address(fund), address(wbtc)), 10, "the dust went to the fund");
+        assertEq(vault.balanceOf(VICTIM, address(wbtc)), 0, "not kept by the owner");
+        assertEq(vault.balanceOf(BIDDER, address(wbtc)), 0, "not taken by the bidder");
+    }
+
     // ------------------------------------------------- finding 5: a loss of any size is resolved in bounded steps
 
     /// @dev An insolvency larger than the fund plus the vault's per-event socialisation cap: the bid must not revert
