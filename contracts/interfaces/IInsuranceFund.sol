@@ -4,8 +4,9 @@ pragma solidity 0.8.30;
 /// @title IInsuranceFund
 /// @notice Holds the protocol's insurance capital as a vault account (its own address) in the quote asset. It
 /// receives its share of trading fees (the exchange credits this account) and liquidation proceeds, and pays
-/// insolvent auctions and settlement deficits on the liquidation engine's request. Governance may move only the
-/// surplus above a floor, through the timelock.
+/// insolvent auctions and settlement deficits on the liquidation engine's request. With an account it pays for, it
+/// may receive non-quote collateral whose price was not Ok. Governance may move only the quote surplus above a
+/// floor, and such collateral, through the timelock.
 interface IInsuranceFund {
     /// @notice The caller is not the liquidation engine.
     error Insurance_Unauthorized(address caller);
@@ -18,6 +19,8 @@ interface IInsuranceFund {
     event InsurancePaid(address indexed to, uint256 amount);
     /// @notice Governance withdrew `amount` of surplus to `to`.
     event SurplusWithdrawn(address indexed to, uint256 amount);
+    /// @notice Governance moved `amount` of the non-quote collateral `token` to vault account `to`.
+    event CollateralWithdrawn(address indexed token, address indexed to, uint256 amount);
     /// @notice The floor changed.
     event FloorSet(uint256 floor);
 
@@ -27,6 +30,11 @@ interface IInsuranceFund {
 
     /// @notice Moves `amount` above the floor to vault account `to`. Governance (timelock) only.
     function withdrawSurplus(address to, uint256 amount) external;
+
+    /// @notice Moves `amount` of a non-quote collateral `token` the fund holds (collateral whose price was not Ok,
+    /// handed over by the liquidation engine with an account the fund paid for) to vault account `to`. Governance
+    /// (timelock) only; the quote asset leaves only through `withdrawSurplus`.
+    function withdrawCollateral(address token, address to, uint256 amount) external;
 
     /// @notice Sets the floor (quote units). Governance (timelock) only.
     function setFloor(uint256 floor) external;

@@ -63,6 +63,13 @@ contract InsuranceFund is IInsuranceFund, AccessControl {
     }
 
     /// @inheritdoc IInsuranceFund
+    function withdrawCollateral(address token, address to, uint256 amount) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (token == quoteAsset || to == address(0) || amount == 0) revert Insurance_InvalidInput();
+        vault.transfer(address(this), to, token, amount);
+        emit CollateralWithdrawn(token, to, amount);
+    }
+
+    /// @inheritdoc IInsuranceFund
     function setFloor(uint256 floor_) external onlyRole(DEFAULT_ADMIN_ROLE) {
         floor = floor_;
         emit FloorSet(floor_);

@@ -224,13 +224,14 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         if (!s.inAuction) revert Liquidation_NotInAuction(account);
         // Empty: no positions and nothing of value a bidder could take (settlement may have closed every position).
         bool empty = c.seriesIds.length == 0 && c.grossWad <= 0;
-        // No auction state changes on a price that is not Ok: the fund path is a fund decision.
-        _requireHealthyPrices(account, c, empty);
-        if (empty) {
-            if (_hasDebt(account)) _seizeUnhealthyCollateral(account);
+        // No auction state changes on a price that is not Ok: paying an empty account's debt is a fund decision.
+        bool fundPays = empty && _hasDebt(account);
+        _requireHealthyPrices(account, c, fundPays);
+        if (fundPays) {
+            _seizeUnhealthyCollateral(account);
             _resolveDebts(account, address(0), true, false);
             if (_hasDebt(account)) return;
-        } else if (s.equityWad < SafeCast.toInt256(s.maintenanceWad)) {
+        } else if (!empty && s.equityWad < SafeCast.toInt256(s.maintenanceWad)) {
             revert Liquidation_StillUnderwater(account, s.equityWad, s.maintenanceWad);
         }
         _end(account, empty);

@@ -110,6 +110,30 @@ contract InsuranceFundTest is LiquidationFixture {
         assertEq(_quote(TREASURY), 400e6, "to the treasury's vault account");
     }
 
+    function test_withdrawCollateral_nonQuoteThroughGovernanceOnly() public {
+        _depositWeth(address(fund), 1e18);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector,
+                KEEPER,
+                fund.DEFAULT_ADMIN_ROLE()
+            )
+        );
+        vm.prank(KEEPER);
+        fund.withdrawCollateral(address(weth), TREASURY, 1e18);
+        _fundInsurance(1_000e6);
+        vm.expectRevert(IInsuranceFund.Insurance_InvalidInput.selector);
+        vm.prank(ADMIN);
+        fund.withdrawCollateral(address(usdc), TREASURY, 1e6);
+
+        vm.expectEmit(true, true, true, true, address(fund));
+        emit IInsuranceFund.CollateralWithdrawn(address(weth), TREASURY, 0.4e18);
+        vm.prank(ADMIN);
+        fund.withdrawCollateral(address(weth), TREASURY, 0.4e18);
+        assertEq(vault.balanceOf(TREASURY, address(weth)), 0.4e18, "moved");
+        assertEq(vault.balanceOf(address(fund), address(weth)), 0.6e18, "rest stays");
+    }
+
     function test_receivesExchangeFeesWhenWiredAsInsuranceAccount() public {
         vm.prank(ADMIN);
         exchange.setFeeRecipients(FEE_RECIPIENT, address(fund));

@@ -115,6 +115,26 @@ contract LiquidationSolvencyTest is LiquidationFixture {
         _start(VICTIM);
     }
 
+    /// @dev In a takeover the fund pays for, Degraded dust collateral (left out of the valuation) goes to the fund:
+    /// the owner does not keep what the fund paid for, and the bidder is not paid for it twice.
+    function test_bid_takeoverHandsUnpricedDustToTheFund() public {
+        (MockERC20 wbtc, MockV3Aggregator btcFeed, MockV3Aggregator btcFeed2) = _listWbtcTwoSources();
+        _fundInsurance(100_000e6);
+        _shortCallVictim();
+        _depositWbtc(VICTIM, 10);
+        _setSpot(3_500e8);
+        _start(VICTIM);
+        btcFeed2.updateAnswer(50_000e8);
+        btcFeed.updateAnswer(60_000e8);
+        ILiquidationEngine.LiquidationStatus memory s = engine.liquidationStatus(VICTIM);
+        assertTrue(s.insolvent && s.fundPaymentWad > 0, "insolvent, biddable");
+        vm.prank(BIDDER);
+        engine.bid(VICTIM, BIDDER, WAD, 0);
+        assertEq(vault.balanceOf(address(fund), address(wbtc)), 10, "the dust went to the fund");
+        assertEq(vault.balanceOf(VICTIM, address(wbtc)), 0, "not kept by the owner");
+        assertEq(vault.balanceOf(BIDDER, address(wbtc)), 0, "not taken by the bidder");
+    }
+
     // ------------------------------------------------- finding 5: a loss of any size is resolved in bounded steps
 
     /// @dev An insolvency larger than the fund plus the vault's per-event socialisation cap: the bid must not revert
@@ -152,6 +172,33 @@ contract LiquidationSolvencyTest is LiquidationFixture {
             assertLe(steps, 20, "bounded steps");
         }
         assertEq(engine.totalLossClaims(), 0, "every claim resolved");
+    }
+
+    /// @dev An account settled into a debt beyond the fund and one socialisation event: `endAuction` resolves it into
+    /// the series pool one capped step per call, keeping the auction open until the debt is gone.
+    function test_endAuction_largeDebtResolvedInBoundedSteps() public {
+        _depositQuote(VICTIM, 1_000e6);
+        _position(VICTIM, call3000, -5_000e18);
+        _setSpot(3_400e8);
+        _start(VICTIM);
+        _expireAt(3_400e8);
+        settlement.settle(VICTIM, call3000);
+        uint256 debt = settlement.debtOf(VICTIM);
+        uint256 cap = Math.mulDiv(vault.totalBalance(address(usdc)), vault.MAX_SOCIALISED_LOSS_WAD(), WAD);
+        assertGe(debt, cap + 1, "beyond one socialisation event");
+
+        uint256 steps;
+        while (engine.liquidationStatus(VICTIM).inAuction) {
+            uint256 before = settlement.debtOf(VICTIM);
+            uint256 stepCap = Math.mulDiv(vault.totalBalance(address(usdc)), vault.MAX_SOCIALISED_LOSS_WAD(), WAD);
+            engine.endAuction(VICTIM);
+            assertEq(before - settlement.debtOf(VICTIM), Math.min(before, stepCap), "one capped step");
+            ++steps;
+            assertLe(steps, 20, "bounded steps");
+        }
+        assertGe(steps, 2, "more than one step");
+        assertEq(settlement.debtOf(VICTIM), 0, "debt resolved");
+        assertEq(settlement.poolOf(call3000), 2_000_000e6, "the longs' pool is whole");
     }
 
     // ------------------------------------------------- finding 6: transfers and insolvency at market value
