@@ -160,7 +160,7 @@ interface ISettlement {
     /// @notice `account`'s debt on one series.
     function debtOn(address account, uint256 seriesId) external view returns (uint256);
 
-    /// @notice `account`'s unpaid claim on one series.
+    /// @notice `account`'s unpaid claim on one series (what remains of its entitlement as a long).
     function claimOf(address account, uint256 seriesId) external view returns (uint256);
 
     /// @notice The quote held for `seriesId`'s longs (in the settlement contract's vault account).

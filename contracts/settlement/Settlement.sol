@@ -51,14 +51,23 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
     mapping(address account => uint256) public debtOf;
     /// @inheritdoc ISettlement
     mapping(address account => mapping(uint256 seriesId => uint256)) public debtOn;
-    /// @inheritdoc ISettlement
-    mapping(address account => mapping(uint256 seriesId => uint256)) public claimOf;
-    /// @inheritdoc ISettlement
-    mapping(address account => mapping(uint256 seriesId => uint256)) public entitlementOf;
-    /// @inheritdoc ISettlement
-    mapping(uint256 seriesId => uint256) public collectedOf;
-    /// @dev The sum of the entitlements of the series' settled longs (the live ones are read from open interest).
-    mapping(uint256 seriesId => uint256) internal _settledEntitlementOf;
+    /// @dev A long's entitlement on a series (paid and unpaid) and its unpaid part, quote units. 128 bits hold any
+    /// quote amount (SafeCast checks).
+    struct LongClaim {
+        uint128 entitled;
+        uint128 owed;
+    }
+
+    mapping(address account => mapping(uint256 seriesId => LongClaim)) internal _longs;
+
+    /// @dev Per series: everything paid into its pool, and the sum of its settled longs' entitlements (the live
+    /// ones are read from open interest), quote units.
+    struct SeriesFlows {
+        uint128 collected;
+        uint128 settledEntitlement;
+    }
+
+    mapping(uint256 seriesId => SeriesFlows) internal _flows;
 
     /// @dev A series' expiry price and per-option intrinsic value, cached on first use (both fit 128 bits: prices
     /// and strikes are far below 2^128 WAD). A zero expiry price means "not cached yet".
@@ -120,7 +129,7 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
 
     /// @inheritdoc ISettlement
     function claim(address account, uint256 seriesId) external nonReentrant returns (uint256 paid) {
-        if (claimOf[account][seriesId] == 0) revert Settlement_NothingToClaim(account, seriesId);
+        if (_longs[account][seriesId].owed == 0) revert Settlement_NothingToClaim(account, seriesId);
         paid = _payClaim(account, seriesId);
         if (paid != 0) emit ClaimPaid(account, seriesId, paid);
         if (debtOf[account] != 0) _repayFromBalance(account);
@@ -128,7 +137,22 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
 
     /// @inheritdoc ISettlement
     function claimable(address account, uint256 seriesId) external view returns (uint256) {
-        return _claimable(account, seriesId);
+        return _due(_longs[account][seriesId], _flows[seriesId], seriesId);
+    }
+
+    /// @inheritdoc ISettlement
+    function claimOf(address account, uint256 seriesId) external view returns (uint256) {
+        return _longs[account][seriesId].owed;
+    }
+
+    /// @inheritdoc ISettlement
+    function entitlementOf(address account, uint256 seriesId) external view returns (uint256) {
+        return _longs[account][seriesId].entitled;
+    }
+
+    /// @inheritdoc ISettlement
+    function collectedOf(uint256 seriesId) external view returns (uint256) {
+        return _flows[seriesId].collected;
     }
 
     /// @inheritdoc ISettlement
@@ -229,13 +253,15 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
                 shortfallOf[seriesId] += outstanding;
             }
         } else if (amount > 0) {
-            uint256 owed = uint256(amount);
+            uint128 owed = SafeCast.toUint128(uint256(amount));
             // Recorded after the book lowered the open interest, so the series' total entitlement counts it once.
-            entitlementOf[account][seriesId] += owed;
-            _settledEntitlementOf[seriesId] += owed;
-            claimOf[account][seriesId] += owed;
-            paid = _payClaim(account, seriesId);
-            outstanding = claimOf[account][seriesId];
+            SeriesFlows memory flows = _flows[seriesId];
+            flows.settledEntitlement += owed;
+            _flows[seriesId] = flows;
+            LongClaim memory long = _longs[account][seriesId];
+            long.entitled += owed;
+            long.owed += owed;
+            (paid, outstanding) = _payLong(account, seriesId, long, flows);
         }
         emit PositionSettled(account, seriesId, position, outcome.expiryPriceE18, paid, outstanding);
     }
@@ -252,42 +278,52 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
 
     function _fundPool(uint256 seriesId, uint256 amount) internal {
         poolOf[seriesId] += amount;
-        collectedOf[seriesId] += amount;
+        _flows[seriesId].collected += SafeCast.toUint128(amount);
         totalPooled += amount;
     }
 
-    /// @dev Pays `account` what `_claimable` allows on `seriesId` and takes it off its claim and the pool.
-    function _payClaim(address account, uint256 seriesId) internal returns (uint256 paid) {
-        uint256 taken = _claimable(account, seriesId);
-        if (taken == 0) return 0;
-        // unchecked: `_claimable` never exceeds the claim or the pool.
+    /// @dev Pays `account` what `_due` allows on `seriesId`, stores its claim (`long`, in memory) less that and
+    /// takes it off the pool. Returns the amount paid (after a socialised haircut) and the claim left.
+    function _payLong(
+        address account,
+        uint256 seriesId,
+        LongClaim memory long,
+        SeriesFlows memory flows
+    ) internal returns (uint256 paid, uint256 outstanding) {
+        uint256 taken = _due(long, flows, seriesId);
+        // unchecked: `_due` never exceeds the claim or the pool.
         unchecked {
-            claimOf[account][seriesId] -= taken;
+            long.owed -= uint128(taken);
             poolOf[seriesId] -= taken;
         }
-        paid = _payOut(account, taken);
+        _longs[account][seriesId] = long;
+        outstanding = long.owed;
+        if (taken != 0) paid = _payOut(account, taken);
     }
 
-    /// @dev The long's pro rata share: entitlement × min(collected, E) / E (rounded down, in the pool's favour)
-    /// less what it was already paid, at most the pool. E counts settled longs exactly and live longs as open
-    /// interest × intrinsic value rounded down, never less than the sum of their own rounded-down entitlements.
-    function _claimable(address account, uint256 seriesId) internal view returns (uint256 due) {
-        uint256 owed = claimOf[account][seriesId];
-        if (owed == 0) return 0;
-        uint256 entitled = entitlementOf[account][seriesId];
+    /// @dev Pays the claim of a long settled earlier.
+    function _payClaim(address account, uint256 seriesId) internal returns (uint256 paid) {
+        (paid, ) = _payLong(account, seriesId, _longs[account][seriesId], _flows[seriesId]);
+    }
+
+    /// @dev The long's pro rata share: entitled × min(collected, E) / E (rounded down, in the pool's favour) less
+    /// what it was already paid, at most the pool. E counts settled longs exactly and live longs as open interest ×
+    /// intrinsic value rounded down, never less than the sum of their own rounded-down entitlements.
+    function _due(
+        LongClaim memory long,
+        SeriesFlows memory flows,
+        uint256 seriesId
+    ) internal view returns (uint256 due) {
+        if (long.owed == 0) return 0;
         uint256 liveLongs = registry.getSeries(seriesId).openInterest;
-        uint256 total = _settledEntitlementOf[seriesId] +
+        uint256 total = flows.settledEntitlement +
             Math.mulDiv(liveLongs, _outcomes[seriesId].intrinsicE18, WAD_TIMES_QUOTE_SCALE);
-        uint256 collected = collectedOf[seriesId];
-        // total >= entitled > 0: the account's own entitlement is part of the settled sum.
-        uint256 earned = collected >= total ? entitled : Math.mulDiv(entitled, collected, total);
-        // unchecked: owed <= entitled (a claim only falls below the entitlement that created it).
-        uint256 alreadyPaid;
-        unchecked {
-            alreadyPaid = entitled - owed;
-        }
+        // total >= entitled > 0: the long's own entitlement is part of the settled sum.
+        uint256 earned = flows.collected >= total ? long.entitled : Math.mulDiv(long.entitled, flows.collected, total);
+        // A claim only falls below the entitlement that created it: owed <= entitled.
+        uint256 alreadyPaid = long.entitled - long.owed;
         if (earned <= alreadyPaid) return 0;
-        // unchecked: earned > alreadyPaid, and earned <= entitled so due <= owed.
+        // unchecked: earned > alreadyPaid, and earned <= entitled, so due <= owed.
         unchecked {
             due = earned - alreadyPaid;
         }

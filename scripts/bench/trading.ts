@@ -6,7 +6,8 @@
  * Every figure is the execution gas of one call measured by `GasProbe` through `eth_call` (cold storage, as in a
  * fresh transaction; without the transaction's intrinsic 21,000 gas and calldata, and before storage refunds), so
  * it compares with the Solidity gas snapshots. `gas.settle.position` settles the long of an account holding one
- * position; `gas.settle.position.p16` the same long in an account holding 16 (its book is reshuffled).
+ * position; `gas.settle.position.p16` the same long in an account holding 16 over two expiries: settlement nets an
+ * account's positions of one expiry, so that call settles its 8 positions of the first expiry together.
  */
 import { network } from "hardhat";
 import { parseUnits, type Contract, type Signer } from "ethers";

@@ -171,6 +171,56 @@ contract SettlementSolvencyTest is ProtocolFixture {
         settlement.collectDebt(BOB, call2700, address(weth), 300e6, 0);
     }
 
+    /// @dev The discount is bounded: at any price, debt and collateral, the collateral a collector receives is worth
+    /// at most what it paid × (1 + 2%) at market (one quote unit of rounding), and the debtor's debt falls by exactly
+    /// what was paid.
+    function testFuzz_collectDebt_neverSellsBelowTheBoundedDiscount(
+        uint256 sizeSeed,
+        uint256 wethSeed,
+        uint256 priceSeed,
+        uint256 repaySeed
+    ) public {
+        uint256 size = bound(sizeSeed, 0.01e18, 50e18);
+        uint256 wethAmount = bound(wethSeed, 1e9, 20e18);
+        int256 priceE8 = int256(bound(priceSeed, 2_701e8, 9_000e8));
+        book.transferPosition(call2700, ALICE, BOB, size);
+        _depositWeth(BOB, wethAmount);
+        _expireAt(priceE8);
+        settlement.settle(BOB, call2700);
+        uint256 debt = settlement.debtOf(BOB);
+        _depositQuote(KEEPER, 1_000_000e6);
+        uint256 maxRepay = bound(repaySeed, 1, debt);
+        vm.prank(KEEPER);
+        try settlement.collectDebt(BOB, call2700, address(weth), maxRepay, 0) returns (
+            ISettlement.Collection memory c
+        ) {
+            // Market value of the WETH bought, quote units rounded up: seized × price / 1e18 / 1e12.
+            uint256 marketValue = _ceilDivUp(c.seized * uint256(priceE8) * 1e10, 1e30);
+            assertLe(marketValue, (c.bought * 1.02e18) / 1e18 + 1, "bought below the bounded discount");
+            assertLe(c.bought, maxRepay, "no more than asked");
+            assertEq(settlement.debtOf(BOB), debt - c.bought, "debt falls by what was paid");
+            assertEq(vault.balanceOf(KEEPER, address(weth)), c.seized, "the keeper got what was reported");
+        } catch (bytes memory reason) {
+            // Only a collection too small to buy a single wei of WETH may be refused.
+            assertEq(
+                keccak256(reason),
+                keccak256(
+                    abi.encodeWithSelector(
+                        ISettlement.Settlement_NothingToCollect.selector,
+                        BOB,
+                        call2700,
+                        address(weth)
+                    )
+                ),
+                "refused for another reason"
+            );
+        }
+    }
+
+    function _ceilDivUp(uint256 a, uint256 b) internal pure returns (uint256) {
+        return a == 0 ? 0 : (a - 1) / b + 1;
+    }
+
     // ------------------------------------------------------------- finding 10: pro rata shortfall
 
     /// @dev Bob owes 300 on three calls but holds 150: Alice (2 calls) and Carol (1) carry the shortfall 2:1,
