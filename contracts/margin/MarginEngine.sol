@@ -274,7 +274,7 @@ contract MarginEngine is IMarginEngine, AccessControl {
         Underlying memory u,
         bool exit
     ) internal view returns (AccountMargin memory margin, Underlying memory, uint256 outageId) {
-        margin.equityWad = _equityBeforePositions(account, debtWad);
+        margin.equityWad = _equityBeforePositions(account, debtWad, exit);
         uint256 n = seriesIds.length;
         if (n == 0) return (margin, u, 0);
         uint256[] memory keys = _sortedKeys(seriesIds);
@@ -289,9 +289,12 @@ contract MarginEngine is IMarginEngine, AccessControl {
         return (margin, u, outageId);
     }
 
-    /// @dev Collateral value minus settlement debt: equity before the positions' marks.
-    function _equityBeforePositions(address account, uint256 debtWad) internal view returns (int256) {
-        return SafeCast.toInt256(vault.collateralValue(account)) - SafeCast.toInt256(debtWad);
+    /// @dev Collateral value minus settlement debt: equity before the positions' marks. An exit pass values a
+    /// collateral whose price is out at the low end of its outage range (`IVault.exitCollateralValue`), a strict
+    /// pass at zero.
+    function _equityBeforePositions(address account, uint256 debtWad, bool exit) internal view returns (int256) {
+        uint256 collateralWad = exit ? vault.exitCollateralValue(account) : vault.collateralValue(account);
+        return SafeCast.toInt256(collateralWad) - SafeCast.toInt256(debtWad);
     }
 
     /// @dev The end (exclusive) of the expiry group starting at `keys[start]`: the run of keys sharing its

@@ -64,6 +64,16 @@ contract PriceOutageTest is RiskFixture {
         return surplus > 0 ? uint256(surplus) / 1e12 : 0;
     }
 
+    /// @dev The withdrawal reverts for want of initial margin (not for want of a price).
+    function _expectWithdrawalRefused(address account, address token, uint256 amount) internal {
+        vm.prank(account);
+        try vault.withdraw(account, token, amount, account) {
+            assertTrue(false, "withdrawal should be refused");
+        } catch (bytes memory reason) {
+            assertEq(bytes4(reason), IMarginEngine.Margin_InsufficientInitialMargin.selector, "initial margin");
+        }
+    }
+
     // ---------------------------------------------------------------- finding 13: spot outage
 
     /// @dev Healthy users are not trapped: during an ETH outage the maker withdraws free collateral and both sides
@@ -88,9 +98,7 @@ contract PriceOutageTest is RiskFixture {
         // Exactly the free collateral under the outage valuation leaves, not a unit more.
         uint256 free = _free(maker);
         assertTrue(free > 0, "something is free");
-        vm.prank(maker);
-        vm.expectRevert();
-        vault.withdraw(maker, address(usdc), free + 1, maker);
+        _expectWithdrawalRefused(maker, address(usdc), free + 1);
         vm.prank(maker);
         vault.withdraw(maker, address(usdc), free, maker);
         IMarginEngine.AccountMargin memory m = margin.exitMarginOf(maker);
@@ -137,6 +145,35 @@ contract PriceOutageTest is RiskFixture {
         assertTrue(longLater.equityWad < longOut.equityWad, "wider after longer");
         assertTrue(shortLater.equityWad < shortOut.equityWad, "wider after longer");
         assertTrue(shortLater.maintenanceWad > shortOut.maintenanceWad, "requirement grows");
+    }
+
+    /// @dev Collateral whose price is out counts at the low end of its outage range for its owner's exits (zero for
+    /// liquidation): a WETH-backed short can take part of its WETH out during an ETH outage.
+    function test_priceOutage_collateralCountsAtTheLowEndOfItsRange() public {
+        uint256 key = 0xD44;
+        address holder = vm.addr(key);
+        weth.mint(holder, 10e18);
+        vm.startPrank(holder);
+        weth.approve(address(vault), 10e18);
+        vault.deposit(holder, address(weth), 10e18);
+        vm.stopPrank();
+        _trade(key, taker, call3000, false, 2e18, 150e18);
+        uint256 lastAt = block.timestamp;
+
+        _ethOutage(2 hours);
+        assertEq(vault.valueOf(address(weth), 10e18), 0, "strict valuation: zero");
+        (uint256 lowE18, , ) = ethRouter.spotBounds();
+        uint256 age = block.timestamp - lastAt;
+        uint256 shock = 0.1e18 + (0.1e18 * age) / 1 hours;
+        assertEq(lowE18, (3_000e18 * (1e18 - shock)) / 1e18, "low end of the range");
+        uint256 usdcWad = vault.balanceOf(holder, address(usdc)) * 1e12;
+        assertEq(vault.exitCollateralValue(holder), usdcWad + (10 * lowE18 * 8) / 10, "WETH at low x (1 - haircut)");
+
+        vm.prank(holder);
+        vault.withdraw(holder, address(weth), 3e18, holder);
+        assertEq(weth.balanceOf(holder), 3e18, "part of the WETH left");
+        // Not all of it: the short still needs its initial margin under the outage valuation.
+        _expectWithdrawalRefused(holder, address(weth), 7e18);
     }
 
     // ---------------------------------------------------------------- finding 3: volatility outage
