@@ -461,11 +461,11 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuardTransient 
             address[] memory accounts = new address[](2);
             accounts[0] = t.buyer;
             accounts[1] = t.seller;
-            IMarginEngine.AccountMargin[] memory m = margin.marginsOf(accounts);
+            IMarginEngine.AccountMargin[] memory m = margin.exitMarginsOf(accounts);
             return (_surplus(m[0]), _surplus(m[1]));
         }
-        if (buyerReduces) buyerSurplus = _surplus(margin.marginOf(t.buyer));
-        if (sellerReduces) sellerSurplus = _surplus(margin.marginOf(t.seller));
+        if (buyerReduces) buyerSurplus = _surplus(margin.exitMarginOf(t.buyer));
+        if (sellerReduces) sellerSurplus = _surplus(margin.exitMarginOf(t.seller));
     }
 
     function _surplus(IMarginEngine.AccountMargin memory m) internal pure returns (int256) {

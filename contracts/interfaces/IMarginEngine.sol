@@ -73,19 +73,35 @@ interface IMarginEngine is IMarginHook {
     event RiskControllerSet(address indexed riskController);
 
     /// @notice `account`'s equity and initial and maintenance requirements. Reverts with `Margin_PriceUnavailable`
-    /// when an underlying it holds positions on has no price.
+    /// when an underlying it holds positions on has no spot (Down); with the volatility out, marks use the last
+    /// signed volatility (the feed cannot freeze for good), so liquidation goes on while spot is Ok.
     function marginOf(address account) external view returns (AccountMargin memory);
 
     /// @notice `marginOf` of several accounts, in order, in one pass that reads each underlying's prices once.
     function marginsOf(address[] calldata accounts) external view returns (AccountMargin[] memory margins);
 
-    /// @notice Reverts with `Margin_InsufficientInitialMargin` unless equity >= initial margin.
+    /// @notice `account`'s margin valued for its own exits: as `marginOf` while prices are available; where an
+    /// underlying's spot or volatility is out (Down), on the router's outage range instead of reverting
+    /// (`IOracleRouter.spotBounds`, `volatilityBounds`: the last observation widened by a shock growing with its
+    /// age), each position at the end of the range that goes against the account (longs at the low end of their
+    /// value, shorts at the high end, naked requirements from the high spot). The withdrawal hook and the trade
+    /// checks use this valuation; `marginOf` (liquidation, the insurance fund, automation) never does.
+    /// @dev Reverts with `Margin_PriceUnavailable` only when a router has never had an observation.
+    function exitMarginOf(address account) external view returns (AccountMargin memory);
+
+    /// @notice `exitMarginOf` of several accounts, in order, in one pass.
+    function exitMarginsOf(address[] calldata accounts) external view returns (AccountMargin[] memory margins);
+
+    /// @notice Reverts with `Margin_InsufficientInitialMargin` unless equity >= initial margin (`exitMarginOf`
+    /// valuation); with `Margin_PriceUnavailable` when a price it needs is out (taking on risk is never allowed on
+    /// an outage range).
     function checkInitialMargin(address account) external view;
 
     /// @notice The margin check of both accounts of a trade, `first` then `second`, in one pass that reads each
-    /// underlying's prices once. An account whose side added risk must pass `checkInitialMargin`; one whose side
-    /// only reduced risk must hold maintenance margin or end with `equity − maintenance` no lower than
-    /// `surplusBefore`, else `Margin_InsufficientMaintenanceMargin`.
+    /// underlying's prices once, on the `exitMarginOf` valuation. An account whose side added risk must pass
+    /// `checkInitialMargin` (so never on a price that is out); one whose side only reduced risk must hold
+    /// maintenance margin or end with `equity − maintenance` no lower than `surplusBefore` (read with
+    /// `exitMarginsOf`), else `Margin_InsufficientMaintenanceMargin`: a risk-reducing close goes through an outage.
     function checkTradeMargin(TradeCheck calldata first, TradeCheck calldata second) external view;
 
     /// @notice The model mark of one option of `seriesId` (quote WAD): Black–Scholes with the router's spot and

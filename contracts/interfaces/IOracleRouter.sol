@@ -46,6 +46,39 @@ interface IOracleRouter {
     /// source is configured or it is invalid.
     function volatility() external view returns (uint256 volE18, Health health);
 
+    /// @notice A range that holds the spot with high confidence, for valuing an account against itself while prices
+    /// are out. Ok or Degraded: `low == high == spot()`. Down: the newest last observation of either source
+    /// (`IPriceSource.lastObservation`), widened by a shock s growing with its age,
+    /// s = OUTAGE_SPOT_SHOCK_WAD + OUTAGE_SPOT_SHOCK_PER_HOUR_WAD × age / 1 hour (at most MAX_OUTAGE_SHOCK_WAD):
+    /// low = last × (1 − s) rounded down (0 once s >= 1), high = last × (1 + s) rounded up. Down with no observation
+    /// at all: (0, 0, Down). Never reverts.
+    /// @dev For users' own exits only (withdrawing free collateral, risk-reducing closes): liquidation, fund payments
+    /// and loss socialisation never act on a price that is not Ok, so they do not read it.
+    function spotBounds() external view returns (uint256 lowE18, uint256 highE18, Health health);
+
+    /// @notice As `spotBounds`, for implied volatility: Ok gives `low == high == volatility()`; Down widens the
+    /// volatility source's last observation by OUTAGE_VOL_SHOCK_WAD + OUTAGE_VOL_SHOCK_PER_HOUR_WAD per hour of age.
+    function volatilityBounds() external view returns (uint256 lowE18, uint256 highE18, Health health);
+
+    /// @notice The volatility source's last observation however old (`IPriceSource.lastObservation`); (0, 0) when
+    /// there is none or no source. Never reverts.
+    function lastVolatility() external view returns (uint256 volE18, uint256 observedAt);
+
+    /// @notice Shock applied to a last observation of spot at age 0 during an outage (WAD, 0.1e18 = 10%).
+    function OUTAGE_SPOT_SHOCK_WAD() external view returns (uint256);
+
+    /// @notice Growth of the spot outage shock per hour of the observation's age (WAD).
+    function OUTAGE_SPOT_SHOCK_PER_HOUR_WAD() external view returns (uint256);
+
+    /// @notice Shock applied to a last observation of implied volatility at age 0 during an outage (WAD).
+    function OUTAGE_VOL_SHOCK_WAD() external view returns (uint256);
+
+    /// @notice Growth of the volatility outage shock per hour of the observation's age (WAD).
+    function OUTAGE_VOL_SHOCK_PER_HOUR_WAD() external view returns (uint256);
+
+    /// @notice Largest outage shock (WAD): `high` is at most (1 + this) times the last observation.
+    function MAX_OUTAGE_SHOCK_WAD() external view returns (uint256);
+
     /// @notice Proves and stores the expiry price from the primary source: the first observation at or after
     /// `expiry`, identified by `roundHint`. Permissionless; once set it never changes.
     function setExpiryPrice(uint256 expiry, uint256 roundHint) external returns (uint256 priceE18);

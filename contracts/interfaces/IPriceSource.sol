@@ -41,6 +41,11 @@ interface IPriceSource {
     /// @return updatedAt When the source observed it (unix seconds).
     function latestPrice() external view returns (uint256 priceE18, uint256 updatedAt);
 
+    /// @notice The latest observation however old: `latestPrice` without its staleness and sequencer checks (the
+    /// value is still positive, `updatedAt` non-zero and not in the future, else the same errors).
+    /// @dev For outage valuation only: a router widens it by a shock growing with its age (`IOracleRouter.spotBounds`).
+    function lastObservation() external view returns (uint256 priceE18, uint256 updatedAt);
+
     /// @notice Proves the first observation at or after `timestamp`: round `roundHint` is at or after it, the round
     /// before it is strictly before it, and it came at most `maxObservationDelay()` seconds after `timestamp`.
     /// @dev Used for expiry prices. Does not apply the staleness or sequencer checks of `latestPrice`: the proof

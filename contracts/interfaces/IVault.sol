@@ -185,6 +185,12 @@ interface IVault {
     /// whether an account is insolvent) with `okWad`. `okHaircutWad + unhealthyHaircutWad == collateralValue(account)`.
     function collateralMarketValue(address account) external view returns (MarketValue memory value);
 
+    /// @notice `collateralValue` for the owner's own exits (`IMarginEngine.exitMarginOf`): a non-quote collateral
+    /// whose router is Down counts at the low end of its outage range (`IOracleRouter.spotBounds`: the last
+    /// observation widened by a shock growing with its age), haircut, instead of zero. Never more than the last
+    /// observation's value; zero when the router has none. Liquidation and loss decisions never read it.
+    function exitCollateralValue(address account) external view returns (uint256 valueWad);
+
     /// @notice The haircut value of `amount` of `token` in the quote asset, WAD, rounded down.
     /// @dev 0 for an unlisted token and for a non-quote token whose router is Down (or reverts); never reverts
     /// for an oracle reason.

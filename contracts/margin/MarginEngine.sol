@@ -27,6 +27,8 @@ import {StandardMarginLib} from "./StandardMarginLib.sol";
 /// so every requirement of `marginOf` — and of the checks and the liquidation engine that call it — includes it.
 contract MarginEngine is IMarginEngine, AccessControl {
     uint256 internal constant WAD = 1e18;
+    /// @dev The largest volatility Black–Scholes accepts (its domain is [0, 2^64) WAD).
+    uint256 internal constant MAX_VOL_E18 = type(uint64).max;
 
     // Sort key of a position: the registry's packed terms (`ISeriesRegistry.seriesTerms`: underlyingId 32 bits |
     // expiry 64 | strike 128 | isCall 1 | 31 zero bits) with the position's index in the low bits.
@@ -53,7 +55,10 @@ contract MarginEngine is IMarginEngine, AccessControl {
 
     mapping(uint256 underlyingId => MarginParams) internal _params;
 
-    /// @dev What one underlying contributes to a pass, read from the registry and the router at most once.
+    /// @dev What one underlying contributes to a pass, read from the registry and the router at most once. `exit`:
+    /// the pass values positions for the owner's own exits (`IMarginEngine.exitMarginOf`), so a price that is out
+    /// (Down) is replaced by its outage range (`IOracleRouter.spotBounds`, `volatilityBounds`) instead of reverting.
+    /// Outside an outage, and always in a strict pass, low == high (== spotE18 / volE18).
     struct Underlying {
         uint256 id;
         IOracleRouter router;
@@ -64,6 +69,11 @@ contract MarginEngine is IMarginEngine, AccessControl {
         uint256 volE18;
         bool spotLoaded;
         bool volLoaded;
+        bool exit;
+        uint256 spotLowE18;
+        uint256 spotHighE18;
+        uint256 volLowE18;
+        uint256 volHighE18;
     }
 
     /// @dev One expiry group: its pricing inputs, the fractions of its price the ratios give, and its running sums.
@@ -81,6 +91,11 @@ contract MarginEngine is IMarginEngine, AccessControl {
         uint256 nakedMaintenanceE36;
         uint256 pairedCallE18;
         bool paired;
+        uint256 priceLowE18;
+        uint256 priceHighE18;
+        uint256 volLowE18;
+        uint256 volHighE18;
+        bool widened;
     }
 
     /// @param admin Governance (the timelock).
@@ -131,26 +146,28 @@ contract MarginEngine is IMarginEngine, AccessControl {
     // ------------------------------------------------------------------------------------------------------------
 
     /// @inheritdoc IMarginEngine
-    function checkInitialMargin(address account) public view {
+    function checkInitialMargin(address account) external view {
         Underlying memory u;
-        _check(TradeCheck(account, false, 0), u);
+        _check(TradeCheck(account, false, 0), u, false);
     }
 
     /// @inheritdoc IMarginEngine
     function checkTradeMargin(TradeCheck calldata first, TradeCheck calldata second) external view {
         Underlying memory u;
-        u = _check(first, u);
-        _check(second, u);
+        u = _check(first, u, false);
+        _check(second, u, false);
     }
 
     /// @inheritdoc IMarginHook
     /// @dev Refused outright while the account owes settlement debt (the collateral backing it stays for
-    /// `ISettlement.collectDebt`); otherwise the same check as `checkInitialMargin`, on the state the vault has
-    /// already debited.
+    /// `ISettlement.collectDebt`). Otherwise the check of `checkInitialMargin` on the state the vault has already
+    /// debited, except that a price that is out is replaced by its outage range (`exitMarginOf`): taking collateral
+    /// out is an exit, allowed whenever the account still holds initial margin valued against itself.
     function checkWithdrawal(address account) external view {
         uint256 debtWad = _debtWad(account);
         if (debtWad != 0) revert Margin_SettlementDebtOutstanding(account, debtWad);
-        checkInitialMargin(account);
+        Underlying memory u;
+        _check(TradeCheck(account, false, 0), u, true);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -160,15 +177,23 @@ contract MarginEngine is IMarginEngine, AccessControl {
     /// @inheritdoc IMarginEngine
     function marginOf(address account) external view returns (AccountMargin memory margin) {
         Underlying memory u;
-        (margin, ) = _marginOf(account, u);
+        (margin, ) = _marginOf(account, u, false);
     }
 
     /// @inheritdoc IMarginEngine
     function marginsOf(address[] calldata accounts) external view returns (AccountMargin[] memory margins) {
-        uint256 n = accounts.length;
-        margins = new AccountMargin[](n);
+        return _marginsOf(accounts, false);
+    }
+
+    /// @inheritdoc IMarginEngine
+    function exitMarginOf(address account) external view returns (AccountMargin memory margin) {
         Underlying memory u;
-        for (uint256 i; i < n; ++i) (margins[i], u) = _marginOf(accounts[i], u);
+        (margin, ) = _marginOf(account, u, true);
+    }
+
+    /// @inheritdoc IMarginEngine
+    function exitMarginsOf(address[] calldata accounts) external view returns (AccountMargin[] memory margins) {
+        return _marginsOf(accounts, true);
     }
 
     /// @inheritdoc IMarginEngine
@@ -193,16 +218,24 @@ contract MarginEngine is IMarginEngine, AccessControl {
     // ------------------------------------------------------------------------------------------------------------
 
     /// @dev One account's check (see `checkTradeMargin`); `u` is the underlying last loaded in this call, reused
-    /// when the account's first underlying is the same, and the one loaded last is returned.
-    function _check(TradeCheck memory c, Underlying memory u) internal view returns (Underlying memory) {
+    /// when the account's first underlying is the same, and the one loaded last is returned. Always an exit pass
+    /// (outage ranges for prices that are out, see `Underlying`): a reducing side, and a withdrawal (`isWithdrawal`),
+    /// may use them; a side that adds risk on a price that is out is refused with `Margin_PriceUnavailable`.
+    function _check(
+        TradeCheck memory c,
+        Underlying memory u,
+        bool isWithdrawal
+    ) internal view returns (Underlying memory) {
         address account = c.account;
         (uint256[] memory seriesIds, int256[] memory sizes) = book.positionsOf(account);
         uint256 debtWad = _debtWad(account);
         // Nothing held and nothing owed: equity is collateral >= 0 = every requirement. No oracle is read.
         if (seriesIds.length == 0 && debtWad == 0) return u;
         AccountMargin memory m;
-        (m, u) = _margin(account, seriesIds, sizes, debtWad, u);
+        uint256 outageId;
+        (m, u, outageId) = _margin(account, seriesIds, sizes, debtWad, u, true);
         if (!c.reduces) {
+            if (outageId != 0 && !isWithdrawal) revert Margin_PriceUnavailable(outageId);
             if (m.equityWad < SafeCast.toInt256(m.initialWad)) {
                 revert Margin_InsufficientInitialMargin(account, m.equityWad, m.initialWad);
             }
@@ -217,41 +250,68 @@ contract MarginEngine is IMarginEngine, AccessControl {
 
     function _marginOf(
         address account,
-        Underlying memory u
-    ) internal view returns (AccountMargin memory, Underlying memory) {
+        Underlying memory u,
+        bool exit
+    ) internal view returns (AccountMargin memory margin, Underlying memory) {
         (uint256[] memory seriesIds, int256[] memory sizes) = book.positionsOf(account);
-        return _margin(account, seriesIds, sizes, _debtWad(account), u);
+        (margin, u, ) = _margin(account, seriesIds, sizes, _debtWad(account), u, exit);
+        return (margin, u);
+    }
+
+    function _marginsOf(address[] calldata accounts, bool exit) internal view returns (AccountMargin[] memory margins) {
+        uint256 n = accounts.length;
+        margins = new AccountMargin[](n);
+        Underlying memory u;
+        for (uint256 i; i < n; ++i) (margins[i], u) = _marginOf(accounts[i], u, exit);
     }
 
     /// @dev equity = collateral − debt + Σ marks; per expiry group, requirements as in `StandardMarginLib`. `u` is
     /// an underlying already loaded in this call (or empty), reused while its id matches; the last one is returned.
-    /// Prices do not change within a call, so sharing them between accounts changes no result.
+    /// Prices do not change within a call, so sharing them between accounts changes no result. `exit` selects the
+    /// valuation (see `Underlying`); `outageId` is an underlying valued on its outage range (0 when none was).
     function _margin(
         address account,
         uint256[] memory seriesIds,
         int256[] memory sizes,
         uint256 debtWad,
-        Underlying memory u
-    ) internal view returns (AccountMargin memory margin, Underlying memory) {
-        margin.equityWad = SafeCast.toInt256(vault.collateralValue(account)) - SafeCast.toInt256(debtWad);
+        Underlying memory u,
+        bool exit
+    ) internal view returns (AccountMargin memory margin, Underlying memory, uint256 outageId) {
+        margin.equityWad = _equityBeforePositions(account, debtWad, exit);
         uint256 n = seriesIds.length;
-        if (n == 0) return (margin, u);
+        if (n == 0) return (margin, u, 0);
         uint256[] memory keys = _sortedKeys(seriesIds);
         uint256 start;
         while (start < n) {
-            uint256 groupId = keys[start] >> KEY_EXPIRY_SHIFT;
-            uint256 underlyingId = groupId >> (KEY_UNDERLYING_SHIFT - KEY_EXPIRY_SHIFT);
-            if (underlyingId != u.id) u = _loadUnderlying(underlyingId);
-            uint256 end = start + 1;
-            while (end < n && keys[end] >> KEY_EXPIRY_SHIFT == groupId) ++end;
-            _addGroup(margin, u, keys, sizes, start, end);
+            uint256 underlyingId = keys[start] >> KEY_UNDERLYING_SHIFT;
+            if (underlyingId != u.id) u = _loadUnderlying(underlyingId, exit);
+            uint256 end = _groupEnd(keys, start);
+            if (_addGroup(margin, u, keys, sizes, start, end)) outageId = underlyingId;
             start = end;
         }
-        return (margin, u);
+        return (margin, u, outageId);
+    }
+
+    /// @dev Collateral value minus settlement debt: equity before the positions' marks. An exit pass values a
+    /// collateral whose price is out at the low end of its outage range (`IVault.exitCollateralValue`), a strict
+    /// pass at zero.
+    function _equityBeforePositions(address account, uint256 debtWad, bool exit) internal view returns (int256) {
+        uint256 collateralWad = exit ? vault.exitCollateralValue(account) : vault.collateralValue(account);
+        return SafeCast.toInt256(collateralWad) - SafeCast.toInt256(debtWad);
+    }
+
+    /// @dev The end (exclusive) of the expiry group starting at `keys[start]`: the run of keys sharing its
+    /// underlying and expiry.
+    function _groupEnd(uint256[] memory keys, uint256 start) internal pure returns (uint256 end) {
+        uint256 groupId = keys[start] >> KEY_EXPIRY_SHIFT;
+        uint256 n = keys.length;
+        end = start + 1;
+        while (end < n && keys[end] >> KEY_EXPIRY_SHIFT == groupId) ++end;
     }
 
     /// @dev Adds one expiry group `keys[start:end]` to `margin`: its marks (to equity) and its initial and
-    /// maintenance requirements, min(Σ naked, exact maximum loss). Sums are exact in E36 and rounded once.
+    /// maintenance requirements, min(Σ naked, exact maximum loss). Sums are exact in E36 and rounded once. Returns
+    /// whether the group was valued on an outage range.
     function _addGroup(
         AccountMargin memory margin,
         Underlying memory u,
@@ -259,7 +319,7 @@ contract MarginEngine is IMarginEngine, AccessControl {
         int256[] memory sizes,
         uint256 start,
         uint256 end
-    ) internal view {
+    ) internal view returns (bool widened) {
         // Safe cast: the expiry field of the key is 64 bits wide.
         Group memory g = _groupPricing(u, uint64(keys[start] >> KEY_EXPIRY_SHIFT));
         StandardMarginLib.Leg[] memory legs = new StandardMarginLib.Leg[](end - start);
@@ -272,8 +332,9 @@ contract MarginEngine is IMarginEngine, AccessControl {
                 isCall: key & KEY_CALL_BIT != 0
             });
             legs[k - start] = leg;
-            // A put sorts right before the call of the same strike: one evaluation prices both.
-            bool pairWithNext = k + 1 < end && keys[k + 1] >> KEY_STRIKE_SHIFT == key >> KEY_STRIKE_SHIFT;
+            // A put sorts right before the call of the same strike: one evaluation prices both (not on an outage
+            // range, where each leg takes its own end of it).
+            bool pairWithNext = !g.widened && k + 1 < end && keys[k + 1] >> KEY_STRIKE_SHIFT == key >> KEY_STRIKE_SHIFT;
             _addLeg(g, leg, pairWithNext);
         }
         (uint256 lossE18, bool bounded) = StandardMarginLib.maxLoss(legs);
@@ -283,12 +344,13 @@ contract MarginEngine is IMarginEngine, AccessControl {
         margin.initialWad += StandardMarginLib.groupRequirement(nakedE18, lossE18, bounded);
         nakedE18 = Math.ceilDiv(g.nakedMaintenanceE36, WAD);
         margin.maintenanceWad += StandardMarginLib.groupRequirement(nakedE18, lossE18, bounded);
+        return g.widened;
     }
 
     /// @dev Adds one position's value to the group's sums and, for a short, its naked requirements, all in E36
     /// (size × price, exact). `pairWithNext`: the next leg is the call of this put's strike, priced now with it.
     function _addLeg(Group memory g, StandardMarginLib.Leg memory leg, bool pairWithNext) internal pure {
-        (uint256 modelE18, uint256 errorE18) = _legModel(g, leg, pairWithNext);
+        (uint256 modelE18, uint256 errorE18) = g.widened ? _adverseModel(g, leg) : _legModel(g, leg, pairWithNext);
         int256 sizeE18 = leg.sizeE18;
         if (sizeE18 > 0) {
             // A long's mark is the model minus its error bound (in the protocol's favour).
@@ -305,7 +367,8 @@ contract MarginEngine is IMarginEngine, AccessControl {
             StandardMarginLib.nakedInitialPerUnit(
                 g.aSpotE18,
                 g.bSpotE18,
-                g.priceE18,
+                // The spot that makes the short least out of the money (both ends are the price outside an outage).
+                leg.isCall ? g.priceHighE18 : g.priceLowE18,
                 leg.strikeE18,
                 leg.isCall,
                 shortMarkE18
@@ -330,6 +393,24 @@ contract MarginEngine is IMarginEngine, AccessControl {
         g.paired = true;
     }
 
+    /// @dev A leg's model value and error bound on an outage range: a long at the ends of the spot and volatility
+    /// ranges that make it worth least, a short at those that make it cost most. Option values rise with spot for a
+    /// call and fall for a put, and rise with volatility for both, so the worst case is at a corner.
+    function _adverseModel(
+        Group memory g,
+        StandardMarginLib.Leg memory leg
+    ) internal pure returns (uint256 modelE18, uint256 errorE18) {
+        bool isLong = leg.sizeE18 > 0;
+        uint256 spotE18 = leg.isCall == isLong ? g.priceLowE18 : g.priceHighE18;
+        if (g.expired) {
+            if (leg.isCall) return (spotE18 > leg.strikeE18 ? spotE18 - leg.strikeE18 : 0, 0);
+            return (leg.strikeE18 > spotE18 ? leg.strikeE18 - spotE18 : 0, 0);
+        }
+        uint256 volE18 = isLong ? g.volLowE18 : g.volHighE18;
+        modelE18 = BlackScholes.price(spotE18, leg.strikeE18, g.secondsToExpiry, volE18, leg.isCall);
+        errorE18 = BlackScholes.priceErrorBound(spotE18, leg.strikeE18);
+    }
+
     /// @dev The model value of one option and its error bound: Black–Scholes before expiry, intrinsic value (exact,
     /// no error) at the group's price after it.
     function _model(
@@ -347,20 +428,29 @@ contract MarginEngine is IMarginEngine, AccessControl {
     }
 
     /// @dev The pricing inputs of an expiry group: after expiry the expiry price when set (then no live price is
-    /// read), else spot; before it spot, volatility and the time left.
+    /// read), else spot; before it spot, volatility and the time left; with their ranges (see `Underlying`). On an
+    /// outage range `priceE18` is its high end, so the ratios' fractions of spot are the largest.
     function _groupPricing(Underlying memory u, uint256 expiry) internal view returns (Group memory g) {
         if (block.timestamp >= expiry) {
             g.expired = true;
             (uint256 expiryPriceE18, bool isSet) = u.router.expiryPrice(expiry);
-            g.priceE18 = isSet ? expiryPriceE18 : _spot(u);
+            if (isSet) {
+                (g.priceE18, g.priceLowE18, g.priceHighE18) = (expiryPriceE18, expiryPriceE18, expiryPriceE18);
+            } else {
+                g.priceE18 = _spot(u);
+                (g.priceLowE18, g.priceHighE18) = (u.spotLowE18, u.spotHighE18);
+            }
         } else {
             g.priceE18 = _spot(u);
             g.volE18 = _vol(u);
+            (g.priceLowE18, g.priceHighE18) = (u.spotLowE18, u.spotHighE18);
+            (g.volLowE18, g.volHighE18) = (u.volLowE18, u.volHighE18);
             // unchecked: block.timestamp < expiry here.
             unchecked {
                 g.secondsToExpiry = expiry - block.timestamp;
             }
         }
+        g.widened = g.priceLowE18 != g.priceHighE18 || g.volLowE18 != g.volHighE18;
         g.aSpotE18 = StandardMarginLib.fractionOfSpotUp(u.initialRatioWad, g.priceE18);
         g.bSpotE18 = StandardMarginLib.fractionOfSpotUp(u.minInitialRatioWad, g.priceE18);
         g.cSpotE18 = StandardMarginLib.fractionOfSpotUp(u.maintenanceRatioWad, g.priceE18);
@@ -368,10 +458,11 @@ contract MarginEngine is IMarginEngine, AccessControl {
 
     /// @dev The underlying's router and ratios times the shock multiplier m (each rounded up, in the protocol's
     /// favour; m >= 1 keeps c <= b <= a); reverts with `Margin_UnknownUnderlying` when no ratios are set.
-    function _loadUnderlying(uint256 underlyingId) internal view returns (Underlying memory u) {
+    function _loadUnderlying(uint256 underlyingId, bool exit) internal view returns (Underlying memory u) {
         MarginParams memory params = _params[underlyingId];
         if (params.initialRatioWad == 0) revert Margin_UnknownUnderlying(underlyingId);
         u.id = underlyingId;
+        u.exit = exit;
         u.router = registry.routerOf(underlyingId);
         IRiskController risk = riskController;
         if (address(risk) == address(0)) {
@@ -386,23 +477,46 @@ contract MarginEngine is IMarginEngine, AccessControl {
         }
     }
 
-    /// @dev The router's spot, read once per pass; Degraded is used, Down reverts.
+    /// @dev The router's spot and its range, read once per pass; Degraded is used. Down: a strict pass reverts, an
+    /// exit pass uses the outage range (`spotE18` is its high end) and reverts only when the router has no
+    /// observation at all.
     function _spot(Underlying memory u) internal view returns (uint256) {
         if (!u.spotLoaded) {
-            (uint256 spotE18, Health health) = u.router.spot();
-            if (health == Health.Down) revert Margin_PriceUnavailable(u.id);
-            u.spotE18 = spotE18;
+            if (u.exit) {
+                (uint256 lowE18, uint256 highE18, ) = u.router.spotBounds();
+                if (highE18 == 0) revert Margin_PriceUnavailable(u.id);
+                (u.spotE18, u.spotLowE18, u.spotHighE18) = (highE18, lowE18, highE18);
+            } else {
+                (uint256 spotE18, Health health) = u.router.spot();
+                if (health == Health.Down) revert Margin_PriceUnavailable(u.id);
+                (u.spotE18, u.spotLowE18, u.spotHighE18) = (spotE18, spotE18, spotE18);
+            }
             u.spotLoaded = true;
         }
         return u.spotE18;
     }
 
-    /// @dev The router's implied volatility, read once per pass; Down reverts.
+    /// @dev The router's implied volatility and its range, read once per pass. Down: an exit pass uses the outage
+    /// range (`volE18` is its high end); a strict pass (liquidation) uses the last signed volatility as it is, the
+    /// market's latest word, since the volatility feed cannot freeze for good (`IQuorumFeed.configureFeed`) and
+    /// liquidation must go on while spot is Ok. Either reverts only when the source has never reported.
     function _vol(Underlying memory u) internal view returns (uint256) {
         if (!u.volLoaded) {
-            (uint256 volE18, Health health) = u.router.volatility();
-            if (health == Health.Down) revert Margin_PriceUnavailable(u.id);
-            u.volE18 = volE18;
+            if (u.exit) {
+                (uint256 lowE18, uint256 highE18, ) = u.router.volatilityBounds();
+                if (highE18 == 0) revert Margin_PriceUnavailable(u.id);
+                // Capped to the Black–Scholes domain: an outage range this wide is already far from any market.
+                highE18 = Math.min(highE18, MAX_VOL_E18);
+                (u.volE18, u.volLowE18, u.volHighE18) = (highE18, Math.min(lowE18, highE18), highE18);
+            } else {
+                (uint256 volE18, Health health) = u.router.volatility();
+                if (health == Health.Down) {
+                    uint256 observedAt;
+                    (volE18, observedAt) = u.router.lastVolatility();
+                    if (observedAt == 0) revert Margin_PriceUnavailable(u.id);
+                }
+                (u.volE18, u.volLowE18, u.volHighE18) = (volE18, volE18, volE18);
+            }
             u.volLoaded = true;
         }
         return u.volE18;

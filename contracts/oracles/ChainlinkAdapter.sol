@@ -73,6 +73,13 @@ contract ChainlinkAdapter is IPriceSource {
     }
 
     /// @inheritdoc IPriceSource
+    function lastObservation() external view returns (uint256 priceE18, uint256 updatedAt) {
+        int256 answer;
+        (, answer, , updatedAt, ) = aggregator.latestRoundData();
+        priceE18 = _validated(answer, updatedAt);
+    }
+
+    /// @inheritdoc IPriceSource
     function priceAt(
         uint256 timestamp,
         uint256 roundHint

@@ -13,6 +13,17 @@ contract OracleRouter is IOracleRouter {
     uint256 internal constant WAD = 1e18;
 
     /// @inheritdoc IOracleRouter
+    uint256 public constant OUTAGE_SPOT_SHOCK_WAD = 0.1e18;
+    /// @inheritdoc IOracleRouter
+    uint256 public constant OUTAGE_SPOT_SHOCK_PER_HOUR_WAD = 0.1e18;
+    /// @inheritdoc IOracleRouter
+    uint256 public constant OUTAGE_VOL_SHOCK_WAD = 0.25e18;
+    /// @inheritdoc IOracleRouter
+    uint256 public constant OUTAGE_VOL_SHOCK_PER_HOUR_WAD = 0.25e18;
+    /// @inheritdoc IOracleRouter
+    uint256 public constant MAX_OUTAGE_SHOCK_WAD = 9e18;
+
+    /// @inheritdoc IOracleRouter
     IPriceSource public immutable primary;
     /// @inheritdoc IOracleRouter
     IPriceSource public immutable secondary;
@@ -74,10 +85,41 @@ contract OracleRouter is IOracleRouter {
     }
 
     /// @inheritdoc IOracleRouter
-    function volatility() external view returns (uint256 volE18, Health health) {
+    function volatility() public view returns (uint256 volE18, Health health) {
         if (address(volSource) == address(0)) return (0, Health.Down);
         (bool ok, uint256 vol) = _tryLatest(volSource);
         return ok ? (vol, Health.Ok) : (0, Health.Down);
+    }
+
+    /// @inheritdoc IOracleRouter
+    function spotBounds() external view returns (uint256 lowE18, uint256 highE18, Health health) {
+        uint256 priceE18;
+        (priceE18, health) = spot();
+        if (health != Health.Down) return (priceE18, priceE18, health);
+        (bool primaryOk, uint256 primaryPrice, uint256 primaryAt) = _tryLast(primary);
+        (bool secondaryOk, uint256 secondaryPrice, uint256 secondaryAt) = _tryLast(secondary);
+        // The newer observation is the better estimate; ties go to the primary.
+        if (secondaryOk && (!primaryOk || secondaryAt > primaryAt)) {
+            (primaryOk, primaryPrice, primaryAt) = (true, secondaryPrice, secondaryAt);
+        }
+        if (!primaryOk) return (0, 0, Health.Down);
+        (lowE18, highE18) = _widen(primaryPrice, primaryAt, OUTAGE_SPOT_SHOCK_WAD, OUTAGE_SPOT_SHOCK_PER_HOUR_WAD);
+    }
+
+    /// @inheritdoc IOracleRouter
+    function volatilityBounds() external view returns (uint256 lowE18, uint256 highE18, Health health) {
+        uint256 volE18;
+        (volE18, health) = volatility();
+        if (health != Health.Down) return (volE18, volE18, health);
+        (bool ok, uint256 lastE18, uint256 observedAt) = _tryLast(volSource);
+        if (!ok) return (0, 0, Health.Down);
+        volE18 = lastE18;
+        (lowE18, highE18) = _widen(volE18, observedAt, OUTAGE_VOL_SHOCK_WAD, OUTAGE_VOL_SHOCK_PER_HOUR_WAD);
+    }
+
+    /// @inheritdoc IOracleRouter
+    function lastVolatility() external view returns (uint256 volE18, uint256 observedAt) {
+        (, volE18, observedAt) = _tryLast(volSource);
     }
 
     /// @inheritdoc IOracleRouter
@@ -131,6 +173,34 @@ contract OracleRouter is IOracleRouter {
         (uint256 low, uint256 high) = a < b ? (a, b) : (b, a);
         // Rounds the tolerance down: borderline disagreement is reported as Degraded, the safe side.
         return high - low <= Math.mulDiv(low, maxDivergenceWad, WAD);
+    }
+
+    /// @dev [last × (1 − s), last × (1 + s)] with s = shock + perHour × age / 1 hour, capped at MAX_OUTAGE_SHOCK_WAD;
+    /// low rounded down and high rounded up (wider: against the account valued with it); low is 0 once s >= 1.
+    function _widen(
+        uint256 lastE18,
+        uint256 observedAt,
+        uint256 shockWad,
+        uint256 perHourWad
+    ) internal view returns (uint256 lowE18, uint256 highE18) {
+        // Sources never return a future observation, so the age cannot underflow.
+        uint256 s = Math.min(
+            shockWad + Math.mulDiv(perHourWad, block.timestamp - observedAt, 1 hours),
+            MAX_OUTAGE_SHOCK_WAD
+        );
+        lowE18 = s >= WAD ? 0 : Math.mulDiv(lastE18, WAD - s, WAD);
+        highE18 = Math.mulDiv(lastE18, WAD + s, WAD, Math.Rounding.Ceil);
+    }
+
+    /// @dev A source's last observation (`IPriceSource.lastObservation`) without letting its revert escape:
+    /// (false, 0, 0) on failure or when no source is configured.
+    function _tryLast(IPriceSource source) internal view returns (bool ok, uint256 priceE18, uint256 observedAt) {
+        if (address(source) == address(0)) return (false, 0, 0);
+        try source.lastObservation() returns (uint256 price, uint256 at) {
+            return (true, price, at);
+        } catch {
+            return (false, 0, 0);
+        }
     }
 
     /// @dev Reads a source without letting its revert escape: (false, 0) on any validation failure.

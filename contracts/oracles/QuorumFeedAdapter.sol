@@ -33,11 +33,13 @@ contract QuorumFeedAdapter is IPriceSource {
 
     /// @inheritdoc IPriceSource
     function latestPrice() external view returns (uint256 priceE18, uint256 updatedAt) {
-        uint256 roundId;
-        (roundId, priceE18, updatedAt) = quorumFeed.latestRound(feedId);
-        if (roundId == 0) revert Oracle_ZeroUpdatedAt(address(quorumFeed));
-        if (updatedAt > block.timestamp) revert Oracle_FutureTimestamp(address(quorumFeed), updatedAt, block.timestamp);
+        (priceE18, updatedAt) = _lastObservation();
         if (block.timestamp - updatedAt > maxAge) revert Oracle_StalePrice(address(quorumFeed), updatedAt, maxAge);
+    }
+
+    /// @inheritdoc IPriceSource
+    function lastObservation() external view returns (uint256 priceE18, uint256 updatedAt) {
+        return _lastObservation();
     }
 
     /// @inheritdoc IPriceSource
@@ -65,6 +67,14 @@ contract QuorumFeedAdapter is IPriceSource {
         }
         (, uint256 observedAt) = _firstRoundAtOrAfter(timestamp, roundHint);
         if (observedAt <= closesAt) revert Oracle_ObservationExists(address(quorumFeed), roundHint, observedAt);
+    }
+
+    /// @dev The latest round: reverts when there is none or it is stamped in the future.
+    function _lastObservation() internal view returns (uint256 priceE18, uint256 updatedAt) {
+        uint256 roundId;
+        (roundId, priceE18, updatedAt) = quorumFeed.latestRound(feedId);
+        if (roundId == 0) revert Oracle_ZeroUpdatedAt(address(quorumFeed));
+        if (updatedAt > block.timestamp) revert Oracle_FutureTimestamp(address(quorumFeed), updatedAt, block.timestamp);
     }
 
     /// @dev Reads round `roundHint` (reverting with `Quorum_UnknownRound` when it does not exist) and checks it is

@@ -230,13 +230,12 @@ contract Vault is IVault, AccessControl, ReentrancyGuardTransient {
 
     /// @inheritdoc IVault
     function collateralValue(address account) external view returns (uint256 valueWad) {
-        valueWad = _valueOf(quoteAsset, _balanceOf(account, quoteAsset));
-        uint256 count = _collaterals.length;
-        for (uint256 i = 1; i < count; ++i) {
-            address token = _collaterals[i];
-            uint256 balance = _balanceOf(account, token);
-            if (balance != 0) valueWad += _valueOf(token, balance);
-        }
+        return _collateralValue(account, false);
+    }
+
+    /// @inheritdoc IVault
+    function exitCollateralValue(address account) external view returns (uint256 valueWad) {
+        return _collateralValue(account, true);
     }
 
     /// @inheritdoc IVault
@@ -277,6 +276,33 @@ contract Vault is IVault, AccessControl, ReentrancyGuardTransient {
     // ------------------------------------------------------------------------------------------------------------
     // Internals
     // ------------------------------------------------------------------------------------------------------------
+
+    /// @dev Σ haircut values of `account`'s collateral; `exit`: a Down router's token at its outage range's low end.
+    function _collateralValue(address account, bool exit) internal view returns (uint256 valueWad) {
+        valueWad = _valueOf(quoteAsset, _balanceOf(account, quoteAsset));
+        uint256 count = _collaterals.length;
+        for (uint256 i = 1; i < count; ++i) {
+            address token = _collaterals[i];
+            uint256 balance = _balanceOf(account, token);
+            if (balance == 0) continue;
+            valueWad += exit ? _exitValueOf(token, balance) : _valueOf(token, balance);
+        }
+    }
+
+    /// @dev `_valueOf`, except that a Down router's token counts at the low end of its outage range (0 when the
+    /// router has no observation or reverts). Rounded down, like `_valueOf`.
+    function _exitValueOf(address token, uint256 amount) internal view returns (uint256) {
+        CollateralConfig memory config = _configs[token];
+        if (!config.listed) return 0;
+        uint256 priceE18;
+        try config.router.spotBounds() returns (uint256 lowE18, uint256, Health) {
+            priceE18 = lowE18;
+        } catch {
+            return 0;
+        }
+        uint256 valueWad = Math.mulDiv(amount, priceE18, 10 ** config.decimals);
+        return Math.mulDiv(valueWad, WAD - config.haircutWad, WAD);
+    }
 
     /// @dev `account`'s balance of `token` in token units: quote shares × index, rounded down.
     function _balanceOf(address account, address token) internal view returns (uint256) {

@@ -59,21 +59,23 @@ export async function runDemo(): Promise<void> {
       `${name.padEnd(12)} median ${fmtWad(value)} from ${values.map((v) => fmtWad(v)).join(" / ")} (gas ${receipt?.gasUsed})`,
     );
   }
-  log("oracle", "3 signers sign EIP-712 reports; any k = 2 agreeing signatures make a round");
-  await report("ETH/USD", [parseUnits("2999", 18), parseUnits("3000", 18), parseUnits("3002", 18)]);
-  await report("ETH/USD-IV", [parseUnits("0.64", 18), parseUnits("0.65", 18), parseUnits("0.66", 18)]);
-  await report("BTC/USD", [parseUnits("59990", 18), parseUnits("60000", 18), parseUnits("60010", 18)]);
-  await report("BTC/USD-IV", [parseUnits("0.54", 18), parseUnits("0.55", 18), parseUnits("0.56", 18)]);
-  for (const [sym, router] of [
-    ["ETH", ethRouter],
-    ["BTC", btcRouter],
-  ] as const) {
-    const [spot, health] = (await router.spot()) as [bigint, bigint];
-    const [vol] = (await router.volatility()) as [bigint, bigint];
-    log(
-      "  router",
-      `${sym} spot ${fmtWad(spot)} health ${["Ok", "Degraded", "Down"][Number(health)]}, IV ${fmtWad(vol * 100n)}%`,
-    );
+  async function reportPrices(): Promise<void> {
+    log("oracle", "3 signers sign EIP-712 reports; any k = 2 agreeing signatures make a round");
+    await report("ETH/USD", [parseUnits("2999", 18), parseUnits("3000", 18), parseUnits("3002", 18)]);
+    await report("ETH/USD-IV", [parseUnits("0.64", 18), parseUnits("0.65", 18), parseUnits("0.66", 18)]);
+    await report("BTC/USD", [parseUnits("59990", 18), parseUnits("60000", 18), parseUnits("60010", 18)]);
+    await report("BTC/USD-IV", [parseUnits("0.54", 18), parseUnits("0.55", 18), parseUnits("0.56", 18)]);
+    for (const [sym, router] of [
+      ["ETH", ethRouter],
+      ["BTC", btcRouter],
+    ] as const) {
+      const [spot, health] = (await router.spot()) as [bigint, bigint];
+      const [vol] = (await router.volatility()) as [bigint, bigint];
+      log(
+        "  router",
+        `${sym} spot ${fmtWad(spot)} health ${["Ok", "Degraded", "Down"][Number(health)]}, IV ${fmtWad(vol * 100n)}%`,
+      );
+    }
   }
 
   // --- series listing -------------------------------------------------------------------------------------
@@ -93,19 +95,22 @@ export async function runDemo(): Promise<void> {
       }
     }
   }
-  await listThroughTimelock(connection, d, proposer, listings);
+  // Listing needs Ok prices when the batch executes: the signers report once the delay has passed.
+  log("listing", `the proposer schedules ${listings.length} listings; the timelock executes them after its delay`);
+  await listThroughTimelock(connection, d, proposer, listings, reportPrices);
   const asLister = { from: await timelock.getAddress() };
+  const readRegistry = registry.connect(ethers.provider) as Contract;
   log(
     "listing",
     `${await registry.seriesCount()} series on 2 underlyings, expiries ${expiries.map((e) => new Date(e * 1000).toISOString().slice(0, 16)).join(", ")}`,
   );
   try {
-    await registry.listSeries.staticCall(1n, parseUnits("3000", 18), expiries[0], true, asLister);
+    await readRegistry.listSeries.staticCall(1n, parseUnits("3000", 18), expiries[0], true, asLister);
   } catch (err) {
     log("  duplicate rejected", describeRevert(err));
   }
   try {
-    await registry.listSeries.staticCall(1n, parseUnits("9000", 18), expiries[0], true, asLister);
+    await readRegistry.listSeries.staticCall(1n, parseUnits("9000", 18), expiries[0], true, asLister);
   } catch (err) {
     log("  far strike rejected", describeRevert(err));
   }
@@ -154,7 +159,7 @@ export async function runDemo(): Promise<void> {
   await (await (pauseGuard.connect(guardian) as Contract).pauseUnderlying(1n)).wait();
   log("guardian", "paused new risk on ETH at once");
   try {
-    await registry.listSeries.staticCall(1n, parseUnits("3100", 18), expiries[1], true, asLister);
+    await readRegistry.listSeries.staticCall(1n, parseUnits("3100", 18), expiries[1], true, asLister);
   } catch (err) {
     log("  listing while paused", describeRevert(err));
   }

@@ -457,4 +457,98 @@ contract OracleRouterTest is Test {
         assertEq(price, p, "price is the primary's");
         assertEq(uint256(health), uint256(expectOk ? Health.Ok : Health.Degraded), "health");
     }
+
+    // ---------------------------------------------------------------- outage ranges (issue 8, finding 13)
+
+    /// @dev An independent statement of the widening: s = base + perHour × age / 1 h (rounded down), at most 9;
+    /// [last × (1 − s) rounded down (0 once s >= 1), last × (1 + s) rounded up].
+    function _expectedRange(
+        uint256 last,
+        uint256 age,
+        uint256 base,
+        uint256 perHour
+    ) internal pure returns (uint256 low, uint256 high) {
+        uint256 s = base + (perHour * age) / 3600;
+        if (s > 9e18) s = 9e18;
+        low = s >= 1e18 ? 0 : (last * (1e18 - s)) / 1e18;
+        high = (last * (1e18 + s) + 1e18 - 1) / 1e18;
+    }
+
+    function _assertRange(
+        uint256 low,
+        uint256 high,
+        Health health,
+        uint256 wantLow,
+        uint256 wantHigh,
+        Health wantHealth
+    ) internal pure {
+        assertEq(low, wantLow, "low");
+        assertEq(high, wantHigh, "high");
+        assertEq(uint256(health), uint256(wantHealth), "health");
+    }
+
+    function test_spotBounds_isTheSpotWhileAnySourceIsValid() public {
+        (uint256 low, uint256 high, Health health) = router.spotBounds();
+        _assertRange(low, high, health, 2_000e18, 2_000e18, Health.Ok);
+        feedB.updateAnswer(2_100e8);
+        (low, high, health) = router.spotBounds();
+        _assertRange(low, high, health, 2_000e18, 2_000e18, Health.Degraded);
+    }
+
+    function test_spotBounds_widenTheNewestLastObservationByItsAge() public {
+        vm.warp(NOW + 100);
+        feedB.updateAnswer(2_050e8); // the secondary's observation is the newer one
+        vm.warp(NOW + 100 + MAX_AGE + 1);
+        _assertSpot(router, 0, Health.Down);
+        (uint256 wantLow, uint256 wantHigh) = _expectedRange(2_050e18, MAX_AGE + 1, 0.1e18, 0.1e18);
+        (uint256 low, uint256 high, Health health) = router.spotBounds();
+        _assertRange(low, high, health, wantLow, wantHigh, Health.Down);
+        assertTrue(low < (2_050e18 * 8) / 10 && high > (2_050e18 * 12) / 10, "over 20% each way after 70 minutes");
+
+        // Six hours later the range is wider.
+        vm.warp(block.timestamp + 6 hours);
+        (wantLow, wantHigh) = _expectedRange(2_050e18, MAX_AGE + 1 + 6 hours, 0.1e18, 0.1e18);
+        (low, high, health) = router.spotBounds();
+        _assertRange(low, high, health, wantLow, wantHigh, Health.Down);
+    }
+
+    function test_spotBounds_lowReachesZeroAndHighIsCapped() public {
+        vm.warp(NOW + 200 hours);
+        (uint256 low, uint256 high, Health health) = router.spotBounds();
+        _assertRange(low, high, health, 0, 20_000e18, Health.Down);
+    }
+
+    function test_spotBounds_noObservationAtAllIsZero() public {
+        feedA.updateAnswer(0);
+        feedB.updateAnswer(-1);
+        (uint256 low, uint256 high, Health health) = router.spotBounds();
+        _assertRange(low, high, health, 0, 0, Health.Down);
+    }
+
+    function test_volatilityBounds_widenTheLastVolatilityByItsAge() public {
+        (uint256 low, uint256 high, Health health) = router.volatilityBounds();
+        _assertRange(low, high, health, 0.8e18, 0.8e18, Health.Ok);
+        vm.warp(NOW + 2 hours);
+        (uint256 wantLow, uint256 wantHigh) = _expectedRange(0.8e18, 2 hours, 0.25e18, 0.25e18);
+        (low, high, health) = router.volatilityBounds();
+        _assertRange(low, high, health, wantLow, wantHigh, Health.Down);
+        (uint256 last, uint256 observedAt) = router.lastVolatility();
+        assertEq(last, 0.8e18, "last volatility");
+        assertEq(observedAt, NOW, "observed at");
+        // No volatility source: nothing at all.
+        (low, high, health) = single.volatilityBounds();
+        _assertRange(low, high, health, 0, 0, Health.Down);
+        (last, observedAt) = single.lastVolatility();
+        assertEq(last + observedAt, 0, "no source");
+    }
+
+    function test_lastObservation_skipsStalenessButStillValidates() public {
+        vm.warp(NOW + 10 days);
+        (uint256 price, uint256 updatedAt) = primary.lastObservation();
+        assertEq(price, 2_000e18, "stale price kept");
+        assertEq(updatedAt, NOW, "its time");
+        feedA.updateAnswer(-5);
+        vm.expectRevert(abi.encodeWithSelector(IPriceSource.Oracle_NonPositivePrice.selector, address(feedA), -5));
+        primary.lastObservation();
+    }
 }

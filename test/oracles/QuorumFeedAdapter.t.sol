@@ -33,6 +33,22 @@ contract QuorumFeedAdapterTest is QuorumFeedBase {
         _submit(T0 + 200, 1_020e18);
     }
 
+    // ---------------------------------------------------------------- lastObservation (outage ranges)
+
+    function test_lastObservation_returnsTheLatestRoundHoweverOld() public {
+        vm.expectRevert(abi.encodeWithSelector(IPriceSource.Oracle_ZeroUpdatedAt.selector, address(quorum)));
+        adapter.lastObservation();
+        _threeRounds();
+        vm.warp(T0 + 200 + MAX_AGE + 30 days);
+        vm.expectRevert(
+            abi.encodeWithSelector(IPriceSource.Oracle_StalePrice.selector, address(quorum), T0 + 200, MAX_AGE)
+        );
+        adapter.latestPrice();
+        (uint256 price, uint256 updatedAt) = adapter.lastObservation();
+        assertEq(price, 1_020e18, "latest round's value");
+        assertEq(updatedAt, T0 + 200, "its time");
+    }
+
     // ---------------------------------------------------------------- constructor
 
     function test_constructor_setsImmutables() public view {

@@ -50,6 +50,9 @@ contract ProtocolHandler is Test {
     /// the debtor's margin equity was lower than before (the 2% collection discount is below WETH's 20% haircut).
     /// Must stay 0.
     uint256 public settlementDebtViolations;
+    /// @notice Withdrawals during an outage that left the account below initial margin under the outage valuation,
+    /// or accounts with positions that the strict valuation (liquidation's) valued on a Down price. Must stay 0.
+    uint256 public outageViolations;
 
     constructor(ProtocolInvariantTest t_) {
         t = t_;
@@ -245,6 +248,43 @@ contract ProtocolHandler is Test {
         ++priceMoves;
     }
 
+    /// @notice ETH's feeds stop for a while (the router goes Down); an actor tries to withdraw; the feeds come back
+    /// at the last price. A withdrawal that passes must leave the account at initial margin under the outage
+    /// valuation, and the strict valuation must refuse every account holding positions.
+    function outage(uint256 elapsed, uint256 actorSeed, uint256 amount) external {
+        ++calls;
+        if (block.timestamp >= t.EXPIRY()) return;
+        int256 last = t.ethFeed().latestAnswer();
+        vm.warp(block.timestamp + 1 hours + 10 minutes + bound(elapsed, 1, 6 hours));
+        if (block.timestamp >= t.EXPIRY()) return;
+        address actor = actors[actorSeed % actors.length];
+        uint256 balance = vault.balanceOf(actor, address(usdc));
+        bool holds = book.openPositionCount(actor) != 0;
+        if (holds) {
+            bool valued;
+            try margin.marginOf(actor) {
+                valued = true;
+            } catch {
+                valued = false;
+            }
+            if (valued) ++outageViolations;
+        }
+        if (balance != 0) {
+            amount = bound(amount, 1, balance);
+            vm.prank(actor);
+            try vault.withdraw(actor, address(usdc), amount, actor) {
+                ++withdrawals;
+                if (holds) {
+                    IMarginEngine.AccountMargin memory am = margin.exitMarginOf(actor);
+                    if (am.equityWad < int256(am.initialWad)) ++outageViolations;
+                }
+            } catch {
+                ++withdrawalsRefused;
+            }
+        }
+        t.setSpot(last);
+    }
+
     function expireAndSettle(uint256 priceSeed, uint256 actorSeed) external {
         ++calls;
         (, bool isSet) = t.ethRouter().expiryPrice(t.EXPIRY());
@@ -323,7 +363,7 @@ contract ProtocolInvariantTest is ProtocolFixture {
         handler = new ProtocolHandler(this);
         handler.fundActors(20_000e6);
         targetContract(address(handler));
-        bytes4[] memory actions = new bytes4[](9);
+        bytes4[] memory actions = new bytes4[](10);
         actions[0] = ProtocolHandler.deposit.selector;
         actions[1] = ProtocolHandler.withdraw.selector;
         actions[2] = ProtocolHandler.trade.selector;
@@ -333,6 +373,7 @@ contract ProtocolInvariantTest is ProtocolFixture {
         actions[6] = ProtocolHandler.depositWeth.selector;
         actions[7] = ProtocolHandler.claim.selector;
         actions[8] = ProtocolHandler.collectDebt.selector;
+        actions[9] = ProtocolHandler.outage.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: actions}));
     }
 
@@ -355,6 +396,12 @@ contract ProtocolInvariantTest is ProtocolFixture {
             assertEq(vault.totalBalance(tokens[j]), sum, "totalBalance is the sum of balances");
             assertGe(IERC20(tokens[j]).balanceOf(address(vault)), sum, "holdings cover balances");
         }
+    }
+
+    /// @dev Outages never let a withdrawal leave an account below initial margin under the outage valuation, and
+    /// never let the strict valuation (liquidation's) value an account on a Down price (issue 8, finding 13).
+    function invariant_outageExitsKeepInitialMargin() public view {
+        assertEq(handler.outageViolations(), 0, "outage violations");
     }
 
     /// @dev For every series, live positions plus positions closed at settlement sum to zero, and open interest is
