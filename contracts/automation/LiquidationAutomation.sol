@@ -257,6 +257,14 @@ contract LiquidationAutomation is ILiquidationAutomation {
     /// @dev The account's maintenance margin and whether it can be auctioned now; reverts
     /// `Automation_RiskUnreadable` when the engine cannot value it.
     function _riskOf(address account) internal view returns (uint256 maintenanceWad, bool canStart) {
+        // The engine's status reads zeros, rather than reverting, for an account on an underlying whose prices it
+        // may not act on: such a valuation is unreadable here too, so nothing is decided on it.
+        uint256[] memory seriesIds = _liveSeries(account);
+        for (uint256 i; i < seriesIds.length; ++i) {
+            if (!risk.allowsLiquidation(registry.getSeries(seriesIds[i]).underlyingId)) {
+                revert Automation_RiskUnreadable(account);
+            }
+        }
         try engine.liquidationStatus(account) returns (ILiquidationEngine.LiquidationStatus memory status) {
             return (status.maintenanceWad, status.canStart);
         } catch {
