@@ -16,15 +16,19 @@ import { clientAt, fund, market, rejection } from "../../test/fixtures.js";
 
 const MAKER = 16;
 const TAKER = 17;
-let funded: Promise<void> | undefined;
 
 async function setUp(chain: LocalChain) {
   const m = await market(chain);
-  funded ??= (async () => {
-    await fund(chain, chain.accounts[MAKER], parseUnits("100000", 6));
-    await fund(chain, chain.accounts[TAKER], parseUnits("100000", 6));
-  })();
-  await funded;
+  if (!chain.fixtures.has("fill")) {
+    chain.fixtures.set(
+      "fill",
+      (async () => {
+        await fund(chain, chain.accounts[MAKER], parseUnits("100000", 6));
+        await fund(chain, chain.accounts[TAKER], parseUnits("100000", 6));
+      })(),
+    );
+  }
+  await chain.fixtures.get("fill");
   const mark = await chain.publicClient.readContract({
     address: chain.deployment.contracts.margin,
     abi: marginEngineAbi,
