@@ -1,4 +1,13 @@
-import { type Address, BaseError, erc20Abi, type Hash, parseAbi, parseSignature, type TransactionReceipt } from "viem";
+import {
+  type Address,
+  BaseError,
+  erc20Abi,
+  type Hash,
+  parseAbi,
+  parseEventLogs,
+  parseSignature,
+  type TransactionReceipt,
+} from "viem";
 import type { OptioClientConfig } from "../../client.js";
 import { vaultAbi } from "../../abis/vault.js";
 import type { DecodedOptioError } from "../../errors/decode.js";
@@ -31,7 +40,7 @@ export type DepositParameters = {
 export type DepositReturnType = {
   hash: Hash;
   receipt: TransactionReceipt;
-  /** What the vault credited (token units), as `IVault.deposit` returns it. */
+  /** What the vault credited (token units), from the receipt's `Deposited` event. */
   credited: bigint;
   /** How the allowance was obtained: already there, an approval transaction, or a permit transaction. */
   allowance: { kind: "sufficient" } | { kind: "approve" | "permit"; hash: Hash };
@@ -101,13 +110,14 @@ export async function deposit(client: OptioClientConfig, params: DepositParamete
       allowance = { kind: "approve", hash };
     }
   }
-  const { hash, receipt, result } = await simulateAndWrite(client, {
+  const { hash, receipt } = await simulateAndWrite(client, {
     address: vault,
     abi: vaultAbi,
     functionName: "deposit",
     args: [params.account ?? account.address, token, amount],
   });
-  return { hash, receipt, credited: result, allowance };
+  const [deposited] = parseEventLogs({ abi: vaultAbi, eventName: "Deposited", logs: receipt.logs });
+  return { hash, receipt, credited: deposited.args.amount, allowance };
 }
 
 /** The token's EIP-712 domain when it exposes ERC-5267 `eip712Domain` and EIP-2612 `nonces`; else undefined. */

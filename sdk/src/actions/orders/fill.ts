@@ -15,7 +15,7 @@ export type FillParameters = SignedOrder & {
 export type FillReturnType = {
   hash: Hash;
   receipt: TransactionReceipt;
-  /** The premium paid by the buyer to the seller (quote token units). */
+  /** The premium paid by the buyer to the seller (quote token units), from the `OrderFilled` event. */
   premium: bigint;
   /** The fee the taker paid (quote token units), from the `OrderFilled` event. */
   fee: bigint;
@@ -26,7 +26,7 @@ export type FillErrorType = DecodedOptioError;
 /** Fills a signed order against the taker's account at the order's limit price. */
 export async function fill(client: OptioClientConfig, params: FillParameters): Promise<FillReturnType> {
   const { account } = walletOf(client);
-  const { hash, receipt, result } = await simulateAndWrite(client, {
+  const { hash, receipt } = await simulateAndWrite(client, {
     address: client.deployment.contracts.exchange,
     abi: exchangeAbi,
     functionName: "fill",
@@ -38,5 +38,5 @@ export async function fill(client: OptioClientConfig, params: FillParameters): P
     ],
   });
   const [filled] = parseEventLogs({ abi: exchangeAbi, eventName: "OrderFilled", logs: receipt.logs });
-  return { hash, receipt, premium: result, fee: filled?.args.fee ?? 0n };
+  return { hash, receipt, premium: filled.args.premium, fee: filled.args.fee };
 }

@@ -14,7 +14,14 @@ export type MatchOrdersParameters = {
   amount: bigint;
 };
 
-export type MatchOrdersReturnType = { hash: Hash; receipt: TransactionReceipt; premium: bigint; fee: bigint };
+export type MatchOrdersReturnType = {
+  hash: Hash;
+  receipt: TransactionReceipt;
+  /** The premium paid by the buyer to the seller (quote token units), from the receipt. */
+  premium: bigint;
+  /** The fee the taker order's account paid (quote token units), from the receipt. */
+  fee: bigint;
+};
 
 export type MatchOrdersErrorType = DecodedOptioError;
 
@@ -23,12 +30,13 @@ export async function matchOrders(
   client: OptioClientConfig,
   params: MatchOrdersParameters,
 ): Promise<MatchOrdersReturnType> {
-  const { hash, receipt, result } = await simulateAndWrite(client, {
+  const { hash, receipt } = await simulateAndWrite(client, {
     address: client.deployment.contracts.exchange,
     abi: exchangeAbi,
     functionName: "matchOrders",
     args: [params.maker.order, params.maker.signature, params.taker.order, params.taker.signature, params.amount],
   });
-  const [filled] = parseEventLogs({ abi: exchangeAbi, eventName: "OrderFilled", logs: receipt.logs });
-  return { hash, receipt, premium: result, fee: filled?.args.fee ?? 0n };
+  // One OrderFilled per order; the fee is reported on the maker order's (the first).
+  const [makerFill] = parseEventLogs({ abi: exchangeAbi, eventName: "OrderFilled", logs: receipt.logs });
+  return { hash, receipt, premium: makerFill.args.premium, fee: makerFill.args.fee };
 }
