@@ -19,6 +19,16 @@ export const insuranceFundAbi = [
   },
   {
     anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "token", type: "address" },
+      { indexed: true, internalType: "address", name: "to", type: "address" },
+      { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "CollateralWithdrawn",
+    type: "event",
+  },
+  {
+    anonymous: false,
     inputs: [{ indexed: false, internalType: "uint256", name: "floor", type: "uint256" }],
     name: "FloorSet",
     type: "event",
@@ -82,6 +92,17 @@ export const insuranceFundAbi = [
   {
     inputs: [{ internalType: "address", name: "engine", type: "address" }],
     name: "setLiquidationEngine",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "token", type: "address" },
+      { internalType: "address", name: "to", type: "address" },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "withdrawCollateral",
     outputs: [],
     stateMutability: "nonpayable",
     type: "function",

@@ -110,6 +110,42 @@ export const marginEngineAbi = [
   },
   {
     inputs: [{ internalType: "address", name: "account", type: "address" }],
+    name: "exitMarginOf",
+    outputs: [
+      {
+        components: [
+          { internalType: "int256", name: "equityWad", type: "int256" },
+          { internalType: "uint256", name: "initialWad", type: "uint256" },
+          { internalType: "uint256", name: "maintenanceWad", type: "uint256" },
+        ],
+        internalType: "struct IMarginEngine.AccountMargin",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address[]", name: "accounts", type: "address[]" }],
+    name: "exitMarginsOf",
+    outputs: [
+      {
+        components: [
+          { internalType: "int256", name: "equityWad", type: "int256" },
+          { internalType: "uint256", name: "initialWad", type: "uint256" },
+          { internalType: "uint256", name: "maintenanceWad", type: "uint256" },
+        ],
+        internalType: "struct IMarginEngine.AccountMargin[]",
+        name: "margins",
+        type: "tuple[]",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "account", type: "address" }],
     name: "marginOf",
     outputs: [
       {

@@ -53,6 +53,41 @@ export const oracleRouterAbi = [
     type: "event",
   },
   {
+    inputs: [],
+    name: "MAX_OUTAGE_SHOCK_WAD",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "OUTAGE_SPOT_SHOCK_PER_HOUR_WAD",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "OUTAGE_SPOT_SHOCK_WAD",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "OUTAGE_VOL_SHOCK_PER_HOUR_WAD",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "OUTAGE_VOL_SHOCK_WAD",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "uint256", name: "expiry", type: "uint256" }],
     name: "expiryPrice",
     outputs: [
@@ -66,6 +101,16 @@ export const oracleRouterAbi = [
     inputs: [],
     name: "fallbackDelay",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "lastVolatility",
+    outputs: [
+      { internalType: "uint256", name: "volE18", type: "uint256" },
+      { internalType: "uint256", name: "observedAt", type: "uint256" },
+    ],
     stateMutability: "view",
     type: "function",
   },
@@ -123,6 +168,17 @@ export const oracleRouterAbi = [
   },
   {
     inputs: [],
+    name: "spotBounds",
+    outputs: [
+      { internalType: "uint256", name: "lowE18", type: "uint256" },
+      { internalType: "uint256", name: "highE18", type: "uint256" },
+      { internalType: "enum Health", name: "health", type: "uint8" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "spotOrRevert",
     outputs: [{ internalType: "uint256", name: "priceE18", type: "uint256" }],
     stateMutability: "view",
@@ -140,6 +196,17 @@ export const oracleRouterAbi = [
     name: "volatility",
     outputs: [
       { internalType: "uint256", name: "volE18", type: "uint256" },
+      { internalType: "enum Health", name: "health", type: "uint8" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "volatilityBounds",
+    outputs: [
+      { internalType: "uint256", name: "lowE18", type: "uint256" },
+      { internalType: "uint256", name: "highE18", type: "uint256" },
       { internalType: "enum Health", name: "health", type: "uint8" },
     ],
     stateMutability: "view",

@@ -116,6 +116,16 @@ export const priceSourceAbi = [
   },
   {
     inputs: [],
+    name: "lastObservation",
+    outputs: [
+      { internalType: "uint256", name: "priceE18", type: "uint256" },
+      { internalType: "uint256", name: "updatedAt", type: "uint256" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "latestPrice",
     outputs: [
       { internalType: "uint256", name: "priceE18", type: "uint256" },

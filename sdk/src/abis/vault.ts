@@ -284,6 +284,13 @@ export const vaultAbi = [
     type: "function",
   },
   {
+    inputs: [{ internalType: "address", name: "account", type: "address" }],
+    name: "exitCollateralValue",
+    outputs: [{ internalType: "uint256", name: "valueWad", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [
       { internalType: "address", name: "account", type: "address" },
       { internalType: "address", name: "caller", type: "address" },
