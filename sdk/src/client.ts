@@ -24,6 +24,15 @@ import { proveExpiryPrice, type ProveExpiryPriceParameters } from "./actions/exp
 import { settle, type SettleParameters } from "./actions/expiry/settle.js";
 import { claim, type ClaimParameters } from "./actions/expiry/claim.js";
 import { repayDebt, type RepayDebtParameters } from "./actions/expiry/repayDebt.js";
+import { decodeOptioEvents, type DecodeOptioEventsParameters } from "./actions/events/decodeOptioEvents.js";
+import { watchFills, type WatchFillsParameters } from "./actions/events/watchFills.js";
+import { watchAuctions, type WatchAuctionsParameters } from "./actions/events/watchAuctions.js";
+import { watchBids, type WatchBidsParameters } from "./actions/events/watchBids.js";
+import { watchSettlements, type WatchSettlementsParameters } from "./actions/events/watchSettlements.js";
+import {
+  watchLossSocialisations,
+  type WatchLossSocialisationsParameters,
+} from "./actions/events/watchLossSocialisations.js";
 
 /** What every action receives: the chain connections and the deployment they act on. */
 export type OptioClientConfig = {
@@ -78,5 +87,11 @@ function optioActions(client: OptioClientConfig) {
     settle: (p: SettleParameters) => settle(client, p),
     claim: (p: ClaimParameters) => claim(client, p),
     repayDebt: (p: RepayDebtParameters) => repayDebt(client, p),
+    decodeOptioEvents: (p: DecodeOptioEventsParameters) => decodeOptioEvents(client, p),
+    watchFills: (p: WatchFillsParameters) => watchFills(client, p),
+    watchAuctions: (p: WatchAuctionsParameters) => watchAuctions(client, p),
+    watchBids: (p: WatchBidsParameters) => watchBids(client, p),
+    watchSettlements: (p: WatchSettlementsParameters) => watchSettlements(client, p),
+    watchLossSocialisations: (p: WatchLossSocialisationsParameters) => watchLossSocialisations(client, p),
   };
 }
