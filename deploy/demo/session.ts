@@ -1,12 +1,17 @@
 import { network } from "hardhat";
-import { type BaseContract, type Contract, encodeBytes32String, formatUnits, parseUnits, type Signer } from "ethers";
+import { type Contract, encodeBytes32String, formatUnits, parseUnits, type Signer } from "ethers";
 import { deployLocal } from "../lib/local.js";
-import { feedId } from "../roles.js";
+import { decodeOptioError, feedId, loadDeployment, OptioContractError } from "@optio/sdk";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { writeDeployment } from "../lib/deployment.js";
 import { gridExpiries } from "../lib/expiries.js";
 import { submitReport } from "../lib/quorum.js";
 import { signOrder, type Order } from "../lib/orders.js";
 
 const TIMELOCK_DELAY = 1_800;
+/** Where the demo writes its deployment, in the SDK's format (`loadDeployment`). */
+const DEPLOYMENT_FILE = path.resolve(".demo/deployment.json");
 
 function log(step: string, detail = ""): void {
   console.log(`${new Date().toISOString().slice(11, 19)}  ${step.padEnd(28)} ${detail}`);
@@ -15,26 +20,10 @@ function log(step: string, detail = ""): void {
 const fmtWad = (x: bigint, digits = 2) =>
   Number(formatUnits(x, 18)).toLocaleString("en-US", { maximumFractionDigits: digits });
 
-/** Decodes a revert into `ErrorName(args)` using the ABIs of the given contracts. */
-export function describeRevert(err: unknown, contracts: BaseContract[]): string {
-  const data = findRevertData(err);
-  if (data !== undefined) {
-    for (const c of contracts) {
-      const parsed = c.interface.parseError(data);
-      if (parsed !== null) return `${parsed.name}(${parsed.args.map(String).join(", ")})`;
-    }
-  }
-  return err instanceof Error ? err.message : String(err);
-}
-
-function findRevertData(err: unknown): string | undefined {
-  let cur: unknown = err;
-  for (let depth = 0; depth < 6 && typeof cur === "object" && cur !== null; depth++) {
-    const o = cur as { data?: unknown; error?: unknown; cause?: unknown; info?: unknown };
-    if (typeof o.data === "string" && o.data.startsWith("0x") && o.data.length >= 10) return o.data;
-    cur = o.error ?? o.cause ?? o.info;
-  }
-  return undefined;
+/** A revert as `ErrorName(arg=value, …)`, decoded by the SDK's one error decoder. */
+function describeRevert(err: unknown): string {
+  const decoded = decodeOptioError(err);
+  return decoded instanceof OptioContractError ? decoded.formatted : decoded.shortMessage;
 }
 
 export async function runDemo(): Promise<void> {
@@ -44,9 +33,14 @@ export async function runDemo(): Promise<void> {
   const signers = [s1, s2, s3];
 
   log("deploying", "Ignition module OptioLocal (core, mocks, oracles, timelock handover)");
-  const { contracts: d } = await deployLocal(connection, TIMELOCK_DELAY);
+  const { contracts: d, deployment } = await deployLocal(connection, TIMELOCK_DELAY);
   for (const [name, c] of Object.entries(d)) log("  deployed", `${name.padEnd(14)} ${await c.getAddress()}`);
-  const all = Object.values(d) as unknown as BaseContract[];
+  await writeDeployment(DEPLOYMENT_FILE, deployment);
+  const reloaded = loadDeployment(JSON.parse(await readFile(DEPLOYMENT_FILE, "utf8")), deployment.chainId);
+  log(
+    "deployment file",
+    `${path.relative(process.cwd(), DEPLOYMENT_FILE)}: chain ${reloaded.chainId}, from block ${reloaded.blockNumber}`,
+  );
 
   const { vault, registry, quorumFeed, pauseGuard, timelock, usdc, weth, wbtc, ethRouter, btcRouter } = d;
   const ADMIN = ethers.ZeroHash;
@@ -106,12 +100,12 @@ export async function runDemo(): Promise<void> {
   try {
     await asLister.listSeries.staticCall(1n, parseUnits("3000", 18), expiries[0], true);
   } catch (err) {
-    log("  duplicate rejected", describeRevert(err, all));
+    log("  duplicate rejected", describeRevert(err));
   }
   try {
     await asLister.listSeries.staticCall(1n, parseUnits("9000", 18), expiries[0], true);
   } catch (err) {
-    log("  far strike rejected", describeRevert(err, all));
+    log("  far strike rejected", describeRevert(err));
   }
 
   // --- deposits and withdrawals -----------------------------------------------------------------------------
@@ -151,7 +145,7 @@ export async function runDemo(): Promise<void> {
   try {
     await (vault.connect(bob) as Contract).withdraw.staticCall(alice.address, await usdc.getAddress(), 1n, bob.address);
   } catch (err) {
-    log("  foreign withdraw rejected", describeRevert(err, all));
+    log("  foreign withdraw rejected", describeRevert(err));
   }
 
   // --- emergency pause and timelocked unpause ---------------------------------------------------------------
@@ -160,7 +154,7 @@ export async function runDemo(): Promise<void> {
   try {
     await asLister.listSeries.staticCall(1n, parseUnits("3100", 18), expiries[1], true);
   } catch (err) {
-    log("  listing while paused", describeRevert(err, all));
+    log("  listing while paused", describeRevert(err));
   }
   await (
     await (vault.connect(alice) as Contract).withdraw(
@@ -180,7 +174,7 @@ export async function runDemo(): Promise<void> {
   try {
     await asProposer.execute.staticCall(await pauseGuard.getAddress(), 0n, call, ethers.ZeroHash, salt);
   } catch (err) {
-    log("  early execute rejected", describeRevert(err, all));
+    log("  early execute rejected", describeRevert(err));
   }
   await networkHelpers.time.increase(TIMELOCK_DELAY);
   await (await asProposer.execute(await pauseGuard.getAddress(), 0n, call, ethers.ZeroHash, salt)).wait();
@@ -241,7 +235,7 @@ export async function runDemo(): Promise<void> {
     const signature = await signOrder(alice, exchange, tooBig);
     await (exchange.connect(bob) as Contract).fill.staticCall(tooBig, signature, tooBig.amount, bob.address);
   } catch (err) {
-    log("  oversized sale refused", describeRevert(err, all));
+    log("  oversized sale refused", describeRevert(err));
   }
 
   // --- expiry and cash settlement -----------------------------------------------------------------------------

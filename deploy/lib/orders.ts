@@ -1,34 +1,12 @@
 import type { BaseContract, Signer } from "ethers";
+import { EXCHANGE_EIP712, orderTypes, type Order as SdkOrder } from "@optio/sdk";
 
-/** An exchange order, field for field as `IExchange.Order`. */
-export interface Order {
-  maker: string;
-  seriesId: bigint;
-  isBuy: boolean;
-  amount: bigint;
-  limitPriceE18: bigint;
-  deadline: bigint;
-  nonce: bigint;
-  taker: string;
-}
+/** The SDK's `Order` with addresses as ethers' plain strings. */
+export type Order = { [K in keyof SdkOrder]: SdkOrder[K] extends `0x${string}` ? string : SdkOrder[K] };
 
-/** EIP-712 types of `IExchange.Order` (domain "Optio Exchange", version "1"). */
-export const ORDER_TYPES = {
-  Order: [
-    { name: "maker", type: "address" },
-    { name: "seriesId", type: "uint256" },
-    { name: "isBuy", type: "bool" },
-    { name: "amount", type: "uint256" },
-    { name: "limitPriceE18", type: "uint256" },
-    { name: "deadline", type: "uint64" },
-    { name: "nonce", type: "uint256" },
-    { name: "taker", type: "address" },
-  ],
-};
-
-/** Signs `order` for `exchange` with the maker's key. */
+/** Signs `order` for `exchange` with an ethers signer, using the SDK's EIP-712 domain and `Order` type. */
 export async function signOrder(signer: Signer, exchange: BaseContract, order: Order): Promise<string> {
   const { chainId } = await signer.provider!.getNetwork();
-  const domain = { name: "Optio Exchange", version: "1", chainId, verifyingContract: await exchange.getAddress() };
-  return await signer.signTypedData(domain, ORDER_TYPES, order);
+  const domain = { ...EXCHANGE_EIP712, chainId, verifyingContract: await exchange.getAddress() };
+  return await signer.signTypedData(domain, { Order: [...orderTypes.Order] }, order);
 }

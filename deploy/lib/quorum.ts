@@ -1,5 +1,5 @@
 import type { BaseContract, Signer } from "ethers";
-import { feedId } from "../roles.js";
+import { feedId } from "@optio/sdk";
 
 const REPORT_TYPES = {
   Report: [

@@ -1,5 +1,5 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import { ROLES } from "../roles.js";
+import { ROLES } from "@optio/sdk";
 import type {
   ContractFuture,
   IgnitionModuleBuilder,

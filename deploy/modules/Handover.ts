@@ -4,7 +4,7 @@ import type {
   NamedArtifactContractDeploymentFuture,
 } from "@nomicfoundation/ignition-core";
 
-import { ROLES } from "../roles.js";
+import { ROLES } from "@optio/sdk";
 
 type AccessControlled = NamedArtifactContractDeploymentFuture<string>;
 

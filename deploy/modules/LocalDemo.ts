@@ -3,7 +3,7 @@ import type { Future, NamedArtifactContractDeploymentFuture } from "@nomicfounda
 import { parseUnits } from "ethers";
 import { buildCore } from "./Core.js";
 import { handOverToTimelock } from "./Handover.js";
-import { feedId, ROLES } from "../roles.js";
+import { feedId, ROLES } from "@optio/sdk";
 
 const WAD = 10n ** 18n;
 const ZERO = "0x0000000000000000000000000000000000000000";

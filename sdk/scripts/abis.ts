@@ -59,8 +59,9 @@ const IMPLEMENTATIONS = [
   "contracts/liquidation/LiquidationEngine.sol/LiquidationEngine.json",
   "contracts/automation/LiquidationAutomation.sol/LiquidationAutomation.json",
   "@openzeppelin/contracts/governance/TimelockController.sol/TimelockController.json",
-  // OpenZeppelin's ERC-20 errors, as the collateral tokens of the local deployment raise them.
+  // OpenZeppelin's ERC-20 and EIP-2612 errors, as the collateral tokens (and their permits) raise them.
   "contracts/mocks/MockERC20.sol/MockERC20.json",
+  "contracts/mocks/MockERC20Permit.sol/MockERC20Permit.json",
 ];
 
 const ACCESS_CONTROL = new Set([

@@ -3,7 +3,7 @@ import { network } from "hardhat";
 import { encodeBytes32String, ZeroHash, type Contract } from "ethers";
 import { deployLocal as deployLocalModule, FIRST_FREE_SIGNER } from "../../deploy/lib/local.js";
 import CoreModule from "../../deploy/modules/Core.js";
-import { ROLES } from "../../deploy/roles.js";
+import { ROLES } from "@optio/sdk";
 import { submitReport } from "../../deploy/lib/quorum.js";
 
 const connection = await network.create();

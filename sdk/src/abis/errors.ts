@@ -25,6 +25,13 @@ export const optioErrorsAbi = [
     name: "Automation_WatchListFull",
     type: "error",
   },
+  { inputs: [], name: "ECDSAInvalidSignature", type: "error" },
+  {
+    inputs: [{ internalType: "uint256", name: "length", type: "uint256" }],
+    name: "ECDSAInvalidSignatureLength",
+    type: "error",
+  },
+  { inputs: [{ internalType: "bytes32", name: "s", type: "bytes32" }], name: "ECDSAInvalidSignatureS", type: "error" },
   {
     inputs: [
       { internalType: "address", name: "spender", type: "address" },
@@ -57,6 +64,19 @@ export const optioErrorsAbi = [
   {
     inputs: [{ internalType: "address", name: "spender", type: "address" }],
     name: "ERC20InvalidSpender",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "deadline", type: "uint256" }],
+    name: "ERC2612ExpiredSignature",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "signer", type: "address" },
+      { internalType: "address", name: "owner", type: "address" },
+    ],
+    name: "ERC2612InvalidSigner",
     type: "error",
   },
   { inputs: [], name: "Exchange_InvalidFeeConfig", type: "error" },
@@ -167,6 +187,14 @@ export const optioErrorsAbi = [
   {
     inputs: [{ internalType: "address", name: "caller", type: "address" }],
     name: "Insurance_Unauthorized",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "account", type: "address" },
+      { internalType: "uint256", name: "currentNonce", type: "uint256" },
+    ],
+    name: "InvalidAccountNonce",
     type: "error",
   },
   { inputs: [], name: "InvalidShortString", type: "error" },

@@ -16,6 +16,8 @@ export class OptioContractError<name extends OptioErrorName = OptioErrorName> ex
   readonly args: OptioErrorArgs<name>;
   /** The raw revert data. */
   readonly data: Hex;
+  /** `ErrorName(arg=value, …)` on one line, for logs. */
+  readonly formatted: string;
 
   constructor(params: {
     errorName: name;
@@ -28,11 +30,9 @@ export class OptioContractError<name extends OptioErrorName = OptioErrorName> ex
     const rendered = (params.args as readonly unknown[])
       .map((a, i) => `${params.argNames[i] || i}=${String(a)}`)
       .join(", ");
-    super(params.message, {
-      cause: params.cause,
-      details: `${params.errorName}(${rendered})`,
-      metaMessages: [`Error: ${params.errorName}(${rendered})`],
-    });
+    const formatted = `${params.errorName}(${rendered})`;
+    super(params.message, { cause: params.cause, metaMessages: [`Error: ${formatted}`] });
+    this.formatted = formatted;
     this.errorName = params.errorName;
     this.args = params.args;
     this.data = params.data;

@@ -11,12 +11,17 @@ export const optioErrorMessages = {
   Automation_InvalidConfig: "A zero address or a `maxBatch` outside [1, MAX_BATCH].",
   Automation_TooManyActions: "`performData` holds more than `maxActions` actions.",
   Automation_WatchListFull: "Watching more would exceed `MAX_WATCHED`.",
+  ECDSAInvalidSignature: "The signature derives the `address(0)`.",
+  ECDSAInvalidSignatureLength: "The signature has an invalid length.",
+  ECDSAInvalidSignatureS: "The signature has an S value that is in the upper half order.",
   ERC20InsufficientAllowance: "Indicates a failure with the `spender`’s `allowance`.",
   ERC20InsufficientBalance: "Indicates an error related to the current `balance` of a `sender`.",
   ERC20InvalidApprover: "Indicates a failure with the `approver` of a token to be approved.",
   ERC20InvalidReceiver: "Indicates a failure with the token `receiver`.",
   ERC20InvalidSender: "Indicates a failure with the token `sender`.",
   ERC20InvalidSpender: "Indicates a failure with the `spender` to be approved.",
+  ERC2612ExpiredSignature: "Permit deadline has expired.",
+  ERC2612InvalidSigner: "Mismatched signature.",
   Exchange_InvalidFeeConfig: "Fee parameters out of range.",
   Exchange_InvalidSignature: "The signature does not come from the order's maker.",
   Exchange_NonceFloorNotIncreasing: "A nonce floor may only rise.",
@@ -37,6 +42,7 @@ export const optioErrorMessages = {
   Insurance_EngineAlreadySet: "The liquidation engine is already set.",
   Insurance_InvalidInput: "A zero address or amount.",
   Insurance_Unauthorized: "The caller is not the liquidation engine.",
+  InvalidAccountNonce: "The nonce used for an `account` is not the expected current nonce.",
   InvalidShortString: "invalid short string.",
   Liquidation_AccountHealthy: "The account meets maintenance margin: it may not be auctioned.",
   Liquidation_AlreadyInAuction: "An auction is already running for the account.",
@@ -197,6 +203,21 @@ export class Automation_WatchListFullError extends OptioContractError<"Automatio
   override name = "Automation_WatchListFullError" as const;
 }
 
+/** The signature derives the `address(0)`. */
+export class ECDSAInvalidSignatureError extends OptioContractError<"ECDSAInvalidSignature"> {
+  override name = "ECDSAInvalidSignatureError" as const;
+}
+
+/** The signature has an invalid length. */
+export class ECDSAInvalidSignatureLengthError extends OptioContractError<"ECDSAInvalidSignatureLength"> {
+  override name = "ECDSAInvalidSignatureLengthError" as const;
+}
+
+/** The signature has an S value that is in the upper half order. */
+export class ECDSAInvalidSignatureSError extends OptioContractError<"ECDSAInvalidSignatureS"> {
+  override name = "ECDSAInvalidSignatureSError" as const;
+}
+
 /** Indicates a failure with the `spender`’s `allowance`. */
 export class ERC20InsufficientAllowanceError extends OptioContractError<"ERC20InsufficientAllowance"> {
   override name = "ERC20InsufficientAllowanceError" as const;
@@ -225,6 +246,16 @@ export class ERC20InvalidSenderError extends OptioContractError<"ERC20InvalidSen
 /** Indicates a failure with the `spender` to be approved. */
 export class ERC20InvalidSpenderError extends OptioContractError<"ERC20InvalidSpender"> {
   override name = "ERC20InvalidSpenderError" as const;
+}
+
+/** Permit deadline has expired. */
+export class ERC2612ExpiredSignatureError extends OptioContractError<"ERC2612ExpiredSignature"> {
+  override name = "ERC2612ExpiredSignatureError" as const;
+}
+
+/** Mismatched signature. */
+export class ERC2612InvalidSignerError extends OptioContractError<"ERC2612InvalidSigner"> {
+  override name = "ERC2612InvalidSignerError" as const;
 }
 
 /** Fee parameters out of range. */
@@ -320,6 +351,11 @@ export class Insurance_InvalidInputError extends OptioContractError<"Insurance_I
 /** The caller is not the liquidation engine. */
 export class Insurance_UnauthorizedError extends OptioContractError<"Insurance_Unauthorized"> {
   override name = "Insurance_UnauthorizedError" as const;
+}
+
+/** The nonce used for an `account` is not the expected current nonce. */
+export class InvalidAccountNonceError extends OptioContractError<"InvalidAccountNonce"> {
+  override name = "InvalidAccountNonceError" as const;
 }
 
 /** invalid short string. */
@@ -919,12 +955,17 @@ export const optioErrorClasses = {
   Automation_InvalidConfig: Automation_InvalidConfigError,
   Automation_TooManyActions: Automation_TooManyActionsError,
   Automation_WatchListFull: Automation_WatchListFullError,
+  ECDSAInvalidSignature: ECDSAInvalidSignatureError,
+  ECDSAInvalidSignatureLength: ECDSAInvalidSignatureLengthError,
+  ECDSAInvalidSignatureS: ECDSAInvalidSignatureSError,
   ERC20InsufficientAllowance: ERC20InsufficientAllowanceError,
   ERC20InsufficientBalance: ERC20InsufficientBalanceError,
   ERC20InvalidApprover: ERC20InvalidApproverError,
   ERC20InvalidReceiver: ERC20InvalidReceiverError,
   ERC20InvalidSender: ERC20InvalidSenderError,
   ERC20InvalidSpender: ERC20InvalidSpenderError,
+  ERC2612ExpiredSignature: ERC2612ExpiredSignatureError,
+  ERC2612InvalidSigner: ERC2612InvalidSignerError,
   Exchange_InvalidFeeConfig: Exchange_InvalidFeeConfigError,
   Exchange_InvalidSignature: Exchange_InvalidSignatureError,
   Exchange_NonceFloorNotIncreasing: Exchange_NonceFloorNotIncreasingError,
@@ -944,6 +985,7 @@ export const optioErrorClasses = {
   Insurance_EngineAlreadySet: Insurance_EngineAlreadySetError,
   Insurance_InvalidInput: Insurance_InvalidInputError,
   Insurance_Unauthorized: Insurance_UnauthorizedError,
+  InvalidAccountNonce: InvalidAccountNonceError,
   InvalidShortString: InvalidShortStringError,
   Liquidation_AccountHealthy: Liquidation_AccountHealthyError,
   Liquidation_AlreadyInAuction: Liquidation_AlreadyInAuctionError,

@@ -26,13 +26,16 @@ export type Market = {
   putId: bigint;
   /** Account holding the exchange's MATCHER_ROLE (granted through the timelock). */
   matcher: Address;
+  /** An EIP-2612 token listed as collateral (through the timelock), priced by the ETH router. */
+  permitToken: Address;
 };
 
 const markets = new WeakMap<LocalChain, Promise<Market>>();
 
 /**
- * Once per chain: grants MATCHER_ROLE to account 7 through the timelock (the only time jump), refreshes both price
- * sources of ETH and BTC (Chainlink mock and quorum reports), and lists ETH 3,000 calls and puts.
+ * Once per chain: through the timelock (the only time jump), grants MATCHER_ROLE to account 7 and lists an EIP-2612
+ * mock token as collateral; then refreshes both price sources of ETH and BTC (Chainlink mock and quorum reports)
+ * and lists ETH 3,000 calls and puts.
  */
 export function market(chain: LocalChain): Promise<Market> {
   let m = markets.get(chain);
@@ -54,13 +57,24 @@ async function setUpMarket(chain: LocalChain): Promise<Market> {
 
   const timelock = await ethers.getContractAt("TimelockController", c.timelock, signers[LOCAL_ROLES.proposer]);
   const exchange = await ethers.getContractAt("Exchange", c.exchange);
-  const grant = exchange.interface.encodeFunctionData("grantRole", [ROLES.MATCHER, matcher]);
-  const salt = ethers.id("sdk-test-matcher");
+  const vault = await ethers.getContractAt("Vault", c.vault);
+  const token = await ethers.deployContract("MockERC20Permit", ["Permit Token", "PMT"]);
+  await token.waitForDeployment();
+  const permitToken = (await token.getAddress()) as Address;
+  const operations = [
+    { target: c.exchange, data: exchange.interface.encodeFunctionData("grantRole", [ROLES.MATCHER, matcher]) },
+    {
+      target: c.vault,
+      data: vault.interface.encodeFunctionData("listCollateral", [permitToken, 2n * 10n ** 17n, x.ethRouter]),
+    },
+  ];
+  const salt = ethers.id("sdk-test-market");
   const delay = await timelock.getMinDelay();
-  await (await timelock.schedule(c.exchange, 0n, grant, ethers.ZeroHash, salt, delay)).wait();
+  for (const op of operations)
+    await (await timelock.schedule(op.target, 0n, op.data, ethers.ZeroHash, salt, delay)).wait();
   await chain.testClient.increaseTime({ seconds: Number(delay) });
   await chain.testClient.mine({ blocks: 1 });
-  await (await timelock.execute(c.exchange, 0n, grant, ethers.ZeroHash, salt)).wait();
+  for (const op of operations) await (await timelock.execute(op.target, 0n, op.data, ethers.ZeroHash, salt)).wait();
 
   const quorumFeed = await ethers.getContractAt("QuorumFeed", c.quorumFeed);
   const quorumSigners = signers.slice(4, 7);
@@ -85,7 +99,7 @@ async function setUpMarket(chain: LocalChain): Promise<Market> {
   await (await registry.listSeries(1n, strike, expiry, false)).wait();
   const callId = (await registry.seriesIdOf(1n, strike, expiry, true)) as bigint;
   const putId = (await registry.seriesIdOf(1n, strike, expiry, false)) as bigint;
-  return { callId, putId, matcher };
+  return { callId, putId, matcher, permitToken };
 }
 
 /** Mints `amount` mock USDC to `account` and deposits it (approve + deposit) into its vault account. */

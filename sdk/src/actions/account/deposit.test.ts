@@ -1,10 +1,10 @@
 import { expect } from "chai";
-import { erc20Abi, parseUnits } from "viem";
+import { erc20Abi, parseUnits, toFunctionSelector } from "viem";
 import { createOptioClient } from "../../client.js";
 import { vaultAbi } from "../../abis/vault.js";
 import { optioErrorMessages, Vault_CollateralNotAcceptedError } from "../../errors/generated.js";
 import { localChain } from "../../test/chain.js";
-import { mint, unlistedToken } from "../../test/fixtures.js";
+import { market, mint, rejection, unlistedToken } from "../../test/fixtures.js";
 
 describe("actions/account/deposit (HTTP node)", () => {
   it("approves the vault when the allowance is short, deposits, and credits the account", async () => {
@@ -64,5 +64,47 @@ describe("actions/account/deposit (HTTP node)", () => {
     expect(typed.errorName).to.equal("Vault_CollateralNotAccepted");
     expect(typed.args).to.deep.equal([token]);
     expect(typed.shortMessage).to.equal(optioErrorMessages.Vault_CollateralNotAccepted);
+  });
+
+  it("signs an EIP-2612 permit instead of approving when the token supports one", async () => {
+    const chain = await localChain();
+    const { permitToken } = await market(chain);
+    const user = chain.accounts[11];
+    const client = createOptioClient({
+      publicClient: chain.publicClient,
+      walletClient: chain.wallet(user),
+      deployment: chain.deployment,
+    });
+    await mint(chain, permitToken, user, 10n ** 18n);
+    const result = await client.deposit({ token: permitToken, amount: 10n ** 18n });
+    expect(result.allowance.kind).to.equal("permit");
+    expect(result.credited).to.equal(10n ** 18n);
+    const permitTx = await chain.publicClient.getTransaction({
+      hash: (result.allowance as { hash: `0x${string}` }).hash,
+    });
+    expect(permitTx.to?.toLowerCase()).to.equal(permitToken.toLowerCase());
+    expect(permitTx.input.slice(0, 10)).to.equal(
+      toFunctionSelector("permit(address,address,uint256,uint256,uint8,bytes32,bytes32)"),
+    );
+    const inVault = await chain.publicClient.readContract({
+      address: chain.deployment.contracts.vault,
+      abi: vaultAbi,
+      functionName: "balanceOf",
+      args: [user, permitToken],
+    });
+    expect(inVault).to.equal(10n ** 18n);
+  });
+
+  it('refuses allowance: "permit" for a token without permits', async () => {
+    const chain = await localChain();
+    const client = createOptioClient({
+      publicClient: chain.publicClient,
+      walletClient: chain.wallet(chain.accounts[11]),
+      deployment: chain.deployment,
+    });
+    const err = await rejection(
+      client.deposit({ token: chain.deployment.extra.usdc, amount: 1n, allowance: "permit" }),
+    );
+    expect((err as Error).message).to.match(/does not support EIP-2612 permits/);
   });
 });
