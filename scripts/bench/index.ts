@@ -10,6 +10,7 @@ import { benchLiquidation } from "./liquidation.js";
 
 for (const bench of [
   benchBlackScholes,
+  () => import("./sdk.js").then((m) => m.benchSdk()),
   benchTrading,
   benchLiquidation,
   () => benchCrash(10),

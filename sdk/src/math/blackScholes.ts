@@ -119,24 +119,23 @@ function gaussian32(base: bigint, dm: bigint): bigint {
 }
 
 function checkDomain(spot: bigint, strike: bigint, secondsToExpiry: bigint, vol: bigint): void {
-  if (
-    spot < 0n ||
-    strike < 0n ||
-    secondsToExpiry < 0n ||
-    vol < 0n ||
-    (spot | strike) >> 100n !== 0n ||
-    secondsToExpiry >> 26n !== 0n ||
-    vol >> 64n !== 0n
-  ) {
+  // A negative bigint shifts to -1, so this also rejects what no uint256 can be.
+  if ((((spot | strike) >> 100n) | (secondsToExpiry >> 26n) | (vol >> 64n)) !== 0n) {
     throw new BlackScholesInputOutOfRangeError(spot, strike, secondsToExpiry, vol);
   }
 }
 
-/** Mirrors `BlackScholes._call`. */
-function callKernel(spot: bigint, strike: bigint, secondsToExpiry: bigint, vol: bigint): CallKernel {
-  checkDomain(spot, strike, secondsToExpiry, vol);
-  let vq = 0n;
-  if (spot !== 0n && strike !== 0n && secondsToExpiry !== 0n) {
+// The last time and vol seen, with their sqrt(T * 2**128) and v: a margin pass prices every leg of an expiry group
+// with the same pair, so the square root runs once per group.
+let memoT = -1n;
+let memoZ = 0n;
+let memoVol = -1n;
+let memoVq = 0n;
+
+/** v in Q96 from T > 0 and vol, as `_call`: sqrt(T * 2**128) rounded up by four Newton steps, times vol. */
+function volSqrtTimeQ96(secondsToExpiry: bigint, vol: bigint): bigint {
+  if (secondsToExpiry === memoT && vol === memoVol) return memoVq;
+  if (secondsToExpiry !== memoT) {
     const x = secondsToExpiry << 128n;
     // T < 2**26: its highest set bit from a 32-bit count of leading zeros (exact).
     const e = 128 + 31 - Math.clz32(Number(secondsToExpiry));
@@ -145,8 +144,19 @@ function callKernel(spot: bigint, strike: bigint, secondsToExpiry: bigint, vol: 
     z = (z + x / z) >> 1n;
     z = (z + x / z) >> 1n;
     z = (z + x / z) >> 1n;
-    vq = (vol * z * VOL_SQRT_TIME_TO_Q96) >> 128n;
+    memoT = secondsToExpiry;
+    memoZ = z;
   }
+  memoVol = vol;
+  memoVq = (vol * memoZ * VOL_SQRT_TIME_TO_Q96) >> 128n;
+  return memoVq;
+}
+
+/** Mirrors `BlackScholes._call`. */
+function callKernel(spot: bigint, strike: bigint, secondsToExpiry: bigint, vol: bigint): CallKernel {
+  checkDomain(spot, strike, secondsToExpiry, vol);
+  let vq = 0n;
+  if (spot !== 0n && strike !== 0n && secondsToExpiry !== 0n) vq = volSqrtTimeQ96(secondsToExpiry, vol);
   if (vq === 0n) {
     const itm = spot > strike;
     return { callPrice: itm ? spot - strike : 0n, g32: 0n, ra: 0n, vq: 0n, d1NonNegative: itm };

@@ -9,13 +9,13 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import type { Contract } from "ethers";
-import { deployLocal } from "../../../deploy/lib/local.js";
+import { deployLocal, FIRST_FREE_SIGNER } from "../../../deploy/lib/local.js";
 import { createPricePusher } from "../../../deploy/lib/quorum.js";
 import { gridExpiries } from "../../../deploy/lib/expiries.js";
 import { runSeed, rng } from "../test/math/random.js";
 import { WAD } from "./constants.js";
 import { feeOf, premiumOf, type FeeConfig } from "./fee.js";
-import { liquidationStatus, type AuctionParams } from "./liquidation.js";
+import { bidPayment, liquidationStatus, reachesMaintenance, type AuctionParams } from "./liquidation.js";
 import { accountMargin, markOf, type MarginPosition, type UnderlyingMarket } from "./marginEngine.js";
 
 const connection = await network.create();
@@ -44,6 +44,10 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
   const holdings = new Map<string, MarginPosition[]>();
   const wethHolders = new Set<string>();
   const auctionStarts = new Map<string, bigint>();
+  const collateralValues = new Map<string, bigint>();
+  const bidders: Awaited<ReturnType<typeof ethers.getSigners>> = [];
+  let bids = 0;
+  let maxMultiplier = 0n;
   let pushers: ReturnType<typeof createPricePusher>[];
   const spots = [3_000n * WAD, 60_000n * WAD];
   const vols = [(WAD * 8n) / 10n, (WAD * 6n) / 10n];
@@ -79,8 +83,9 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
       const spot = spots[Number(underlyingId) - 1];
       for (const expiry of expiries) {
         for (const m of [80n, 90n, 100n, 110n, 125n]) {
+          // Odd wei in the strike, so a spread's maximum loss rarely divides by 1e18.
+          const strikeE18 = (spot * m) / 100n + r.bits(40);
           for (const isCall of [false, true]) {
-            const strikeE18 = (spot * m) / 100n;
             await (await asLister.listSeries(underlyingId, strikeE18, expiry, isCall)).wait();
             series.push({ id: BigInt(series.length + 1), underlyingId, expiry, strikeE18, isCall });
           }
@@ -104,17 +109,29 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
     const book = d.book;
     for (const [i, account] of traders.entries()) {
       const count = i === 0 ? 0 : i < 4 ? 16 : r.int(1, 16);
-      const chosen = new Set<number>();
+      // Signed sizes by series index (series come as ((underlying, expiry) x 5 strikes) x (put, call)).
+      const chosen = new Map<number, bigint>();
+      const spreads = r.chance(0.5);
       while (chosen.size < count) {
         const k = r.int(0, series.length - 1);
-        chosen.add(k);
-        // The put or call of the same strike and expiry (series come in put, call pairs).
-        if (chosen.size < count && r.chance(0.4)) chosen.add(k ^ 1);
+        if (chosen.has(k)) continue;
+        // Odd low bits, so sums in E36 rarely divide by 1e18 and every rounding shows.
+        const amount = r.logUniformWad(0.01, 50) + r.bits(24);
+        chosen.set(k, r.chance(0.45) ? amount : -amount);
+        if (chosen.size === count) break;
+        if (spreads) {
+          // A vertical spread: the same type at another strike of the group, the other side, same size.
+          const partner = k - (k % 10) + (((k % 10 >> 1) + r.int(1, 4)) % 5) * 2 + (k & 1);
+          if (!chosen.has(partner)) chosen.set(partner, -chosen.get(k)!);
+        } else if (r.chance(0.4) && !chosen.has(k ^ 1)) {
+          // The put or call of the same strike and expiry.
+          chosen.set(k ^ 1, r.chance(0.45) ? amount : -amount);
+        }
       }
-      for (const k of chosen) {
-        const amount = r.logUniformWad(0.01, 50);
-        const long = r.chance(0.45);
+      for (const [k, size] of chosen) {
+        const long = size > 0n;
         const sink = sinks[k % SINKS];
+        const amount = long ? size : -size;
         await (await book.transferPosition(series[k].id, long ? account : sink, long ? sink : account, amount)).wait();
       }
     }
@@ -129,21 +146,11 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
     }
     for (const account of sinks) await deposit(d.usdc, account, BigInt(r.int(0, 5_000_000)) * 10n ** 6n);
     accounts.push(...traders, ...sinks);
-    for (const account of accounts) {
-      const [ids, sizes] = (await book.positionsOf(account)) as [bigint[], bigint[]];
-      holdings.set(
-        account,
-        ids.map((id, j) => {
-          const s = series[Number(id) - 1];
-          return {
-            underlyingId: s.underlyingId,
-            expiry: s.expiry,
-            strikeE18: s.strikeE18,
-            isCall: s.isCall,
-            sizeE18: sizes[j],
-          };
-        }),
-      );
+    for (const account of accounts) await refreshHoldings(account);
+    // Bidders: free signers with deep pockets.
+    for (const signer of (await ethers.getSigners()).slice(FIRST_FREE_SIGNER)) {
+      await deposit(d.usdc, signer.address, 100_000_000n * 10n ** 6n);
+      bidders.push(signer);
     }
     expect(Math.max(...accounts.map((a) => holdings.get(a)!.length))).to.equal(16);
     // The first expiry passes about halfway through the states (they advance 15 minutes on average).
@@ -157,6 +164,23 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
       await (await d.vault.deposit(account, await token.getAddress(), amount)).wait();
     }
   });
+
+  async function refreshHoldings(account: string) {
+    const [ids, sizes] = (await d.book.positionsOf(account)) as [bigint[], bigint[]];
+    holdings.set(
+      account,
+      ids.map((id, j) => {
+        const s = series[Number(id) - 1];
+        return {
+          underlyingId: s.underlyingId,
+          expiry: s.expiry,
+          strikeE18: s.strikeE18,
+          isCall: s.isCall,
+          sizeE18: sizes[j],
+        };
+      }),
+    );
+  }
 
   /** Everything `marginOf` reads about the markets at block `tag`. */
   async function readMarkets(tag: number, timestamp: bigint): Promise<Map<bigint, UnderlyingMarket>> {
@@ -220,6 +244,8 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
       const tag = block.number;
       const timestamp = BigInt(block.timestamp);
       const markets = await readMarkets(tag, timestamp);
+      for (const m of markets.values())
+        if (m.shockMultiplierWad! > maxMultiplier) maxMultiplier = m.shockMultiplierWad!;
       const chain = (await d.margin.marginsOf(accounts, { blockTag: tag })) as [bigint, bigint, bigint][];
       const allowsLiquidation = [
         await d.riskController.allowsLiquidation(1n, { blockTag: tag }),
@@ -227,16 +253,22 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
       ];
       const ethHealth = ((await d.ethRouter.spot({ blockTag: tag })) as [bigint, bigint])[1];
       const toStart: string[] = [];
+      const biddable: string[] = [];
       for (const [j, account] of accounts.entries()) {
         const positions = holdings.get(account)!;
-        const collateralValueWad = (await d.vault.collateralValue(account, { blockTag: tag })) as bigint;
+        // Collateral value moves only with the WETH price and the flag rewards auctions pay: read it then.
+        if (!collateralValues.has(account) || wethHolders.has(account) || auctionStarts.has(account)) {
+          collateralValues.set(account, (await d.vault.collateralValue(account, { blockTag: tag })) as bigint);
+        }
+        const collateralValueWad = collateralValues.get(account)!;
         const sdk = accountMargin({ collateralValueWad, debtWad: 0n, positions, markets, timestamp });
         const what = `state ${state}, account ${j}`;
         expect([sdk.equityWad, sdk.initialWad, sdk.maintenanceWad], what).to.deep.equal([...chain[j]]);
         marginCases++;
         if (positions.some((x) => x.expiry <= timestamp)) expiredGroups++;
 
-        // The liquidation engine's view over the same margin.
+        // The liquidation engine's view over the same margin, for a quarter of the accounts (and every auction).
+        if (!auctionStarts.has(account) && !r.chance(0.25)) continue;
         const held = new Set(positions.map((x) => x.underlyingId));
         const wethHeld = wethHolders.has(account);
         const pricesHealthy =
@@ -266,6 +298,7 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
         ).to.deep.equal([...onChain]);
         liquidationCases++;
         if (status.canStart && r.chance(0.5)) toStart.push(account);
+        if (status.inAuction && status.maxFractionWad > 0n && pricesHealthy) biddable.push(account);
       }
 
       // Fees of random fills at this state.
@@ -279,6 +312,51 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
         expect(fee, `fee, state ${state}`).to.equal(await d.exchange.feeFor(s.id, amount, priceE18, { blockTag: tag }));
       }
 
+      // One bid per state, in the next block (one second later), predicted from the same reads at that time.
+      if (biddable.length > 0 && bidders.length > 0) {
+        const account = r.pick(biddable);
+        const bidder = bidders.pop()!;
+        const at = timestamp + 1n;
+        const margin = accountMargin({
+          collateralValueWad: collateralValues.get(account)!,
+          debtWad: 0n,
+          positions: holdings.get(account)!,
+          markets,
+          timestamp: at,
+        });
+        const status = liquidationStatus({
+          margin,
+          debtWad: 0n,
+          auctionStart: auctionStarts.get(account)!,
+          timestamp: at,
+          pricesHealthy: true,
+          params: auction,
+        });
+        const fractionWad = status.allOrNothing ? WAD : r.range(1n, status.maxFractionWad);
+        const predicted = bidPayment(status, fractionWad, auction, QUOTE_DECIMALS);
+        await networkHelpers.time.setNextBlockTimestamp(at);
+        const engine = d.liquidationEngine.connect(bidder) as Contract;
+        const receipt = await (await engine.bid(account, bidder.address, fractionWad, (1n << 255n) - 1n)).wait();
+        const event = receipt.logs
+          .map((log: { topics: string[]; data: string }) => d.liquidationEngine.interface.parseLog(log))
+          .find((e: { name: string } | null) => e?.name === "AuctionBid");
+        expect([event.args.payment, event.args.discountWad], `bid, state ${state}`).to.deep.equal([
+          predicted.payment,
+          status.discountWad,
+        ]);
+        const ends =
+          fractionWad === WAD ||
+          (!status.insolvent && reachesMaintenance(status, fractionWad, predicted.bidderPays * 10n ** 12n));
+        expect((await d.liquidationEngine.auctionStart(account)) === 0n, `auction ended, state ${state}`).to.equal(
+          ends,
+        );
+        if (ends) auctionStarts.delete(account);
+        await refreshHoldings(account);
+        // A bid moves collateral, and an insolvent one may socialise a loss (every quote balance changes).
+        collateralValues.clear();
+        bids++;
+      }
+
       for (const account of toStart) {
         const receipt = await (await (d.liquidationEngine.connect(keeper) as Contract).startAuction(account)).wait();
         auctionStarts.set(account, BigInt((await receipt.getBlock()).timestamp));
@@ -287,10 +365,12 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
     }
     console.log(
       `      ${marginCases} margin cases (${expiredGroups} with an expired group), ${liquidationCases} liquidation ` +
-        `statuses, ${auctionsStarted} auctions started`,
+        `statuses, ${auctionsStarted} auctions started, ${bids} bids; largest shock multiplier ${maxMultiplier}`,
     );
     expect(marginCases).to.be.at.least(2_000);
     expect(expiredGroups).to.be.greaterThan(0);
     expect(auctionsStarted).to.be.greaterThan(0);
+    expect(bids).to.be.greaterThan(0);
+    expect(maxMultiplier).to.be.greaterThan(WAD);
   });
 });
