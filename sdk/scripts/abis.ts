@@ -203,10 +203,10 @@ async function main(): Promise<void> {
     if (check) stale.push(file);
     else await writeFile(target, text);
   }
-  const extra = (await readdir(OUT)).filter((f) => f.endsWith(".ts") && !files.has(f));
+  const extra = (await readdir(OUT)).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !files.has(f));
   if (check && (stale.length > 0 || extra.length > 0)) {
     console.error(
-      `sdk/src/abis is stale (${[...stale, ...extra.map((f) => `${f} (not generated)`)].join(", ")}): run \`npm run abis -w @optio/sdk\` and commit`,
+      `sdk/src/abis is stale (${[...stale, ...extra.map((f) => `${f} (not generated)`)].join(", ")}): run \`npm run abis\` and commit`,
     );
     process.exit(1);
   }

@@ -39,23 +39,31 @@ export type LocalChain = {
   testClient: TestClient<"hardhat", Transport, Chain>;
   /** A wallet client signing with unlocked node account `address`. */
   wallet(address: Address): WalletClient<Transport, Chain, Account>;
+  /** Once-per-chain fixtures by name (shared by every copy of the fixture modules). */
+  fixtures: Map<string, Promise<unknown>>;
   /** The Hardhat connection (ethers) to the same node, for setup the SDK does not cover (minting, listing). */
   connection: Awaited<ReturnType<typeof connect>>;
 };
 
-let started: Promise<LocalChain> | undefined;
-let node: ChildProcess | undefined;
+/**
+ * The run's one node, kept on `globalThis`: mocha may load this module twice (through `require` for the root hooks
+ * and CommonJS-compatible specs, through `import` for the others), and both copies must share the node.
+ */
+const shared = ((globalThis as Record<symbol, unknown>)[Symbol.for("@optio/sdk/test/chain")] ??= {}) as {
+  started?: Promise<LocalChain>;
+  node?: ChildProcess;
+};
 
 /** The shared local chain, started and deployed on first use. */
 export function localChain(): Promise<LocalChain> {
-  started ??= start();
-  return started;
+  shared.started ??= start();
+  return shared.started;
 }
 
 /** Kills the node if it was started. */
 export async function stopLocalChain(): Promise<void> {
-  const child = node;
-  node = undefined;
+  const child = shared.node;
+  shared.node = undefined;
   if (child === undefined || child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.kill("SIGTERM");
@@ -63,7 +71,7 @@ export async function stopLocalChain(): Promise<void> {
 }
 
 process.once("exit", () => {
-  if (node?.exitCode === null) node.kill("SIGKILL");
+  if (shared.node?.exitCode === null) shared.node.kill("SIGKILL");
 });
 
 async function connect(url: string) {
@@ -79,7 +87,7 @@ async function start(): Promise<LocalChain> {
     cwd: ROOT,
     stdio: ["ignore", "ignore", "pipe"],
   });
-  node = child;
+  shared.node = child;
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
   try {
@@ -113,6 +121,7 @@ async function start(): Promise<LocalChain> {
       publicClient,
       testClient,
       wallet: (address) => createWalletClient({ chain, transport, account: address }),
+      fixtures: new Map(),
       connection,
     };
   } catch (err) {

@@ -30,20 +30,14 @@ export type Market = {
   permitToken: Address;
 };
 
-const markets = new WeakMap<LocalChain, Promise<Market>>();
-
 /**
  * Once per chain: through the timelock (the only time jump), grants MATCHER_ROLE to account 7 and lists an EIP-2612
  * mock token as collateral; then refreshes both price sources of ETH and BTC (Chainlink mock and quorum reports)
  * and lists ETH 3,000 calls and puts.
  */
 export function market(chain: LocalChain): Promise<Market> {
-  let m = markets.get(chain);
-  if (m === undefined) {
-    m = setUpMarket(chain);
-    markets.set(chain, m);
-  }
-  return m;
+  if (!chain.fixtures.has("market")) chain.fixtures.set("market", setUpMarket(chain));
+  return chain.fixtures.get("market") as Promise<Market>;
 }
 
 async function setUpMarket(chain: LocalChain): Promise<Market> {

@@ -2,7 +2,12 @@ import { expect } from "chai";
 import { erc20Abi, parseUnits, toFunctionSelector } from "viem";
 import { createOptioClient } from "../../client.js";
 import { vaultAbi } from "../../abis/vault.js";
-import { optioErrorMessages, Vault_CollateralNotAcceptedError } from "../../errors/generated.js";
+import {
+  ERC20InsufficientBalanceError,
+  optioErrorMessages,
+  Vault_CollateralNotAcceptedError,
+  Vault_ZeroAmountError,
+} from "../../errors/generated.js";
 import { localChain } from "../../test/chain.js";
 import { market, mint, rejection, unlistedToken } from "../../test/fixtures.js";
 
@@ -106,5 +111,26 @@ describe("actions/account/deposit (HTTP node)", () => {
       client.deposit({ token: chain.deployment.extra.usdc, amount: 1n, allowance: "permit" }),
     );
     expect((err as Error).message).to.match(/does not support EIP-2612 permits/);
+  });
+
+  it("throws Vault_ZeroAmount for a zero deposit and the token's ERC20InsufficientBalance beyond the wallet", async () => {
+    const chain = await localChain();
+    const user = chain.accounts[10];
+    const client = createOptioClient({
+      publicClient: chain.publicClient,
+      walletClient: chain.wallet(user),
+      deployment: chain.deployment,
+    });
+    const usdc = chain.deployment.extra.usdc;
+    expect(await rejection(client.deposit({ token: usdc, amount: 0n }))).to.be.instanceOf(Vault_ZeroAmountError);
+    const balance = await chain.publicClient.readContract({
+      address: usdc,
+      abi: erc20Abi,
+      functionName: "balanceOf",
+      args: [user],
+    });
+    const err = await rejection(client.deposit({ token: usdc, amount: balance + 1n }));
+    expect(err).to.be.instanceOf(ERC20InsufficientBalanceError);
+    expect((err as ERC20InsufficientBalanceError).args).to.deep.equal([user, balance, balance + 1n]);
   });
 });

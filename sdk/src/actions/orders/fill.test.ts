@@ -7,24 +7,30 @@ import {
   Exchange_InvalidSignatureError,
   Exchange_OrderExpiredError,
   Exchange_OverfillError,
+  Exchange_ReduceOnlyError,
   Exchange_UnauthorizedError,
   Exchange_WrongTakerError,
   Exchange_ZeroAmountError,
+  Margin_InsufficientInitialMarginError,
 } from "../../errors/generated.js";
 import { localChain, type LocalChain } from "../../test/chain.js";
 import { clientAt, fund, market, rejection } from "../../test/fixtures.js";
 
 const MAKER = 16;
 const TAKER = 17;
-let funded: Promise<void> | undefined;
 
 async function setUp(chain: LocalChain) {
   const m = await market(chain);
-  funded ??= (async () => {
-    await fund(chain, chain.accounts[MAKER], parseUnits("100000", 6));
-    await fund(chain, chain.accounts[TAKER], parseUnits("100000", 6));
-  })();
-  await funded;
+  if (!chain.fixtures.has("fill")) {
+    chain.fixtures.set(
+      "fill",
+      (async () => {
+        await fund(chain, chain.accounts[MAKER], parseUnits("100000", 6));
+        await fund(chain, chain.accounts[TAKER], parseUnits("100000", 6));
+      })(),
+    );
+  }
+  await chain.fixtures.get("fill");
   const mark = await chain.publicClient.readContract({
     address: chain.deployment.contracts.margin,
     abi: marginEngineAbi,
@@ -112,5 +118,41 @@ describe("actions/orders/fill (HTTP node)", () => {
     const e5 = await rejection(taker.fill({ ...signed, takerAccount: chain.accounts[18] }));
     expect(e5).to.be.instanceOf(Exchange_UnauthorizedError);
     expect((e5 as Exchange_UnauthorizedError).args).to.deep.equal([chain.accounts[18], chain.accounts[TAKER]]);
+  });
+
+  it("refuses a fill that leaves the seller short of initial margin (Margin_InsufficientInitialMargin)", async () => {
+    const chain = await localChain();
+    const { m, mark, maker, taker } = await setUp(chain);
+    // 100,000 USDC cannot margin a sale of 2,000 calls (about 0.15 × 3,000 each).
+    const order = await maker.buildOrder({
+      seriesId: m.callId,
+      isBuy: true,
+      amount: 2_000n * 10n ** 18n,
+      limitPriceE18: mark,
+    });
+    const err = await rejection(taker.fill(await maker.signOrder({ order })));
+    expect(err).to.be.instanceOf(Margin_InsufficientInitialMarginError);
+    const [account, equityWad, initialWad] = (err as Margin_InsufficientInitialMarginError).args;
+    expect(account).to.equal(chain.accounts[TAKER]);
+    expect(equityWad < BigInt(initialWad)).to.equal(true);
+  });
+
+  it("refuses new risk on a paused underlying (Exchange_ReduceOnly)", async () => {
+    const chain = await localChain();
+    const { maker, taker } = await setUp(chain);
+    // BTC (underlying 2) is used by no other test: list a series, pause it for good.
+    const { ethers } = chain.connection;
+    const signers = await ethers.getSigners();
+    const registry = await ethers.getContractAt("SeriesRegistry", chain.deployment.contracts.registry, signers[2]);
+    const { timestamp } = await chain.publicClient.getBlock();
+    const expiry = (timestamp / 86_400n + 2n) * 86_400n + 8n * 3_600n;
+    await (await registry.listSeries(2n, 60_000n * 10n ** 18n, expiry, true)).wait();
+    const seriesId = (await registry.seriesIdOf(2n, 60_000n * 10n ** 18n, expiry, true)) as bigint;
+    const guard = await ethers.getContractAt("PauseGuard", chain.deployment.contracts.pauseGuard, signers[1]);
+    await (await guard.pauseUnderlying(2n)).wait();
+    const order = await maker.buildOrder({ seriesId, isBuy: false, amount: 10n ** 18n, limitPriceE18: 10n ** 20n });
+    const err = await rejection(taker.fill(await maker.signOrder({ order })));
+    expect(err).to.be.instanceOf(Exchange_ReduceOnlyError);
+    expect((err as Exchange_ReduceOnlyError).args[0]).to.equal(seriesId);
   });
 });

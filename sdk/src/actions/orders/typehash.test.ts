@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { hashStruct, keccak256, stringToHex } from "viem";
+import { hashDomain, hashStruct, keccak256, stringToHex } from "viem";
 import { exchangeAbi } from "../../abis/exchange.js";
-import { ORDER_TYPE_STRING, orderTypes } from "../../types/order.js";
+import { exchangeDomain, ORDER_TYPE_STRING, orderTypes } from "../../types/order.js";
 import { localChain } from "../../test/chain.js";
 
 describe("types/order: one source of the EIP-712 Order type", () => {
@@ -26,5 +26,27 @@ describe("types/order: one source of the EIP-712 Order type", () => {
     } as const;
     const structHash = hashStruct({ types: orderTypes, primaryType: "Order", data: zero });
     expect(structHash).to.equal(keccak256(`${onChain}${"00".repeat(32 * 8)}`));
+    // The SDK's domain (name, version, chain id, exchange address) is the exchange's.
+    const separator = await chain.publicClient.readContract({
+      address: chain.deployment.contracts.exchange,
+      abi: exchangeAbi,
+      functionName: "DOMAIN_SEPARATOR",
+    });
+    expect(
+      hashDomain({
+        domain: {
+          ...exchangeDomain(chain.deployment.chainId, chain.deployment.contracts.exchange),
+          chainId: BigInt(chain.deployment.chainId),
+        },
+        types: {
+          EIP712Domain: [
+            { name: "name", type: "string" },
+            { name: "version", type: "string" },
+            { name: "chainId", type: "uint256" },
+            { name: "verifyingContract", type: "address" },
+          ],
+        },
+      }),
+    ).to.equal(separator);
   });
 });
