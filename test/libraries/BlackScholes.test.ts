@@ -83,6 +83,20 @@ describe("BlackScholes: accuracy against the 60-digit reference", () => {
         }
       }
     }
+    // And densely just past the edge: ln(K/S) = +-(v (8 + k / 100) + v**2 / 2), so min(|d1|, |d2|) = 8 + k / 100.
+    for (let k = 0; k <= 20; k++) {
+      const v = 0.1 * Math.sqrt(3_600 / 31_536_000);
+      for (const sign of [1, -1]) {
+        const spot = 3_000n * WAD;
+        const ratio = Math.exp(sign * (v * (8 + k / 100) + (v * v) / 2));
+        cases.push({
+          spot,
+          strike: (spot * BigInt(Math.round(ratio * 1e15))) / 10n ** 15n,
+          secondsToExpiry: 3_600n,
+          vol: WAD / 10n,
+        });
+      }
+    }
     const rows = await greeksErrors(h(), cases);
     const vega = worst(rows, (r) => r.vegaOverSpot);
     const gamma = worst(rows, (r) => Math.min(r.gammaTimesSpot / 1e-12, r.gammaRelative / 2e-15));

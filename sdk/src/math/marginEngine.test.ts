@@ -3,7 +3,8 @@
  * positions over two underlyings and four expiries, re-marked under many random market states pushed through the
  * oracles (Chainlink mock and quorum reports, spot and implied vol), with time passing across an expiry. Every state
  * compares, to the wei, `MarginEngine.marginsOf` with `accountMargin`, `LiquidationEngine.liquidationStatus` with
- * `liquidationStatus` (auctions are started along the way), and `Exchange.feeFor` with `premiumOf` + `feeOf`.
+ * `liquidationStatus` (auctions are started and bid on along the way), `Exchange.feeFor` with `premiumOf` + `feeOf`,
+ * and `Vault.collateralValue` of WETH holders with `quoteValueWad` + `tokenValueWad`.
  * Seeded: the seed is printed, `OPTIO_SEED` replays it.
  */
 import { expect } from "chai";
@@ -17,6 +18,7 @@ import { WAD } from "./constants.js";
 import { feeOf, premiumOf, type FeeConfig } from "./fee.js";
 import { bidPayment, liquidationStatus, reachesMaintenance, type AuctionParams } from "./liquidation.js";
 import { accountMargin, markOf, type MarginPosition, type UnderlyingMarket } from "./marginEngine.js";
+import { quoteValueWad, tokenValueWad } from "./vault.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -225,6 +227,10 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
     const fc = await d.exchange.feeConfig();
     const feeConfig: FeeConfig = { notionalFeeWad: fc[0], premiumCapWad: fc[1], insuranceShareWad: fc[2] };
     const [keeper] = await ethers.getSigners();
+    const usdcAddress = await d.usdc.getAddress();
+    const wethAddress = await d.weth.getAddress();
+    const wethHaircut = (await d.vault.collateralConfig(wethAddress)).haircutWad as bigint;
+    let collateralChecks = 0;
 
     for (let state = 0; state < STATES; state++) {
       // Time passes (now and then hours, crossing expiries), then both underlyings move and are re-reported.
@@ -261,8 +267,19 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
           collateralValues.set(account, (await d.vault.collateralValue(account, { blockTag: tag })) as bigint);
         }
         const collateralValueWad = collateralValues.get(account)!;
-        const sdk = accountMargin({ collateralValueWad, debtWad: 0n, positions, markets, timestamp });
         const what = `state ${state}, account ${j}`;
+        if (wethHolders.has(account)) {
+          // The vault's valuation: quote exactly, WETH at the ETH router's spot less its haircut, rounded down.
+          const usdcBalance = (await d.vault.balanceOf(account, usdcAddress, { blockTag: tag })) as bigint;
+          const wethBalance = (await d.vault.balanceOf(account, wethAddress, { blockTag: tag })) as bigint;
+          const wethSpot = ethHealth === DOWN ? undefined : markets.get(1n)!.spotE18;
+          expect(
+            quoteValueWad(usdcBalance, QUOTE_DECIMALS) + tokenValueWad(wethBalance, 18, wethSpot, wethHaircut),
+            `collateral value, ${what}`,
+          ).to.equal(collateralValueWad);
+          collateralChecks++;
+        }
+        const sdk = accountMargin({ collateralValueWad, debtWad: 0n, positions, markets, timestamp });
         expect([sdk.equityWad, sdk.initialWad, sdk.maintenanceWad], what).to.deep.equal([...chain[j]]);
         marginCases++;
         if (positions.some((x) => x.expiry <= timestamp)) expiredGroups++;
@@ -371,6 +388,7 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
     expect(expiredGroups).to.be.greaterThan(0);
     expect(auctionsStarted).to.be.greaterThan(0);
     expect(bids).to.be.greaterThan(0);
+    expect(collateralChecks).to.be.greaterThan(0);
     expect(maxMultiplier).to.be.greaterThan(WAD);
   });
 });

@@ -72,7 +72,7 @@ export function sharesDebited(shares: bigint, amount: bigint, quoteLossIndex: bi
  * down; 0 when the price is Down (undefined) or the amount is 0. For the quote asset the value is amount ×
  * 10^(18 − decimals) exactly (`quoteValueWad`).
  */
-export function collateralValueWad(amount: bigint, decimals: number, priceE18: bigint | undefined, haircutWad: bigint) {
+export function tokenValueWad(amount: bigint, decimals: number, priceE18: bigint | undefined, haircutWad: bigint) {
   if (amount === 0n || priceE18 === undefined) return 0n;
   return mulDivDown(mulDivDown(amount, priceE18, 10n ** BigInt(decimals)), WAD - haircutWad, WAD);
 }
