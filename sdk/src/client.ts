@@ -20,6 +20,19 @@ import { getLiquidationStatus, type GetLiquidationStatusParameters } from "./act
 import { startAuction, type StartAuctionParameters } from "./actions/risk/startAuction.js";
 import { bid, type BidParameters } from "./actions/risk/bid.js";
 import { endAuction, type EndAuctionParameters } from "./actions/risk/endAuction.js";
+import { proveExpiryPrice, type ProveExpiryPriceParameters } from "./actions/expiry/proveExpiryPrice.js";
+import { settle, type SettleParameters } from "./actions/expiry/settle.js";
+import { claim, type ClaimParameters } from "./actions/expiry/claim.js";
+import { repayDebt, type RepayDebtParameters } from "./actions/expiry/repayDebt.js";
+import { decodeOptioEvents, type DecodeOptioEventsParameters } from "./actions/events/decodeOptioEvents.js";
+import { watchFills, type WatchFillsParameters } from "./actions/events/watchFills.js";
+import { watchAuctions, type WatchAuctionsParameters } from "./actions/events/watchAuctions.js";
+import { watchBids, type WatchBidsParameters } from "./actions/events/watchBids.js";
+import { watchSettlements, type WatchSettlementsParameters } from "./actions/events/watchSettlements.js";
+import {
+  watchLossSocialisations,
+  type WatchLossSocialisationsParameters,
+} from "./actions/events/watchLossSocialisations.js";
 
 /** What every action receives: the chain connections and the deployment they act on. */
 export type OptioClientConfig = {
@@ -70,5 +83,15 @@ function optioActions(client: OptioClientConfig) {
     startAuction: (p: StartAuctionParameters) => startAuction(client, p),
     bid: (p: BidParameters) => bid(client, p),
     endAuction: (p: EndAuctionParameters) => endAuction(client, p),
+    proveExpiryPrice: (p: ProveExpiryPriceParameters) => proveExpiryPrice(client, p),
+    settle: (p: SettleParameters) => settle(client, p),
+    claim: (p: ClaimParameters) => claim(client, p),
+    repayDebt: (p: RepayDebtParameters) => repayDebt(client, p),
+    decodeOptioEvents: (p: DecodeOptioEventsParameters) => decodeOptioEvents(client, p),
+    watchFills: (p: WatchFillsParameters) => watchFills(client, p),
+    watchAuctions: (p: WatchAuctionsParameters) => watchAuctions(client, p),
+    watchBids: (p: WatchBidsParameters) => watchBids(client, p),
+    watchSettlements: (p: WatchSettlementsParameters) => watchSettlements(client, p),
+    watchLossSocialisations: (p: WatchLossSocialisationsParameters) => watchLossSocialisations(client, p),
   };
 }

@@ -48,9 +48,13 @@ export async function quickStart(rpcUrl: string, deploymentFile: string, seriesI
     limitPriceE18: 60n * 10n ** 18n,
   });
   const signed = await alice.signOrder({ order });
+
+  // 4. Preview before sending: premium, fee, both sides' margin before and after, and whether the chain accepts.
+  const preview = await bob.previewTrade({ order, amount: 10n ** 18n });
+  if (!preview.accepted) throw preview.refusal;
   const { premium, fee } = await bob.fill({ ...signed, amount: 10n ** 18n });
 
-  // 4. Margin after the trade, as the chain computes it.
+  // 5. Margin after the trade, as the chain computes it.
   const margin = await publicClient.readContract({
     address: deployment.contracts.margin,
     abi: marginEngineAbi,
@@ -58,7 +62,7 @@ export async function quickStart(rpcUrl: string, deploymentFile: string, seriesI
     args: [accounts[0].address],
   });
 
-  // 5. Handle an error: every revert arrives as a typed error with a short message and the decoded arguments.
+  // 6. Handle an error: every revert arrives as a typed error with a short message and the decoded arguments.
   let refused = "";
   try {
     await bob.fill({ ...signed, amount: 2n * 10n ** 18n }); // only 1 is left
@@ -69,7 +73,7 @@ export async function quickStart(rpcUrl: string, deploymentFile: string, seriesI
       refused = `${e.shortMessage} (filled ${filled} + ${amount} > ${total})`;
     } else throw e;
   }
-  return { premium, fee, margin, refused };
+  return { premium, fee, preview, margin, refused };
 }
 // #endregion quickstart
 
@@ -84,7 +88,7 @@ describe("README quick start (HTTP node, the @optio/sdk package build)", () => {
     expect(block).to.equal(region);
   });
 
-  it("connects, deposits, signs and fills an order, reads margin and handles an error", async () => {
+  it("connects, deposits, previews, signs and fills an order, reads margin and handles an error", async () => {
     const chain = await localChain();
     const { callId } = await market(chain);
     const accounts = [20, 21].map((addressIndex) => mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex }));
@@ -97,9 +101,11 @@ describe("README quick start (HTTP node, the @optio/sdk package build)", () => {
     try {
       const file = path.join(dir, "deployment.json");
       await writeFile(file, JSON.stringify(serializeDeployment(chain.deployment)));
-      const { premium, fee, margin, refused } = await quickStart(chain.url, file, callId, keys);
+      const { premium, fee, preview, margin, refused } = await quickStart(chain.url, file, callId, keys);
       expect(premium).to.equal(60n * 10n ** 6n);
       expect(fee > 0n).to.equal(true);
+      expect([preview.accepted, preview.premium, preview.fee]).to.deep.equal([true, premium, fee]);
+      expect(preview.seller.after!.initialWad > preview.seller.before!.initialWad).to.equal(true);
       expect(margin.initialWad > 0n).to.equal(true);
       expect(refused).to.match(
         /^Filling `amount` would exceed the order.*\(filled 1000000000000000000 \+ 2000000000000000000 > 2000000000000000000\)$/,

@@ -89,3 +89,17 @@ export async function isolated<T>(chain: LocalChain, body: () => Promise<T>): Pr
     await chain.testClient.revert({ id });
   }
 }
+
+/** Collects what a `watchX` helper delivers; `next(n)` waits until `n` events have arrived (or 20 s). */
+export function collector<event>() {
+  const events: event[] = [];
+  return {
+    events,
+    onEvents: (batch: event[]) => events.push(...batch),
+    async next(n: number): Promise<event[]> {
+      const deadline = Date.now() + 20_000;
+      while (events.length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      return events;
+    },
+  };
+}

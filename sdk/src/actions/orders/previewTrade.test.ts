@@ -2,10 +2,15 @@ import { expect } from "chai";
 import { parseUnits } from "viem";
 import { marginEngineAbi } from "../../abis/marginEngine.js";
 import type { OptioContractError } from "../../errors/base.js";
-import { Margin_InsufficientInitialMarginError, Vault_InsufficientBalanceError } from "../../errors/generated.js";
+import {
+  Exchange_ReduceOnlyError,
+  Margin_InsufficientInitialMarginError,
+  Vault_InsufficientBalanceError,
+} from "../../errors/generated.js";
+import { pauseGuardAbi } from "../../abis/pauseGuard.js";
 import { localChain, type LocalChain } from "../../test/chain.js";
 import { market, rejection } from "../../test/fixtures.js";
-import { fundedClient, namedClient } from "../../test/accounts.js";
+import { fundedClient, isolated, namedClient, trade } from "../../test/accounts.js";
 
 async function marginAt(chain: LocalChain, account: `0x${string}`, blockNumber: bigint) {
   return await chain.publicClient.readContract({
@@ -98,5 +103,40 @@ describe("actions/orders/previewTrade (HTTP node)", () => {
     const err = (await rejection(broke.fill(await seller.signOrder({ order })))) as OptioContractError;
     expect(err).to.be.instanceOf(Vault_InsufficientBalanceError);
     expect(err.args).to.deep.equal(p.refusal!.args);
+  });
+
+  it("on a paused underlying, refuses new risk as Exchange_ReduceOnly but accepts a fill that reduces both sides", async () => {
+    const chain = await localChain();
+    await isolated(chain, async () => {
+      const m = await market(chain);
+      const a = await fundedClient(chain, "preview paused a", parseUnits("40000", 6));
+      const b = await fundedClient(chain, "preview paused b", parseUnits("40000", 6));
+      const mark = await markNow(chain, m.callId);
+      // a is long 2 calls, b short 2.
+      await trade(b, a, { seriesId: m.callId, isBuy: false, amount: 2n * 10n ** 18n, limitPriceE18: mark });
+      const guardian = chain.wallet(chain.accounts[1]);
+      const hash = await guardian.writeContract({
+        address: chain.deployment.contracts.pauseGuard,
+        abi: pauseGuardAbi,
+        functionName: "pauseUnderlying",
+        args: [1n],
+      });
+      await chain.publicClient.waitForTransactionReceipt({ hash });
+
+      // More risk: a buys more from b. Refused, naming the buyer (neither side reduces).
+      const more = await b.buildOrder({ seriesId: m.callId, isBuy: false, amount: 10n ** 18n, limitPriceE18: mark });
+      const p1 = await a.previewTrade({ order: more });
+      expect(p1.refusal).to.be.instanceOf(Exchange_ReduceOnlyError);
+      const err = (await rejection(a.fill(await b.signOrder({ order: more })))) as OptioContractError;
+      expect(err).to.be.instanceOf(Exchange_ReduceOnlyError);
+      expect(err.args).to.deep.equal(p1.refusal!.args);
+
+      // Closing: b buys back 1 from a. Both reduce: accepted, and only maintenance applies.
+      const close = await b.buildOrder({ seriesId: m.callId, isBuy: true, amount: 10n ** 18n, limitPriceE18: mark });
+      const p2 = await a.previewTrade({ order: close });
+      expect([p2.accepted, p2.buyer.reduces, p2.seller.reduces]).to.deep.equal([true, true, true]);
+      const done = await a.fill(await b.signOrder({ order: close }));
+      expect(done.receipt.status).to.equal("success");
+    });
   });
 });
