@@ -9,6 +9,7 @@ contract LiquidationMathHarness {
         int256 equityWad;
         uint256 maintenanceWad;
         uint256 grossWad;
+        int256 lostWad;
         uint256 startDiscountWad;
         uint256 maxDiscountWad;
         uint256 elapsed;
@@ -27,8 +28,9 @@ contract LiquidationMathHarness {
         uint256 takenWad;
     }
 
-    /// @notice Every function of the library on each case; the fund payment only for a negative equity, the
-    /// fraction only for a non-negative one (their domains).
+    /// @notice Every function of the library on each case, at the case's discount of the moment; the fund payment
+    /// (deficit −equity, base gross) only for a negative equity, the fraction only for a non-negative one (the
+    /// engine's branches).
     function batch(Case[] calldata cases) external pure returns (Result[] memory results) {
         results = new Result[](cases.length);
         for (uint256 i; i < cases.length; ++i) {
@@ -36,19 +38,13 @@ contract LiquidationMathHarness {
             Result memory r = results[i];
             r.discountWad = LiquidationMath.discountDown(c.startDiscountWad, c.maxDiscountWad, c.elapsed, c.ramp);
             if (c.equityWad < 0) {
-                r.fundPaymentWad = LiquidationMath.fundPaymentDown(
-                    c.equityWad,
-                    c.grossWad,
-                    c.maxDiscountWad,
-                    c.elapsed,
-                    c.ramp
-                );
+                r.fundPaymentWad = LiquidationMath.fundPaymentDown(uint256(-c.equityWad), c.grossWad, r.discountWad);
             } else {
                 (r.maxFractionWad, r.allOrNothing) = LiquidationMath.solventMaxFractionDown(
-                    uint256(c.equityWad),
+                    c.equityWad,
                     c.maintenanceWad,
                     c.grossWad,
-                    r.discountWad,
+                    c.lostWad,
                     c.bufferWad,
                     c.smallAccountWad
                 );

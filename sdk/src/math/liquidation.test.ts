@@ -1,7 +1,7 @@
 /**
  * `LiquidationMath` mirror against the library (through `LiquidationMathHarness`): 2,000 random cases per run over
- * every branch (before, during and after the ramps; solvent all-or-nothing, small, capped and buffer-reached;
- * insolvent). The engine-level view (`liquidationStatus`, bid payments) is compared with the deployed engine in
+ * every branch (before, during and after the ramps; solvent all-or-nothing, small, capped and buffer-reached, with
+ * the bid's margin cost L negative or positive; insolvent). The engine-level view (`liquidationStatus`, bid payments) is compared with the deployed engine in
  * `marginEngine.test.ts`.
  */
 import { expect } from "chai";
@@ -29,12 +29,18 @@ describe("sdk/math/liquidation: bit-exact with LiquidationMath", () => {
           : r.chance(0.1)
             ? maintenanceWad * 2n
             : (maintenanceWad * r.range(0n, WAD)) / WAD;
+        // L: the haircut value taken less what the bidder pays, from a haircut well above the discount (negative)
+        // to one below it (positive, at most gross × discount).
+        const lostWad = r.chance(0.1)
+          ? (equityWad > 0n ? equityWad : 0n) + r.bits(20) + 1n
+          : (grossWad * r.range(0n, WAD / 2n)) / WAD - (r.chance(0.5) ? (grossWad * r.range(0n, WAD / 2n)) / WAD : 0n);
         const maxDiscountWad = r.range(0n, WAD / 2n);
         const ramp = BigInt(r.int(1, 7_200));
         return {
           equityWad,
           maintenanceWad,
           grossWad,
+          lostWad,
           startDiscountWad: r.range(0n, maxDiscountWad),
           maxDiscountWad,
           elapsed: r.chance(0.2) ? ramp + BigInt(r.int(0, 100)) : BigInt(r.int(0, Number(ramp))),
@@ -51,14 +57,14 @@ describe("sdk/math/liquidation: bit-exact with LiquidationMath", () => {
         let maxFractionWad = 0n;
         let allOrNothing = false;
         if (c.equityWad < 0n) {
-          fundPaymentWad = fundPaymentDown(c.equityWad, c.grossWad, c.maxDiscountWad, c.elapsed, c.ramp);
+          fundPaymentWad = fundPaymentDown(-c.equityWad, c.grossWad, discountWad);
           branches.add("insolvent");
         } else {
           ({ maxFractionWad, allOrNothing } = solventMaxFractionDown(
             c.equityWad,
             c.maintenanceWad,
             c.grossWad,
-            discountWad,
+            c.lostWad,
             c.bufferWad,
             c.smallAccountWad,
           ));

@@ -1,16 +1,20 @@
 /**
- * The liquidation engine's view math, bit-exact with main's contracts (as of commit 0afc85f; the liquidation math
- * is being reworked on another branch, so this file is kept apart to be updated with it).
+ * The liquidation engine's view math, bit-exact with the merged issue 8 engine (haircuts are a margin buffer, not a
+ * transfer price: what changes hands and whether an account is insolvent are valued at market).
  *
  * Mirrors `contracts/liquidation/LiquidationMath.sol` (`discountDown`, `fundPaymentDown`, `solventMaxFractionDown`,
- * `bidPaymentUp`, `takenDown`) and of `contracts/liquidation/LiquidationEngine.sol` the calculation `_compute`
- * (behind `liquidationStatus`), the flag reward of `startAuction`, the payments of `bid` (`_solventBid`, the
- * insolvent branch) and `_reachesMaintenance`. Rounding favours the liquidated account and the protocol: discounts,
- * fractions and fund payments down, bidder payments up.
+ * `bidPaymentUp`, `takenDown`) and of `contracts/liquidation/LiquidationEngine.sol` the calculation `_compute` and
+ * `_auctionTerms` (behind `liquidationStatus`; the dust rule `UNHEALTHY_COLLATERAL_SHARE_WAD`), the flag reward of
+ * `startAuction`, the fraction clamp and payments of `bid` (`_solventBid`, the insolvent branch) and what `_take`
+ * leaves the account. Whether a partial bid ends the auction is measured by the engine after the bid
+ * (`marginOf` >= maintenance): `accountMargin` on what `positionsLeft` / `collateralLeft` leave predicts it.
+ * Rounding favours the liquidated account and the protocol: discounts, fractions and fund payments down, bidder
+ * payments up.
  */
 import { WAD } from "./constants.js";
 import type { AccountMargin } from "./marginEngine.js";
-import { ceilDiv, mulDivDown, mulDivUp, toInt256, toUint256 } from "./solidity.js";
+import { ceilDiv, mulDivDown, mulDivUp, toInt256 } from "./solidity.js";
+import type { CollateralMarketValue } from "./vault.js";
 
 /** `ILiquidationEngine.AuctionParams`. */
 export interface AuctionParams {
@@ -44,36 +48,32 @@ export function discountDown(startWad: bigint, maxWad: bigint, elapsed: bigint, 
   return startWad + mulDivDown(maxWad - startWad, elapsed, ramp);
 }
 
-/** `LiquidationMath.fundPaymentDown`: (|equity| + maxDiscount × gross) × min(elapsed, ramp) / ramp, rounded down. */
-export function fundPaymentDown(
-  equityWad: bigint,
-  grossWad: bigint,
-  maxDiscountWad: bigint,
-  elapsed: bigint,
-  ramp: bigint,
-): bigint {
-  const full = -equityWad + mulDivDown(grossWad, maxDiscountWad, WAD);
-  if (elapsed >= ramp) return full;
-  return mulDivDown(full, elapsed, ramp);
+/**
+ * `LiquidationMath.fundPaymentDown`: what the fund pays the bidder taking over an insolvent account, its deficit at
+ * market plus discount × base, the product rounded down.
+ */
+export function fundPaymentDown(deficitWad: bigint, baseWad: bigint, discountWad: bigint): bigint {
+  return deficitWad + mulDivDown(baseWad, discountWad, WAD);
 }
 
 /**
  * `LiquidationMath.solventMaxFractionDown`: the largest fraction a bid may take of a solvent account below
- * maintenance, and whether it must take everything.
+ * maintenance, and whether it must take everything. `lostWad` (signed): the margin equity a bid costs the account
+ * per unit of fraction, haircut value of what is taken less what the bidder pays for it.
  */
 export function solventMaxFractionDown(
   equityWad: bigint,
   maintenanceWad: bigint,
   grossWad: bigint,
-  discountWad: bigint,
+  lostWad: bigint,
   bufferWad: bigint,
   smallAccountWad: bigint,
 ): { maxFractionWad: bigint; allOrNothing: boolean } {
-  if (equityWad * WAD < grossWad * discountWad) return { maxFractionWad: WAD, allOrNothing: true };
+  if (equityWad < lostWad) return { maxFractionWad: WAD, allOrNothing: true };
   if (grossWad < smallAccountWad) return { maxFractionWad: WAD, allOrNothing: false };
-  const bufferMarginWad = mulDivDown(maintenanceWad, WAD + bufferWad, WAD);
-  const lostWad = mulDivDown(grossWad, discountWad, WAD);
+  const bufferMarginWad = toInt256(mulDivDown(maintenanceWad, WAD + bufferWad, WAD));
   if (bufferMarginWad <= equityWad) return { maxFractionWad: 0n, allOrNothing: false };
+  // BM > E >= L: both differences are positive.
   let maxFractionWad = mulDivDown(bufferMarginWad - equityWad, WAD, bufferMarginWad - lostWad);
   if (maxFractionWad > WAD) maxFractionWad = WAD;
   return { maxFractionWad, allOrNothing: false };
@@ -89,55 +89,103 @@ export function takenDown(amount: bigint, fractionWad: bigint): bigint {
   return fractionWad === WAD ? amount : mulDivDown(amount, fractionWad, WAD);
 }
 
+/** `LiquidationEngine.UNHEALTHY_COLLATERAL_SHARE_WAD`: the dust share of unhealthy-price collateral left out. */
+export const UNHEALTHY_COLLATERAL_SHARE_WAD = WAD / 100n;
+
 /** What `LiquidationEngine._compute` reads besides the margin: the account's state and the clock. */
 export interface LiquidationInput {
-  /** `MarginEngine.marginOf(account)` (zeros when prices are unhealthy and the engine reverts). */
+  /** `MarginEngine.marginOf(account)` (zeros when an underlying is unhealthy and the engine reverts). */
   margin: AccountMargin;
   /** Settlement debt in WAD (`debtOf` × 10^(18 − quote decimals)). */
   debtWad: bigint;
+  /** `Vault.collateralMarketValue(account)` (see `collateralMarketValue` in `vault.ts`). */
+  collateral: CollateralMarketValue;
   /** `auctionStart(account)`: 0 when no auction runs. */
   auctionStart: bigint;
   /** `block.timestamp`. */
   timestamp: bigint;
-  /** Every underlying held and every non-quote collateral held has an Ok price (and the risk controller allows). */
-  pricesHealthy: boolean;
+  /**
+   * No underlying the account holds is unhealthy: the risk controller allows liquidations on each (or, without
+   * one, each router's spot is Ok). Collateral health is read from `collateral`.
+   */
+  underlyingsHealthy: boolean;
   params: AuctionParams;
 }
 
-/** `LiquidationEngine._compute` (`liquidationStatus`) with what `bid` needs besides it. */
-export function liquidationStatus(input: LiquidationInput): LiquidationStatus & {
+/** `LiquidationEngine._compute` (`liquidationStatus`) with what the executes need besides it. */
+export interface LiquidationContext extends LiquidationStatus {
+  /** Market value of what a bidder takes, signed. */
   grossWad: bigint;
+  /** Per unit of fraction, the margin equity a solvent bid costs the account (0 unless a solvent bid is possible). */
+  lostWad: bigint;
   allOrNothing: boolean;
-} {
-  const { margin: m, params: p } = input;
-  const grossWad = m.equityWad + toInt256(input.debtWad);
+  /** Unhealthy-price collateral worth more than the dust share: liquidation waits. */
+  collateralVeto: boolean;
+  /** Collateral whose price is Down is held: fund decisions wait. */
+  downHeld: boolean;
+}
+
+/**
+ * `LiquidationEngine._compute` and `_auctionTerms`: margin equity and maintenance from the margin engine, the
+ * market value of what a bidder takes (marks plus Ok-price collateral at market), insolvency at market (that value
+ * below the settlement debt), the discount of the moment (the insolvent ramp when insolvent) and, in a running
+ * auction on an account under water with healthy prices, the fund payment or the largest fraction.
+ */
+export function liquidationStatus(input: LiquidationInput): LiquidationContext {
+  const { margin: m, collateral: v, params: p, debtWad } = input;
+  const debtSigned = toInt256(debtWad);
+  // Marks: margin equity with the debt added back and the haircut collateral value taken out.
+  const marksWad = m.equityWad + debtSigned - toInt256(v.okHaircutWad + v.unhealthyHaircutWad);
+  const grossWad = marksWad + toInt256(v.okWad);
+  const collateralVeto =
+    v.unhealthyWad * WAD > UNHEALTHY_COLLATERAL_SHARE_WAD * (v.okWad + v.unhealthyWad + m.maintenanceWad);
+  const healthy = input.underlyingsHealthy && !collateralVeto;
   const inAuction = input.auctionStart !== 0n;
   const underwater = m.equityWad < toInt256(m.maintenanceWad);
-  const elapsed = inAuction ? input.timestamp - input.auctionStart : 0n;
-  const s = {
+  const insolvent = grossWad < debtSigned;
+  const s: LiquidationContext = {
     equityWad: m.equityWad,
     maintenanceWad: m.maintenanceWad,
     grossValueWad: grossWad > 0n ? grossWad : 0n,
-    canStart: !inAuction && underwater && input.pricesHealthy,
+    canStart: !inAuction && underwater && healthy,
     inAuction,
-    insolvent: m.equityWad < 0n,
-    discountWad: discountDown(p.startDiscountWad, p.maxDiscountWad, elapsed, p.discountRampSeconds),
+    insolvent,
+    discountWad: 0n,
     maxFractionWad: 0n,
     fundPaymentWad: 0n,
     grossWad,
+    lostWad: 0n,
     allOrNothing: false,
+    collateralVeto,
+    downHeld: v.downHeld,
   };
-  if (!inAuction || !underwater || !input.pricesHealthy) return s;
-  if (s.insolvent) {
+  // `_auctionTerms`.
+  const elapsed = inAuction ? input.timestamp - input.auctionStart : 0n;
+  s.discountWad = discountDown(
+    p.startDiscountWad,
+    p.maxDiscountWad,
+    elapsed,
+    insolvent ? p.insolventRampSeconds : p.discountRampSeconds,
+  );
+  if (!inAuction || !(underwater && healthy)) return s;
+  if (insolvent) {
+    // A fund decision waits while any collateral's value is unknown (Down).
+    if (v.downHeld) return s;
     s.maxFractionWad = WAD;
     s.allOrNothing = true;
-    s.fundPaymentWad = fundPaymentDown(s.equityWad, s.grossValueWad, p.maxDiscountWad, elapsed, p.insolventRampSeconds);
+    s.fundPaymentWad = fundPaymentDown(
+      debtSigned - grossWad,
+      s.grossValueWad > s.maintenanceWad ? s.grossValueWad : s.maintenanceWad,
+      s.discountWad,
+    );
   } else {
+    const haircutGrossWad = marksWad + toInt256(v.okHaircutWad);
+    s.lostWad = haircutGrossWad - toInt256(mulDivDown(s.grossValueWad, WAD - s.discountWad, WAD));
     const f = solventMaxFractionDown(
       s.equityWad,
       s.maintenanceWad,
       s.grossValueWad,
-      s.discountWad,
+      s.lostWad,
       p.bufferWad,
       p.smallAccountWad,
     );
@@ -158,34 +206,63 @@ export function flagReward(params: AuctionParams, maintenanceWad: bigint, quoteB
   return reward < quoteBalance ? reward : quoteBalance;
 }
 
+/** `Liquidation_InvalidFraction(fractionWad, maxFractionWad)`: the clamped fraction is 0 or not the whole account. */
+export class LiquidationInvalidFractionError extends Error {
+  override name = "LiquidationInvalidFractionError";
+  constructor(
+    readonly fractionWad: bigint,
+    readonly maxFractionWad: bigint,
+  ) {
+    super(`Liquidation: invalid fraction ${fractionWad} (maximum ${maxFractionWad})`);
+  }
+}
+
 /**
- * `bid`'s payment in quote units for `fractionWad` of the account in `status`: for an insolvent account the fund
- * pays (negative payment); for a solvent one the account receives `bidderPays` = gross × f × (1 − d) rounded up
- * and the fund `fundCut` = floor(gross × f) × d × fundShare rounded down, both from the bidder.
+ * `bid`'s fraction and payment in quote units. The bid takes up to `fractionWad`: clamped to the maximum of the
+ * moment (throws `LiquidationInvalidFractionError` where the engine reverts: 0 after the clamp, or not the whole of
+ * an all-or-nothing account). For an insolvent account the fund pays (negative payment, rounded down to quote
+ * units); for a solvent one the account receives `bidderPays` = gross × f × (1 − d) rounded up and the fund
+ * `fundCut` = floor(gross × f) × d × fundShare rounded down, both from the bidder.
  */
 export function bidPayment(
-  status: LiquidationStatus & { grossWad: bigint },
+  status: LiquidationContext,
   fractionWad: bigint,
   params: AuctionParams,
   quoteDecimals: number,
-): { payment: bigint; bidderPays: bigint; fundCut: bigint } {
+): { fractionWad: bigint; payment: bigint; bidderPays: bigint; fundCut: bigint } {
+  if (fractionWad > status.maxFractionWad) fractionWad = status.maxFractionWad;
+  if (fractionWad === 0n || (status.allOrNothing && fractionWad !== WAD)) {
+    throw new LiquidationInvalidFractionError(fractionWad, status.maxFractionWad);
+  }
   const quoteToWad = 10n ** BigInt(18 - quoteDecimals);
   if (status.insolvent) {
-    return { payment: -toInt256(status.fundPaymentWad / quoteToWad), bidderPays: 0n, fundCut: 0n };
+    return { fractionWad, payment: -toInt256(status.fundPaymentWad / quoteToWad), bidderPays: 0n, fundCut: 0n };
   }
   const bidderPays = ceilDiv(bidPaymentUp(status.grossValueWad, fractionWad, status.discountWad), quoteToWad);
   const fundCut = mulDivDown(
-    mulDivDown(toUint256(status.grossWad), fractionWad, WAD),
+    mulDivDown(status.grossValueWad, fractionWad, WAD),
     status.discountWad * params.fundShareWad,
     WAD * WAD * quoteToWad,
   );
-  return { payment: toInt256(bidderPays + fundCut), bidderPays, fundCut };
+  return { fractionWad, payment: toInt256(bidderPays + fundCut), bidderPays, fundCut };
 }
 
-/** `LiquidationEngine._reachesMaintenance`: whether a partial solvent bid ends the auction. */
-export function reachesMaintenance(status: LiquidationStatus, fractionWad: bigint, paymentWad: bigint): boolean {
-  const equityAfter =
-    status.equityWad + toInt256(paymentWad) - toInt256(mulDivUp(status.grossValueWad, fractionWad, WAD));
-  const maintenanceAfter = status.maintenanceWad - mulDivDown(status.maintenanceWad, fractionWad, WAD);
-  return equityAfter >= toInt256(maintenanceAfter);
+/**
+ * `LiquidationEngine._take` on positions: what a bid of `fractionWad` leaves the account of each signed size
+ * (floor(|size| × f) taken, the account keeping the rounding; nothing left for f = 1).
+ */
+export function positionsLeft(sizes: readonly bigint[], fractionWad: bigint): bigint[] {
+  return sizes.map((size) => {
+    const amount = takenDown(size > 0n ? size : -size, fractionWad);
+    return size > 0n ? size - amount : size + amount;
+  });
+}
+
+/**
+ * `LiquidationEngine._takeCollateral` for an Ok-price collateral balance: the amount the account keeps (the quote
+ * asset nets the taken part against `bidderPays`, paid in). Token units; with a quote loss index other than 1e18 the
+ * vault's share rounding applies on top (see `vault.ts`).
+ */
+export function collateralLeft(balance: bigint, fractionWad: bigint, bidderPays = 0n): bigint {
+  return balance - takenDown(balance, fractionWad) + bidderPays;
 }

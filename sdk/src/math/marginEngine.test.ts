@@ -3,8 +3,10 @@
  * positions over two underlyings and four expiries, re-marked under many random market states pushed through the
  * oracles (Chainlink mock and quorum reports, spot and implied vol), with time passing across an expiry. Every state
  * compares, to the wei, `MarginEngine.marginsOf` with `accountMargin`, `LiquidationEngine.liquidationStatus` with
- * `liquidationStatus` (auctions are started and bid on along the way), `Exchange.feeFor` with `premiumOf` + `feeOf`,
- * and `Vault.collateralValue` of WETH holders with `quoteValueWad` + `tokenValueWad`.
+ * `liquidationStatus` (auctions are started and bid on along the way: each bid's payment, the slices it leaves and
+ * whether it ended the auction are predicted), `Exchange.feeFor` with `premiumOf` + `feeOf`, and
+ * `Vault.collateralValue` / `collateralMarketValue` of WETH holders with `quoteValueWad` + `tokenValueWad` /
+ * `collateralMarketValue`.
  * Seeded: the seed is printed, `OPTIO_SEED` replays it.
  */
 import { expect } from "chai";
@@ -16,9 +18,9 @@ import { gridExpiries } from "../../../deploy/lib/expiries.js";
 import { runSeed, rng } from "../test/math/random.js";
 import { WAD } from "./constants.js";
 import { feeOf, premiumOf, type FeeConfig } from "./fee.js";
-import { bidPayment, liquidationStatus, reachesMaintenance, type AuctionParams } from "./liquidation.js";
+import { bidPayment, collateralLeft, liquidationStatus, positionsLeft, type AuctionParams } from "./liquidation.js";
 import { accountMargin, markOf, type MarginPosition, type UnderlyingMarket } from "./marginEngine.js";
-import { quoteValueWad, tokenValueWad } from "./vault.js";
+import { collateralMarketValue, quoteValueWad, tokenValueWad, type CollateralMarketValue } from "./vault.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -231,6 +233,10 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
     const wethAddress = await d.weth.getAddress();
     const wethHaircut = (await d.vault.collateralConfig(wethAddress)).haircutWad as bigint;
     let collateralChecks = 0;
+    let marketValueChecks = 0;
+    let insolventBids = 0;
+    let partialBids = 0;
+    let clampedBids = 0;
 
     for (let state = 0; state < STATES; state++) {
       // Time passes (now and then hours, crossing expiries), then both underlyings move and are re-reported.
@@ -257,7 +263,16 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
         await d.riskController.allowsLiquidation(1n, { blockTag: tag }),
         await d.riskController.allowsLiquidation(2n, { blockTag: tag }),
       ];
-      const ethHealth = ((await d.ethRouter.spot({ blockTag: tag })) as [bigint, bigint])[1];
+      const [ethSpot, ethHealth] = (await d.ethRouter.spot({ blockTag: tag })) as [bigint, bigint];
+      // `Vault.collateralMarketValue` by the mirror, from the account's balances at this block.
+      const marketValueOf = async (account: string, at: number | "latest" = tag): Promise<CollateralMarketValue> => {
+        const usdcBalance = (await d.vault.balanceOf(account, usdcAddress, { blockTag: at })) as bigint;
+        const wethBalance = (await d.vault.balanceOf(account, wethAddress, { blockTag: at })) as bigint;
+        return collateralMarketValue(usdcBalance, QUOTE_DECIMALS, [
+          { amount: wethBalance, decimals: 18, priceE18: ethSpot, health: Number(ethHealth), haircutWad: wethHaircut },
+        ]);
+      };
+      const marketValues = new Map<string, CollateralMarketValue>();
       const toStart: string[] = [];
       const biddable: string[] = [];
       for (const [j, account] of accounts.entries()) {
@@ -287,15 +302,25 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
         // The liquidation engine's view over the same margin, for a quarter of the accounts (and every auction).
         if (!auctionStarts.has(account) && !r.chance(0.25)) continue;
         const held = new Set(positions.map((x) => x.underlyingId));
-        const wethHeld = wethHolders.has(account);
-        const pricesHealthy =
-          [...held].every((id) => allowsLiquidation[Number(id) - 1]) && (!wethHeld || ethHealth === 0n);
+        const underlyingsHealthy = [...held].every((id) => allowsLiquidation[Number(id) - 1]);
+        const collateral = await marketValueOf(account);
+        marketValues.set(account, collateral);
+        if (wethHolders.has(account)) {
+          const v = await d.vault.collateralMarketValue(account, { blockTag: tag });
+          expect(
+            [collateral.okWad, collateral.okHaircutWad, collateral.unhealthyWad, collateral.unhealthyHaircutWad],
+            `collateral market value, ${what}`,
+          ).to.deep.equal([v.okWad, v.okHaircutWad, v.unhealthyWad, v.unhealthyHaircutWad]);
+          expect(collateral.downHeld, `collateral Down, ${what}`).to.equal(v.downHeld);
+          marketValueChecks++;
+        }
         const status = liquidationStatus({
           margin: sdk,
           debtWad: 0n,
+          collateral,
           auctionStart: auctionStarts.get(account) ?? 0n,
           timestamp,
-          pricesHealthy,
+          underlyingsHealthy,
           params: auction,
         });
         const onChain = await d.liquidationEngine.liquidationStatus(account, { blockTag: tag });
@@ -315,7 +340,7 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
         ).to.deep.equal([...onChain]);
         liquidationCases++;
         if (status.canStart && r.chance(0.5)) toStart.push(account);
-        if (status.inAuction && status.maxFractionWad > 0n && pricesHealthy) biddable.push(account);
+        if (status.inAuction && status.maxFractionWad > 0n) biddable.push(account);
       }
 
       // Fees of random fills at this state.
@@ -344,31 +369,67 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
         const status = liquidationStatus({
           margin,
           debtWad: 0n,
+          collateral: marketValues.get(account)!,
           auctionStart: auctionStarts.get(account)!,
           timestamp: at,
-          pricesHealthy: true,
+          underlyingsHealthy: true,
           params: auction,
         });
-        const fractionWad = status.allOrNothing ? WAD : r.range(1n, status.maxFractionWad);
-        const predicted = bidPayment(status, fractionWad, auction, QUOTE_DECIMALS);
+        // Now and then more than the maximum: the bid takes "up to" the fraction asked, clamped.
+        const asked = status.allOrNothing ? WAD : r.chance(0.2) ? WAD : r.range(1n, status.maxFractionWad);
+        const predicted = bidPayment(status, asked, auction, QUOTE_DECIMALS);
+        const fractionWad = predicted.fractionWad;
+        if (fractionWad !== asked) clampedBids++;
+        const usdcBefore = (await d.vault.balanceOf(account, usdcAddress)) as bigint;
+        const wethBefore = (await d.vault.balanceOf(account, wethAddress)) as bigint;
+        const [idsBefore, sizesBefore] = (await d.book.positionsOf(account)) as [bigint[], bigint[]];
         await networkHelpers.time.setNextBlockTimestamp(at);
         const engine = d.liquidationEngine.connect(bidder) as Contract;
-        const receipt = await (await engine.bid(account, bidder.address, fractionWad, (1n << 255n) - 1n)).wait();
+        const receipt = await (await engine.bid(account, bidder.address, asked, (1n << 255n) - 1n)).wait();
         const event = receipt.logs
           .map((log: { topics: string[]; data: string }) => d.liquidationEngine.interface.parseLog(log))
           .find((e: { name: string } | null) => e?.name === "AuctionBid");
-        expect([event.args.payment, event.args.discountWad], `bid, state ${state}`).to.deep.equal([
-          predicted.payment,
-          status.discountWad,
-        ]);
-        const ends =
-          fractionWad === WAD ||
-          (!status.insolvent && reachesMaintenance(status, fractionWad, predicted.bidderPays * 10n ** 12n));
+        expect(
+          [event.args.fractionWad, event.args.payment, event.args.discountWad],
+          `bid, state ${state}`,
+        ).to.deep.equal([fractionWad, predicted.payment, status.discountWad]);
+        // What the bid left the account: floor(|size| × f) of each position taken, and of each Ok-price collateral
+        // (the quote asset netted against the payment received).
+        await refreshHoldings(account);
+        const left = positionsLeft(sizesBefore, fractionWad);
+        const [idsAfter, sizesAfter] = (await d.book.positionsOf(account)) as [bigint[], bigint[]];
+        const bySeries = (ids: readonly bigint[], sizes: readonly bigint[]) =>
+          new Map(ids.map((id, k) => [id, sizes[k]] as const).filter(([, size]) => size !== 0n));
+        expect(bySeries(idsAfter, sizesAfter), `positions left, state ${state}`).to.deep.equal(
+          bySeries(idsBefore, left),
+        );
+        if (!status.insolvent && ((await d.vault.quoteLossIndex()) as bigint) === WAD) {
+          expect(
+            [await d.vault.balanceOf(account, usdcAddress), await d.vault.balanceOf(account, wethAddress)],
+            `collateral left, state ${state}`,
+          ).to.deep.equal([
+            collateralLeft(usdcBefore, fractionWad, predicted.bidderPays),
+            ethHealth === 0n ? collateralLeft(wethBefore, fractionWad) : wethBefore,
+          ]);
+        }
+        // The end is measured: the whole account taken, or the margin engine's view of what is left at maintenance.
+        let ends = fractionWad === WAD;
+        if (!ends) {
+          const after = accountMargin({
+            collateralValueWad: (await d.vault.collateralValue(account)) as bigint,
+            debtWad: 0n,
+            positions: holdings.get(account)!,
+            markets,
+            timestamp: at,
+          });
+          ends = after.equityWad >= after.maintenanceWad;
+          partialBids++;
+        }
+        if (status.insolvent) insolventBids++;
         expect((await d.liquidationEngine.auctionStart(account)) === 0n, `auction ended, state ${state}`).to.equal(
           ends,
         );
         if (ends) auctionStarts.delete(account);
-        await refreshHoldings(account);
         // A bid moves collateral, and an insolvent one may socialise a loss (every quote balance changes).
         collateralValues.clear();
         bids++;
@@ -382,13 +443,15 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
     }
     console.log(
       `      ${marginCases} margin cases (${expiredGroups} with an expired group), ${liquidationCases} liquidation ` +
-        `statuses, ${auctionsStarted} auctions started, ${bids} bids; largest shock multiplier ${maxMultiplier}`,
+        `statuses, ${auctionsStarted} auctions started, ${bids} bids (${partialBids} partial, ${clampedBids} clamped, ` +
+        `${insolventBids} insolvent), ${marketValueChecks} market values; largest shock multiplier ${maxMultiplier}`,
     );
     expect(marginCases).to.be.at.least(2_000);
     expect(expiredGroups).to.be.greaterThan(0);
     expect(auctionsStarted).to.be.greaterThan(0);
     expect(bids).to.be.greaterThan(0);
     expect(collateralChecks).to.be.greaterThan(0);
+    expect(marketValueChecks).to.be.greaterThan(0);
     expect(maxMultiplier).to.be.greaterThan(WAD);
   });
 });

@@ -4,8 +4,9 @@
  * Mirrors `contracts/vault/Vault.sol`: `socializeLoss` (the index falls to index × (total − amount) / total, rounded
  * down, and the recipient is credited amount / index in shares, rounded down), `_balanceOf` (shares × index,
  * rounded down), `_credit` (amount / index in shares, rounded down), `_debit` (rounded up) and `_valueOf`
- * (amount / 10^decimals × price, then × (1 − haircut), each rounded down). While the index is 1e18 shares are token
- * units and nothing rounds.
+ * (amount / 10^decimals × price, then × (1 − haircut), each rounded down) and `collateralMarketValue` (the same
+ * market value before the haircut, split by price health). While the index is 1e18 shares are token units and
+ * nothing rounds.
  */
 import { WAD } from "./constants.js";
 import { mulDivDown, mulDivUp } from "./solidity.js";
@@ -80,4 +81,63 @@ export function tokenValueWad(amount: bigint, decimals: number, priceE18: bigint
 /** `Vault._valueOf` for the quote asset: exact. */
 export function quoteValueWad(amount: bigint, quoteDecimals: number): bigint {
   return amount * 10n ** BigInt(18 - quoteDecimals);
+}
+
+/** `IVault.MarketValue`: an account's collateral at market and at its haircut value, split by price health. */
+export interface CollateralMarketValue {
+  okWad: bigint;
+  okHaircutWad: bigint;
+  unhealthyWad: bigint;
+  unhealthyHaircutWad: bigint;
+  downHeld: boolean;
+}
+
+const HEALTH_OK = 0;
+const HEALTH_DOWN = 2;
+
+/** A non-quote collateral balance as `collateralMarketValue` reads it. */
+export interface CollateralHolding {
+  amount: bigint;
+  decimals: number;
+  /** The router's spot; ignored when `health` is Down (read as 0). */
+  priceE18: bigint;
+  /** `Health`: 0 Ok, 1 Degraded, 2 Down (a router that reverts reads Down). */
+  health: number;
+  haircutWad: bigint;
+}
+
+/**
+ * `Vault.collateralMarketValue`: the quote balance exactly (at market and haircut alike), then each non-quote
+ * balance at market (amount / 10^decimals × price, rounded down) and its haircut value (that × (1 − haircut),
+ * rounded down), added to the Ok or the unhealthy side by its price health; a Down price reads 0 and sets
+ * `downHeld`.
+ */
+export function collateralMarketValue(
+  quoteBalance: bigint,
+  quoteDecimals: number,
+  holdings: readonly CollateralHolding[],
+): CollateralMarketValue {
+  const v: CollateralMarketValue = {
+    okWad: quoteValueWad(quoteBalance, quoteDecimals),
+    okHaircutWad: 0n,
+    unhealthyWad: 0n,
+    unhealthyHaircutWad: 0n,
+    downHeld: false,
+  };
+  v.okHaircutWad = v.okWad;
+  for (const h of holdings) {
+    if (h.amount === 0n) continue;
+    const priceE18 = h.health === HEALTH_DOWN ? 0n : h.priceE18;
+    const marketWad = mulDivDown(h.amount, priceE18, 10n ** BigInt(h.decimals));
+    const haircutWad = mulDivDown(marketWad, WAD - h.haircutWad, WAD);
+    if (h.health === HEALTH_OK) {
+      v.okWad += marketWad;
+      v.okHaircutWad += haircutWad;
+    } else {
+      v.unhealthyWad += marketWad;
+      v.unhealthyHaircutWad += haircutWad;
+      if (h.health === HEALTH_DOWN) v.downHeld = true;
+    }
+  }
+  return v;
 }

@@ -5,6 +5,7 @@ import {
   Liquidation_SelfBidError,
 } from "../../errors/generated.js";
 import { bidPayment, liquidationStatus } from "../../math/liquidation.js";
+import { collateralMarketValue } from "../../math/vault.js";
 import { localChain } from "../../test/chain.js";
 import { rejection } from "../../test/fixtures.js";
 import { isolated } from "../../test/accounts.js";
@@ -23,12 +24,15 @@ describe("actions/risk/bid (HTTP node)", () => {
       const at = (await chain.publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp + 5n;
       const status = await liquidator.getLiquidationStatus({ account: victim.address });
       const a = await victim.getAccount();
+      // The victim holds the quote asset only (the vault's first collateral): its market value is its balance.
+      expect(a.collaterals.slice(1).every((c) => c.balance === 0n)).to.equal(true);
       const predictedInput = {
         margin: a.margin!,
         debtWad: 0n,
+        collateral: collateralMarketValue(a.collaterals[0].balance, 6, []),
         auctionStart: status.auctionStart,
         timestamp: at,
-        pricesHealthy: true,
+        underlyingsHealthy: true,
         params: status.params,
       };
       const predicted = liquidationStatus(predictedInput);
