@@ -30,8 +30,15 @@ contract ProtocolHandler is Test {
     address[] public actors;
     uint256 internal nonce;
 
-    uint256 public calls;
-    uint256 public deposits;
+    /// @notice How often each action ran (for reading a campaign's coverage; no invariant depends on them).
+    struct Tally {
+        uint256 calls;
+        uint256 deposits;
+        uint256 cancels;
+        uint256 priceMoves;
+        uint256 settles;
+    }
+    Tally public tally;
     uint256 public withdrawals;
     uint256 public withdrawalsRefused;
     uint256 public fills;
@@ -40,9 +47,6 @@ contract ProtocolHandler is Test {
     /// @notice Fills that failed with a panic (overflow, division by zero, ...) instead of a custom error. Must
     /// stay 0: every rejection names its reason.
     uint256 public fillPanics;
-    uint256 public cancels;
-    uint256 public priceMoves;
-    uint256 public settles;
     /// @notice Fills that only reduced an account's risk and left an account that met initial margin before below
     /// maintenance margin after. Must stay 0.
     uint256 public reducingFillViolations;
@@ -81,7 +85,7 @@ contract ProtocolHandler is Test {
     }
 
     function deposit(uint256 actorSeed, uint256 amount) external {
-        ++calls;
+        ++tally.calls;
         address actor = actors[actorSeed % actors.length];
         amount = bound(amount, 100e6, 5_000e6);
         usdc.mint(actor, amount);
@@ -89,13 +93,13 @@ contract ProtocolHandler is Test {
         usdc.approve(address(vault), amount);
         vault.deposit(actor, address(usdc), amount);
         vm.stopPrank();
-        ++deposits;
+        ++tally.deposits;
     }
 
     /// @notice WETH collateral replacing quote: the actor deposits WETH and withdraws as much of its quote as the
     /// margin hook allows (all, half or a quarter), so its shorts are backed by WETH and settle into debt.
     function depositWeth(uint256 actorSeed, uint256 amount) external {
-        ++calls;
+        ++tally.calls;
         address actor = actors[actorSeed % actors.length];
         amount = bound(amount, 0.01e18, 10e18);
         MockERC20 weth = t.weth();
@@ -113,11 +117,11 @@ contract ProtocolHandler is Test {
             }
         }
         vm.stopPrank();
-        ++deposits;
+        ++tally.deposits;
     }
 
     function withdraw(uint256 actorSeed, uint256 amount) external {
-        ++calls;
+        ++tally.calls;
         address actor = actors[actorSeed % actors.length];
         // Odd amounts withdraw WETH, even ones quote.
         address token = amount % 2 == 1 ? address(t.weth()) : address(usdc);
@@ -143,7 +147,7 @@ contract ProtocolHandler is Test {
         uint256 amount,
         uint256 priceSeed
     ) external {
-        ++calls;
+        ++tally.calls;
         if (block.timestamp >= t.EXPIRY()) return;
         ++tradeAttempts;
         uint256 m = makerSeed % actors.length;
@@ -216,7 +220,7 @@ contract ProtocolHandler is Test {
     }
 
     function cancel(uint256 makerSeed, uint256 seriesSeed) external {
-        ++calls;
+        ++tally.calls;
         uint256 m = makerSeed % actors.length;
         IExchange.Order memory order = IExchange.Order({
             maker: actors[m],
@@ -231,11 +235,11 @@ contract ProtocolHandler is Test {
         });
         vm.prank(actors[m]);
         exchange.cancel(order);
-        ++cancels;
+        ++tally.cancels;
     }
 
     function movePrice(uint256 moveSeed, uint256 elapsed) external {
-        ++calls;
+        ++tally.calls;
         if (block.timestamp >= t.EXPIRY()) return;
         vm.warp(block.timestamp + bound(elapsed, 1, 10 minutes));
         int256 current = t.ethFeed().latestAnswer();
@@ -245,14 +249,14 @@ contract ProtocolHandler is Test {
         if (next < 1_500e8) next = 1_500e8;
         if (next > 6_000e8) next = 6_000e8;
         t.setSpot(next);
-        ++priceMoves;
+        ++tally.priceMoves;
     }
 
     /// @notice ETH's feeds stop for a while (the router goes Down); an actor tries to withdraw; the feeds come back
     /// at the last price. A withdrawal that passes must leave the account at initial margin under the outage
     /// valuation, and the strict valuation must refuse every account holding positions.
     function outage(uint256 elapsed, uint256 actorSeed, uint256 amount) external {
-        ++calls;
+        ++tally.calls;
         if (block.timestamp >= t.EXPIRY()) return;
         int256 last = t.ethFeed().latestAnswer();
         vm.warp(block.timestamp + 1 hours + 10 minutes + bound(elapsed, 1, 6 hours));
@@ -286,20 +290,20 @@ contract ProtocolHandler is Test {
     }
 
     function expireAndSettle(uint256 priceSeed, uint256 actorSeed) external {
-        ++calls;
+        ++tally.calls;
         (, bool isSet) = t.ethRouter().expiryPrice(t.EXPIRY());
         if (!isSet) t.expireAt(int256(bound(priceSeed, 2_000e8, 4_000e8)));
         address actor = actors[actorSeed % actors.length];
         for (uint256 i; i < t.seriesCount(); ++i) {
             if (book.positionOf(actor, t.seriesAt(i)) == 0) continue;
             settlement.settle(actor, t.seriesAt(i));
-            ++settles;
+            ++tally.settles;
         }
     }
 
     /// @notice Pays what each of an actor's claims allows now.
     function claim(uint256 actorSeed) external {
-        ++calls;
+        ++tally.calls;
         address actor = actors[actorSeed % actors.length];
         for (uint256 i; i < t.seriesCount(); ++i) {
             if (settlement.claimOf(actor, t.seriesAt(i)) != 0) settlement.claim(actor, t.seriesAt(i));
@@ -308,7 +312,7 @@ contract ProtocolHandler is Test {
 
     /// @notice A keeper (another actor) collects a debtor's debt, from its quote and by buying its WETH.
     function collectDebt(uint256 debtorSeed, uint256 keeperSeed, uint256 amount) external {
-        ++calls;
+        ++tally.calls;
         address debtor = actors[debtorSeed % actors.length];
         address keeper = actors[keeperSeed % actors.length];
         uint256[] memory ids = settlement.debtSeriesOf(debtor);
