@@ -9,6 +9,10 @@
  * What the engine reads from other contracts is an input here: collateral value (`Vault.collateralValue`), settlement
  * debt (`Settlement.debtOf` × 10^(18 − quote decimals)), positions with their series terms, each underlying's spot
  * and volatility (`OracleRouter.spot` / `volatility`, undefined when Down), expiry prices, ratios, multiplier.
+ * This is the engine's strict pass (`marginOf`, `marginsOf`). Its exit pass (`exitMarginOf`, and `_check` behind the
+ * trade and withdrawal checks) values a Down price on its outage range (`spotBounds` / `volatilityBounds`,
+ * `Vault.exitCollateralValue`) and is not mirrored: while every price the account needs is not Down it equals the
+ * strict pass, and where the strict pass is unavailable (a Down price) this mirror throws instead.
  */
 import { priceErrorBound, prices, price as bsPrice } from "./blackScholes.js";
 import { WAD } from "./constants.js";
