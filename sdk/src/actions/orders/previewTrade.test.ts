@@ -1,5 +1,7 @@
 import { expect } from "chai";
-import { parseUnits } from "viem";
+import { keccak256, parseUnits, stringToHex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { exchangeDomain, orderTypes } from "../../types/order.js";
 import { marginEngineAbi } from "../../abis/marginEngine.js";
 import type { OptioContractError } from "../../errors/base.js";
 import { positionBookAbi } from "../../abis/positionBook.js";
@@ -199,8 +201,7 @@ describe("actions/orders/previewTrade (HTTP node)", () => {
     const r = good.signature.slice(0, 66);
     const sValue = BigInt(`0x${good.signature.slice(66, 130)}`);
     const v = parseInt(good.signature.slice(130, 132), 16);
-    const malleable =
-      `${r}${(SECP256K1_N - sValue).toString(16).padStart(64, "0")}${(v === 27 ? 28 : 27).toString(16)}` as const;
+    const malleable: `0x${string}` = `0x${r.slice(2)}${(SECP256K1_N - sValue).toString(16).padStart(64, "0")}${(v === 27 ? 28 : 27).toString(16)}`;
     const pm = await taker.previewTrade({ order, signature: malleable });
     await refusedAlike(pm, taker.fill({ order, signature: malleable }), Exchange_InvalidSignatureError);
     const fine = await taker.previewTrade({ order, signature: good.signature });
@@ -304,6 +305,42 @@ describe("actions/orders/previewTrade (HTTP node)", () => {
       await refusedAlike(p, taker.fill(signed), Series_OpenInterestCapExceededError);
       const within = await taker.previewTrade({ order, amount: 10n ** 18n, signature: signed.signature });
       expect([within.accepted, within.refusal]).to.deep.equal([true, undefined]);
+    });
+  });
+
+  it("checks a contract maker's signature through ERC-1271 as the exchange does", async () => {
+    const chain = await localChain();
+    await isolated(chain, async () => {
+      const m = await market(chain);
+      const taker = await fundedClient(chain, "preview 1271 taker", parseUnits("40000", 6));
+      const ownerKey = privateKeyToAccount(keccak256(stringToHex("optio sdk test preview 1271 owner")));
+      const strangerKey = privateKeyToAccount(keccak256(stringToHex("optio sdk test preview 1271 stranger")));
+      const wallet = await chain.connection.ethers.deployContract("MockERC1271Wallet", [ownerKey.address]);
+      const maker = (await wallet.getAddress()) as `0x${string}`;
+      const mark = await markNow(chain, m.callId);
+      const built = await taker.buildOrder({
+        seriesId: m.callId,
+        isBuy: true,
+        amount: 10n ** 18n,
+        limitPriceE18: mark,
+      });
+      const order = { ...built, maker };
+      const sign = (key: typeof ownerKey) =>
+        key.signTypedData({
+          domain: exchangeDomain(chain.deployment.chainId, chain.deployment.contracts.exchange),
+          types: orderTypes,
+          primaryType: "Order",
+          message: order,
+        });
+      const bad = await sign(strangerKey);
+      const p = await taker.previewTrade({ order, signature: bad });
+      await refusedAlike(p, taker.fill({ order, signature: bad }), Exchange_InvalidSignatureError);
+      // The owner's signature passes ERC-1271 (the ECDSA signer is the owner, not the maker): the next refusal is
+      // the wallet's empty vault balance, on both sides.
+      const good = await sign(ownerKey);
+      const q = await taker.previewTrade({ order, signature: good });
+      expect(q.refusal?.args[0]).to.equal(maker);
+      await refusedAlike(q, taker.fill({ order, signature: good }), Vault_InsufficientBalanceError);
     });
   });
 });
