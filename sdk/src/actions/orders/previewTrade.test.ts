@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { keccak256, parseUnits, stringToHex } from "viem";
+import { createPublicClient, keccak256, parseUnits, stringToHex } from "viem";
+import { createOptioClient } from "../../client.js";
 import { privateKeyToAccount } from "viem/accounts";
 import { exchangeDomain, orderTypes } from "../../types/order.js";
 import { marginEngineAbi } from "../../abis/marginEngine.js";
@@ -19,7 +20,7 @@ import {
 import { pauseGuardAbi } from "../../abis/pauseGuard.js";
 import { localChain, type LocalChain } from "../../test/chain.js";
 import { market, rejection } from "../../test/fixtures.js";
-import { fundedClient, isolated, namedClient, trade } from "../../test/accounts.js";
+import { countingPublicClient, fundedClient, isolated, namedClient, trade } from "../../test/accounts.js";
 
 async function marginAt(chain: LocalChain, account: `0x${string}`, blockNumber: bigint) {
   return await chain.publicClient.readContract({
@@ -339,6 +340,14 @@ describe("actions/orders/previewTrade (HTTP node)", () => {
       // the wallet's empty vault balance, on both sides.
       const good = await sign(ownerKey);
       const q = await taker.previewTrade({ order, signature: good });
+      // Every check from the same five requests: the block, three snapshot multicalls and the exchange's multicall.
+      const { counter, transport } = countingPublicClient(chain);
+      const counted = createOptioClient({
+        publicClient: createPublicClient({ chain: chain.chain, transport }),
+        deployment: chain.deployment,
+      });
+      expect(await counted.previewTrade({ order, signature: good, takerAccount: taker.address })).to.deep.equal(q);
+      expect(counter.requests, counter.methods.join(",")).to.equal(5);
       expect(q.refusal?.args[0]).to.equal(maker);
       await refusedAlike(q, taker.fill({ order, signature: good }), Vault_InsufficientBalanceError);
     });

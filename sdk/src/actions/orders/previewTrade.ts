@@ -60,16 +60,18 @@ export type PreviewTradeReturnType = {
 export type PreviewTradeErrorType = DecodedOptioError;
 
 /**
- * What `fill` would do, decided locally by the math mirror on one block's state (six RPC requests): the premium,
- * the fee, both sides' margin before and after, and whether the exchange accepts the fill — checked in the order
- * `Exchange.fill` checks (order state, expiry, zero premium, reduce-only, balances for premium and fee, then
- * `MarginEngine.checkTradeMargin` for the buyer and the seller). The exchange's order is kept so the first refusal is
- * the chain's: amount, taker, deadline, cancellation, the signature (when `signature` is given: ECDSA as
- * OpenZeppelin's `SignatureChecker` recovers it, then the maker's ERC-1271 `isValidSignature`), overfill, the
- * order's minimum fill, series expiry, zero premium, the maker's dust floor (`Exchange_DustPosition`), reduce-only,
- * premium and fee balances, the position book (self-trade, each side's live-series limit), the series'
- * open-interest cap, then margin. Not covered: a vault quote loss index below 1 (balances are then moved in rounded
- * shares), and a reducing side's "before" surplus is the strict `marginOf`, not the engine's `exitMarginOf`.
+ * What `fill` would do, decided locally by the math mirror on one block's state (five RPC requests: the block, the
+ * snapshot's three multicalls, one exchange multicall): the premium, the fee, both sides' margin before and after,
+ * and whether the exchange accepts the fill. The checks run in `Exchange.fill`'s order, so the first refusal is the
+ * chain's, with its error and arguments: amount, taker, deadline, cancellation, the signature (only when
+ * `signature` is given: ECDSA as OpenZeppelin's `SignatureChecker` recovers it, then the maker's ERC-1271
+ * `isValidSignature`), overfill, the order's minimum fill, series expiry, zero premium, the maker's dust floor,
+ * reduce-only, the premium and fee balances, the position book (self-trade, each side's live-series limit, buyer
+ * first), the series' open-interest cap, then `MarginEngine.checkTradeMargin` for the buyer and the seller.
+ * Not covered: a vault quote loss index below 1 (the vault then moves balances in rounded shares, which it does not
+ * expose; a balance or margin at the edge may be off by a wei), and a price that is Down (the engine values a
+ * reducing side by `exitMarginOf` over the outage range; the mirror has only the strict `marginOf` and reports
+ * `Margin_PriceUnavailable`).
  */
 export async function previewTrade(
   client: OptioClientConfig,
