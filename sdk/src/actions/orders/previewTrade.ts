@@ -1,7 +1,8 @@
-import { type Address, zeroAddress } from "viem";
+import { type Address, type Hex, hexToBigInt, recoverAddress, size, slice, zeroAddress } from "viem";
 import type { OptioClientConfig } from "../../client.js";
 import { exchangeAbi } from "../../abis/exchange.js";
 import { pauseGuardAbi } from "../../abis/pauseGuard.js";
+import { positionBookAbi } from "../../abis/positionBook.js";
 import { riskControllerAbi } from "../../abis/riskController.js";
 import type { OptioContractError } from "../../errors/base.js";
 import type { DecodedOptioError } from "../../errors/decode.js";
@@ -20,6 +21,8 @@ export type PreviewTradeParameters = {
   order: Order;
   /** WAD options; the whole order by default. */
   amount?: bigint;
+  /** The maker's signature: when given, checked as `SignatureChecker` does (ECDSA, then ERC-1271). */
+  signature?: Hex;
   /** The taker's vault account; the wallet client's account by default. */
   takerAccount?: Address;
   /** Decide as of this block timestamp (default: the latest block's, as a simulation would). */
@@ -57,12 +60,18 @@ export type PreviewTradeReturnType = {
 export type PreviewTradeErrorType = DecodedOptioError;
 
 /**
- * What `fill` would do, decided locally by the math mirror on one block's state (six RPC requests): the premium,
- * the fee, both sides' margin before and after, and whether the exchange accepts the fill — checked in the order
- * `Exchange.fill` checks (order state, expiry, zero premium, reduce-only, balances for premium and fee, then
- * `MarginEngine.checkTradeMargin` for the buyer and the seller). Not covered: the signature (pass a signed order to
- * `fill`), the series' open-interest cap and the position book's live-series limit, and a vault quote loss index
- * below 1 (balances are then moved in rounded shares).
+ * What `fill` would do, decided locally by the math mirror on one block's state (five RPC requests: the block, the
+ * snapshot's three multicalls, one exchange multicall): the premium, the fee, both sides' margin before and after,
+ * and whether the exchange accepts the fill. The checks run in `Exchange.fill`'s order, so the first refusal is the
+ * chain's, with its error and arguments: amount, taker, deadline, cancellation, the signature (only when
+ * `signature` is given: ECDSA as OpenZeppelin's `SignatureChecker` recovers it, then the maker's ERC-1271
+ * `isValidSignature`), overfill, the order's minimum fill, series expiry, zero premium, the maker's dust floor,
+ * reduce-only, the premium and fee balances, the position book (self-trade, each side's live-series limit, buyer
+ * first), the series' open-interest cap, then `MarginEngine.checkTradeMargin` for the buyer and the seller.
+ * Not covered: a vault quote loss index below 1 (the vault then moves balances in rounded shares, which it does not
+ * expose; a balance or margin at the edge may be off by a wei), and a price that is Down (the engine values a
+ * reducing side by `exitMarginOf` over the outage range; the mirror has only the strict `marginOf` and reports
+ * `Margin_PriceUnavailable`).
  */
 export async function previewTrade(
   client: OptioClientConfig,
@@ -92,6 +101,14 @@ export async function previewTrade(
       snap.riskController === zeroAddress
         ? { address: c.pauseGuard, abi: pauseGuardAbi, functionName: "isPaused", args: [u] }
         : { address: snap.riskController, abi: riskControllerAbi, functionName: "allowsNewRisk", args: [u] },
+      { address: c.book, abi: positionBookAbi, functionName: "maxLiveSeries" },
+      // ERC-1271: an EOA (no code) returns nothing, which fails to decode, as `SignatureChecker` reads it invalid.
+      {
+        address: order.maker,
+        abi: erc1271Abi,
+        functionName: "isValidSignature",
+        args: [orderHash, params.signature ?? "0x"],
+      },
     ],
     snap.blockNumber,
   );
@@ -101,6 +118,9 @@ export async function previewTrade(
   const nonceFloor = ok(x[3]);
   const paused = ok(x[4]);
   const allowsNewRisk = snap.riskController === zeroAddress ? true : ok(x[5]);
+  const maxLiveSeries = ok(x[6]);
+  const erc1271Valid = x[7].status === "success" && x[7].result === ERC1271_MAGIC;
+  const signer = params.signature === undefined ? undefined : await ecdsaSigner(orderHash, params.signature);
   const timestamp = params.timestamp ?? snap.timestamp;
 
   const quote = snap.quoteAsset;
@@ -112,6 +132,10 @@ export async function previewTrade(
     snap.accounts.get(a)!.positions.find((p) => p.seriesId === order.seriesId)?.sizeE18 ?? 0n;
   const buyerBefore = positionOf(buyer);
   const sellerBefore = positionOf(seller);
+  const liveLimit = (account: Address, before: bigint) =>
+    before === 0n && snap.accounts.get(account)!.positions.filter((p) => p.sizeE18 !== 0n).length >= maxLiveSeries
+      ? optioError("Positions_TooManyLiveSeries", [account, maxLiveSeries])
+      : undefined;
   const buyerReduces = buyerBefore < 0n && amount <= -buyerBefore;
   const sellerReduces = sellerBefore > 0n && amount <= sellerBefore;
 
@@ -129,12 +153,26 @@ export async function previewTrade(
     () => (timestamp > order.deadline ? optioError("Exchange_OrderExpired", [orderHash, order.deadline]) : undefined),
     () => (cancelled || order.nonce < nonceFloor ? optioError("Exchange_OrderCancelled", [orderHash]) : undefined),
     () =>
+      params.signature === undefined ||
+      (signer ?? zeroAddress).toLowerCase() === order.maker.toLowerCase() ||
+      erc1271Valid
+        ? undefined
+        : optioError("Exchange_InvalidSignature", [order.maker, orderHash]),
+    () =>
       amount > order.amount || done > order.amount - amount
         ? optioError("Exchange_Overfill", [orderHash, done, amount, order.amount])
         : undefined,
     () =>
+      amount !== order.amount - done &&
+      (amount < order.minFillAmount || order.amount - done - amount < order.minFillAmount)
+        ? optioError("Exchange_FillBelowMinimum", [orderHash, amount, order.minFillAmount, order.amount - done])
+        : undefined,
+    () =>
       timestamp >= terms.expiry ? optioError("Exchange_SeriesExpired", [order.seriesId, terms.expiry]) : undefined,
     () => (premium === 0n ? optioError("Exchange_ZeroAmount", []) : undefined),
+    // A `fill` taker signed no minimum: only the maker's side has a dust floor.
+    () => (order.isBuy ? dust(buyer, order.seriesId, buyerBefore, amount, order.minFillAmount) : undefined),
+    () => (order.isBuy ? undefined : dust(seller, order.seriesId, -sellerBefore, amount, order.minFillAmount)),
     () =>
       !(buyerReduces && sellerReduces) && (paused || !allowsNewRisk)
         ? optioError("Exchange_ReduceOnly", [order.seriesId, buyerReduces ? seller : buyer])
@@ -142,6 +180,19 @@ export async function previewTrade(
     () => debit(quoteBal, buyer, quote, premium) ?? credit(quoteBal, seller, premium),
     () => (split.toInsurance === 0n ? undefined : debit(quoteBal, taker, quote, split.toInsurance)),
     () => (split.toRecipient === 0n ? undefined : debit(quoteBal, taker, quote, split.toRecipient)),
+    // `PositionBook.transferPosition`: distinct accounts, a new entry for each side within its live-series limit
+    // (buyer first), then the open-interest increase against the series' cap.
+    () => (buyer.toLowerCase() === seller.toLowerCase() ? optioError("Positions_SelfTrade", [buyer]) : undefined),
+    () => liveLimit(buyer, buyerBefore),
+    () => liveLimit(seller, sellerBefore),
+    () => {
+      const oiDelta =
+        longOf(buyerBefore + amount) - longOf(buyerBefore) + longOf(sellerBefore - amount) - longOf(sellerBefore);
+      const { openInterest, openInterestCap: cap } = terms;
+      return oiDelta > 0n && (openInterest > cap || oiDelta > cap - openInterest)
+        ? optioError("Series_OpenInterestCapExceeded", [order.seriesId, openInterest, oiDelta, cap])
+        : undefined;
+    },
   ];
   let refusal: OptioContractError | undefined;
   for (const check of refusals) {
@@ -203,6 +254,52 @@ export async function previewTrade(
     accepted: refusal === undefined,
     refusal,
   };
+}
+
+const ERC1271_MAGIC = "0x1626ba7e";
+const erc1271Abi = [
+  {
+    type: "function",
+    name: "isValidSignature",
+    stateMutability: "view",
+    inputs: [
+      { name: "hash", type: "bytes32" },
+      { name: "signature", type: "bytes" },
+    ],
+    outputs: [{ name: "", type: "bytes4" }],
+  },
+] as const;
+
+/** Half the secp256k1 order: OpenZeppelin's `ECDSA` refuses a larger `s` (malleable signatures). */
+const HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e73_57a4501ddfe92f46681b20a0n;
+
+/**
+ * `ECDSA.tryRecover(hash, signature)`: the signer of a 65-byte `r ‖ s ‖ v` signature with a low `s` and `v` of 27
+ * or 28, or undefined where the library reports an error (its `ecrecover` of zero included).
+ */
+async function ecdsaSigner(hash: Hex, signature: Hex): Promise<Address | undefined> {
+  if (size(signature) !== 65) return undefined;
+  const s = hexToBigInt(slice(signature, 32, 64));
+  const v = Number(hexToBigInt(slice(signature, 64, 65)));
+  if (s > HALF_ORDER || (v !== 27 && v !== 28)) return undefined;
+  try {
+    return await recoverAddress({ hash, signature });
+  } catch {
+    return undefined;
+  }
+}
+
+/** `Exchange._requireNoDust`: `before` and the result signed in the fill's direction for the side. */
+function dust(account: Address, seriesId: bigint, before: bigint, amount: bigint, minSize: bigint) {
+  if (minSize === 0n) return undefined;
+  const after = before + amount;
+  const sizeAfter = after < 0n ? -after : after;
+  if (sizeAfter === 0n || sizeAfter >= minSize) return undefined;
+  return optioError("Exchange_DustPosition", [account, seriesId, sizeAfter, minSize]);
+}
+
+function longOf(size: bigint): bigint {
+  return size > 0n ? size : 0n;
 }
 
 /** `Vault._debit` on the preview's quote balances: `Vault_InsufficientBalance` when short. */
