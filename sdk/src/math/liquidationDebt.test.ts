@@ -10,6 +10,7 @@ import { collateralMarketValue } from "./vault.js";
 import { localChain } from "../test/chain.js";
 import { isolated } from "../test/accounts.js";
 import { expiredCall } from "../test/expiry.js";
+import { statusTuple } from "../test/math/liquidation.js";
 
 describe("sdk/math/liquidation: settlement debt bit-exact with the deployed LiquidationEngine (HTTP node)", () => {
   it("an account settled into debt: status before and during its auction, fund payment to the wei", async () => {
@@ -34,30 +35,7 @@ describe("sdk/math/liquidation: settlement debt bit-exact with the deployed Liqu
           underlyingsHealthy: true,
           params: s.params,
         });
-        expect(
-          [
-            status.equityWad,
-            status.maintenanceWad,
-            status.grossValueWad,
-            status.canStart,
-            status.inAuction,
-            status.insolvent,
-            status.discountWad,
-            status.maxFractionWad,
-            status.fundPaymentWad,
-          ],
-          what,
-        ).to.deep.equal([
-          s.equityWad,
-          s.maintenanceWad,
-          s.grossValueWad,
-          s.canStart,
-          s.inAuction,
-          s.insolvent,
-          s.discountWad,
-          s.maxFractionWad,
-          s.fundPaymentWad,
-        ]);
+        expect(statusTuple(status), what).to.deep.equal(statusTuple(s));
         return status;
       };
 

@@ -13,8 +13,9 @@ import { deployLocal } from "../../../deploy/lib/local.js";
 import { createPricePusher } from "../../../deploy/lib/quorum.js";
 import { gridExpiries } from "../../../deploy/lib/expiries.js";
 import { WAD } from "./constants.js";
-import { liquidationStatus, type AuctionParams } from "./liquidation.js";
+import { liquidationStatus } from "./liquidation.js";
 import { collateralMarketValue } from "./vault.js";
+import { statusTuple, auctionParamsOf } from "../test/math/liquidation.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -66,18 +67,7 @@ describe("sdk/math/liquidation: price-health rules bit-exact with the deployed L
       }
     }
 
-    const p = await d.liquidationEngine.auctionParams();
-    const params: AuctionParams = {
-      startDiscountWad: p[0],
-      maxDiscountWad: p[1],
-      discountRampSeconds: p[2],
-      bufferWad: p[3],
-      flagRewardWad: p[4],
-      maxFlagRewardWad: p[5],
-      insolventRampSeconds: p[6],
-      smallAccountWad: p[7],
-      fundShareWad: p[8],
-    };
+    const params = auctionParamsOf(await d.liquidationEngine.auctionParams());
     const wethHaircut = (await d.vault.collateralConfig(weth)).haircutWad as bigint;
     const seen = {
       health: new Set<number>(),
@@ -124,20 +114,7 @@ describe("sdk/math/liquidation: price-health rules bit-exact with the deployed L
           params,
         });
         const onChain = await d.liquidationEngine.liquidationStatus(account);
-        expect(
-          [
-            status.equityWad,
-            status.maintenanceWad,
-            status.grossValueWad,
-            status.canStart,
-            status.inAuction,
-            status.insolvent,
-            status.discountWad,
-            status.maxFractionWad,
-            status.fundPaymentWad,
-          ],
-          `liquidation, ${what}, account ${j}`,
-        ).to.deep.equal([...onChain]);
+        expect(statusTuple(status), `liquidation, ${what}, account ${j}`).to.deep.equal([...onChain]);
         if (status.collateralVeto) seen.veto++;
         else if (collateral.unhealthyWad > 0n) seen.dustLeftOut++;
         if (status.downHeld) seen.downHeld++;

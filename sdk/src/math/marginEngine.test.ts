@@ -18,9 +18,10 @@ import { gridExpiries } from "../../../deploy/lib/expiries.js";
 import { runSeed, rng } from "../test/math/random.js";
 import { WAD } from "./constants.js";
 import { feeOf, premiumOf, type FeeConfig } from "./fee.js";
-import { bidPayment, collateralLeft, liquidationStatus, positionsLeft, type AuctionParams } from "./liquidation.js";
+import { bidPayment, collateralLeft, liquidationStatus, positionsLeft } from "./liquidation.js";
 import { accountMargin, markOf, type MarginPosition, type UnderlyingMarket } from "./marginEngine.js";
 import { collateralMarketValue, quoteValueWad, tokenValueWad, type CollateralMarketValue } from "./vault.js";
+import { statusTuple, auctionParamsOf } from "../test/math/liquidation.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -214,18 +215,7 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
   }
 
   it(`marks ${ACCOUNTS} accounts under ${STATES} random market states to the wei (marginOf, liquidationStatus, feeFor)`, async () => {
-    const p = await d.liquidationEngine.auctionParams();
-    const auction: AuctionParams = {
-      startDiscountWad: p[0],
-      maxDiscountWad: p[1],
-      discountRampSeconds: p[2],
-      bufferWad: p[3],
-      flagRewardWad: p[4],
-      maxFlagRewardWad: p[5],
-      insolventRampSeconds: p[6],
-      smallAccountWad: p[7],
-      fundShareWad: p[8],
-    };
+    const auction = auctionParamsOf(await d.liquidationEngine.auctionParams());
     const fc = await d.exchange.feeConfig();
     const feeConfig: FeeConfig = { notionalFeeWad: fc[0], premiumCapWad: fc[1], insuranceShareWad: fc[2] };
     const [keeper] = await ethers.getSigners();
@@ -324,20 +314,7 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
           params: auction,
         });
         const onChain = await d.liquidationEngine.liquidationStatus(account, { blockTag: tag });
-        expect(
-          [
-            status.equityWad,
-            status.maintenanceWad,
-            status.grossValueWad,
-            status.canStart,
-            status.inAuction,
-            status.insolvent,
-            status.discountWad,
-            status.maxFractionWad,
-            status.fundPaymentWad,
-          ],
-          `liquidation ${what}`,
-        ).to.deep.equal([...onChain]);
+        expect(statusTuple(status), `liquidation ${what}`).to.deep.equal([...onChain]);
         liquidationCases++;
         if (status.canStart && r.chance(0.5)) toStart.push(account);
         if (status.inAuction && status.maxFractionWad > 0n) biddable.push(account);
