@@ -165,6 +165,33 @@ describe("deploy: Ignition modules and governance wiring", () => {
     expect(await d.registry.seriesCount()).to.equal(1n);
   });
 
+  it("lists the default grid's expiries through the timelock at any time of day, even just before 08:00 UTC", async () => {
+    // The demo and the benchmarks list `gridExpiries(now, n)` through the timelock; a lead shorter than the delay plus
+    // the registry's minimum once made every run started between 06:00 and 08:00 UTC fail.
+    const { d, proposer, s1, s2 } = await networkHelpers.loadFixture(deployLocal);
+    const day = 86_400;
+    const nextDay = Math.floor((await networkHelpers.time.latest()) / day + 1) * day;
+    for (const secondsOfDay of [6 * 3_600, 7 * 3_600 - 1, 7 * 3_600 + 1_800, 8 * 3_600 - 5, 8 * 3_600 + 1]) {
+      const clock = await networkHelpers.takeSnapshot();
+      await networkHelpers.time.increaseTo(nextDay + secondsOfDay);
+      const expiries = gridExpiries(await networkHelpers.time.latest(), 2);
+      await listThroughTimelock(
+        connection,
+        d,
+        proposer,
+        expiries.map((expiry) => ({ underlyingId: 1n, strikeE18: 3000n * 10n ** 18n, expiry, isCall: true })),
+        async () => {
+          const now = BigInt(await networkHelpers.time.latest());
+          await submitReport(d.quorumFeed, [s1, s2], "ETH/USD", [3000n * 10n ** 18n, 3000n * 10n ** 18n], now);
+          await submitReport(d.quorumFeed, [s1, s2], "ETH/USD-IV", [65n * 10n ** 16n, 65n * 10n ** 16n], now);
+          await (await d.ethAggregator.updateAnswer(3000n * 10n ** 8n)).wait();
+        },
+      );
+      expect(await d.registry.seriesCount(), `clock at ${secondsOfDay} s past midnight`).to.equal(2n);
+      await clock.restore();
+    }
+  });
+
   it("configures collateral, underlyings, lister and quorum feeds", async () => {
     const { d } = await networkHelpers.loadFixture(deployLocal);
     expect(await d.vault.quoteAsset()).to.equal(await d.usdc.getAddress());
