@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { parseGwei, type LocalAccount } from "viem";
+import type { Deployment, OptioClientConfig } from "@optio/sdk";
 import { createChainAccess, type ChainAccess } from "./chain/clients.js";
 import { TxManager } from "./chain/txManager.js";
 import type { KeeperConfig } from "./config/schema.js";
@@ -14,6 +15,8 @@ export interface KeeperOptions {
   roles: RoleFactory[];
   account: LocalAccount | undefined;
   logger: Logger;
+  /** Required when a role `needsDeployment`. */
+  deployment?: Deployment;
 }
 
 /**
@@ -81,6 +84,8 @@ export class Keeper {
       startBlock: config.blocks.startBlock === undefined ? undefined : BigInt(config.blocks.startBlock),
       maxBlocksPerPoll: config.blocks.maxBlocksPerPoll,
     });
+    const optio: OptioClientConfig | undefined =
+      o.deployment === undefined ? undefined : { publicClient: this.chain.read, deployment: o.deployment };
     this.roles = o.roles.map((f) =>
       f.create({
         config,
@@ -90,6 +95,8 @@ export class Keeper {
         read: this.chain.read,
         account: o.account,
         txs: this.txs,
+        deployment: o.deployment,
+        optio,
       }),
     );
     this.ops = new OpsServer(this.metrics, {

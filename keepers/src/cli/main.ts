@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { loadDeploymentFile } from "../config/deployment.js";
 import { ConfigError, ENV_OVERRIDES, loadConfig } from "../config/load.js";
 import type { KeeperConfig } from "../config/schema.js";
 import { loadSigner, SignerError } from "../keys/signer.js";
@@ -121,6 +122,8 @@ function configCheck(args: string[]): number {
   }
   const config = loadConfig(configPath(values));
   const account = loadSigner(config.signer);
+  // A named deployment file is checked too, so a wrong address is found before the keeper runs.
+  if (config.deployment !== undefined) loadDeploymentFile(config.deployment, config.chainId);
   process.stdout.write(`${summary(config, account?.address)}\n`);
   return 0;
 }
@@ -133,6 +136,7 @@ function summary(config: KeeperConfig, address: string | undefined): string {
     `${reads} read endpoint${reads === 1 ? "" : "s"},`,
     `submission ${config.rpc.submitUrl ? "separate" : "via the read endpoints"},`,
     `signer ${address ?? "none"},`,
+    `deployment ${config.deployment ?? "none"},`,
     `store ${config.store.path},`,
     config.metrics.enabled ? `metrics ${config.metrics.host}:${config.metrics.port}` : "metrics off",
   ].join(" ");
@@ -172,8 +176,11 @@ async function runCommand(args: string[]): Promise<number> {
   const config = loadConfig(configPath(values));
   const account = loadSigner(config.signer);
   const roles = resolveRoles(values.roles as string | undefined, account !== undefined);
+  const deployment = roles.some((r) => r.needsDeployment)
+    ? loadDeploymentFile(config.deployment, config.chainId)
+    : undefined;
   const logger = createLogger(config.log.level);
-  const keeper = new Keeper({ config, roles, account, logger });
+  const keeper = new Keeper({ config, roles, account, logger, deployment });
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals++;

@@ -145,11 +145,11 @@ describe("config", function () {
     it("refuses roles that this build does not have, and unknown commands, with exit 2", () => {
       const path = join(dir, "good.json");
       writeFileSync(path, JSON.stringify(valid));
-      const r = cli(["run", "--roles", "watch,liquidator", "--config", path], {
+      const r = cli(["run", "--roles", "watch,oracle", "--config", path], {
         OPTIO_KEEPER_PRIVATE_KEY: "0x" + "11".repeat(32),
       });
       expect(r.code).to.equal(2);
-      expect(r.stderr).to.match(/^run: liquidator: role not available yet/);
+      expect(r.stderr).to.match(/^run: oracle: role not available yet/);
       expect(cli(["frobnicate"]).code).to.equal(2);
       expect(cli(["run", "--config", path]).stderr).to.match(/--roles is required/);
     });

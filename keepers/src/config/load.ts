@@ -12,6 +12,7 @@ export class ConfigError extends Error {
 /** Environment variables that override one config field each (applied after the file, before validation). */
 export const ENV_OVERRIDES: { env: string; path: string[]; kind: "string" | "number" | "list"; help: string }[] = [
   { env: "OPTIO_KEEPER_CHAIN_ID", path: ["chainId"], kind: "number", help: "chainId" },
+  { env: "OPTIO_KEEPER_DEPLOYMENT", path: ["deployment"], kind: "string", help: "deployment" },
   { env: "OPTIO_KEEPER_RPC_URLS", path: ["rpc", "urls"], kind: "list", help: "rpc.urls, comma-separated" },
   { env: "OPTIO_KEEPER_SUBMIT_URL", path: ["rpc", "submitUrl"], kind: "string", help: "rpc.submitUrl" },
   { env: "OPTIO_KEEPER_KEYSTORE", path: ["signer", "keystorePath"], kind: "string", help: "signer.keystorePath" },

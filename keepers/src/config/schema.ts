@@ -25,6 +25,13 @@ export const ROLE_NAMES = ["watch", "liquidator", "settler", "oracle"] as const;
  */
 export const configSchema = z.strictObject({
   chainId: int(1).describe("Chain id the keeper expects; it refuses to start when the RPC reports another."),
+  deployment: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Deployment file the deploy step writes (JSON: chain id, first block, contract addresses; or a registry of them by chain id). Required by the liquidator and settler.",
+    ),
   rpc: z
     .strictObject({
       urls: z

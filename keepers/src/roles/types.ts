@@ -1,4 +1,5 @@
 import type { LocalAccount, PublicClient } from "viem";
+import type { Deployment, OptioClientConfig } from "@optio/sdk";
 import type { Logger } from "pino";
 import type { TxManager } from "../chain/txManager.js";
 import type { KeeperConfig } from "../config/schema.js";
@@ -16,6 +17,10 @@ export interface RoleContext {
   account: LocalAccount | undefined;
   /** Present when an account is configured. */
   txs: TxManager | undefined;
+  /** The deployment the roles act on; present whenever a role that needs it runs (`needsDeployment`). */
+  deployment: Deployment | undefined;
+  /** The SDK's client config over the read endpoints (no wallet: writes go through `txs`). */
+  optio: OptioClientConfig | undefined;
 }
 
 /**
@@ -38,6 +43,8 @@ export interface RoleFactory {
   readonly name: string;
   readonly summary: string;
   readonly needsSigner: boolean;
+  /** The role acts on Optio's contracts: the config must name a deployment file. */
+  readonly needsDeployment?: boolean;
   readonly unavailable?: string;
   create(ctx: RoleContext): Role;
 }
