@@ -34,12 +34,14 @@ import {
 } from "@optio/sdk";
 import { gridExpiries } from "../lib/expiries.js";
 import { governThroughTimelock, type Listing } from "../lib/local.js";
-import { submitReport } from "../lib/quorum.js";
+import { signReport, submitReport } from "../lib/quorum.js";
 import { countLines, KEEPER_DIR, resetKeeperDir, startKeeper, stopAll, type KeeperProcess } from "./keepers.js";
 import type { SessionContext } from "./session.js";
 
 const WAD = 10n ** 18n;
 const USDC = 10n ** 6n;
+/** Block time from the crash on (interval mining), in milliseconds: an L2's 2 seconds. */
+const BLOCK_MS = 2_000;
 
 export interface LiveOptions {
   /** Seeds every random choice (accounts, sizes, strikes). */
@@ -115,32 +117,59 @@ export async function runLive(session: SessionContext, o: LiveOptions): Promise<
     BTC: { spot: 60_000n * WAD, vol: (55n * WAD) / 100n },
   };
   let oracleRounds = 0;
+  /** From the crash on, blocks come every `BLOCK_MS` with every pending transaction, as on a live chain. */
+  let intervalMining = false;
   let oracleGas = 0n;
   const priceBlocks: bigint[] = [];
-  /** Both sources of both underlyings: the Chainlink mocks, and a quorum round signed by 3 of the 4 signers. */
+  /**
+   * Both sources of both underlyings in ONE block: the Chainlink mocks and a quorum round signed by 3 of the 4
+   * signers, sent with automine off and mined together, so no block sees one source moved without the other.
+   */
   async function publishPrices(): Promise<bigint> {
-    const now = BigInt(await networkHelpers.time.latest());
+    const timestamp = BigInt(await networkHelpers.time.latest()) + 1n;
+    const [deployer] = await ethers.getSigners();
+    // Signer (round mod 4) sits this one out: k = 3 of 4 still makes it.
+    const present = signerWallets.filter((_, i) => i !== (oracleRounds / 4) % 4);
+    const reports = [];
     for (const sym of ["ETH", "BTC"] as const) {
       const { spot, vol } = prices[sym];
-      await (await d[`${sym.toLowerCase()}Aggregator`].updateAnswer(spot / 10n ** 10n)).wait();
-      // Signer 3 is offline this round or that: k = 3 of 4 still makes it.
-      const present = signerWallets.filter((_, i) => i !== oracleRounds % 4);
       for (const [name, value] of [
         [`${sym}/USD`, spot],
         [`${sym}/USD-IV`, vol],
       ] as const) {
-        const receipt = await submitReport(
-          d.quorumFeed,
-          present,
-          name,
-          present.map((_, i) => value + BigInt(i - 1) * (value / 10_000n)),
-          now,
-        );
-        oracleGas += receipt!.gasUsed;
-        oracleRounds++;
+        const values = present.map((_, i) => value + BigInt(i - 1) * (value / 10_000n));
+        reports.push(await signReport(d.quorumFeed, present, name, values, timestamp));
       }
     }
-    const block = await publicClient.getBlockNumber({ cacheTime: 0 });
+    // Hold the miner while the updates queue: automine off, or the interval miner paused.
+    await connection.provider.request(
+      intervalMining
+        ? { method: "evm_setIntervalMining", params: [0] }
+        : { method: "evm_setAutomine", params: [false] },
+    );
+    const sent = [];
+    try {
+      for (const sym of ["ETH", "BTC"] as const)
+        sent.push(
+          await (d[`${sym.toLowerCase()}Aggregator`].connect(deployer) as Contract).updateAnswer(
+            prices[sym].spot / 10n ** 10n,
+          ),
+        );
+      for (const r of reports)
+        sent.push(await (d.quorumFeed.connect(deployer) as Contract).submit(r.id, timestamp, r.observations));
+      await connection.provider.request({ method: "evm_mine", params: [Number(timestamp)] });
+    } finally {
+      await connection.provider.request(
+        intervalMining
+          ? { method: "evm_setIntervalMining", params: [BLOCK_MS] }
+          : { method: "evm_setAutomine", params: [true] },
+      );
+    }
+    const receipts = await Promise.all(sent.map((t) => t.wait()));
+    for (const receipt of receipts.slice(2)) oracleGas += receipt!.gasUsed;
+    oracleRounds += reports.length;
+    const block = BigInt(receipts[0]!.blockNumber);
+    if (receipts.some((x) => BigInt(x!.blockNumber) !== block)) throw new Error("a price update spread over blocks");
     priceBlocks.push(block);
     return block;
   }
@@ -305,7 +334,8 @@ export async function runLive(session: SessionContext, o: LiveOptions): Promise<
       for (const e of parseEventLogs({ abi: liquidationEngineAbi, logs, eventName: "AuctionStarted" }))
         if (!auctionsStarted.has(e.args.account)) auctionsStarted.set(e.args.account, e.blockNumber);
     };
-    const underwaterNow = async (block: bigint) => {
+    /** Accounts under maintenance (flaggable or in an auction) at `block`; records when each first became flaggable. */
+    const underwaterAt = async (block: bigint) => {
       const market = await getMarketState(client, { blockNumber: block });
       const states = await getAccountStates(client, {
         accounts: traders,
@@ -320,13 +350,27 @@ export async function runLive(session: SessionContext, o: LiveOptions): Promise<
       }
       return out;
     };
+    /** Checks every block mined since the last call (price updates and the keepers' own), so no moment is missed. */
+    let checkedTo = (await publicClient.getBlockNumber({ cacheTime: 0 })) - 1n;
+    const underwaterNow = async () => {
+      const head = await publicClient.getBlockNumber({ cacheTime: 0 });
+      let out: Address[] = [];
+      for (let b = checkedTo + 1n; b <= head; b++) out = await underwaterAt(b);
+      checkedTo = head;
+      return out;
+    };
+    // Until now every transaction had its own block (automine). From here a block is mined every 2 seconds with all
+    // pending transactions, as on a live L2, so "blocks from price move to auction" means what it says.
+    await connection.provider.request({ method: "evm_setAutomine", params: [false] });
+    await connection.provider.request({ method: "evm_setIntervalMining", params: [BLOCK_MS] });
+    intervalMining = true;
     log("live: crash", `ETH 3,000 -> 1,740 (-42%) and IV 65% -> 140% in ${steps} oracle updates; BTC -25%`);
     for (let step = 1; step <= steps; step++) {
       const f = (x: bigint, to: bigint) => x + ((to - x) * BigInt(step)) / BigInt(steps);
       prices.ETH = { spot: f(3_000n * WAD, 1_740n * WAD), vol: f((65n * WAD) / 100n, (140n * WAD) / 100n) };
       prices.BTC = { spot: f(60_000n * WAD, 45_000n * WAD), vol: f((55n * WAD) / 100n, (100n * WAD) / 100n) };
       const block = await publishPrices();
-      const flagged = await underwaterNow(block);
+      const flagged = await underwaterNow();
       // Give the liquidator a moment to react before the next move (it polls every 200 ms).
       const deadline = Date.now() + (o.fast ? 8_000 : 15_000);
       for (;;) {
@@ -347,9 +391,9 @@ export async function runLive(session: SessionContext, o: LiveOptions): Promise<
     let open: Address[] = [];
     for (;;) {
       await networkHelpers.time.increase(60);
-      const block = await publishPrices();
+      await publishPrices();
       await scanAuctions();
-      open = (await underwaterNow(block)).filter((a) => auctionsStarted.has(a) || firstUnderwaterAt.has(a));
+      open = (await underwaterNow()).filter((a) => auctionsStarted.has(a) || firstUnderwaterAt.has(a));
       if (open.length === 0 || Date.now() > until) break;
       await new Promise((res) => setTimeout(res, 1_000));
     }
@@ -379,7 +423,6 @@ export async function runLive(session: SessionContext, o: LiveOptions): Promise<
         openInterest += ((await d.registry.getSeries(id)) as { openInterest: bigint }).openInterest;
       if (openInterest === 0n || Date.now() > settleUntil) break;
       await new Promise((res) => setTimeout(res, 1_000));
-      await networkHelpers.mine(1);
     }
     const settlementLogs = parseEventLogs({
       abi: settlementAbi,
@@ -393,6 +436,10 @@ export async function runLive(session: SessionContext, o: LiveOptions): Promise<
       "live: expiry",
       `${new Date(Number(firstExpiry) * 1000).toISOString().slice(0, 16)}: ${settlementLogs.length} settlement events, open interest left ${fmt(openInterest)}`,
     );
+
+    await connection.provider.request({ method: "evm_setIntervalMining", params: [0] });
+    await connection.provider.request({ method: "evm_setAutomine", params: [true] });
+    intervalMining = false;
 
     // --- report ---------------------------------------------------------------------------------------------
     const fundAfter = (await d.vault.balanceOf(fundAddress, usdcAddress)) as bigint;
@@ -433,7 +480,7 @@ export async function runLive(session: SessionContext, o: LiveOptions): Promise<
     );
     log(
       "  price move -> auction",
-      `median ${median(latencies)} blocks over ${latencies.length} auctions (max ${latencies.length ? Math.max(...latencies) : "-"})`,
+      `median ${median(latencies)} blocks of ${BLOCK_MS / 1000} s over ${latencies.length} auctions (max ${latencies.length ? Math.max(...latencies) : "-"})`,
     );
     log("  oracle rounds", `${oracleRounds} quorum rounds (k = 3 of 4)`);
     for (const k of keepers)
