@@ -520,6 +520,19 @@ export async function runLive(session: SessionContext, o: LiveOptions): Promise<
       if (args.payment < 0n) fundPaid += -args.payment;
       else bidderPaid += args.payment;
     }
+    // The discount a bid earns: the market value it takes (gross value x fraction, read at the block before it) times
+    // the discount of the moment. Several bids in one block read the same state: a close estimate, not a ledger.
+    let discountWad = 0n;
+    for (const e of bidEvents) {
+      const args = e.args as { account: Address; fractionWad: bigint; discountWad: bigint };
+      const before = await client.getLiquidationStatus({ account: args.account, blockNumber: e.blockNumber - 1n });
+      discountWad += (((before.grossValueWad * args.fractionWad) / WAD) * args.discountWad) / WAD;
+    }
+    const meanDiscountPct = bidEvents.length
+      ? bidEvents.reduce((sum, e) => sum + Number((e.args as { discountWad: bigint }).discountWad), 0) /
+        bidEvents.length /
+        1e16
+      : 0;
     const latencies = [...auctionsStarted]
       .filter(([a]) => firstUnderwaterAt.has(a))
       .map(([a, b]) => Number(b - firstUnderwaterAt.get(a)!));
@@ -549,11 +562,15 @@ export async function runLive(session: SessionContext, o: LiveOptions): Promise<
       "  liquidations",
       `${auctionsStarted.size} auctions, ${bidEvents.length} bids; bidders paid ${fmt(bidderPaid, 6)} USDC, the fund paid ${fmt(fundPaid, 6)} USDC`,
     );
+    log(
+      "  discounts",
+      `about ${fmt(discountWad)} USD earned by bidders (mean discount ${meanDiscountPct.toFixed(2)}%)`,
+    );
     log("  insurance fund", `${fmt(fundBefore, 6)} -> ${fmt(fundAfter, 6)} USDC`);
     log("  bad debt", `fund payments ${fmt(fundPaid, 6)} USDC; socialised loss ${fmt(socialised, 6)} USDC`);
     log(
-      "  gas per operation",
-      `startAuction ${await gasOf(startHashes)}, bid ${await gasOf(bidEvents.map((e) => e.transactionHash))}, quorum round ${await gasOf(reportsAccepted.map((e) => e.transactionHash))}`,
+      "  gas per operation (median)",
+      `startAuction ${await gasOf(startHashes)}, bid ${await gasOf(bidEvents.map((e) => e.transactionHash))}, settlement batch ${await gasOf([...new Set(settlementLogs.map((e) => e.transactionHash))])}, quorum round ${await gasOf(reportsAccepted.map((e) => e.transactionHash))}`,
     );
     log(
       "  price move -> auction",
