@@ -123,13 +123,11 @@ describe("actions/orders/fill (HTTP node)", () => {
   it("refuses a fill that leaves the seller short of initial margin (Margin_InsufficientInitialMargin)", async () => {
     const chain = await localChain();
     const { m, mark, maker, taker } = await setUp(chain);
-    // 100,000 USDC cannot margin a sale of 2,000 calls (about 0.15 × 3,000 each).
-    const order = await maker.buildOrder({
-      seriesId: m.callId,
-      isBuy: true,
-      amount: 2_000n * 10n ** 18n,
-      limitPriceE18: mark,
-    });
+    // The maker can pay the premium (60,000 of its 100,000 USDC, whatever the time left to expiry), but the taker's
+    // 100,000 USDC cannot margin a sale of that many calls (over 1,000: about 0.15 × 3,000 each).
+    const amount = (60_000n * 10n ** 18n * 10n ** 18n) / mark;
+    expect(amount > 1_000n * 10n ** 18n, "the call is cheap enough for a large sale").to.equal(true);
+    const order = await maker.buildOrder({ seriesId: m.callId, isBuy: true, amount, limitPriceE18: mark });
     const err = await rejection(taker.fill(await maker.signOrder({ order })));
     expect(err).to.be.instanceOf(Margin_InsufficientInitialMarginError);
     const [account, equityWad, initialWad] = (err as Margin_InsufficientInitialMarginError).args;
