@@ -208,6 +208,55 @@ contract LiquidationSolvencyTest is LiquidationFixture {
         );
     }
 
+    /// @dev The dust rule for positions, on random sizes of a BTC short whose feed then goes stale and random ETH
+    /// moves: the engine acts exactly when the BTC positions' conservative |marks| + maintenance are within the dust
+    /// share of the account (recomputed here from the margin engine's parts), a bid never takes them, and whenever
+    /// the engine refuses it names BTC.
+    function testFuzz_liquidation_positionOnAnUnhealthyUnderlyingBlocksExactlyAboveTheDustShare(
+        uint256 btcSizeSeed,
+        uint256 ethSpotSeed
+    ) public {
+        (, uint256 btcCall) = _listBtcUnderlying();
+        _shortCallVictim();
+        // From one wei to 0.3 BTC, log-uniform-ish: the threshold (a few hundredths of a BTC call) sits inside.
+        uint256 btcSize = 1 + (btcSizeSeed % 3e17) / (10 ** (btcSizeSeed % 18));
+        _position(VICTIM, btcCall, -int256(btcSize));
+        vm.warp(block.timestamp + 2 hours);
+        _setSpot(int256(3_050e8 + (ethSpotSeed % 400e8)));
+
+        uint256[] memory ids = new uint256[](1);
+        int256[] memory sizes = new int256[](1);
+        (ids[0], sizes[0]) = (btcCall, -int256(btcSize));
+        IMarginEngine.AccountMargin memory btc = margin.positionsMarginOf(ids, sizes, true);
+        (ids[0], sizes[0]) = (call3000, -10e18);
+        IMarginEngine.AccountMargin memory eth = margin.positionsMarginOf(ids, sizes, false);
+        uint256 btcMarks = uint256(btc.equityWad < 0 ? -btc.equityWad : btc.equityWad);
+        uint256 size = _quote(VICTIM) * Q + btcMarks + btc.maintenanceWad + eth.maintenanceWad;
+        bool dust = (btcMarks + btc.maintenanceWad) * WAD <= engine.UNHEALTHY_COLLATERAL_SHARE_WAD() * size;
+
+        ILiquidationEngine.LiquidationStatus memory s = engine.liquidationStatus(VICTIM);
+        assertEq(s.pricesOk ? 1 : 0, dust ? 1 : 0, "the engine acts exactly within the dust share");
+        assertFalse(s.fundPricesOk, "fund decisions wait for BTC");
+        bool underwater = s.equityWad < int256(s.maintenanceWad);
+        if (!dust || !underwater) {
+            assertFalse(s.canStart, "no start");
+            return;
+        }
+        assertTrue(s.canStart, "startable");
+        _start(VICTIM);
+        s = engine.liquidationStatus(VICTIM);
+        if (s.insolvent) {
+            vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.Liquidation_PricesUnhealthy.selector, BTC_ID));
+            vm.prank(BIDDER);
+            engine.bid(VICTIM, BIDDER, WAD, 0);
+            return;
+        }
+        vm.prank(BIDDER);
+        engine.bid(VICTIM, BIDDER, s.maxFractionWad, type(int256).max);
+        assertEq(book.positionOf(VICTIM, btcCall), -int256(btcSize), "the BTC short stays with the account");
+        assertEq(book.positionOf(BIDDER, btcCall), 0, "never taken");
+    }
+
     /// @dev Fund decisions still wait for Ok prices: an insolvent account holding a dust position on a stale
     /// underlying can be flagged, but the takeover the fund pays for waits until BTC's price returns.
     function test_liquidation_fundDecisionWaitsForAPositionOnAnUnhealthyUnderlying() public {
