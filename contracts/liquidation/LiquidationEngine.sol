@@ -95,6 +95,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         uint256[] seriesIds;
         int256[] sizes;
         bool[] frozen;
+        uint256 frozenMaintenanceWad;
     }
 
     /// @param admin Governance (the timelock).
@@ -329,6 +330,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             (v.unhealthyWad + frozenMarksWad + frozen.maintenanceWad) * WAD <=
                 UNHEALTHY_COLLATERAL_SHARE_WAD * (v.okWad + v.unhealthyWad + frozenMarksWad + m.maintenanceWad);
         c.downHeld = v.downHeld;
+        c.frozenMaintenanceWad = frozen.maintenanceWad;
         s.fundPricesOk = s.pricesOk && !v.downHeld && c.unhealthyUnderlying == 0;
 
         s.inAuction = _auctionStart[account] != 0;
@@ -400,9 +402,17 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         } else {
             // L = haircut value of what is taken − what the bidder pays for it, rounded up (against the account).
             c.lostWad = haircutGrossWad - SafeCast.toInt256(Math.mulDiv(s.grossValueWad, WAD - s.discountWad, WAD));
+            // Frozen positions are not taken: their maintenance stays. With BMf = BM − BM(taken part), the fraction
+            // for the taken part against equity E − BMf is (BM − E) / (BM(taken) − L), the buffer of the whole
+            // account; and E − BMf < L (which implies L > E × MM(taken) / MM, a partial bid lowering E / MM) takes
+            // everything. Without frozen positions BMf = 0: the plain rule.
+            int256 frozenBufferWad = SafeCast.toInt256(
+                Math.mulDiv(s.maintenanceWad, WAD + p.bufferWad, WAD) -
+                    Math.mulDiv(s.maintenanceWad - c.frozenMaintenanceWad, WAD + p.bufferWad, WAD)
+            );
             (s.maxFractionWad, c.allOrNothing) = LiquidationMath.solventMaxFractionDown(
-                s.equityWad,
-                s.maintenanceWad,
+                s.equityWad - frozenBufferWad,
+                s.maintenanceWad - c.frozenMaintenanceWad,
                 s.grossValueWad,
                 c.lostWad,
                 p.bufferWad,

@@ -214,9 +214,13 @@ export function liquidationStatus(input: LiquidationInput): LiquidationContext {
   } else {
     const haircutGrossWad = marksWad + toInt256(v.okHaircutWad);
     s.lostWad = haircutGrossWad - toInt256(mulDivDown(s.grossValueWad, WAD - s.discountWad, WAD));
+    // Frozen positions are not taken: their buffer margin is set against equity (see the engine).
+    const frozenBufferWad =
+      mulDivDown(s.maintenanceWad, WAD + p.bufferWad, WAD) -
+      mulDivDown(s.maintenanceWad - frozen.maintenanceWad, WAD + p.bufferWad, WAD);
     const f = solventMaxFractionDown(
-      s.equityWad,
-      s.maintenanceWad,
+      s.equityWad - frozenBufferWad,
+      s.maintenanceWad - frozen.maintenanceWad,
       s.grossValueWad,
       s.lostWad,
       p.bufferWad,
