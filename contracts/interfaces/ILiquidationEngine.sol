@@ -40,8 +40,9 @@ import {IVault} from "./IVault.sol";
 ///   - A solvent auction (start, bid, end) waits only while their contribution exceeds
 ///     `UNHEALTHY_COLLATERAL_SHARE_WAD` (1%) of the account's size: unhealthy collateral at its reported (Degraded)
 ///     value + the frozen positions' |marks| + their maintenance, against healthy collateral at market + unhealthy
-///     collateral + the frozen positions' |marks| + MM. Collateral whose price is Down has no known value and never
-///     makes a solvent auction wait. `LiquidationStatus.pricesOk` is this decision.
+///     collateral + the frozen positions' |marks| + MM + settlement debt (an account left with debt only and a
+///     dust position can still be flagged; its takeover, a fund decision, waits). Collateral whose price is Down
+///     has no known value and never makes a solvent auction wait. `LiquidationStatus.pricesOk` is this decision.
 ///   - Fund decisions (an insolvent bid, an `endAuction` in which the fund pays the debt) wait while the account
 ///     holds any position on an unhealthy underlying or any collateral whose price is Down
 ///     (`LiquidationStatus.fundPricesOk`); so does the fund's payment of a solvent account's debt (a bid that

@@ -21,10 +21,12 @@ import {LiquidationMath} from "./LiquidationMath.sol";
 /// timelock) holds `DEFAULT_ADMIN_ROLE` and sets the auction parameters. Needs the book's `TRADER_ROLE`, the
 /// vault's `CLEARING_ROLE` and `SOCIALISER_ROLE`, and settlement's `DEBT_RESOLVER_ROLE`.
 /// @dev `_compute` is the one calculation behind `liquidationStatus`, `startAuction`, `bid` and `endAuction`:
-/// margin equity and maintenance from `marginOf` (whether the account is under water), the market value of what a
-/// bidder takes (positions' marks plus collateral whose price is Ok, at market: `IVault.collateralMarketValue`),
-/// market equity (that minus settlement debt: whether the account is insolvent), the discount or fund payment of the
-/// moment, the largest fraction and the price health of every underlying and collateral the account holds.
+/// margin equity and maintenance from `marginOf` (whether the account is under water; positions on an underlying
+/// whose liquidation the risk controller forbids valued conservatively instead, `_valuation`), the market value of
+/// what a bidder takes (marks of the other positions plus collateral whose price is Ok, at market:
+/// `IVault.collateralMarketValue`), market equity (that minus settlement debt: whether the account is insolvent),
+/// the discount or fund payment of the moment, the largest fraction and whether the prices the account depends on
+/// let the engine act (`pricesOk`, `fundPricesOk`: the dust rule).
 /// Rounding: a bid takes floor(size × f) of each position and floor(balance × f) of each collateral (the
 /// liquidated account keeps the rounding); the bidder pays gross × f × (1 − discount) rounded up; the fund pays
 /// its amount rounded down; whether a bid ended the auction is measured after it by the margin engine.
@@ -226,7 +228,11 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             Context memory after_;
             (after_.seriesIds, after_.sizes) = book.positionsOf(account);
             _partition(after_);
-            (m, , ) = _valuation(account, after_);
+            bool valued;
+            (m, , valued) = _valuation(account, after_);
+            // Prices do not change within the call, so what was valued before the bid is valued now; never end on
+            // a valuation the engine could not make.
+            if (!valued) return;
         } else {
             m = margin.marginOf(account);
         }
@@ -323,12 +329,14 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         s.grossValueWad = c.grossWad > 0 ? uint256(c.grossWad) : 0;
         s.insolvent = c.grossWad + frozen.equityWad < debtWad;
         // What the engine may not price makes the auction wait only when it contributes more than the dust share
-        // of the account's size: unhealthy collateral at its reported value, frozen positions at |marks| + MM.
+        // of the account's size (collateral at market, frozen |marks|, maintenance and settlement debt): unhealthy
+        // collateral at its reported value, frozen positions at |marks| + MM.
         uint256 frozenMarksWad = SafeCast.toUint256(frozen.equityWad < 0 ? -frozen.equityWad : frozen.equityWad);
         s.pricesOk =
             valued &&
             (v.unhealthyWad + frozenMarksWad + frozen.maintenanceWad) * WAD <=
-                UNHEALTHY_COLLATERAL_SHARE_WAD * (v.okWad + v.unhealthyWad + frozenMarksWad + m.maintenanceWad);
+                UNHEALTHY_COLLATERAL_SHARE_WAD *
+                    (v.okWad + v.unhealthyWad + frozenMarksWad + m.maintenanceWad + uint256(debtWad));
         c.downHeld = v.downHeld;
         c.frozenMaintenanceWad = frozen.maintenanceWad;
         s.fundPricesOk = s.pricesOk && !v.downHeld && c.unhealthyUnderlying == 0;

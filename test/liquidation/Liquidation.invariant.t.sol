@@ -241,10 +241,11 @@ contract LiquidationHandler is Test {
         }
         address keeper = keepers[keeperSeed % keepers.length];
         (bool known, int256 e, uint256 mm) = _margin(account);
-        if (known && e < int256(mm)) ++underwaterSeen;
+        bool pricesOk = _pricesAllow(account, false);
+        // Liveness counts only what the engine may act on (prices within the rule).
+        if (known && e < int256(mm) && pricesOk) ++underwaterSeen;
         uint256[] memory before = _snapshot();
         uint256 indexBefore = vault.quoteLossIndex();
-        bool pricesOk = _pricesAllow(account, false);
         vm.prank(keeper);
         try engine.startAuction(account) {
             ++starts;
@@ -393,7 +394,7 @@ contract LiquidationHandler is Test {
         uint256 marks = uint256(frozen.equityWad < 0 ? -frozen.equityWad : frozen.equityWad);
         return
             (v.unhealthyWad + marks + frozen.maintenanceWad) * WAD <=
-            0.01e18 * (v.okWad + v.unhealthyWad + marks + total.maintenanceWad);
+            0.01e18 * (v.okWad + v.unhealthyWad + marks + total.maintenanceWad + settlement.debtOf(account) * 1e12);
     }
 
     /// @dev The account's margin valued as the engine values it (`marginOf`, or collateral − debt + its positions on

@@ -231,7 +231,11 @@ contract LiquidationSolvencyTest is LiquidationFixture {
         (ids[0], sizes[0]) = (call3000, -10e18);
         IMarginEngine.AccountMargin memory eth = margin.positionsMarginOf(ids, sizes, false);
         uint256 btcMarks = uint256(btc.equityWad < 0 ? -btc.equityWad : btc.equityWad);
-        uint256 size = _quote(VICTIM) * Q + btcMarks + btc.maintenanceWad + eth.maintenanceWad;
+        uint256 size = _quote(VICTIM) * Q +
+            btcMarks +
+            btc.maintenanceWad +
+            eth.maintenanceWad +
+            settlement.debtOf(VICTIM) * Q;
         bool dust = (btcMarks + btc.maintenanceWad) * WAD <= engine.UNHEALTHY_COLLATERAL_SHARE_WAD() * size;
 
         ILiquidationEngine.LiquidationStatus memory s = engine.liquidationStatus(VICTIM);

@@ -167,7 +167,7 @@ export function liquidationStatus(input: LiquidationInput): LiquidationContext {
   const pricesOk =
     valued &&
     (v.unhealthyWad + frozenMarksWad + frozen.maintenanceWad) * WAD <=
-      UNHEALTHY_COLLATERAL_SHARE_WAD * (v.okWad + v.unhealthyWad + frozenMarksWad + m.maintenanceWad);
+      UNHEALTHY_COLLATERAL_SHARE_WAD * (v.okWad + v.unhealthyWad + frozenMarksWad + m.maintenanceWad + debtWad);
   const fundPricesOk = pricesOk && !v.downHeld && input.underlyingsHealthy;
   const collateralVeto = !pricesOk;
   const healthy = pricesOk;
