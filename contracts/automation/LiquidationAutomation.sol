@@ -17,6 +17,9 @@ import {IVault} from "../interfaces/IVault.sol";
 /// `checkUpkeep` / `performUpkeep` pair:
 /// - auction starts for watched accounts whose `liquidationStatus(account).canStart` is true;
 /// - settlement of watched accounts' positions in expired series whose expiry price is proven;
+/// - collection of watched accounts' settlement debt from what they hold in the quote asset, their own claims
+///   first (`ISettlement.collectDebt` with the quote asset as `token`: the automation pays nothing and takes
+///   nothing; buying a debtor's other collateral needs a collector's capital and is left to keepers);
 /// - `risk.poke` of underlyings whose observation is due (parameters set, `minUpdateInterval` passed, spot Ok).
 ///
 /// Watch list: permissionless and bounded. Anyone may `watch` accounts that hold at least one open position (up to
@@ -95,7 +98,7 @@ contract LiquidationAutomation is ILiquidationAutomation {
         registry = registry_;
         risk = risk_;
         maxBatch = maxBatch_;
-        maxActions = maxBatch_ * (2 + book_.MAX_LIVE_SERIES_LIMIT());
+        maxActions = maxBatch_ * (3 + book_.MAX_LIVE_SERIES_LIMIT());
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -202,6 +205,7 @@ contract LiquidationAutomation is ILiquidationAutomation {
             bool done;
             if (a.kind == ActionKind.StartAuction) done = _startAuction(a.account);
             else if (a.kind == ActionKind.Settle) done = _settle(a.account, a.id);
+            else if (a.kind == ActionKind.CollectDebt) done = _collect(a.account, a.id);
             else done = _poke(a.id);
             if (done) emit ActionPerformed(a.kind, a.account, a.id);
             else emit ActionSkipped(a.kind, a.account, a.id);
@@ -221,12 +225,17 @@ contract LiquidationAutomation is ILiquidationAutomation {
         return ((cursor % length) + ((block.number % rounds) * maxBatch)) % length;
     }
 
-    /// @dev Appends the actions due for `account`: an auction start, then settlements of expired series with a
-    /// proven expiry price. The book caps live series at MAX_LIVE_SERIES_LIMIT, the room reserved per account in
-    /// maxActions; the bound on count only guards against a book breaking that promise.
+    /// @dev Appends the actions due for `account`: an auction start, a collection of one series' debt, then
+    /// settlements of expired series with a proven expiry price. The book caps live series at
+    /// MAX_LIVE_SERIES_LIMIT, the room reserved per account in maxActions; the bound on count only guards against a
+    /// book breaking that promise.
     function _scanAccount(address account, Action[] memory actions, uint256 count) internal view returns (uint256) {
         if (_canStart(account) && count < actions.length) {
             actions[count++] = Action(ActionKind.StartAuction, account, 0);
+        }
+        uint256 debtSeries = _collectibleSeries(account);
+        if (debtSeries != 0 && count < actions.length) {
+            actions[count++] = Action(ActionKind.CollectDebt, account, debtSeries);
         }
         uint256[] memory seriesIds = _liveSeries(account);
         for (uint256 j; j < seriesIds.length && count < actions.length; ++j) {
@@ -257,18 +266,31 @@ contract LiquidationAutomation is ILiquidationAutomation {
     /// @dev The account's maintenance margin and whether it can be auctioned now; reverts
     /// `Automation_RiskUnreadable` when the engine cannot value it.
     function _riskOf(address account) internal view returns (uint256 maintenanceWad, bool canStart) {
-        // The engine's status reads zeros, rather than reverting, for an account on an underlying whose prices it
-        // may not act on: such a valuation is unreadable here too, so nothing is decided on it.
-        uint256[] memory seriesIds = _liveSeries(account);
-        for (uint256 i; i < seriesIds.length; ++i) {
-            if (!risk.allowsLiquidation(registry.getSeries(seriesIds[i]).underlyingId)) {
-                revert Automation_RiskUnreadable(account);
-            }
-        }
+        // One calculation: the engine's own decision on the prices the account depends on (`pricesOk`). A valuation
+        // the engine may not act on is unreadable here too, so nothing is decided on it.
         try engine.liquidationStatus(account) returns (ILiquidationEngine.LiquidationStatus memory status) {
+            if (!status.pricesOk) revert Automation_RiskUnreadable(account);
             return (status.maintenanceWad, status.canStart);
         } catch {
             revert Automation_RiskUnreadable(account);
+        }
+    }
+
+    /// @dev The first series on which `account` owes settlement debt that a collection in the quote asset would
+    /// reduce now (its quote balance, or its own claims due, pay something); 0 when none or on a failing read.
+    /// Only the first debt series is looked at, so the work per account is bounded.
+    function _collectibleSeries(address account) internal view returns (uint256) {
+        try settlement.debtSeriesOf(account) returns (uint256[] memory ids) {
+            if (ids.length == 0) return 0;
+            try settlement.previewCollection(account, ids[0], quoteAsset, type(uint256).max) returns (
+                ISettlement.Collection memory c
+            ) {
+                return c.fromBalance != 0 ? ids[0] : 0;
+            } catch {
+                return 0;
+            }
+        } catch {
+            return 0;
         }
     }
 
@@ -367,6 +389,18 @@ contract LiquidationAutomation is ILiquidationAutomation {
             return false;
         }
         try settlement.settle(account, seriesId) returns (uint256, uint256) {
+            return true;
+        } catch {
+            return false;
+        }
+    }
+
+    /// @dev Collects `account`'s debt on `seriesId` in the quote asset (its claims first), when still collectible.
+    function _collect(address account, uint256 seriesId) internal returns (bool) {
+        if (_collectibleSeries(account) != seriesId || seriesId == 0) return false;
+        try settlement.collectDebt(account, seriesId, quoteAsset, type(uint256).max, 0) returns (
+            ISettlement.Collection memory
+        ) {
             return true;
         } catch {
             return false;

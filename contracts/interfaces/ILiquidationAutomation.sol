@@ -15,12 +15,14 @@ import {IVault} from "./IVault.sol";
 /// `checkUpkeep` / `performUpkeep` pair over a bounded, permissionless watch list of accounts. `checkData` is empty
 /// or `abi.encode(uint256 cursor)`; `performData` is `abi.encode(Action[])`, re-validated action by action.
 interface ILiquidationAutomation is AutomationCompatibleInterface {
-    /// @notice What an action does: start an auction (`account`), settle (`account`, series `id`) or poke (`id` is
-    /// the underlying).
+    /// @notice What an action does: start an auction (`account`), settle (`account`, series `id`), poke (`id` is
+    /// the underlying) or collect `account`'s settlement debt on series `id` in the quote asset, its own claims
+    /// first (`ISettlement.collectDebt`).
     enum ActionKind {
         StartAuction,
         Settle,
-        Poke
+        Poke,
+        CollectDebt
     }
 
     /// @notice One unit of work in `performData`.
@@ -102,8 +104,9 @@ interface ILiquidationAutomation is AutomationCompatibleInterface {
     /// @notice Accounts (and underlyings) scanned per check.
     function maxBatch() external view returns (uint256);
 
-    /// @notice Largest number of actions a check returns and a perform accepts: per account one start and one
-    /// settlement per live series (at most the book's `MAX_LIVE_SERIES_LIMIT`), plus one poke per underlying.
+    /// @notice Largest number of actions a check returns and a perform accepts: per account one start, one debt
+    /// collection and one settlement per live series (at most the book's `MAX_LIVE_SERIES_LIMIT`), plus one poke
+    /// per underlying.
     function maxActions() external view returns (uint256);
 
     /// @notice Adds the accounts that hold an open position and are not watched yet; skips the others.

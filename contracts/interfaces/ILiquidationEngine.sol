@@ -29,14 +29,24 @@ import {IVault} from "./IVault.sol";
 ///   the account is healthy again or empty. A new auction needs the account below maintenance again, so a flag
 ///   reward cannot be earned twice without a price move.
 /// - Prices: no auction state changes and no payment is decided on a price that is not Ok, other than waiting.
-///   Every underlying the account holds must have an Ok spot (and the risk controller must allow liquidations).
-///   Non-quote collateral whose price is not Ok is never priced: it is valued at 0 against the account and left
-///   with it (in a takeover the fund pays for, or an `endAuction` in which the fund pays the debt, it goes to the
-///   insurance fund instead, so the owner cannot keep what the fund paid for). It makes an auction wait only in
-///   proportion to its value: when its reported (Degraded) market value exceeds `UNHEALTHY_COLLATERAL_SHARE_WAD`
-///   (1%) of the account's size (healthy collateral at market + unhealthy collateral + MM). Collateral whose price
-///   is Down has no known value: it never makes a solvent auction wait, and makes fund decisions (an insolvent
-///   bid, an `endAuction` in which the fund pays) wait until its price returns.
+///   What the engine may not price blocks or delays a liquidation only in proportion to what it contributes:
+///   - Positions on an unhealthy underlying (the risk controller forbids liquidations on it: its spot is not Ok)
+///     are valued conservatively, as the account's own exits are (`IMarginEngine.positionsMarginOf` on the
+///     `exitMarginOf` valuation: on a Down price, each at the end of the outage range that goes against the
+///     account), counted in equity and maintenance, never taken by a bidder (they stay with the account).
+///   - Non-quote collateral whose price is not Ok is never priced: it is valued at 0 against the account and left
+///     with it (in a takeover the fund pays for, or an `endAuction` in which the fund pays the debt, it goes to the
+///     insurance fund instead, so the owner cannot keep what the fund paid for).
+///   - A solvent auction (start, bid, end) waits only while their contribution exceeds
+///     `UNHEALTHY_COLLATERAL_SHARE_WAD` (1%) of the account's size: unhealthy collateral at its reported (Degraded)
+///     value + the frozen positions' |marks| + their maintenance, against healthy collateral at market + unhealthy
+///     collateral + the frozen positions' |marks| + MM + settlement debt (an account left with debt only and a
+///     dust position can still be flagged; its takeover, a fund decision, waits). Collateral whose price is Down
+///     has no known value and never makes a solvent auction wait. `LiquidationStatus.pricesOk` is this decision.
+///   - Fund decisions (an insolvent bid, an `endAuction` in which the fund pays the debt) wait while the account
+///     holds any position on an unhealthy underlying or any collateral whose price is Down
+///     (`LiquidationStatus.fundPricesOk`); so does the fund's payment of a solvent account's debt (a bid that
+///     takes everything a bidder may take does not empty an account left with frozen positions).
 /// - Liquidation proceeds feed the insurance fund: in a solvent bid the bidder also pays `fundShareWad` of the
 ///   discount it earns (f × grossValue × discount × share) to the fund; the liquidated account's side is unchanged.
 /// - The flagger earns a bounded reward paid by the account.
@@ -57,8 +67,9 @@ interface ILiquidationEngine {
     }
 
     /// @notice What the chain would do for `account` now.
-    /// @param equityWad Margin equity (collateral at haircut value + marks − debt).
-    /// @param maintenanceWad Maintenance margin requirement.
+    /// @param equityWad Margin equity (collateral at haircut value + marks − debt), positions on an unhealthy
+    /// underlying valued conservatively (0 when they cannot be valued at all).
+    /// @param maintenanceWad Maintenance margin requirement, likewise.
     /// @param grossValueWad Market value of what a bidder takes: Ok-priced collateral at market + Σ marks, debt
     /// excluded (0 when negative).
     /// @param canStart Whether `startAuction` would succeed now.
@@ -67,6 +78,11 @@ interface ILiquidationEngine {
     /// @param discountWad Current discount (of the solvent or the insolvent ramp).
     /// @param maxFractionWad Largest fraction a bid may take now (1e18 = everything).
     /// @param fundPaymentWad Insolvent auction: what the fund would pay a bidder taking the account now.
+    /// @param pricesOk The prices the account depends on let a solvent auction act now (start, bid, end): what the
+    /// engine may not price is within the dust share and the account could be valued. Automation and keepers read
+    /// this instead of judging each price themselves.
+    /// @param fundPricesOk `pricesOk`, and no position on an unhealthy underlying nor Down collateral is held: a
+    /// fund decision (insolvent bid, the fund paying an emptied account's debt) may be taken now.
     struct LiquidationStatus {
         int256 equityWad;
         uint256 maintenanceWad;
@@ -77,6 +93,8 @@ interface ILiquidationEngine {
         uint256 discountWad;
         uint256 maxFractionWad;
         uint256 fundPaymentWad;
+        bool pricesOk;
+        bool fundPricesOk;
     }
 
     /// @notice The account meets maintenance margin: it may not be auctioned.
@@ -85,7 +103,8 @@ interface ILiquidationEngine {
     error Liquidation_NotInAuction(address account);
     /// @notice An auction is already running for the account.
     error Liquidation_AlreadyInAuction(address account);
-    /// @notice A price the auction needs is not healthy (stale, disagreeing sources, sequencer) for `underlyingId`.
+    /// @notice A price the auction needs is not healthy (stale, disagreeing sources, sequencer) for `underlyingId`:
+    /// the account's positions on it contribute more than the dust share, or a fund decision waits for it.
     error Liquidation_PricesUnhealthy(uint256 underlyingId);
     /// @notice The price of a non-quote collateral `token` the account holds is not healthy (not Ok).
     error Liquidation_CollateralPriceUnhealthy(address token);

@@ -92,6 +92,21 @@ interface IMarginEngine is IMarginHook {
     /// @notice `exitMarginOf` of several accounts, in order, in one pass.
     function exitMarginsOf(address[] calldata accounts) external view returns (AccountMargin[] memory margins);
 
+    /// @notice The margin of a set of positions alone, no collateral and no debt: equity = Σ marks, and the initial
+    /// and maintenance requirements of their expiry groups, on the `marginOf` valuation (`exit` false) or the
+    /// `exitMarginOf` one (`exit` true: a price that is out is replaced by its outage range, each position at the end
+    /// that goes against its holder). Margin is additive across underlyings (a group is one underlying and expiry),
+    /// so the positions of an account in some of its underlyings, valued here, plus those in the others plus its
+    /// collateral less its debt make its margin. The liquidation engine values an account's positions in an
+    /// underlying whose price it may not act on this way (`exit` true), conservatively.
+    /// @dev `seriesIds` and `sizes` are parallel; each series at most once. Reverts as `marginOf` (strict) or
+    /// `exitMarginOf` (exit) would.
+    function positionsMarginOf(
+        uint256[] calldata seriesIds,
+        int256[] calldata sizes,
+        bool exit
+    ) external view returns (AccountMargin memory);
+
     /// @notice Reverts with `Margin_InsufficientInitialMargin` unless equity >= initial margin (`exitMarginOf`
     /// valuation); with `Margin_PriceUnavailable` when a price it needs is out (taking on risk is never allowed on
     /// an outage range).

@@ -19,8 +19,10 @@ pragma solidity 0.8.30;
 ///   entitlement stays claimable (`claim`).
 /// - Debt collection: an account that owes settlement debt cannot withdraw (the margin engine refuses), and anyone
 ///   may collect the debt without the owner (`collectDebt`): first from its quote balance, then by buying its
-///   other collateral at `COLLECTION_DISCOUNT_WAD` below the router's market price (which must be Ok). A payout
-///   to an account that owes debt repays the debt first.
+///   other collateral at `COLLECTION_DISCOUNT_WAD` below the router's market price (which must be Ok). Claims
+///   first: a collection first pays the debtor every unpaid long claim it is due now (`claimSeriesOf`), so no
+///   collateral is ever sold for a debt its own claims pay. A payout to an account that owes debt repays the debt
+///   first.
 /// Every unit is accounted for: pool inflows (short payments and debt repayments) equal long payouts plus the pool
 /// balance, and Σ long entitlements + rounding dust = Σ short obligations.
 /// - The liquidation engine (DEBT_RESOLVER_ROLE) resolves a liquidated account's debt with `resolveDebt`: from the
@@ -84,11 +86,14 @@ interface ISettlement {
     /// @param bought Debt repaid by the collector, who receives `seized` of `token`.
     /// @param seized `token` units moved from the account to the collector.
     /// @param priceE18 The router's market price of one whole `token` (0 when nothing is bought).
+    /// @param fromClaims What the debtor's own unpaid claims paid into its quote balance first (part of the balance
+    /// `fromBalance` then draws on).
     struct Collection {
         uint256 fromBalance;
         uint256 bought;
         uint256 seized;
         uint256 priceE18;
+        uint256 fromClaims;
     }
 
     /// @notice Settles `account`'s position in `seriesId` together with all its other positions of the same
@@ -107,7 +112,8 @@ interface ISettlement {
     function claimable(address account, uint256 seriesId) external view returns (uint256);
 
     /// @notice Collects up to `maxRepay` of `account`'s debt on `seriesId` without the account's cooperation:
-    /// first from its quote balance, then, when `token` is a non-quote collateral, the caller's vault account pays
+    /// first it pays the account every claim it is due now (`claimSeriesOf`, into its quote balance), then takes
+    /// from its quote balance, then, when `token` is a non-quote collateral, the caller's vault account pays
     /// the rest (up to what the account's `token` covers) and receives `token` at the router's price less
     /// `COLLECTION_DISCOUNT_WAD`; the caller must keep initial margin afterwards. The price must be Ok. Reverts
     /// with `Settlement_CollectionBelowMinimum` when fewer than `minSeized` units of `token` would be bought.
@@ -150,6 +156,10 @@ interface ISettlement {
     /// contract itself when the caller already credited this contract's vault account with the amount (the
     /// insurance fund's payment or a socialised loss). Debt resolver role only. Emits `DebtRepaid`.
     function resolveDebt(address account, uint256 seriesId, address payer, uint256 amount) external returns (uint256);
+
+    /// @notice The series on which `account` holds an unpaid long claim (non-zero `claimOf`), in no particular
+    /// order: what a collection pays the debtor first.
+    function claimSeriesOf(address account) external view returns (uint256[] memory);
 
     /// @notice The series on which `account` owes a settlement debt (non-zero `debtOn`), in no particular order.
     function debtSeriesOf(address account) external view returns (uint256[] memory);

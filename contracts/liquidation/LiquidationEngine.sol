@@ -21,10 +21,12 @@ import {LiquidationMath} from "./LiquidationMath.sol";
 /// timelock) holds `DEFAULT_ADMIN_ROLE` and sets the auction parameters. Needs the book's `TRADER_ROLE`, the
 /// vault's `CLEARING_ROLE` and `SOCIALISER_ROLE`, and settlement's `DEBT_RESOLVER_ROLE`.
 /// @dev `_compute` is the one calculation behind `liquidationStatus`, `startAuction`, `bid` and `endAuction`:
-/// margin equity and maintenance from `marginOf` (whether the account is under water), the market value of what a
-/// bidder takes (positions' marks plus collateral whose price is Ok, at market: `IVault.collateralMarketValue`),
-/// market equity (that minus settlement debt: whether the account is insolvent), the discount or fund payment of the
-/// moment, the largest fraction and the price health of every underlying and collateral the account holds.
+/// margin equity and maintenance from `marginOf` (whether the account is under water; positions on an underlying
+/// whose liquidation the risk controller forbids valued conservatively instead, `_valuation`), the market value of
+/// what a bidder takes (marks of the other positions plus collateral whose price is Ok, at market:
+/// `IVault.collateralMarketValue`), market equity (that minus settlement debt: whether the account is insolvent),
+/// the discount or fund payment of the moment, the largest fraction and whether the prices the account depends on
+/// let the engine act (`pricesOk`, `fundPricesOk`: the dust rule).
 /// Rounding: a bid takes floor(size × f) of each position and floor(balance × f) of each collateral (the
 /// liquidated account keeps the rounding); the bidder pays gross × f × (1 − discount) rounded up; the fund pays
 /// its amount rounded down; whether a bid ended the auction is measured after it by the margin engine.
@@ -66,9 +68,9 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     /// @notice 10^(18 − quote decimals): quote token units to WAD.
     uint256 public immutable QUOTE_TO_WAD;
 
-    /// @notice Largest value of unhealthy-price collateral, as a share of the account's size (market value of its
-    /// healthy collateral + unhealthy collateral + maintenance margin), that is left out of an auction instead of
-    /// making it wait.
+    /// @notice Largest share of the account's size that what the engine may not price (unhealthy-price collateral
+    /// and positions on unhealthy underlyings) may contribute and still be left out of a solvent auction instead of
+    /// making it wait; see `ILiquidationEngine` (prices).
     uint256 public constant UNHEALTHY_COLLATERAL_SHARE_WAD = 0.01e18;
 
     AuctionParams internal _params;
@@ -81,19 +83,21 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
 
     /// @dev The shared calculation: the status and what the executes need besides it.
     /// `grossWad`: market value of what a bidder takes (signed); `lostWad`: per unit of fraction taken, the margin
-    /// equity a solvent bid costs the account (see `LiquidationMath.solventMaxFractionDown`); `collateralVeto`: the
-    /// account holds unhealthy-price collateral worth more than the dust share; `downHeld`: it holds collateral whose
-    /// price is Down (unknown value), which makes fund decisions wait.
+    /// equity a solvent bid costs the account (see `LiquidationMath.solventMaxFractionDown`); `unhealthyUnderlying`:
+    /// the first underlying the account holds positions on whose price the engine may not act on (0: none);
+    /// `frozen[i]`: position i is on such an underlying (valued conservatively, never taken); `downHeld`: the
+    /// account holds collateral whose price is Down (unknown value), which makes fund decisions wait.
     struct Context {
         LiquidationStatus status;
         int256 grossWad;
         int256 lostWad;
         bool allOrNothing;
         uint256 unhealthyUnderlying;
-        bool collateralVeto;
         bool downHeld;
         uint256[] seriesIds;
         int256[] sizes;
+        bool[] frozen;
+        uint256 frozenMaintenanceWad;
     }
 
     /// @param admin Governance (the timelock).
@@ -201,7 +205,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         } else {
             payment = _solventBid(account, bidderAccount, c, fractionWad, paymentLimit);
         }
-        bool emptied = fractionWad == WAD;
+        // Positions on an unhealthy underlying stay with the account: it is not empty, and no fund pays its debt.
+        bool emptied = fractionWad == WAD && c.unhealthyUnderlying == 0;
         socialised += _resolveDebts(account, bidderAccount, emptied, s.insolvent);
         margin.checkInitialMargin(bidderAccount);
         emit AuctionBid(account, bidderAccount, fractionWad, payment, s.discountWad, socialised);
@@ -210,11 +215,28 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             // Debt the fund and one socialisation event could not resolve keeps the auction open (see `endAuction`).
             if (!_hasDebt(account)) _end(account, true);
         } else {
-            // Measured, not predicted: the auction ends only if the account really is at maintenance now, with the
-            // margin engine's rounding (against the account) and the rounding of every slice taken.
-            IMarginEngine.AccountMargin memory m = margin.marginOf(account);
-            if (m.equityWad >= SafeCast.toInt256(m.maintenanceWad)) _end(account, false);
+            _endIfAtMaintenance(account, c.unhealthyUnderlying != 0);
         }
+    }
+
+    /// @dev After a partial bid. Measured, not predicted: the auction ends only if the account really is at
+    /// maintenance now, with the margin engine's rounding (against the account) and the rounding of every slice
+    /// taken; positions left on an unhealthy underlying (`frozenHeld`) valued as before the bid, conservatively.
+    function _endIfAtMaintenance(address account, bool frozenHeld) internal {
+        IMarginEngine.AccountMargin memory m;
+        if (frozenHeld) {
+            Context memory after_;
+            (after_.seriesIds, after_.sizes) = book.positionsOf(account);
+            _partition(after_);
+            bool valued;
+            (m, , valued) = _valuation(account, after_);
+            // Prices do not change within the call, so what was valued before the bid is valued now; never end on
+            // a valuation the engine could not make.
+            if (!valued) return;
+        } else {
+            m = margin.marginOf(account);
+        }
+        if (m.equityWad >= SafeCast.toInt256(m.maintenanceWad)) _end(account, false);
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -282,36 +304,75 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     // ------------------------------------------------------------------------------------------------------------
 
     /// @dev The one calculation (see the contract's notes). The fraction and the fund payment are those of a bid
-    /// now: zero unless an auction runs on an account below maintenance with healthy prices.
+    /// now: zero unless an auction runs on an account below maintenance whose prices allow it.
     function _compute(address account) internal view returns (Context memory c) {
         (c.seriesIds, c.sizes) = book.positionsOf(account);
-        c.unhealthyUnderlying = _unhealthyUnderlying(c.seriesIds);
-        IMarginEngine.AccountMargin memory m = _marginOf(account, c.unhealthyUnderlying == 0);
+        _partition(c);
+        IVault.MarketValue memory v = vault.collateralMarketValue(account);
+        (IMarginEngine.AccountMargin memory m, IMarginEngine.AccountMargin memory frozen, bool valued) = _valuation(
+            account,
+            c
+        );
         LiquidationStatus memory s = c.status;
         s.equityWad = m.equityWad;
         s.maintenanceWad = m.maintenanceWad;
-        int256 debtWad = SafeCast.toInt256(
-            address(settlement) == address(0) ? 0 : settlement.debtOf(account) * QUOTE_TO_WAD
-        );
+        int256 debtWad = _debtWad(account);
 
-        // Haircuts are a margin buffer, not a transfer price: a bidder takes the positions and the collateral whose
-        // price is Ok at market value; unhealthy-price collateral is left out (valued at 0 against the account).
-        IVault.MarketValue memory v = vault.collateralMarketValue(account);
-        int256 marksWad = m.equityWad + debtWad - SafeCast.toInt256(v.okHaircutWad + v.unhealthyHaircutWad);
+        // Haircuts are a margin buffer, not a transfer price: a bidder takes the positions on healthy underlyings
+        // and the collateral whose price is Ok at market value; the rest is left out (unhealthy collateral valued
+        // at 0, positions on unhealthy underlyings at their conservative value, against the account).
+        int256 marksWad = m.equityWad +
+            debtWad -
+            SafeCast.toInt256(v.okHaircutWad + v.unhealthyHaircutWad) -
+            frozen.equityWad;
         c.grossWad = marksWad + SafeCast.toInt256(v.okWad);
         s.grossValueWad = c.grossWad > 0 ? uint256(c.grossWad) : 0;
-        s.insolvent = c.grossWad < debtWad;
-        // Unhealthy collateral makes the auction wait only when worth more than the dust share of the account.
-        c.collateralVeto =
-            v.unhealthyWad * WAD >
-            UNHEALTHY_COLLATERAL_SHARE_WAD * (v.okWad + v.unhealthyWad + m.maintenanceWad);
+        s.insolvent = c.grossWad + frozen.equityWad < debtWad;
+        // What the engine may not price makes the auction wait only when it contributes more than the dust share
+        // of the account's size (collateral at market, frozen |marks|, maintenance and settlement debt): unhealthy
+        // collateral at its reported value, frozen positions at |marks| + MM.
+        uint256 frozenMarksWad = SafeCast.toUint256(frozen.equityWad < 0 ? -frozen.equityWad : frozen.equityWad);
+        s.pricesOk =
+            valued &&
+            (v.unhealthyWad + frozenMarksWad + frozen.maintenanceWad) * WAD <=
+                UNHEALTHY_COLLATERAL_SHARE_WAD *
+                    (v.okWad + v.unhealthyWad + frozenMarksWad + m.maintenanceWad + uint256(debtWad));
         c.downHeld = v.downHeld;
-        bool healthy = c.unhealthyUnderlying == 0 && !c.collateralVeto;
+        c.frozenMaintenanceWad = frozen.maintenanceWad;
+        s.fundPricesOk = s.pricesOk && !v.downHeld && c.unhealthyUnderlying == 0;
 
         s.inAuction = _auctionStart[account] != 0;
         bool underwater = m.equityWad < SafeCast.toInt256(m.maintenanceWad);
-        s.canStart = !s.inAuction && underwater && healthy;
-        _auctionTerms(c, account, debtWad, marksWad + SafeCast.toInt256(v.okHaircutWad), underwater && healthy);
+        s.canStart = !s.inAuction && underwater && s.pricesOk;
+        _auctionTerms(c, account, debtWad, marksWad + SafeCast.toInt256(v.okHaircutWad), underwater && s.pricesOk);
+    }
+
+    /// @dev The account's margin as the engine values it (`margin.marginOf` while every underlying it holds is
+    /// healthy), and the part of it of the positions on unhealthy underlyings (`c.frozen`). With such positions:
+    /// collateral at haircut value − debt + the other positions on the `marginOf` valuation + the frozen ones on the
+    /// `exitMarginOf` valuation (each at the end of its outage range that goes against the account), margin being
+    /// additive across underlyings. Zeros and `valued` false when the margin engine cannot value them (the status
+    /// then says why nothing can happen).
+    function _valuation(
+        address account,
+        Context memory c
+    )
+        internal
+        view
+        returns (IMarginEngine.AccountMargin memory m, IMarginEngine.AccountMargin memory frozen, bool valued)
+    {
+        if (c.unhealthyUnderlying == 0) return (margin.marginOf(account), frozen, true);
+        IMarginEngine.AccountMargin memory live;
+        (frozen, live, valued) = _splitMargins(c);
+        if (!valued) return (m, IMarginEngine.AccountMargin(0, 0, 0), false);
+        m.equityWad =
+            SafeCast.toInt256(vault.collateralValue(account)) -
+            _debtWad(account) +
+            live.equityWad +
+            frozen.equityWad;
+        m.initialWad = live.initialWad + frozen.initialWad;
+        m.maintenanceWad = live.maintenanceWad + frozen.maintenanceWad;
+        valued = true;
     }
 
     /// @dev The discount of the moment and, in a running auction on an account under water with healthy prices
@@ -335,8 +396,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         );
         if (!s.inAuction || !biddable) return;
         if (s.insolvent) {
-            // A fund decision waits while any collateral's value is unknown (Down).
-            if (c.downHeld) return;
+            // A fund decision waits while any price the account depends on is not Ok.
+            if (!s.fundPricesOk) return;
             s.maxFractionWad = WAD;
             c.allOrNothing = true;
             // The bidder takes over the deficit at market and is paid it plus the discount on the account's size
@@ -349,9 +410,17 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         } else {
             // L = haircut value of what is taken − what the bidder pays for it, rounded up (against the account).
             c.lostWad = haircutGrossWad - SafeCast.toInt256(Math.mulDiv(s.grossValueWad, WAD - s.discountWad, WAD));
+            // Frozen positions are not taken: their maintenance stays. With BMf = BM − BM(taken part), the fraction
+            // for the taken part against equity E − BMf is (BM − E) / (BM(taken) − L), the buffer of the whole
+            // account; and E − BMf < L (which implies L > E × MM(taken) / MM, a partial bid lowering E / MM) takes
+            // everything. Without frozen positions BMf = 0: the plain rule.
+            int256 frozenBufferWad = SafeCast.toInt256(
+                Math.mulDiv(s.maintenanceWad, WAD + p.bufferWad, WAD) -
+                    Math.mulDiv(s.maintenanceWad - c.frozenMaintenanceWad, WAD + p.bufferWad, WAD)
+            );
             (s.maxFractionWad, c.allOrNothing) = LiquidationMath.solventMaxFractionDown(
-                s.equityWad,
-                s.maintenanceWad,
+                s.equityWad - frozenBufferWad,
+                s.maintenanceWad - c.frozenMaintenanceWad,
                 s.grossValueWad,
                 c.lostWad,
                 p.bufferWad,
@@ -360,30 +429,14 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         }
     }
 
-    /// @dev `marginOf`; on unhealthy prices, which may be unusable too (Down), zero equity and requirement instead of
-    /// the margin engine's revert, so the status still reports why nothing can happen.
-    function _marginOf(
-        address account,
-        bool pricesHealthy
-    ) internal view returns (IMarginEngine.AccountMargin memory m) {
-        if (pricesHealthy) return margin.marginOf(account);
-        try margin.marginOf(account) returns (IMarginEngine.AccountMargin memory read) {
-            return read;
-        } catch {
-            return m;
-        }
-    }
-
-    /// @dev The first underlying among the positions whose router spot is not Ok or on which the risk controller
-    /// forbids liquidations; 0 when all are healthy (underlying ids start at 1).
-    /// @dev Reverts with the first unhealthy price the operation depends on: an underlying the account holds, a
-    /// collateral worth more than the dust share, and for a fund decision (`fundDecision`) a collateral of unknown
-    /// value (Down).
+    /// @dev Reverts unless the prices the operation depends on allow it: what the engine may not price is within
+    /// the dust share (`pricesOk`), and for a fund decision (`fundDecision`) every price the account depends on is
+    /// Ok. Names an unhealthy underlying the account holds positions on first, else the collateral.
     function _requireHealthyPrices(address account, Context memory c, bool fundDecision) internal view {
+        LiquidationStatus memory s = c.status;
+        if (s.pricesOk && (!fundDecision || s.fundPricesOk)) return;
         if (c.unhealthyUnderlying != 0) revert Liquidation_PricesUnhealthy(c.unhealthyUnderlying);
-        if (c.collateralVeto || (fundDecision && c.downHeld)) {
-            revert Liquidation_CollateralPriceUnhealthy(_unhealthyCollateral(account, c.collateralVeto));
-        }
+        revert Liquidation_CollateralPriceUnhealthy(_unhealthyCollateral(account, !s.pricesOk));
     }
 
     /// @dev The first non-quote collateral `account` holds whose price is not Ok (`anyUnhealthy`) or is Down.
@@ -422,34 +475,76 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         return address(settlement) != address(0) && settlement.debtOf(account) != 0;
     }
 
-    function _unhealthyUnderlying(uint256[] memory seriesIds) internal view returns (uint256) {
-        uint256 n = seriesIds.length;
-        if (n == 0) return 0;
-        uint256[] memory terms = registry.seriesTerms(seriesIds);
+    /// @dev The margin of the frozen positions (`exitMarginOf` valuation) and of the others (`marginOf` valuation),
+    /// positions only; `valued` false when the margin engine cannot value either.
+    function _splitMargins(
+        Context memory c
+    )
+        internal
+        view
+        returns (IMarginEngine.AccountMargin memory frozen, IMarginEngine.AccountMargin memory live, bool valued)
+    {
+        uint256 n = c.seriesIds.length;
+        uint256 frozenCount;
+        for (uint256 i; i < n; ++i) if (c.frozen[i]) ++frozenCount;
+        uint256[] memory frozenIds = new uint256[](frozenCount);
+        int256[] memory frozenSizes = new int256[](frozenCount);
+        uint256[] memory liveIds = new uint256[](n - frozenCount);
+        int256[] memory liveSizes = new int256[](n - frozenCount);
+        (uint256 f, uint256 k) = (0, 0);
+        for (uint256 i; i < n; ++i) {
+            if (c.frozen[i]) (frozenIds[f], frozenSizes[f++]) = (c.seriesIds[i], c.sizes[i]);
+            else (liveIds[k], liveSizes[k++]) = (c.seriesIds[i], c.sizes[i]);
+        }
+        try margin.positionsMarginOf(frozenIds, frozenSizes, true) returns (IMarginEngine.AccountMargin memory read) {
+            frozen = read;
+        } catch {
+            return (frozen, live, false);
+        }
+        try margin.positionsMarginOf(liveIds, liveSizes, false) returns (IMarginEngine.AccountMargin memory read) {
+            live = read;
+        } catch {
+            return (frozen, live, false);
+        }
+        valued = true;
+    }
+
+    /// @dev The account's settlement debt in WAD (0 without settlement).
+    function _debtWad(address account) internal view returns (int256) {
+        return SafeCast.toInt256(address(settlement) == address(0) ? 0 : settlement.debtOf(account) * QUOTE_TO_WAD);
+    }
+
+    /// @dev Marks the positions on an underlying whose price the engine may not act on (`c.frozen`): the risk
+    /// controller forbids liquidations on it or, without one, its router's spot is not Ok. `c.unhealthyUnderlying`
+    /// is the first such underlying (0: none; underlying ids start at 1). Each underlying is read once.
+    function _partition(Context memory c) internal view {
+        uint256 n = c.seriesIds.length;
+        c.frozen = new bool[](n);
+        if (n == 0) return;
+        uint256[] memory terms = registry.seriesTerms(c.seriesIds);
         uint256[] memory seen = new uint256[](n);
+        bool[] memory seenUnhealthy = new bool[](n);
         uint256 seenCount;
         for (uint256 i; i < n; ++i) {
             // The underlying id is the top 32 bits of the packed terms.
             uint256 id = terms[i] >> 224;
-            bool checked;
-            for (uint256 j; j < seenCount; ++j) {
-                if (seen[j] == id) {
-                    checked = true;
-                    break;
-                }
+            uint256 j;
+            while (j < seenCount && seen[j] != id) ++j;
+            if (j == seenCount) {
+                seen[seenCount++] = id;
+                seenUnhealthy[j] = !_liquidationAllowed(id);
+                if (seenUnhealthy[j] && c.unhealthyUnderlying == 0) c.unhealthyUnderlying = id;
             }
-            if (checked) continue;
-            seen[seenCount++] = id;
-            // The risk controller's rule already includes an Ok router spot: ask it alone when it is set, so the
-            // router is read once per underlying.
-            if (address(risk) != address(0)) {
-                if (!risk.allowsLiquidation(id)) return id;
-            } else {
-                (, Health health) = registry.routerOf(id).spot();
-                if (health != Health.Ok) return id;
-            }
+            c.frozen[i] = seenUnhealthy[j];
         }
-        return 0;
+    }
+
+    /// @dev The risk controller's rule already includes an Ok router spot: ask it alone when it is set, so the router
+    /// is read once per underlying.
+    function _liquidationAllowed(uint256 underlyingId) internal view returns (bool) {
+        if (address(risk) != address(0)) return risk.allowsLiquidation(underlyingId);
+        (, Health health) = registry.routerOf(underlyingId).spot();
+        return health == Health.Ok;
     }
 
     /// @dev Moves `fractionWad` of every position and of every collateral balance whose price is Ok from `account`
@@ -470,6 +565,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         int256[] memory amounts = new int256[](n);
         uint256 taking;
         for (uint256 i; i < n; ++i) {
+            // A position on an unhealthy underlying is not priced, so not sold: it stays with the account.
+            if (c.frozen[i]) continue;
             int256 size = c.sizes[i];
             // Positions are int128, so the negation is exact.
             uint256 amount = LiquidationMath.takenDown(uint256(size > 0 ? size : -size), fractionWad);

@@ -197,6 +197,16 @@ contract MarginEngine is IMarginEngine, AccessControl {
     }
 
     /// @inheritdoc IMarginEngine
+    function positionsMarginOf(
+        uint256[] calldata seriesIds,
+        int256[] calldata sizes,
+        bool exit
+    ) external view returns (AccountMargin memory margin) {
+        Underlying memory u;
+        (margin, , ) = _margin(0, seriesIds, sizes, u, exit);
+    }
+
+    /// @inheritdoc IMarginEngine
     /// @dev The model value itself, unrounded; `marginOf` moves it by `BlackScholes.priceErrorBound` against the
     /// holder.
     function markOf(uint256 seriesId) external view returns (uint256 markE18) {
@@ -233,7 +243,7 @@ contract MarginEngine is IMarginEngine, AccessControl {
         if (seriesIds.length == 0 && debtWad == 0) return u;
         AccountMargin memory m;
         uint256 outageId;
-        (m, u, outageId) = _margin(account, seriesIds, sizes, debtWad, u, true);
+        (m, u, outageId) = _margin(_equityBeforePositions(account, debtWad, true), seriesIds, sizes, u, true);
         if (!c.reduces) {
             if (outageId != 0 && !isWithdrawal) revert Margin_PriceUnavailable(outageId);
             if (m.equityWad < SafeCast.toInt256(m.initialWad)) {
@@ -254,7 +264,7 @@ contract MarginEngine is IMarginEngine, AccessControl {
         bool exit
     ) internal view returns (AccountMargin memory margin, Underlying memory) {
         (uint256[] memory seriesIds, int256[] memory sizes) = book.positionsOf(account);
-        (margin, u, ) = _margin(account, seriesIds, sizes, _debtWad(account), u, exit);
+        (margin, u, ) = _margin(_equityBeforePositions(account, _debtWad(account), exit), seriesIds, sizes, u, exit);
         return (margin, u);
     }
 
@@ -265,19 +275,19 @@ contract MarginEngine is IMarginEngine, AccessControl {
         for (uint256 i; i < n; ++i) (margins[i], u) = _marginOf(accounts[i], u, exit);
     }
 
-    /// @dev equity = collateral − debt + Σ marks; per expiry group, requirements as in `StandardMarginLib`. `u` is
-    /// an underlying already loaded in this call (or empty), reused while its id matches; the last one is returned.
-    /// Prices do not change within a call, so sharing them between accounts changes no result. `exit` selects the
-    /// valuation (see `Underlying`); `outageId` is an underlying valued on its outage range (0 when none was).
+    /// @dev equity = `equityBeforeWad` (collateral − debt) + Σ marks; per expiry group, requirements as in
+    /// `StandardMarginLib`. `u` is an underlying already loaded in this call (or empty), reused while its id
+    /// matches; the last one is returned. Prices do not change within a call, so sharing them between accounts
+    /// changes no result. `exit` selects the valuation (see `Underlying`); `outageId` is an underlying valued on its
+    /// outage range (0 when none was).
     function _margin(
-        address account,
+        int256 equityBeforeWad,
         uint256[] memory seriesIds,
         int256[] memory sizes,
-        uint256 debtWad,
         Underlying memory u,
         bool exit
     ) internal view returns (AccountMargin memory margin, Underlying memory, uint256 outageId) {
-        margin.equityWad = _equityBeforePositions(account, debtWad, exit);
+        margin.equityWad = equityBeforeWad;
         uint256 n = seriesIds.length;
         if (n == 0) return (margin, u, 0);
         uint256[] memory keys = _sortedKeys(seriesIds);

@@ -83,6 +83,12 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
     mapping(address account => uint256[]) internal _debtSeries;
     mapping(address account => mapping(uint256 seriesId => uint256)) internal _debtSeriesIndex;
 
+    /// @dev The series on which each account holds an unpaid long claim (`LongClaim.owed` != 0), and their 1-based
+    /// index in that list, so a collection pays the debtor's own claims first. Written only when a claim stays
+    /// unpaid or is paid off, never on the paths that pay a long in full at once.
+    mapping(address account => uint256[]) internal _claimSeries;
+    mapping(address account => mapping(uint256 seriesId => uint256)) internal _claimSeriesIndex;
+
     /// @param admin Governance (the timelock): grants `DEBT_RESOLVER_ROLE`.
     constructor(address admin, IVault vault_, IPositionBook book_, ISeriesRegistry registry_) {
         if (
@@ -163,7 +169,10 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
         uint256 maxRepay,
         uint256 minSeized
     ) external nonReentrant returns (Collection memory c) {
-        c = _collection(account, seriesId, token, maxRepay);
+        // Claims first: what the debtor's own longs are due lands in its quote balance before anything is sold.
+        uint256 fromClaims = _payOwnClaims(account);
+        c = _collection(account, seriesId, token, maxRepay, 0);
+        c.fromClaims = fromClaims;
         if (c.seized < minSeized) revert Settlement_CollectionBelowMinimum(c.seized, minSeized);
         uint256 repaid = c.fromBalance + c.bought;
         _reduceDebt(account, seriesId, debtOn[account][seriesId], repaid);
@@ -183,8 +192,15 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
         uint256 seriesId,
         address token,
         uint256 maxRepay
-    ) external view returns (Collection memory) {
-        return _collection(account, seriesId, token, maxRepay);
+    ) external view returns (Collection memory c) {
+        uint256 fromClaims = _ownClaimsDue(account);
+        c = _collection(account, seriesId, token, maxRepay, fromClaims);
+        c.fromClaims = fromClaims;
+    }
+
+    /// @inheritdoc ISettlement
+    function claimSeriesOf(address account) external view returns (uint256[] memory) {
+        return _claimSeries[account];
     }
 
     /// @inheritdoc ISettlement
@@ -247,7 +263,7 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
             paid = _payFromBalance(account, seriesId, owed);
             outstanding = owed - paid;
             if (outstanding != 0) {
-                if (debtOn[account][seriesId] == 0) _listDebtSeries(account, seriesId);
+                if (debtOn[account][seriesId] == 0) _list(_debtSeries[account], _debtSeriesIndex[account], seriesId);
                 debtOn[account][seriesId] += outstanding;
                 debtOf[account] += outstanding;
                 shortfallOf[seriesId] += outstanding;
@@ -259,9 +275,10 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
             flows.settledEntitlement += owed;
             _flows[seriesId] = flows;
             LongClaim memory long = _longs[account][seriesId];
+            uint256 owedBefore = long.owed;
             long.entitled += owed;
             long.owed += owed;
-            (paid, outstanding) = _payLong(account, seriesId, long, flows);
+            (paid, outstanding) = _payLong(account, seriesId, long, flows, owedBefore);
         }
         emit PositionSettled(account, seriesId, position, outcome.expiryPriceE18, paid, outstanding);
     }
@@ -283,12 +300,14 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
     }
 
     /// @dev Pays `account` what `_due` allows on `seriesId`, stores its claim (`long`, in memory) less that and
-    /// takes it off the pool. Returns the amount paid (after a socialised haircut) and the claim left.
+    /// takes it off the pool; keeps the account's claim list in step (`owedBefore`: the claim stored before).
+    /// Returns the amount paid (after a socialised haircut) and the claim left.
     function _payLong(
         address account,
         uint256 seriesId,
         LongClaim memory long,
-        SeriesFlows memory flows
+        SeriesFlows memory flows,
+        uint256 owedBefore
     ) internal returns (uint256 paid, uint256 outstanding) {
         uint256 taken = _due(long, flows, seriesId);
         // unchecked: `_due` never exceeds the claim or the pool.
@@ -298,12 +317,50 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
         }
         _longs[account][seriesId] = long;
         outstanding = long.owed;
+        if (owedBefore == 0 && outstanding != 0) {
+            _list(_claimSeries[account], _claimSeriesIndex[account], seriesId);
+        } else if (owedBefore != 0 && outstanding == 0) {
+            _unlist(_claimSeries[account], _claimSeriesIndex[account], seriesId);
+        }
         if (taken != 0) paid = _payOut(account, taken);
     }
 
     /// @dev Pays the claim of a long settled earlier.
     function _payClaim(address account, uint256 seriesId) internal returns (uint256 paid) {
-        (paid, ) = _payLong(account, seriesId, _longs[account][seriesId], _flows[seriesId]);
+        LongClaim memory long = _longs[account][seriesId];
+        (paid, ) = _payLong(account, seriesId, long, _flows[seriesId], long.owed);
+    }
+
+    /// @dev Pays `account` everything its own unpaid claims are due now (claims first: a collection never sells
+    /// collateral for a debt its own claims pay). Returns the total paid into its quote balance.
+    function _payOwnClaims(address account) internal returns (uint256 paid) {
+        // A copy: paying a claim off removes it from the list.
+        uint256[] memory ids = _claimSeries[account];
+        for (uint256 i; i < ids.length; ++i) {
+            uint256 claimPaid = _payClaim(account, ids[i]);
+            if (claimPaid != 0) {
+                emit ClaimPaid(account, ids[i], claimPaid);
+                paid += claimPaid;
+            }
+        }
+    }
+
+    /// @dev What `_payOwnClaims` would pay now: each claim's `_due`, scaled as `_payOut` scales it, in the same order.
+    function _ownClaimsDue(address account) internal view returns (uint256 paid) {
+        uint256[] memory ids = _claimSeries[account];
+        uint256 pooled = totalPooled;
+        uint256 balance = vault.balanceOf(address(this), quoteAsset);
+        for (uint256 i; i < ids.length; ++i) {
+            uint256 taken = _due(_longs[account][ids[i]], _flows[ids[i]], ids[i]);
+            if (taken == 0) continue;
+            uint256 claimPaid = balance >= pooled ? taken : Math.mulDiv(taken, balance, pooled);
+            // unchecked: as in `_payOut`, taken <= pooled and claimPaid <= balance.
+            unchecked {
+                pooled -= taken;
+                balance -= claimPaid;
+            }
+            paid += claimPaid;
+        }
     }
 
     /// @dev The long's pro rata share: entitled × min(collected, E) / E (rounded down, in the pool's favour) less
@@ -343,17 +400,19 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev The one calculation of `collectDebt` and `previewCollection`.
+    /// @dev The one calculation of `collectDebt` and `previewCollection`, after the debtor's own claims were paid
+    /// (`collectDebt`) or on its balance plus what they would pay (`previewCollection`: `claimsDue`).
     function _collection(
         address account,
         uint256 seriesId,
         address token,
-        uint256 maxRepay
+        uint256 maxRepay,
+        uint256 claimsDue
     ) internal view returns (Collection memory c) {
         uint256 debt = debtOn[account][seriesId];
         if (debt == 0) revert Settlement_NoDebt(account, seriesId);
         uint256 toRepay = maxRepay < debt ? maxRepay : debt;
-        uint256 balance = vault.balanceOf(account, quoteAsset);
+        uint256 balance = vault.balanceOf(account, quoteAsset) + claimsDue;
         c.fromBalance = toRepay < balance ? toRepay : balance;
         // unchecked: fromBalance <= toRepay.
         unchecked {
@@ -425,26 +484,34 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
             shortfallOf[seriesId] -= reduced;
         }
         _fundPool(seriesId, reduced);
-        if (reduced == debt) _unlistDebtSeries(account, seriesId);
+        if (reduced == debt) _unlist(_debtSeries[account], _debtSeriesIndex[account], seriesId);
     }
 
-    function _listDebtSeries(address account, uint256 seriesId) internal {
-        _debtSeries[account].push(seriesId);
-        _debtSeriesIndex[account][seriesId] = _debtSeries[account].length;
+    /// @dev Appends `seriesId` to an account's series list (debts or claims) with its 1-based index.
+    function _list(
+        uint256[] storage list,
+        mapping(uint256 seriesId => uint256) storage indexOf,
+        uint256 seriesId
+    ) internal {
+        list.push(seriesId);
+        indexOf[seriesId] = list.length;
     }
 
-    /// @dev Removes a series from `account`'s debt list by moving the last entry into its place.
-    function _unlistDebtSeries(address account, uint256 seriesId) internal {
-        uint256[] storage list = _debtSeries[account];
-        uint256 index = _debtSeriesIndex[account][seriesId];
+    /// @dev Removes `seriesId` from an account's series list by moving the last entry into its place.
+    function _unlist(
+        uint256[] storage list,
+        mapping(uint256 seriesId => uint256) storage indexOf,
+        uint256 seriesId
+    ) internal {
+        uint256 index = indexOf[seriesId];
         uint256 last = list.length;
         if (index != last) {
             uint256 moved = list[last - 1];
             list[index - 1] = moved;
-            _debtSeriesIndex[account][moved] = index;
+            indexOf[moved] = index;
         }
         list.pop();
-        delete _debtSeriesIndex[account][seriesId];
+        delete indexOf[seriesId];
     }
 
     /// @dev Reads a series' expiry price (reverting with `Settlement_PriceNotSet` while it is not proven) and its

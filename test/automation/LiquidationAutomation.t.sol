@@ -83,6 +83,14 @@ contract LiquidationAutomationTest is RiskFixture {
         automation.watch(accounts);
     }
 
+    function _depositWeth(address account, uint256 amount) internal {
+        weth.mint(account, amount);
+        vm.startPrank(account);
+        weth.approve(address(vault), amount);
+        vault.deposit(account, address(weth), amount);
+        vm.stopPrank();
+    }
+
     function _one(address a) internal pure returns (address[] memory list) {
         list = new address[](1);
         list[0] = a;
@@ -189,7 +197,11 @@ contract LiquidationAutomationTest is RiskFixture {
         vm.expectRevert(ILiquidationAutomation.Automation_InvalidConfig.selector);
         new LiquidationAutomation(engine, settlement, book, registry, risk, maxBatch + 1);
         LiquidationAutomation largest = new LiquidationAutomation(engine, settlement, book, registry, risk, maxBatch);
-        assertEq(largest.maxActions(), maxBatch * 34, "max actions: 1 start + 32 settlements per account + pokes");
+        assertEq(
+            largest.maxActions(),
+            maxBatch * 35,
+            "max actions: 1 start + 1 collection + 32 settlements per account + pokes"
+        );
         assertEq(address(automation.engine()), address(engine), "the real engine");
     }
 
@@ -277,6 +289,88 @@ contract LiquidationAutomationTest is RiskFixture {
         assertTrue(settlement.debtOf(accounts[0]) > 0, "in debt");
         assertEq(automation.prune(_one(accounts[0])), 0, "debt keeps it watched");
         assertTrue(automation.isWatched(accounts[0]), "still watched");
+    }
+
+    // ---------------------------------------------------------------- debt collection (issue 8, finding 1)
+
+    /// @dev Finding 1, automated and claims first. Bob is long the 2,700 call against Dan and short the 3,000 call,
+    /// with WETH and no quote; Dan is short with WETH only. At expiry Bob's long leg finds its pool empty (Dan has
+    /// not paid), so his short leaves debt while his own claim is unpaid. Once Dan's debt is collected, Bob's claim
+    /// is due: the automation finds Bob's debt and collects it from his own claim, without a collector's capital
+    /// and without selling his WETH.
+    function test_perform_collectsDebtFromTheDebtorsOwnClaimsFirst() public {
+        address bob = address(0xB0B);
+        address dan = address(0xDA);
+        vm.startPrank(address(exchange));
+        book.transferPosition(seriesIds[0], bob, dan, 1e18);
+        book.transferPosition(seriesIds[2], WHALE, bob, 1e18);
+        vm.stopPrank();
+        _depositWeth(bob, 1e18);
+        _depositWeth(dan, 1e18);
+        automation.watch(_two(bob, dan));
+        _expireAt(3_300e8);
+        settlement.settle(bob, seriesIds[2]);
+        settlement.settle(dan, seriesIds[0]);
+        assertEq(settlement.debtOf(bob), 300e6, "Bob's short leg left debt");
+        assertEq(settlement.claimOf(bob, seriesIds[0]), 600e6, "while his own claim is unpaid");
+
+        // Nothing the automation can collect yet: Bob's claim is not due and he holds no quote.
+        (, ILiquidationAutomation.Action[] memory none) = _check("");
+        assertEq(_count(none, ILiquidationAutomation.ActionKind.CollectDebt), 0, "nothing collectible in quote");
+
+        // A keeper with capital collects Dan's debt by buying his WETH: Bob's long leg's pool is funded.
+        _depositQuote(KEEPER, 1_000e6);
+        vm.prank(KEEPER);
+        settlement.collectDebt(dan, seriesIds[0], address(weth), type(uint256).max, 0);
+        assertEq(settlement.claimable(bob, seriesIds[0]), 600e6, "Bob's claim is due");
+
+        (bool needed, ILiquidationAutomation.Action[] memory actions) = _check("");
+        assertTrue(needed, "work to do");
+        assertTrue(_has(actions, ILiquidationAutomation.ActionKind.CollectDebt, bob, seriesIds[2]), "Bob collected");
+        vm.prank(STRANGER);
+        automation.performUpkeep(abi.encode(actions));
+        assertEq(settlement.debtOf(bob), 0, "debt collected from his own claim");
+        assertEq(vault.balanceOf(bob, address(weth)), 1e18, "no WETH sold");
+        assertEq(vault.balanceOf(bob, address(usdc)), 300e6, "the net of his claim reaches him");
+        assertEq(settlement.claimSeriesOf(bob).length, 0, "no claim left");
+        assertEq(settlement.poolOf(seriesIds[2]), 300e6, "the short leg's pool is funded");
+        (, actions) = _check("");
+        assertEq(_count(actions, ILiquidationAutomation.ActionKind.CollectDebt), 0, "nothing left to collect");
+    }
+
+    /// @dev The automation collects a debtor's quote balance (deposited after settlement) with no capital of its
+    /// own; a forged or stale collection is skipped without reverting the batch.
+    function test_perform_collectsDebtFromTheQuoteBalanceAndSkipsStaleCollections() public {
+        automation.watch(accounts);
+        vm.prank(accounts[0]);
+        vault.withdraw(accounts[0], address(usdc), 100_000e6 + 150e6 - 1_000e6 + 1, accounts[0]);
+        _expireAt(4_000e8);
+        settlement.settle(accounts[0], seriesIds[2]);
+        uint256 debt = settlement.debtOf(accounts[0]);
+        assertTrue(debt > 0, "in debt");
+        _depositQuote(accounts[0], 10e6);
+
+        ILiquidationAutomation.Action[] memory forged = new ILiquidationAutomation.Action[](1);
+        forged[0] = ILiquidationAutomation.Action(ILiquidationAutomation.ActionKind.CollectDebt, accounts[0], 1);
+        vm.prank(STRANGER);
+        automation.performUpkeep(abi.encode(forged));
+        assertEq(settlement.debtOf(accounts[0]), debt, "a collection on a series without debt is skipped");
+
+        // accounts[0] is index 0: in the window of blocks ≡ 0 (mod 3).
+        vm.roll(3);
+        (, ILiquidationAutomation.Action[] memory actions) = _check("");
+        assertTrue(
+            _has(actions, ILiquidationAutomation.ActionKind.CollectDebt, accounts[0], seriesIds[2]),
+            "the debt is found"
+        );
+        vm.prank(STRANGER);
+        automation.performUpkeep(abi.encode(actions));
+        assertEq(settlement.debtOf(accounts[0]), 0, "repaid from the quote balance");
+        assertEq(vault.balanceOf(accounts[0], address(usdc)), 10e6 - debt, "the rest stays");
+        assertEq(vault.balanceOf(address(automation), address(usdc)), 0, "the automation paid and kept nothing");
+        vm.prank(STRANGER);
+        automation.performUpkeep(abi.encode(actions));
+        assertEq(vault.balanceOf(accounts[0], address(usdc)), 10e6 - debt, "a stale collection is skipped");
     }
 
     // ---------------------------------------------------------------- eviction (issue 8, finding 9)

@@ -105,7 +105,18 @@ contract RiskReduceOnlyTest is RiskFixture {
     function _assertReduceOnly(uint256 underlyingId, uint256 seriesId, uint256 strikeE18) internal {
         assertFalse(risk.allowsNewRisk(underlyingId), "new risk refused");
         assertFalse(risk.allowsLiquidation(underlyingId), "no liquidation on these prices");
-        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.Liquidation_PricesUnhealthy.selector, underlyingId));
+        // No fund decision on these prices; the maker's positions on the underlying are dust against its collateral
+        // (LQ10), so only its health keeps it out of an auction.
+        ILiquidationEngine.LiquidationStatus memory status = engine.liquidationStatus(maker);
+        assertFalse(status.fundPricesOk, "no fund decision on these prices");
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILiquidationEngine.Liquidation_AccountHealthy.selector,
+                maker,
+                status.equityWad,
+                status.maintenanceWad
+            )
+        );
         engine.startAuction(maker);
         // The taker (long) would buy more: it adds risk.
         _expectReduceOnlyFill(MAKER_KEY, taker, seriesId, false, 1e18, taker);

@@ -2,17 +2,23 @@
 pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Exchange} from "../../contracts/exchange/Exchange.sol";
 import {IExchange} from "../../contracts/interfaces/IExchange.sol";
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
 import {IMarginEngine} from "../../contracts/interfaces/IMarginEngine.sol";
-import {Health} from "../../contracts/interfaces/IOracleRouter.sol";
+import {IPriceSource} from "../../contracts/interfaces/IPriceSource.sol";
+import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
 import {LiquidationEngine} from "../../contracts/liquidation/LiquidationEngine.sol";
 import {MarginEngine} from "../../contracts/margin/MarginEngine.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
+import {ChainlinkAdapter} from "../../contracts/oracles/ChainlinkAdapter.sol";
+import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
 import {PositionBook} from "../../contracts/positions/PositionBook.sol";
 import {Settlement} from "../../contracts/settlement/Settlement.sol";
+import {IVault} from "../../contracts/interfaces/IVault.sol";
 import {Vault} from "../../contracts/vault/Vault.sol";
 import {Test} from "../utils/Test.sol";
 import {LiquidationFixture} from "./LiquidationFixture.sol";
@@ -67,6 +73,14 @@ contract LiquidationHandler is Test {
     /// @notice Outages, dust deposits and gaps driven (for the record).
     uint256 public outages;
     uint256 public gaps;
+    /// @notice Dust BTC shorts opened (BTC's feed is never refreshed: it goes Down after its heartbeat), and engine
+    /// actions that went through while the account held one on a Down BTC (for the record).
+    uint256 public btcDustOpened;
+    uint256 public actedWithFrozenDust;
+    /// @notice Bids that took (part of) a position on an unhealthy underlying. Must stay 0.
+    uint256 public frozenTaken;
+    /// @dev The liquidated account's BTC position before the bid being checked.
+    int256 internal _btcBefore;
 
     constructor(LiquidationInvariantTest t_) {
         t = t_;
@@ -179,6 +193,19 @@ contract LiquidationHandler is Test {
         vm.stopPrank();
     }
 
+    /// @notice Finding 4's attacker: a trader opens a dust BTC short (1 wei to 1e12) while BTC is healthy; BTC's
+    /// feed is never refreshed, so it goes Down and the position must not freeze the account's liquidation.
+    function openBtcDust(uint256 seed, uint256 size) external {
+        if (block.timestamp >= t.EXPIRY() || !t.risk().allowsLiquidation(t.BTC_ID())) return;
+        address a = traders[seed % traders.length];
+        vm.prank(address(exchange));
+        try book.transferPosition(t.btcCall(), t.WHALE_ACCOUNT(), a, bound(size, 1, 1e12)) {
+            ++btcDustOpened;
+        } catch {
+            ++rejected;
+        }
+    }
+
     /// @notice A gap: ETH moves 40–60% in one update.
     function gap(uint256 moveSeed) external {
         if (block.timestamp >= t.EXPIRY()) return;
@@ -214,10 +241,11 @@ contract LiquidationHandler is Test {
         }
         address keeper = keepers[keeperSeed % keepers.length];
         (bool known, int256 e, uint256 mm) = _margin(account);
-        if (known && e < int256(mm)) ++underwaterSeen;
+        bool pricesOk = _pricesAllow(account, false);
+        // Liveness counts only what the engine may act on (prices within the rule).
+        if (known && e < int256(mm) && pricesOk) ++underwaterSeen;
         uint256[] memory before = _snapshot();
         uint256 indexBefore = vault.quoteLossIndex();
-        bool pricesOk = _ethOk();
         vm.prank(keeper);
         try engine.startAuction(account) {
             ++starts;
@@ -253,7 +281,7 @@ contract LiquidationHandler is Test {
         uint256[] memory before = _snapshot();
         uint256 indexBefore = vault.quoteLossIndex();
         uint256 totalBefore = vault.totalBalance(address(usdc));
-        if (!_ethOk()) {
+        if (!_pricesAllow(account, s.insolvent)) {
             vm.prank(keeper);
             try engine.bid(account, keeper, f, type(int256).max) {
                 ++unhealthyDecisions;
@@ -262,6 +290,7 @@ contract LiquidationHandler is Test {
             }
             return;
         }
+        _btcBefore = book.positionOf(account, t.btcCall());
         vm.prank(keeper);
         try engine.bid(account, keeper, f, type(int256).max) {
             _afterBid(account, keeper, s, f, before, indexBefore, totalBefore);
@@ -279,10 +308,12 @@ contract LiquidationHandler is Test {
 
     function endAuction(uint256 accountSeed) external {
         address account = traders[accountSeed % traders.length];
-        bool pricesOk = _ethOk();
+        bool empty = book.openPositionCount(account) == 0;
+        // The fund pays an emptied account's debt (no positions, nothing of value a bidder could take).
+        bool fundPays = empty && settlement.debtOf(account) != 0 && vault.collateralMarketValue(account).okWad == 0;
+        bool pricesOk = _pricesAllow(account, fundPays);
         uint256 indexBefore = vault.quoteLossIndex();
         uint256 totalBefore = vault.totalBalance(address(usdc));
-        bool empty = book.openPositionCount(account) == 0;
         try engine.endAuction(account) {
             ++ends;
             if (!pricesOk) ++unhealthyDecisions;
@@ -319,6 +350,10 @@ contract LiquidationHandler is Test {
     ) internal {
         ++bids;
         _countOps(8);
+        if (_btcBefore != 0 && !t.risk().allowsLiquidation(t.BTC_ID())) {
+            ++actedWithFrozenDust;
+            if (book.positionOf(account, t.btcCall()) != _btcBefore) ++frozenTaken;
+        }
         if (s.equityWad >= int256(s.maintenanceWad)) ++healthyLiquidated;
         _recordSocialised(indexBefore, totalBefore);
         _checkBystanders(before, indexBefore, account, keeper, keeper);
@@ -342,9 +377,63 @@ contract LiquidationHandler is Test {
         _countOps(1);
     }
 
-    function _ethOk() internal view returns (bool) {
-        (, Health health) = t.ethRouter().spot();
-        return health == Health.Ok;
+    /// @dev The rule of LQ2 / LQ3 / LQ10, recomputed from the margin engine's and the vault's parts: the engine may
+    /// act on `account` only when what it may not price (positions on underlyings whose liquidation the risk
+    /// controller forbids, at their conservative value, and Degraded collateral) is within 1% of the account's size,
+    /// and a fund decision only when nothing the account holds depends on a price that is not Ok.
+    function _pricesAllow(address account, bool fundDecision) internal view returns (bool) {
+        (
+            bool known,
+            IMarginEngine.AccountMargin memory frozen,
+            IMarginEngine.AccountMargin memory total,
+            bool anyFrozen
+        ) = _parts(account);
+        IVault.MarketValue memory v = vault.collateralMarketValue(account);
+        if (fundDecision && (anyFrozen || v.downHeld)) return false;
+        if (!known) return false;
+        uint256 marks = uint256(frozen.equityWad < 0 ? -frozen.equityWad : frozen.equityWad);
+        return
+            (v.unhealthyWad + marks + frozen.maintenanceWad) * WAD <=
+            0.01e18 * (v.okWad + v.unhealthyWad + marks + total.maintenanceWad + settlement.debtOf(account) * 1e12);
+    }
+
+    /// @dev The account's margin valued as the engine values it (`marginOf`, or collateral − debt + its positions on
+    /// healthy underlyings strictly + those on unhealthy ones on the exit valuation), and the frozen part.
+    function _parts(
+        address account
+    )
+        internal
+        view
+        returns (
+            bool known,
+            IMarginEngine.AccountMargin memory frozen,
+            IMarginEngine.AccountMargin memory total,
+            bool anyFrozen
+        )
+    {
+        (uint256[] memory ids, int256[] memory sizes) = book.positionsOf(account);
+        bool[] memory isFrozen = new bool[](ids.length);
+        for (uint256 i; i < ids.length; ++i) {
+            isFrozen[i] = !t.risk().allowsLiquidation(t.registry().getSeries(ids[i]).underlyingId);
+            anyFrozen = anyFrozen || isFrozen[i];
+        }
+        if (!anyFrozen) {
+            try margin.marginOf(account) returns (IMarginEngine.AccountMargin memory m) {
+                return (true, frozen, m, false);
+            } catch {
+                return (false, frozen, total, false);
+            }
+        }
+        IMarginEngine.AccountMargin memory live;
+        (known, frozen, live) = _frozenAndLive(ids, sizes, isFrozen);
+        if (!known) return (false, frozen, total, true);
+        total.equityWad =
+            int256(vault.collateralValue(account)) -
+            int256(settlement.debtOf(account) * 1e12) +
+            live.equityWad +
+            frozen.equityWad;
+        total.maintenanceWad = live.maintenanceWad + frozen.maintenanceWad;
+        return (true, frozen, total, true);
     }
 
     function _checkBystanders(
@@ -371,12 +460,45 @@ contract LiquidationHandler is Test {
         for (uint256 i; i < all.length; ++i) balances[i] = vault.balanceOf(all[i], address(usdc));
     }
 
-    function _margin(address account) internal view returns (bool known, int256 equity, uint256 maintenance) {
-        try margin.marginOf(account) returns (IMarginEngine.AccountMargin memory m) {
-            return (true, m.equityWad, m.maintenanceWad);
-        } catch {
-            return (false, 0, 0);
+    /// @dev The margin engine's valuation of the frozen positions (exit) and of the others (strict), positions only.
+    function _frozenAndLive(
+        uint256[] memory ids,
+        int256[] memory sizes,
+        bool[] memory isFrozen
+    )
+        internal
+        view
+        returns (bool known, IMarginEngine.AccountMargin memory frozen, IMarginEngine.AccountMargin memory live)
+    {
+        uint256 n = ids.length;
+        uint256 frozenCount;
+        for (uint256 i; i < n; ++i) if (isFrozen[i]) ++frozenCount;
+        uint256[] memory fIds = new uint256[](frozenCount);
+        int256[] memory fSizes = new int256[](frozenCount);
+        uint256[] memory lIds = new uint256[](n - frozenCount);
+        int256[] memory lSizes = new int256[](n - frozenCount);
+        (uint256 f, uint256 k) = (0, 0);
+        for (uint256 i; i < n; ++i) {
+            if (isFrozen[i]) (fIds[f], fSizes[f++]) = (ids[i], sizes[i]);
+            else (lIds[k], lSizes[k++]) = (ids[i], sizes[i]);
         }
+        try margin.positionsMarginOf(fIds, fSizes, true) returns (IMarginEngine.AccountMargin memory read) {
+            frozen = read;
+        } catch {
+            return (false, frozen, live);
+        }
+        try margin.positionsMarginOf(lIds, lSizes, false) returns (IMarginEngine.AccountMargin memory read) {
+            live = read;
+        } catch {
+            return (false, frozen, live);
+        }
+        known = true;
+    }
+
+    function _margin(address account) internal view returns (bool known, int256 equity, uint256 maintenance) {
+        IMarginEngine.AccountMargin memory m;
+        (known, , m, ) = _parts(account);
+        return (known, m.equityWad, m.maintenanceWad);
     }
 
     function _anyAccount(uint256 seed) internal view returns (address) {
@@ -392,17 +514,31 @@ contract LiquidationHandler is Test {
 
 /// @notice Liquidation invariants on the full stack (see test/PROPERTIES.md).
 contract LiquidationInvariantTest is LiquidationFixture {
+    /// @notice The second underlying: BTC, whose feed is never refreshed after setUp (Down past its heartbeat).
+    uint256 public constant BTC_ID = 2;
+    /// @notice The whale, counterparty of the dust BTC shorts.
+    address public constant WHALE_ACCOUNT = WHALE;
+    /// @notice A BTC call, the series of the dust shorts.
+    uint256 public btcCall;
+
     LiquidationHandler internal handler;
 
     function setUp() public override {
         super.setUp();
+        _listBtc();
         vm.prank(ADMIN);
         exchange.setFeeRecipients(FEE_RECIPIENT, address(fund));
         handler = new LiquidationHandler(this);
         handler.fund(8_000e6, 2_000_000e6);
+        // Two of the four traders start with a dust BTC short (finding 4's attacker), frozen once BTC goes Down.
+        for (uint256 i; i < 2; ++i) {
+            address trader = handler.traders(i);
+            vm.prank(address(exchange));
+            book.transferPosition(btcCall, WHALE, trader, 1 + i * 1e9);
+        }
         // The fund starts empty (it earns its share of fees), so insolvent auctions reach the socialised path.
         targetContract(address(handler));
-        bytes4[] memory actions = new bytes4[](13);
+        bytes4[] memory actions = new bytes4[](14);
         actions[0] = LiquidationHandler.deposit.selector;
         actions[1] = LiquidationHandler.trade.selector;
         actions[2] = LiquidationHandler.movePrice.selector;
@@ -416,7 +552,42 @@ contract LiquidationInvariantTest is LiquidationFixture {
         actions[10] = LiquidationHandler.depositDust.selector;
         actions[11] = LiquidationHandler.gap.selector;
         actions[12] = LiquidationHandler.resolveLossClaim.selector;
+        actions[13] = LiquidationHandler.openBtcDust.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: actions}));
+    }
+
+    /// @dev BTC with its own Chainlink spot and volatility feeds (never refreshed), margin ratios and one call.
+    function _listBtc() internal {
+        AggregatorV3Interface noSequencer = AggregatorV3Interface(address(0));
+        OracleRouter btcRouter = new OracleRouter(
+            new ChainlinkAdapter(new MockV3Aggregator(8, 60_000e8), 1 hours, 10 minutes, noSequencer, 0, 1 hours),
+            IPriceSource(address(0)),
+            new ChainlinkAdapter(new MockV3Aggregator(18, 0.7e18), 1 hours, 10 minutes, noSequencer, 0, 1 hours),
+            0,
+            0
+        );
+        vm.startPrank(ADMIN);
+        registry.addUnderlying(
+            "BTC",
+            ISeriesRegistry.UnderlyingConfig({
+                router: btcRouter,
+                minStrikeRatioWad: 0.5e18,
+                maxStrikeRatioWad: 2e18,
+                maxExpiryHorizon: 90 days,
+                defaultOpenInterestCap: 1_000_000e18
+            })
+        );
+        margin.setMarginParams(
+            BTC_ID,
+            IMarginEngine.MarginParams({
+                initialRatioWad: 0.15e18,
+                minInitialRatioWad: 0.1e18,
+                maintenanceRatioWad: 0.075e18
+            })
+        );
+        vm.stopPrank();
+        vm.prank(LISTER);
+        btcCall = registry.listSeries(BTC_ID, 60_000e18, EXPIRY, true);
     }
 
     function insuranceFund() external view returns (address) {
@@ -481,6 +652,11 @@ contract LiquidationInvariantTest is LiquidationFixture {
 
     function invariant_bidsNeverLeaveAccountsLessHealthy() public view {
         assertEq(handler.ratioViolations(), 0, "(E - MM) / MM fell after a partial bid");
+    }
+
+    /// @dev Issue 8, finding 4 (LQ10): a bid never takes a position on an unhealthy underlying.
+    function invariant_frozenPositionsAreNeverTaken() public view {
+        assertEq(handler.frozenTaken(), 0, "a bid took a position on an unhealthy underlying");
     }
 
     /// @dev Liveness: a run that saw underwater accounts on healthy prices and tried to liquidate them did start

@@ -7,6 +7,7 @@ import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/tests/MockV3Aggreg
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
 import {IMarginEngine} from "../../contracts/interfaces/IMarginEngine.sol";
 import {IPriceSource} from "../../contracts/interfaces/IPriceSource.sol";
+import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {ChainlinkAdapter} from "../../contracts/oracles/ChainlinkAdapter.sol";
 import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
@@ -20,6 +21,10 @@ contract LiquidationSolvencyTest is LiquidationFixture {
     uint256 internal constant Q = 1e12; // quote units (6 decimals) to WAD
     /// @dev Past the ETH feed's heartbeat and slack: its router reads Down.
     uint256 internal constant OUTAGE = 1 hours + 10 minutes + 1;
+    /// @dev The second underlying `_listBtcUnderlying` adds.
+    uint256 internal constant BTC_ID = 2;
+    /// @dev BTC's volatility feed (`_listBtcUnderlying`).
+    MockV3Aggregator internal btcVol;
 
     // ------------------------------------------------- finding 2: no fund payment on a price that is not Ok
 
@@ -133,6 +138,155 @@ contract LiquidationSolvencyTest is LiquidationFixture {
         assertEq(vault.balanceOf(address(fund), address(wbtc)), 10, "the dust went to the fund");
         assertEq(vault.balanceOf(VICTIM, address(wbtc)), 0, "not kept by the owner");
         assertEq(vault.balanceOf(BIDDER, address(wbtc)), 0, "not taken by the bidder");
+    }
+
+    // ------------------------------------------------- finding 4: a position in another underlying cannot veto
+
+    /// @dev The underwater owner opens a one-wei BTC call, then BTC's feed goes stale, to freeze its own liquidation
+    /// (the engine used to refuse every account holding a position on an unhealthy underlying). Valued
+    /// conservatively and worth dust, the position does not veto: the auction starts, a bid executes, and the
+    /// position the bidder cannot price stays with the account.
+    function test_liquidation_dustPositionOnAStaleUnderlyingCannotVeto() public {
+        (MockV3Aggregator btcFeed, uint256 btcCall) = _listBtcUnderlying();
+        _shortCallVictim();
+        _position(VICTIM, btcCall, -1);
+
+        // The BTC feed stops; ETH is refreshed and the account is under water.
+        vm.warp(block.timestamp + 2 hours);
+        _setSpot(3_100e8);
+        assertFalse(risk.allowsLiquidation(BTC_ID), "BTC is not liquidatable on its own");
+        ILiquidationEngine.LiquidationStatus memory s = engine.liquidationStatus(VICTIM);
+        assertTrue(s.pricesOk, "a wei of BTC is within the dust share");
+        assertFalse(s.fundPricesOk, "fund decisions still wait for BTC");
+        assertTrue(s.canStart, "a wei of BTC cannot veto the start");
+        _start(VICTIM);
+        s = engine.liquidationStatus(VICTIM);
+        assertGe(s.maxFractionWad, 1, "a bid can execute");
+        vm.prank(BIDDER);
+        engine.bid(VICTIM, BIDDER, s.maxFractionWad, type(int256).max);
+        assertTrue(book.positionOf(BIDDER, call3000) < 0, "the bidder took ETH risk");
+        assertEq(book.positionOf(VICTIM, btcCall), -1, "the unpriced BTC position stays with the account");
+        assertEq(book.positionOf(BIDDER, btcCall), 0, "the bidder did not take what it cannot price");
+        btcFeed.updateAnswer(60_000e8);
+    }
+
+    /// @dev A position on an unhealthy underlying blocks only in proportion to what it contributes: a BTC short
+    /// worth more than the dust share of the account makes the auction wait (named by the underlying), a smaller
+    /// one does not; the account's equity and maintenance count it at the adverse end of BTC's outage range.
+    function test_liquidation_positionOnAnUnhealthyUnderlyingBlocksOnlyInProportionToItsValue() public {
+        (, uint256 btcCall) = _listBtcUnderlying();
+        _shortCallVictim();
+        _position(VICTIM, btcCall, -0.001e18);
+        vm.warp(block.timestamp + 2 hours);
+        _setSpot(3_100e8);
+        ILiquidationEngine.LiquidationStatus memory small = engine.liquidationStatus(VICTIM);
+        assertTrue(small.canStart, "a small BTC short (a few dollars of risk) does not veto");
+
+        uint256 snap = vm.snapshotState();
+        _position(VICTIM, btcCall, -0.1e18);
+        ILiquidationEngine.LiquidationStatus memory big = engine.liquidationStatus(VICTIM);
+        assertFalse(big.pricesOk, "worth more than the dust share: waits");
+        assertFalse(big.canStart, "no start");
+        assertTrue(big.equityWad < small.equityWad, "the bigger short counts against equity");
+        assertTrue(big.maintenanceWad > small.maintenanceWad, "and in maintenance");
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.Liquidation_PricesUnhealthy.selector, BTC_ID));
+        _start(VICTIM);
+        vm.revertToState(snap);
+
+        // The conservative value: the BTC part equals the margin engine's exit valuation of that position alone.
+        uint256[] memory ids = new uint256[](1);
+        int256[] memory sizes = new int256[](1);
+        (ids[0], sizes[0]) = (btcCall, -0.001e18);
+        IMarginEngine.AccountMargin memory btc = margin.positionsMarginOf(ids, sizes, true);
+        (ids[0], sizes[0]) = (call3000, -10e18);
+        IMarginEngine.AccountMargin memory eth = margin.positionsMarginOf(ids, sizes, false);
+        assertEq(small.maintenanceWad, btc.maintenanceWad + eth.maintenanceWad, "maintenance adds up");
+        assertEq(
+            small.equityWad,
+            int256(vault.collateralValue(VICTIM)) + btc.equityWad + eth.equityWad,
+            "equity adds up"
+        );
+    }
+
+    /// @dev The dust rule for positions, on random sizes of a BTC short whose feed then goes stale and random ETH
+    /// moves: the engine acts exactly when the BTC positions' conservative |marks| + maintenance are within the dust
+    /// share of the account (recomputed here from the margin engine's parts), a bid never takes them, and whenever
+    /// the engine refuses it names BTC.
+    function testFuzz_liquidation_positionOnAnUnhealthyUnderlyingBlocksExactlyAboveTheDustShare(
+        uint256 btcSizeSeed,
+        uint256 ethSpotSeed
+    ) public {
+        (, uint256 btcCall) = _listBtcUnderlying();
+        _shortCallVictim();
+        // From one wei to 0.3 BTC, log-uniform-ish: the threshold (a few hundredths of a BTC call) sits inside.
+        uint256 btcSize = 1 + (btcSizeSeed % 3e17) / (10 ** (btcSizeSeed % 18));
+        _position(VICTIM, btcCall, -int256(btcSize));
+        vm.warp(block.timestamp + 2 hours);
+        _setSpot(int256(3_050e8 + (ethSpotSeed % 400e8)));
+
+        uint256[] memory ids = new uint256[](1);
+        int256[] memory sizes = new int256[](1);
+        (ids[0], sizes[0]) = (btcCall, -int256(btcSize));
+        IMarginEngine.AccountMargin memory btc = margin.positionsMarginOf(ids, sizes, true);
+        (ids[0], sizes[0]) = (call3000, -10e18);
+        IMarginEngine.AccountMargin memory eth = margin.positionsMarginOf(ids, sizes, false);
+        uint256 btcMarks = uint256(btc.equityWad < 0 ? -btc.equityWad : btc.equityWad);
+        uint256 size = _quote(VICTIM) * Q +
+            btcMarks +
+            btc.maintenanceWad +
+            eth.maintenanceWad +
+            settlement.debtOf(VICTIM) * Q;
+        bool dust = (btcMarks + btc.maintenanceWad) * WAD <= engine.UNHEALTHY_COLLATERAL_SHARE_WAD() * size;
+
+        ILiquidationEngine.LiquidationStatus memory s = engine.liquidationStatus(VICTIM);
+        assertEq(s.pricesOk ? 1 : 0, dust ? 1 : 0, "the engine acts exactly within the dust share");
+        assertFalse(s.fundPricesOk, "fund decisions wait for BTC");
+        bool underwater = s.equityWad < int256(s.maintenanceWad);
+        if (!dust || !underwater) {
+            assertFalse(s.canStart, "no start");
+            return;
+        }
+        assertTrue(s.canStart, "startable");
+        _start(VICTIM);
+        s = engine.liquidationStatus(VICTIM);
+        if (s.insolvent) {
+            vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.Liquidation_PricesUnhealthy.selector, BTC_ID));
+            vm.prank(BIDDER);
+            engine.bid(VICTIM, BIDDER, WAD, 0);
+            return;
+        }
+        vm.prank(BIDDER);
+        engine.bid(VICTIM, BIDDER, s.maxFractionWad, type(int256).max);
+        assertEq(book.positionOf(VICTIM, btcCall), -int256(btcSize), "the BTC short stays with the account");
+        assertEq(book.positionOf(BIDDER, btcCall), 0, "never taken");
+    }
+
+    /// @dev Fund decisions still wait for Ok prices: an insolvent account holding a dust position on a stale
+    /// underlying can be flagged, but the takeover the fund pays for waits until BTC's price returns.
+    function test_liquidation_fundDecisionWaitsForAPositionOnAnUnhealthyUnderlying() public {
+        (MockV3Aggregator btcFeed, uint256 btcCall) = _listBtcUnderlying();
+        _fundInsurance(100_000e6);
+        _shortCallVictim();
+        _position(VICTIM, btcCall, -1);
+        vm.warp(block.timestamp + 2 hours);
+        _setSpot(3_500e8);
+        ILiquidationEngine.LiquidationStatus memory s = engine.liquidationStatus(VICTIM);
+        assertTrue(s.insolvent && s.canStart, "insolvent, startable");
+        _start(VICTIM);
+        s = engine.liquidationStatus(VICTIM);
+        assertEq(s.maxFractionWad, 0, "no takeover on an unhealthy price");
+        assertEq(s.fundPaymentWad, 0, "no fund payment on an unhealthy price");
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.Liquidation_PricesUnhealthy.selector, BTC_ID));
+        vm.prank(BIDDER);
+        engine.bid(VICTIM, BIDDER, WAD, 0);
+
+        btcFeed.updateAnswer(60_000e8);
+        btcVol.updateAnswer(0.7e18);
+        s = engine.liquidationStatus(VICTIM);
+        assertTrue(s.fundPricesOk && s.maxFractionWad == WAD, "taken over once BTC is Ok");
+        vm.prank(BIDDER);
+        engine.bid(VICTIM, BIDDER, WAD, 0);
+        assertEq(book.openPositionCount(VICTIM), 0, "taken over whole");
     }
 
     // ------------------------------------------------- finding 5: a loss of any size is resolved in bounded steps
@@ -320,6 +474,43 @@ contract LiquidationSolvencyTest is LiquidationFixture {
     }
 
     // ------------------------------------------------- helpers
+
+    /// @dev Lists BTC as a second underlying (Chainlink spot and volatility, 1-hour heartbeat) with its margin
+    /// ratios and one call at 60,000 expiring with the fixture's chain; returns its spot feed and the call.
+    function _listBtcUnderlying() internal returns (MockV3Aggregator btcFeed, uint256 btcCall) {
+        btcFeed = new MockV3Aggregator(8, 60_000e8);
+        btcVol = new MockV3Aggregator(18, 0.7e18);
+        AggregatorV3Interface noSequencer = AggregatorV3Interface(address(0));
+        OracleRouter btcRouter = new OracleRouter(
+            new ChainlinkAdapter(btcFeed, 1 hours, 10 minutes, noSequencer, 0, 1 hours),
+            IPriceSource(address(0)),
+            new ChainlinkAdapter(btcVol, 1 hours, 10 minutes, noSequencer, 0, 1 hours),
+            0,
+            0
+        );
+        vm.startPrank(ADMIN);
+        registry.addUnderlying(
+            "BTC",
+            ISeriesRegistry.UnderlyingConfig({
+                router: btcRouter,
+                minStrikeRatioWad: 0.5e18,
+                maxStrikeRatioWad: 2e18,
+                maxExpiryHorizon: 90 days,
+                defaultOpenInterestCap: 1_000_000e18
+            })
+        );
+        margin.setMarginParams(
+            BTC_ID,
+            IMarginEngine.MarginParams({
+                initialRatioWad: 0.15e18,
+                minInitialRatioWad: 0.1e18,
+                maintenanceRatioWad: 0.075e18
+            })
+        );
+        vm.stopPrank();
+        vm.prank(LISTER);
+        btcCall = registry.listSeries(BTC_ID, 60_000e18, EXPIRY, true);
+    }
 
     function _depositWbtc(address account, uint256 amount) internal {
         MockERC20 wbtc = MockERC20(vault.collaterals()[2]);

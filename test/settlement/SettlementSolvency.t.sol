@@ -94,6 +94,71 @@ contract SettlementSolvencyTest is ProtocolFixture {
         vault.withdraw(BOB, address(weth), 0.898e18, BOB);
     }
 
+    /// @dev Claims first (finding 1): Bob is long the 2,700 call against Dan and short the 3,000 call, backed by
+    /// WETH only. At expiry his long leg's pool is empty (Dan has not paid), so his short leaves debt while his own
+    /// claim is unpaid. Once Dan's debt is collected Bob's claim is due, and a collector of Bob's debt takes it from
+    /// that claim at par: none of Bob's WETH is sold at the collection discount.
+    function test_collectDebt_paysTheDebtorsOwnClaimsFirst() public {
+        address dan = address(0xDA);
+        book.transferPosition(call2700, BOB, dan, 1e18);
+        book.transferPosition(call3000, ALICE, BOB, 1e18);
+        _depositWeth(BOB, 1e18);
+        _depositWeth(dan, 1e18);
+        _expireAt(3_300e8);
+        settlement.settle(BOB, call3000);
+        settlement.settle(dan, call2700);
+        assertEq(settlement.debtOf(BOB), 300e6, "Bob's short leg left debt");
+        assertEq(settlement.claimSeriesOf(BOB).length, 1, "his unpaid claim is listed");
+        assertEq(settlement.claimSeriesOf(BOB)[0], call2700, "on the 2,700 call");
+
+        _depositQuote(KEEPER, 2_000e6);
+        vm.prank(KEEPER);
+        settlement.collectDebt(dan, call2700, address(weth), type(uint256).max, 0);
+
+        ISettlement.Collection memory preview = settlement.previewCollection(
+            BOB,
+            call3000,
+            address(weth),
+            type(uint256).max
+        );
+        assertEq(preview.fromClaims, 600e6, "his claim pays first");
+        assertEq(preview.fromBalance, 300e6, "the debt is repaid at par from it");
+        assertEq(preview.bought + preview.seized, 0, "nothing to buy");
+        uint256 keeperQuote = vault.balanceOf(KEEPER, address(usdc));
+        vm.prank(KEEPER);
+        ISettlement.Collection memory done = settlement.collectDebt(BOB, call3000, address(weth), type(uint256).max, 0);
+        assertEq(keccak256(abi.encode(done)), keccak256(abi.encode(preview)), "execution matches the preview");
+        assertEq(settlement.debtOf(BOB), 0, "debt collected");
+        assertEq(vault.balanceOf(BOB, address(weth)), 1e18, "none of Bob's WETH sold");
+        assertEq(vault.balanceOf(KEEPER, address(usdc)), keeperQuote, "the collector paid nothing");
+        assertEq(vault.balanceOf(BOB, address(usdc)), 300e6, "the net of his claim reaches him");
+        assertEq(settlement.claimSeriesOf(BOB).length, 0, "claim paid off and unlisted");
+        assertEq(settlement.claimOf(BOB, call2700), 0, "nothing left to claim");
+    }
+
+    /// @dev Claims first under a socialised haircut of the pools: the preview scales each claim as the payout does,
+    /// so preview and execution still agree to the unit.
+    function test_collectDebt_claimsFirstPreviewMatchesUnderASocialisedHaircut() public {
+        address dan = address(0xDA);
+        book.transferPosition(call2700, BOB, dan, 1e18);
+        book.transferPosition(call3000, ALICE, BOB, 1e18);
+        _depositWeth(BOB, 1e18);
+        _depositQuote(dan, 600e6);
+        _expireAt(3_300e8);
+        settlement.settle(BOB, call3000);
+        // Carol's deposit keeps the haircut within the vault's cap.
+        _depositQuote(CAROL, 10_000e6);
+        settlement.settle(dan, call2700);
+        bytes32 socialiser = vault.SOCIALISER_ROLE();
+        vm.prank(ADMIN);
+        vault.grantRole(socialiser, address(this));
+        vault.socializeLoss(CAROL, 500e6);
+        ISettlement.Collection memory preview = settlement.previewCollection(BOB, call3000, address(usdc), 1_000e6);
+        assertTrue(preview.fromClaims > 0 && preview.fromClaims < 600e6, "the claim pays, haircut");
+        ISettlement.Collection memory done = settlement.collectDebt(BOB, call3000, address(usdc), 1_000e6, 0);
+        assertEq(keccak256(abi.encode(done)), keccak256(abi.encode(preview)), "execution matches the preview");
+    }
+
     /// @dev Quote the debtor holds repays first, at par; only the rest is bought at a discount.
     function test_collectDebt_takesTheQuoteBalanceFirst() public {
         _bobSettlesIntoDebt();

@@ -54,6 +54,9 @@ contract ProtocolHandler is Test {
     /// the debtor's margin equity was lower than before (the 2% collection discount is below WETH's 20% haircut).
     /// Must stay 0.
     uint256 public settlementDebtViolations;
+    /// @notice Collections whose execution differed from their preview, or that bought collateral while one of the
+    /// debtor's own claims was left due (SD6: claims first). Must stay 0.
+    uint256 public claimsFirstViolations;
     /// @notice Withdrawals during an outage that left the account below initial margin under the outage valuation,
     /// or accounts with positions that the strict valuation (liquidation's) valued on a Down price. Must stay 0.
     uint256 public outageViolations;
@@ -321,10 +324,23 @@ contract ProtocolHandler is Test {
         amount = bound(amount, 1, settlement.debtOn(debtor, seriesId));
         (bool known, int256 equityBefore) = _equity(debtor);
         address weth = address(t.weth());
+        bytes32 preview;
+        try settlement.previewCollection(debtor, seriesId, weth, amount) returns (ISettlement.Collection memory p) {
+            preview = keccak256(abi.encode(p));
+        } catch {
+            preview = bytes32(0);
+        }
         vm.prank(keeper);
-        try settlement.collectDebt(debtor, seriesId, weth, amount, 0) returns (ISettlement.Collection memory) {
+        try settlement.collectDebt(debtor, seriesId, weth, amount, 0) returns (ISettlement.Collection memory c) {
             (bool knownAfter, int256 equityAfter) = _equity(debtor);
             if (known && knownAfter && equityAfter < equityBefore) ++settlementDebtViolations;
+            if (keccak256(abi.encode(c)) != preview) ++claimsFirstViolations;
+            if (c.bought != 0) {
+                uint256[] memory claims = settlement.claimSeriesOf(debtor);
+                for (uint256 i; i < claims.length; ++i) {
+                    if (settlement.claimable(debtor, claims[i]) != 0) ++claimsFirstViolations;
+                }
+            }
         } catch {
             // The keeper lacks quote or margin, the price is not Ok, or the debtor has nothing to sell.
             return;
@@ -486,9 +502,11 @@ contract ProtocolInvariantTest is ProtocolFixture {
     }
 
     /// @dev Collateral never leaves an account that owes settlement debt, and collecting the debt never lowers the
-    /// debtor's margin equity.
+    /// debtor's margin equity; a collection does what its preview said and never buys collateral while one of the
+    /// debtor's own claims is left due (SD6).
     function invariant_settlementDebtStaysBackedAndCollectionIsFair() public view {
         assertEq(handler.settlementDebtViolations(), 0, "a debtor withdrew, or a collection lowered its equity");
+        assertEq(handler.claimsFirstViolations(), 0, "a collection left a claim due or missed its preview");
     }
 
     /// @dev Every run with a few trade attempts really trades (a failing run is shrunk to its shortest sequence, so

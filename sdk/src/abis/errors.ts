@@ -692,6 +692,11 @@ export const optioErrorsAbi = [
     type: "error",
   },
   {
+    inputs: [{ internalType: "int256", name: "value", type: "int256" }],
+    name: "SafeCastOverflowedIntToUint",
+    type: "error",
+  },
+  {
     inputs: [
       { internalType: "uint8", name: "bits", type: "uint8" },
       { internalType: "uint256", name: "value", type: "uint256" },

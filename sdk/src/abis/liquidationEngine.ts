@@ -217,6 +217,8 @@ export const liquidationEngineAbi = [
           { internalType: "uint256", name: "discountWad", type: "uint256" },
           { internalType: "uint256", name: "maxFractionWad", type: "uint256" },
           { internalType: "uint256", name: "fundPaymentWad", type: "uint256" },
+          { internalType: "bool", name: "pricesOk", type: "bool" },
+          { internalType: "bool", name: "fundPricesOk", type: "bool" },
         ],
         internalType: "struct ILiquidationEngine.LiquidationStatus",
         name: "",

@@ -206,6 +206,28 @@ export const marginEngineAbi = [
     type: "function",
   },
   {
+    inputs: [
+      { internalType: "uint256[]", name: "seriesIds", type: "uint256[]" },
+      { internalType: "int256[]", name: "sizes", type: "int256[]" },
+      { internalType: "bool", name: "exit", type: "bool" },
+    ],
+    name: "positionsMarginOf",
+    outputs: [
+      {
+        components: [
+          { internalType: "int256", name: "equityWad", type: "int256" },
+          { internalType: "uint256", name: "initialWad", type: "uint256" },
+          { internalType: "uint256", name: "maintenanceWad", type: "uint256" },
+        ],
+        internalType: "struct IMarginEngine.AccountMargin",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [],
     name: "riskController",
     outputs: [{ internalType: "contract IRiskController", name: "", type: "address" }],

@@ -158,6 +158,13 @@ export const settlementAbi = [
     type: "function",
   },
   {
+    inputs: [{ internalType: "address", name: "account", type: "address" }],
+    name: "claimSeriesOf",
+    outputs: [{ internalType: "uint256[]", name: "", type: "uint256[]" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [
       { internalType: "address", name: "account", type: "address" },
       { internalType: "uint256", name: "seriesId", type: "uint256" },
@@ -183,6 +190,7 @@ export const settlementAbi = [
           { internalType: "uint256", name: "bought", type: "uint256" },
           { internalType: "uint256", name: "seized", type: "uint256" },
           { internalType: "uint256", name: "priceE18", type: "uint256" },
+          { internalType: "uint256", name: "fromClaims", type: "uint256" },
         ],
         internalType: "struct ISettlement.Collection",
         name: "collection",
@@ -255,6 +263,7 @@ export const settlementAbi = [
           { internalType: "uint256", name: "bought", type: "uint256" },
           { internalType: "uint256", name: "seized", type: "uint256" },
           { internalType: "uint256", name: "priceE18", type: "uint256" },
+          { internalType: "uint256", name: "fromClaims", type: "uint256" },
         ],
         internalType: "struct ISettlement.Collection",
         name: "",

@@ -67,7 +67,7 @@ export const optioErrorMessages = {
   Liquidation_PriceLimitExceeded:
     "The bid's payment misses the bidder's limit (payment > 0: the bidder pays; < 0: receives).",
   Liquidation_PricesUnhealthy:
-    "A price the auction needs is not healthy (stale, disagreeing sources, sequencer) for `underlyingId`.",
+    "A price the auction needs is not healthy (stale, disagreeing sources, sequencer) for `underlyingId`: the account's positions on it contribute more than the dust share, or a fund decision waits for it.",
   Liquidation_SelfBid: "An account may not bid on itself (that would dodge the discount).",
   Liquidation_StillUnderwater: "`endAuction` on an account still below maintenance margin (and not empty).",
   Liquidation_Unauthorized: "`caller` may not act for `bidderAccount`.",
@@ -142,6 +142,7 @@ export const optioErrorMessages = {
   Router_PriceUnavailable: "No source yields a valid price.",
   Router_PriceUnhealthy: "The price is valid but its health is not Ok.",
   SafeCastOverflowedIntDowncast: "Value doesn't fit in an int of `bits` size.",
+  SafeCastOverflowedIntToUint: "An int value doesn't fit in an uint of `bits` size.",
   SafeCastOverflowedUintDowncast: "Value doesn't fit in an uint of `bits` size.",
   SafeCastOverflowedUintToInt: "An uint value doesn't fit in an int of `bits` size.",
   SafeERC20FailedOperation: "An operation with an ERC-20 token failed.",
@@ -459,7 +460,7 @@ export class Liquidation_PriceLimitExceededError extends OptioContractError<"Liq
   override name = "Liquidation_PriceLimitExceededError" as const;
 }
 
-/** A price the auction needs is not healthy (stale, disagreeing sources, sequencer) for `underlyingId`. */
+/** A price the auction needs is not healthy (stale, disagreeing sources, sequencer) for `underlyingId`: the account's positions on it contribute more than the dust share, or a fund decision waits for it. */
 export class Liquidation_PricesUnhealthyError extends OptioContractError<"Liquidation_PricesUnhealthy"> {
   override name = "Liquidation_PricesUnhealthyError" as const;
 }
@@ -782,6 +783,11 @@ export class Router_PriceUnhealthyError extends OptioContractError<"Router_Price
 /** Value doesn't fit in an int of `bits` size. */
 export class SafeCastOverflowedIntDowncastError extends OptioContractError<"SafeCastOverflowedIntDowncast"> {
   override name = "SafeCastOverflowedIntDowncastError" as const;
+}
+
+/** An int value doesn't fit in an uint of `bits` size. */
+export class SafeCastOverflowedIntToUintError extends OptioContractError<"SafeCastOverflowedIntToUint"> {
+  override name = "SafeCastOverflowedIntToUintError" as const;
 }
 
 /** Value doesn't fit in an uint of `bits` size. */
@@ -1148,6 +1154,7 @@ export const optioErrorClasses = {
   Router_PriceUnavailable: Router_PriceUnavailableError,
   Router_PriceUnhealthy: Router_PriceUnhealthyError,
   SafeCastOverflowedIntDowncast: SafeCastOverflowedIntDowncastError,
+  SafeCastOverflowedIntToUint: SafeCastOverflowedIntToUintError,
   SafeCastOverflowedUintDowncast: SafeCastOverflowedUintDowncastError,
   SafeCastOverflowedUintToInt: SafeCastOverflowedUintToIntError,
   SafeERC20FailedOperation: SafeERC20FailedOperationError,

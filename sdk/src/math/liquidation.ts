@@ -40,6 +40,10 @@ export interface LiquidationStatus {
   discountWad: bigint;
   maxFractionWad: bigint;
   fundPaymentWad: bigint;
+  /** The prices the account depends on let a solvent auction act now (what the engine may not price is dust). */
+  pricesOk: boolean;
+  /** `pricesOk`, and no position on an unhealthy underlying nor Down collateral is held: fund decisions may act. */
+  fundPricesOk: boolean;
 }
 
 /** `LiquidationMath.discountDown`: start + (max − start) × min(elapsed, ramp) / ramp, rounded down. */
@@ -89,12 +93,19 @@ export function takenDown(amount: bigint, fractionWad: bigint): bigint {
   return fractionWad === WAD ? amount : mulDivDown(amount, fractionWad, WAD);
 }
 
-/** `LiquidationEngine.UNHEALTHY_COLLATERAL_SHARE_WAD`: the dust share of unhealthy-price collateral left out. */
+/**
+ * `LiquidationEngine.UNHEALTHY_COLLATERAL_SHARE_WAD`: the dust share of the account's size that what the engine may
+ * not price (unhealthy-price collateral, positions on unhealthy underlyings) may contribute and be left out.
+ */
 export const UNHEALTHY_COLLATERAL_SHARE_WAD = WAD / 100n;
 
 /** What `LiquidationEngine._compute` reads besides the margin: the account's state and the clock. */
 export interface LiquidationInput {
-  /** `MarginEngine.marginOf(account)` (zeros when an underlying is unhealthy and the engine reverts). */
+  /**
+   * The account's margin as the engine values it: `MarginEngine.marginOf(account)` while every underlying it holds
+   * is healthy; otherwise collateral − debt + its other positions on the `marginOf` valuation + `frozenPositions`
+   * (margin is additive across underlyings). Zeros when those could not be valued.
+   */
   margin: AccountMargin;
   /** Settlement debt in WAD (`debtOf` × 10^(18 − quote decimals)). */
   debtWad: bigint;
@@ -109,6 +120,13 @@ export interface LiquidationInput {
    * one, each router's spot is Ok). Collateral health is read from `collateral`.
    */
   underlyingsHealthy: boolean;
+  /**
+   * When `underlyingsHealthy` is false: `MarginEngine.positionsMarginOf(ids, sizes, true)` of the account's positions
+   * on the unhealthy underlyings (their conservative value, positions only; while no such price is Down it equals
+   * `accountMargin` of those positions alone with no collateral and no debt). Absent or null: the margin engine
+   * could not value them, and the engine refuses to act.
+   */
+  frozenPositions?: AccountMargin | null;
   params: AuctionParams;
 }
 
@@ -119,7 +137,10 @@ export interface LiquidationContext extends LiquidationStatus {
   /** Per unit of fraction, the margin equity a solvent bid costs the account (0 unless a solvent bid is possible). */
   lostWad: bigint;
   allOrNothing: boolean;
-  /** Unhealthy-price collateral worth more than the dust share: liquidation waits. */
+  /**
+   * What the engine may not price (unhealthy-price collateral, positions on unhealthy underlyings) is worth more than
+   * the dust share, or could not be valued: liquidation waits (`!pricesOk`).
+   */
   collateralVeto: boolean;
   /** Collateral whose price is Down is held: fund decisions wait. */
   downHeld: boolean;
@@ -132,17 +153,27 @@ export interface LiquidationContext extends LiquidationStatus {
  * auction on an account under water with healthy prices, the fund payment or the largest fraction.
  */
 export function liquidationStatus(input: LiquidationInput): LiquidationContext {
-  const { margin: m, collateral: v, params: p, debtWad } = input;
+  const { collateral: v, params: p, debtWad } = input;
+  const zero: AccountMargin = { equityWad: 0n, initialWad: 0n, maintenanceWad: 0n };
+  const frozen = input.underlyingsHealthy ? zero : (input.frozenPositions ?? zero);
+  const valued = input.underlyingsHealthy || (input.frozenPositions !== undefined && input.frozenPositions !== null);
+  const m = valued ? input.margin : zero;
   const debtSigned = toInt256(debtWad);
-  // Marks: margin equity with the debt added back and the haircut collateral value taken out.
-  const marksWad = m.equityWad + debtSigned - toInt256(v.okHaircutWad + v.unhealthyHaircutWad);
+  // Marks of what a bidder takes: margin equity with the debt added back and the haircut collateral value and the
+  // frozen positions taken out.
+  const marksWad = m.equityWad + debtSigned - toInt256(v.okHaircutWad + v.unhealthyHaircutWad) - frozen.equityWad;
   const grossWad = marksWad + toInt256(v.okWad);
-  const collateralVeto =
-    v.unhealthyWad * WAD > UNHEALTHY_COLLATERAL_SHARE_WAD * (v.okWad + v.unhealthyWad + m.maintenanceWad);
-  const healthy = input.underlyingsHealthy && !collateralVeto;
+  const frozenMarksWad = frozen.equityWad < 0n ? -frozen.equityWad : frozen.equityWad;
+  const pricesOk =
+    valued &&
+    (v.unhealthyWad + frozenMarksWad + frozen.maintenanceWad) * WAD <=
+      UNHEALTHY_COLLATERAL_SHARE_WAD * (v.okWad + v.unhealthyWad + frozenMarksWad + m.maintenanceWad + debtWad);
+  const fundPricesOk = pricesOk && !v.downHeld && input.underlyingsHealthy;
+  const collateralVeto = !pricesOk;
+  const healthy = pricesOk;
   const inAuction = input.auctionStart !== 0n;
   const underwater = m.equityWad < toInt256(m.maintenanceWad);
-  const insolvent = grossWad < debtSigned;
+  const insolvent = grossWad + frozen.equityWad < debtSigned;
   const s: LiquidationContext = {
     equityWad: m.equityWad,
     maintenanceWad: m.maintenanceWad,
@@ -153,6 +184,8 @@ export function liquidationStatus(input: LiquidationInput): LiquidationContext {
     discountWad: 0n,
     maxFractionWad: 0n,
     fundPaymentWad: 0n,
+    pricesOk,
+    fundPricesOk,
     grossWad,
     lostWad: 0n,
     allOrNothing: false,
@@ -169,8 +202,8 @@ export function liquidationStatus(input: LiquidationInput): LiquidationContext {
   );
   if (!inAuction || !(underwater && healthy)) return s;
   if (insolvent) {
-    // A fund decision waits while any collateral's value is unknown (Down).
-    if (v.downHeld) return s;
+    // A fund decision waits while any price the account depends on is not Ok.
+    if (!fundPricesOk) return s;
     s.maxFractionWad = WAD;
     s.allOrNothing = true;
     s.fundPaymentWad = fundPaymentDown(
@@ -181,9 +214,13 @@ export function liquidationStatus(input: LiquidationInput): LiquidationContext {
   } else {
     const haircutGrossWad = marksWad + toInt256(v.okHaircutWad);
     s.lostWad = haircutGrossWad - toInt256(mulDivDown(s.grossValueWad, WAD - s.discountWad, WAD));
+    // Frozen positions are not taken: their buffer margin is set against equity (see the engine).
+    const frozenBufferWad =
+      mulDivDown(s.maintenanceWad, WAD + p.bufferWad, WAD) -
+      mulDivDown(s.maintenanceWad - frozen.maintenanceWad, WAD + p.bufferWad, WAD);
     const f = solventMaxFractionDown(
-      s.equityWad,
-      s.maintenanceWad,
+      s.equityWad - frozenBufferWad,
+      s.maintenanceWad - frozen.maintenanceWad,
       s.grossValueWad,
       s.lostWad,
       p.bufferWad,

@@ -78,6 +78,7 @@ describe("sdk/math/liquidation: price-health rules bit-exact with the deployed L
       started: 0,
       insolvent: 0,
       fundWaits: 0,
+      frozen: 0,
     };
 
     /** Compares every account's status at the latest block, and flags those that can start. */
@@ -103,14 +104,26 @@ describe("sdk/math/liquidation: price-health rules bit-exact with the deployed L
           `market value, ${what}, account ${j}`,
         ).to.deep.equal([v.okWad, v.okHaircutWad, v.unhealthyWad, v.unhealthyHaircutWad]);
         expect(collateral.downHeld, `Down held, ${what}, account ${j}`).to.equal(v.downHeld);
-        const m = await d.margin.marginOf(account);
+        // The engine's valuation: `marginOf` while BTC is healthy; else collateral + the BTC positions (all the
+        // account holds) on the conservative valuation.
+        let margin = await d.margin.marginOf(account);
+        let frozenPositions;
+        if (!underlyingsHealthy) {
+          const [ids, sizes] = (await d.book.positionsOf(account)) as [bigint[], bigint[]];
+          const f = (await d.margin.positionsMarginOf([...ids], [...sizes], true)) as [bigint, bigint, bigint];
+          frozenPositions = { equityWad: f[0], initialWad: f[1], maintenanceWad: f[2] };
+          seen.frozen++;
+          const collateralValue = (await d.vault.collateralValue(account)) as bigint;
+          margin = [collateralValue + f[0], f[1], f[2]];
+        }
         const status = liquidationStatus({
-          margin: { equityWad: m[0], initialWad: m[1], maintenanceWad: m[2] },
+          margin: { equityWad: margin[0], initialWad: margin[1], maintenanceWad: margin[2] },
           debtWad: 0n,
           collateral,
           auctionStart: (await d.liquidationEngine.auctionStart(account)) as bigint,
           timestamp: BigInt(block.timestamp),
           underlyingsHealthy,
+          frozenPositions,
           params,
         });
         const onChain = await d.liquidationEngine.liquidationStatus(account);
@@ -142,6 +155,11 @@ describe("sdk/math/liquidation: price-health rules bit-exact with the deployed L
     await btc.push(84_000n * WAD, (WAD * 6n) / 10n);
     await btc.push(100_000n * WAD, (WAD * 6n) / 10n);
     await compare("Down");
+    // BTC, the underlying of every position, Degraded (its Chainlink source leaves the quorum price): the positions
+    // are valued conservatively and, worth far more than the dust share, make the engine wait.
+    await (await d.btcAggregator.getFunction("updateAnswer")((130_000n * WAD) / 10n ** 10n)).wait();
+    await networkHelpers.time.increase(30);
+    await compare("BTC Degraded");
     console.log(`      ${JSON.stringify({ ...seen, health: [...seen.health] })}`);
     expect([...seen.health].sort()).to.deep.equal([0, 1, 2]);
     expect(seen.veto).to.be.greaterThan(0);
@@ -151,5 +169,6 @@ describe("sdk/math/liquidation: price-health rules bit-exact with the deployed L
     expect(seen.biddable).to.be.greaterThan(0);
     expect(seen.insolvent).to.be.greaterThan(0);
     expect(seen.fundWaits).to.be.greaterThan(0);
+    expect(seen.frozen).to.be.greaterThan(0);
   });
 });

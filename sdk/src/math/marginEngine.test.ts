@@ -322,6 +322,17 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
           auctionStart: auctionStarts.get(account) ?? 0n,
           timestamp,
           underlyingsHealthy,
+          // Positions on an unhealthy underlying, valued alone (no collateral, no debt): the engine's conservative
+          // valuation, equal to `marginOf`'s while no spot is Down (this walk never takes one Down).
+          frozenPositions: underlyingsHealthy
+            ? undefined
+            : accountMargin({
+                collateralValueWad: 0n,
+                debtWad: 0n,
+                positions: positions.filter((x) => !allowsLiquidation[Number(x.underlyingId) - 1]),
+                markets,
+                timestamp,
+              }),
           params: auction,
         });
         const onChain = await d.liquidationEngine.liquidationStatus(account, { blockTag: tag });

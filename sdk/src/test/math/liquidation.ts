@@ -12,6 +12,8 @@ const STATUS_FIELDS = [
   "discountWad",
   "maxFractionWad",
   "fundPaymentWad",
+  "pricesOk",
+  "fundPricesOk",
 ] as const satisfies readonly (keyof LiquidationStatus)[];
 
 /** A status (the mirror's, or the SDK's decoded read) as the on-chain tuple, for a deep comparison. */
