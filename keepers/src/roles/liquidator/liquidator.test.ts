@@ -1,0 +1,145 @@
+import { expect } from "chai";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { getAddress, parseEventLogs, type Address } from "viem";
+import { liquidationEngineAbi } from "@optio/sdk";
+import { Store } from "../../state/store.js";
+import { metric, metricSum, scrape, startKeeper, until, type KeeperProcess } from "../../testing/keeperProcess.js";
+import { buildLiquidationBook, CRASH_SPOT, CRASH_VOL, type LiquidationBook } from "../../testing/liquidation.js";
+import { freePort, startAnvil, stopProcess, type LocalNode } from "../../testing/nodes.js";
+import { deployOptio, type OptioOnNode } from "../../testing/optio.js";
+
+interface Auctions {
+  started: Map<Address, number>;
+  bids: Map<Address, Address[]>;
+  ended: Set<Address>;
+}
+
+/** Every auction event since the deployment, by account (what the chain says happened). */
+async function auctionsOnChain(book: LiquidationBook, optio: OptioOnNode): Promise<Auctions> {
+  const logs = await book.client.getLogs({
+    address: optio.deployment.contracts.liquidationEngine,
+    fromBlock: optio.deployment.blockNumber,
+    toBlock: "latest",
+  });
+  const out: Auctions = { started: new Map(), bids: new Map(), ended: new Set() };
+  for (const log of parseEventLogs({ abi: liquidationEngineAbi, logs })) {
+    if (log.eventName === "AuctionStarted") {
+      const a = getAddress(log.args.account);
+      out.started.set(a, (out.started.get(a) ?? 0) + 1);
+    } else if (log.eventName === "AuctionBid") {
+      const a = getAddress(log.args.account);
+      out.bids.set(a, [...(out.bids.get(a) ?? []), getAddress(log.args.bidder)]);
+    } else if (log.eventName === "AuctionEnded") out.ended.add(getAddress(log.args.account));
+  }
+  return out;
+}
+
+/** Accounts under maintenance now, per the chain's liquidationStatus. */
+async function underwater(book: LiquidationBook): Promise<{ under: Address[]; healthy: Address[] }> {
+  const statuses = await book.statuses(book.accounts);
+  const under: Address[] = [];
+  const healthy: Address[] = [];
+  for (const [a, s] of statuses) (s.equityWad < BigInt(s.maintenanceWad) ? under : healthy).push(a);
+  return { under, healthy };
+}
+
+describe("liquidator role (real CLI on anvil)", function () {
+  this.timeout(300_000);
+  let node: LocalNode | undefined;
+  let dir: string;
+  const keepers: KeeperProcess[] = [];
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "keeper-liquidator-"));
+  });
+  afterEach(async () => {
+    for (const k of keepers.splice(0)) await stopProcess(k.child, "SIGKILL");
+    await node?.stop();
+    node = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function keeperConfig(
+    optio: OptioOnNode,
+    book: LiquidationBook,
+    name: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<{ path: string; port: number; store: string }> {
+    const port = await freePort();
+    const path = join(dir, `${name}.json`);
+    const store = join(dir, name, "keeper.sqlite");
+    writeFileSync(
+      path,
+      JSON.stringify({
+        chainId: 31337,
+        deployment: optio.deploymentPath,
+        rpc: { urls: [optio.url], timeoutMs: 5000 },
+        store: { path: store },
+        blocks: { pollIntervalMs: 100 },
+        metrics: { port },
+        roles: {
+          // Gas is valued at 1 USD per ether here, so every discount on these small accounts pays for it.
+          liquidator: { bidders: book.bidders, minProfitUsd: 0, gasTokenUsd: 1, ...extra },
+        },
+      }),
+    );
+    return { path, port, store };
+  }
+
+  it("a 40% crash with a vol spike over 120 accounts: every account under maintenance is auctioned once and bid, none healthy is touched, bidding moves to a second account at the live-series limit", async () => {
+    node = await startAnvil();
+    const optio = await deployOptio(node.url, dir);
+    const book = await buildLiquidationBook(optio, 120);
+    const before = await underwater(book);
+    expect(before.under, "nobody is under water before the crash").to.have.length(0);
+
+    const cfg = await keeperConfig(optio, book, "crash");
+    const keeper = startKeeper(["run", "--roles", "liquidator", "--config", cfg.path], {
+      OPTIO_KEEPER_PRIVATE_KEY: book.keepers[0].key,
+    });
+    keepers.push(keeper);
+    await until(
+      "/readyz",
+      async () => ((await fetch(`http://127.0.0.1:${cfg.port}/readyz`)).status === 200 ? true : undefined),
+      60_000,
+      keeper.output,
+    );
+    expect(metric(await scrape(cfg.port), "optio_keeper_liquidator_accounts_indexed")).to.equal(
+      book.accounts.length + book.sinks.length + book.bidders.length,
+    );
+
+    await book.push(CRASH_SPOT, CRASH_VOL);
+    const { under, healthy } = await underwater(book);
+    expect(under.length, "accounts under water after the crash").to.be.greaterThanOrEqual(40);
+    expect(healthy.length, "accounts healthy after the crash").to.be.greaterThanOrEqual(40);
+
+    const done = await until(
+      "every account under water to be auctioned and bid",
+      async () => {
+        const a = await auctionsOnChain(book, optio);
+        return under.every((x) => a.started.has(x) && a.bids.has(x)) ? a : undefined;
+      },
+      120_000,
+      keeper.output,
+    );
+    for (const x of under) expect(done.started.get(x), x).to.equal(1);
+    for (const x of healthy) expect(done.started.has(x), `healthy ${x} was flagged`).to.equal(false);
+    // The bidders took positions in all 24 series: more than one account may hold (16), so both bid.
+    const bidders = new Set([...done.bids.values()].flat());
+    expect([...bidders].sort()).to.deep.equal([...book.bidders].sort());
+
+    const text = await scrape(cfg.port);
+    expect(metric(text, 'optio_keeper_liquidator_actions_mined_total{action="startAuction"}')).to.equal(under.length);
+    expect(metricSum(text, "optio_keeper_liquidator_actions_failed_total")).to.equal(0);
+    expect(metric(text, "optio_keeper_liquidator_accounts_checked_per_second")).to.be.greaterThan(0);
+    expect(keeper.output()).not.to.contain('"level":50');
+
+    keeper.child.kill("SIGTERM");
+    expect(await keeper.exit).to.equal(0);
+    const store = Store.open(cfg.store, { readOnly: true });
+    expect(store.txCounts().pending).to.equal(0);
+    store.close();
+  });
+});
