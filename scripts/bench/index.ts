@@ -11,6 +11,7 @@ import { benchLiquidation } from "./liquidation.js";
 for (const bench of [
   benchBlackScholes,
   () => import("./sdk.js").then((m) => m.benchSdk()),
+  () => import("./keeper.js").then((m) => m.benchKeeper()),
   benchTrading,
   benchLiquidation,
   () => benchCrash(10),

@@ -19,7 +19,7 @@ const toWad = (x: number): bigint => BigInt(Math.round(x * 1e6)) * 10n ** 12n;
  * Calls `run` until it has used about `seconds` of this process's CPU time (after a warm-up) and returns runs per
  * CPU second times `perRun`: the throughput of one core, whatever else the machine runs.
  */
-function throughput(run: () => void, perRun: number, seconds = 1): number {
+export function throughput(run: () => void, perRun: number, seconds = 1): number {
   for (let i = 0; i < 3; i++) run();
   const cpuMicros = () => {
     const u = process.cpuUsage();

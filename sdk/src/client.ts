@@ -17,6 +17,8 @@ import { quote, type QuoteParameters } from "./actions/market/quote.js";
 import { getOrderStatus, type GetOrderStatusParameters } from "./actions/market/getOrderStatus.js";
 import { previewTrade, type PreviewTradeParameters } from "./actions/orders/previewTrade.js";
 import { getLiquidationStatus, type GetLiquidationStatusParameters } from "./actions/risk/getLiquidationStatus.js";
+import { getMarketState, type GetMarketStateParameters } from "./actions/risk/getMarketState.js";
+import { getAccountStates, type GetAccountStatesParameters } from "./actions/risk/getAccountStates.js";
 import { startAuction, type StartAuctionParameters } from "./actions/risk/startAuction.js";
 import { bid, type BidParameters } from "./actions/risk/bid.js";
 import { endAuction, type EndAuctionParameters } from "./actions/risk/endAuction.js";
@@ -80,6 +82,8 @@ function optioActions(client: OptioClientConfig) {
     getOrderStatus: (p: GetOrderStatusParameters) => getOrderStatus(client, p),
     previewTrade: (p: PreviewTradeParameters) => previewTrade(client, p),
     getLiquidationStatus: (p?: GetLiquidationStatusParameters) => getLiquidationStatus(client, p),
+    getMarketState: (p?: GetMarketStateParameters) => getMarketState(client, p),
+    getAccountStates: (p: GetAccountStatesParameters) => getAccountStates(client, p),
     startAuction: (p: StartAuctionParameters) => startAuction(client, p),
     bid: (p: BidParameters) => bid(client, p),
     endAuction: (p: EndAuctionParameters) => endAuction(client, p),

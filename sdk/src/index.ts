@@ -52,6 +52,8 @@ export * from "./actions/market/quote.js";
 export * from "./actions/market/getOrderStatus.js";
 export * from "./actions/orders/previewTrade.js";
 export * from "./actions/risk/getLiquidationStatus.js";
+export * from "./actions/risk/getMarketState.js";
+export * from "./actions/risk/getAccountStates.js";
 export * from "./actions/risk/startAuction.js";
 export * from "./actions/risk/bid.js";
 export * from "./actions/risk/endAuction.js";

@@ -10,3 +10,4 @@ export * from "./marginEngine.js";
 export * from "./fee.js";
 export * from "./vault.js";
 export * from "./liquidation.js";
+export * from "./health.js";

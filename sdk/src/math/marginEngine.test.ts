@@ -22,6 +22,11 @@ import { bidPayment, collateralLeft, liquidationStatus, positionsLeft } from "./
 import { accountMargin, markOf, type MarginPosition, type UnderlyingMarket } from "./marginEngine.js";
 import { collateralMarketValue, quoteValueWad, tokenValueWad, type CollateralMarketValue } from "./vault.js";
 import { statusTuple, auctionParamsOf } from "../test/math/liquidation.js";
+import { type Address, createPublicClient, custom } from "viem";
+import type { OptioClientConfig } from "../client.js";
+import { getAccountStates } from "../actions/risk/getAccountStates.js";
+import { getMarketState } from "../actions/risk/getMarketState.js";
+import { accountHealth } from "./health.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -57,6 +62,8 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
   const spots = [3_000n * WAD, 60_000n * WAD];
   const vols = [(WAD * 8n) / 10n, (WAD * 6n) / 10n];
   let marginCases = 0;
+  let healthCases = 0;
+  let sdkClient: OptioClientConfig;
   let liquidationCases = 0;
   let auctionsStarted = 0;
   let expiredGroups = 0;
@@ -64,6 +71,10 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
   before(async () => {
     const deployment = await deployLocal(connection);
     d = deployment.contracts as unknown as Record<string, Contract>;
+    sdkClient = {
+      publicClient: createPublicClient({ transport: custom(connection.provider) }),
+      deployment: deployment.deployment,
+    };
     const [deployer] = await ethers.getSigners();
     const latest = async () => networkHelpers.time.latest();
     pushers = [
@@ -320,6 +331,32 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
         if (status.inAuction && status.maxFractionWad > 0n) biddable.push(account);
       }
 
+      // The keepers' path: the market read once, every account's state in one batch, each status by local math
+      // (`accountHealth`), for every account, against the engine's view; a view that reverts must throw locally.
+      const market = await getMarketState(sdkClient, { blockNumber: BigInt(tag) });
+      const states = await getAccountStates(sdkClient, {
+        accounts: accounts as Address[],
+        blockNumber: BigInt(tag),
+        collaterals: market.collaterals.map((c) => c.token),
+      });
+      for (const [j, account] of accounts.entries()) {
+        const onChain = await d.liquidationEngine.liquidationStatus(account, { blockTag: tag }).then(
+          (x: unknown[]) => [...x],
+          (error: unknown) => error as Error,
+        );
+        const local = (() => {
+          try {
+            return statusTuple(accountHealth(market, states.get(account as Address)!));
+          } catch (error) {
+            return error as Error;
+          }
+        })();
+        if (onChain instanceof Error)
+          expect(local, `health reverts too, state ${state}, account ${j}`).to.be.instanceOf(Error);
+        else expect(local, `health, state ${state}, account ${j}`).to.deep.equal(onChain);
+        healthCases++;
+      }
+
       // Fees of random fills at this state.
       for (let k = 0; k < 4; k++) {
         const s = r.pick(series);
@@ -421,9 +458,11 @@ describe("sdk/math/marginEngine: bit-exact with the deployed MarginEngine, Liqui
     console.log(
       `      ${marginCases} margin cases (${expiredGroups} with an expired group), ${liquidationCases} liquidation ` +
         `statuses, ${auctionsStarted} auctions started, ${bids} bids (${partialBids} partial, ${clampedBids} clamped, ` +
-        `${insolventBids} insolvent), ${marketValueChecks} market values; largest shock multiplier ${maxMultiplier}`,
+        `${insolventBids} insolvent), ${marketValueChecks} market values, ${healthCases} account healths; largest ` +
+        `shock multiplier ${maxMultiplier}`,
     );
     expect(marginCases).to.be.at.least(2_000);
+    expect(healthCases).to.equal(STATES * ACCOUNTS);
     expect(expiredGroups).to.be.greaterThan(0);
     expect(auctionsStarted).to.be.greaterThan(0);
     expect(bids).to.be.greaterThan(0);
