@@ -178,6 +178,12 @@ export const configSchema = z.strictObject({
               "Vault accounts that bid and take the won positions; the keeper's key must be an operator of each (checked at start). Empty: the keeper's own account.",
             ),
           bid: z.boolean().default(true).describe("Bid in auctions (false: only start and end auctions)."),
+          health: z
+            .enum(["local", "chain"])
+            .default("local")
+            .describe(
+              "How the index is checked each block: local (the SDK's accountHealth over cached account states, refreshed when an event touches them) or chain (every account's liquidationStatus read each block; a cross-check, slow on large indexes).",
+            ),
           minProfitUsd: z
             .number()
             .min(0)

@@ -40,7 +40,12 @@ export function checkAccounts<M, A>(
       continue;
     }
     checked++;
-    if (actionable(model.health(market, state))) candidates.push(account);
+    try {
+      if (actionable(model.health(market, state))) candidates.push(account);
+    } catch {
+      // The math refused the inputs (a series listed after the market state was read, say): let the chain decide.
+      candidates.push(account);
+    }
   }
   return { checked, candidates, missing, seconds: (performance.now() - started) / 1000 };
 }

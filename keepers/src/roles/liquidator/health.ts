@@ -1,5 +1,14 @@
 import type { Address, PublicClient } from "viem";
-import type { Deployment, LiquidationStatus } from "@optio/sdk";
+import {
+  accountHealth,
+  getAccountStates,
+  getMarketState,
+  type AccountState,
+  type Deployment,
+  type LiquidationStatus,
+  type MarketState,
+  type OptioClientConfig,
+} from "@optio/sdk";
 import { chainStatuses } from "./chainReads.js";
 
 /**
@@ -21,9 +30,36 @@ export interface HealthModel<M = unknown, A = unknown> {
 }
 
 /**
+ * Health computed locally with the SDK: one `getMarketState` per block, `getAccountStates` for the accounts an event
+ * touched (one batched read), and `accountHealth` (the engine's `liquidationStatus` to the wei) over the whole
+ * cached index. The default.
+ */
+export class SdkHealthModel implements HealthModel<MarketState, AccountState> {
+  readonly kind = "local: SDK accountHealth over cached account states";
+  readonly local = true;
+  private collaterals: readonly Address[] | undefined;
+
+  constructor(private readonly client: OptioClientConfig) {}
+
+  async marketState(blockNumber: bigint): Promise<MarketState> {
+    const market = await getMarketState(this.client, { blockNumber });
+    this.collaterals = market.collaterals.map((c) => c.token);
+    return market;
+  }
+
+  accountStates(accounts: readonly Address[], blockNumber: bigint): Promise<Map<Address, AccountState>> {
+    return getAccountStates(this.client, { accounts, blockNumber, collaterals: this.collaterals });
+  }
+
+  health(market: MarketState, account: AccountState): LiquidationStatus {
+    return accountHealth(market, account);
+  }
+}
+
+/**
  * Health read from the chain: each account's state is the engine's `liquidationStatus` itself (batched reads of the
- * whole index every block). Correct whatever the SDK offers, but it costs a read of every account per block; the
- * local model over the SDK's `accountHealth` replaces it when that is available.
+ * whole index every block). It needs no local math, but it costs a read of every account per block: a cross-check
+ * of the local model (`roles.liquidator.health: "chain"`), not the default.
  */
 export class ChainHealthModel implements HealthModel<bigint, LiquidationStatus> {
   readonly kind = "chain liquidationStatus (every account read each block)";

@@ -1,5 +1,5 @@
 import type { RoleFactory } from "../types.js";
-import { ChainHealthModel } from "./health.js";
+import { ChainHealthModel, SdkHealthModel } from "./health.js";
 import { LiquidatorRole } from "./liquidator.js";
 
 export const liquidatorRole: RoleFactory = {
@@ -7,5 +7,11 @@ export const liquidatorRole: RoleFactory = {
   summary: "index accounts, start auctions on under-margined ones, bid and end them",
   needsSigner: true,
   needsDeployment: true,
-  create: (ctx) => new LiquidatorRole(ctx, { model: new ChainHealthModel(ctx.read, ctx.deployment!) }),
+  create: (ctx) =>
+    new LiquidatorRole(ctx, {
+      model:
+        ctx.config.roles.liquidator.health === "chain"
+          ? new ChainHealthModel(ctx.read, ctx.deployment!)
+          : new SdkHealthModel(ctx.optio!),
+    }),
 };
