@@ -209,6 +209,8 @@ export async function buildLiquidationBook(
 
   // Bidding accounts: deep pockets, and the keeper as their vault operator.
   const keepers = keeperIndices.map((i) => ({ address: devAddress(i), key: devKey(i) }));
+  // Nodes fund only the first ten dev accounts: give every keeper gas money.
+  for (const k of keepers) await rpc(url, "anvil_setBalance", [k.address, toHex(10n ** 22n)]);
   const bidders = [devAddress(8), devAddress(9)];
   for (const bidder of bidders) {
     await wait(await deposit(bidder, 20_000_000n * 10n ** 6n));

@@ -325,10 +325,10 @@ export class LiquidatorRole implements Role {
       if (s === undefined) continue;
       if (s.canStart) {
         confirmed++;
-        if (await this.send(account, "startAuction", this.encode("startAuction", [account]))) sent++;
+        if ((await this.send(account, "startAuction", this.encode("startAuction", [account]))) === "sent") sent++;
       } else if (s.inAuction && s.equityWad >= BigInt(s.maintenanceWad)) {
         confirmed++;
-        if (await this.send(account, "endAuction", this.encode("endAuction", [account]))) sent++;
+        if ((await this.send(account, "endAuction", this.encode("endAuction", [account]))) === "sent") sent++;
       } else if (s.inAuction && s.maxFractionWad > 0n && this.cfg.bid && this.bidders.length > 0) {
         confirmed++;
         gasPrice ??= await this.read.getGasPrice();
@@ -408,36 +408,45 @@ export class LiquidatorRole implements Role {
         return false;
       }
       const margin = BigInt(100 + this.ctx.config.tx.gasLimitMarginPercent);
-      return this.send(account, "bid", data, (gas * margin) / 100n, {
+      const detail = {
         bidder,
         fractionWad: terms.fractionWad.toString(),
         payment: terms.payment.toString(),
         limit: limit.toString(),
         insolvent: s.insolvent,
-      });
+      };
+      // Another bid (of this keeper or one sharing the bidding account) may fill it between estimate and send.
+      const outcome = await this.send(account, "bid", data, (gas * margin) / 100n, detail, (r) => BIDDER_FULL.test(r));
+      if (outcome !== "retry") return outcome === "sent";
+      logger.info({ account, bidder }, "bidding account filled up meanwhile; trying the next");
     }
     this.m.skipped.inc({ reason: "no_bidder_with_margin" });
     logger.warn({ account, bidders: fits.map((b) => b.bidder) }, "no bidding account can carry the bid; fund them");
     return false;
   }
 
-  /** Sends one intent for `account` (simulated by the transaction manager first); false when nothing was sent. */
+  /**
+   * Sends one intent for `account` (simulated by the transaction manager first). "retry": refused for a reason
+   * `retry` accepts (the caller tries something else, nothing is logged); "refused": counted and logged.
+   */
   private async send(
     account: Address,
     action: Action,
     data: Hex,
     gas?: bigint,
     detail: Record<string, unknown> = {},
-  ): Promise<boolean> {
+    retry: (reason: string) => boolean = () => false,
+  ): Promise<"sent" | "refused" | "retry"> {
     try {
       const sent = await this.txs.send({ label: action, to: this.deployment.contracts.liquidationEngine, data, gas });
       this.inflight.set(account, { id: sent.id, action });
       this.m.sent.inc({ action });
       this.ctx.logger.info({ action, account, nonce: sent.nonce, hash: sent.hash, ...detail }, "liquidator sent");
-      return true;
+      return "sent";
     } catch (error) {
+      if (retry(reasonOf(error))) return "retry";
       this.refused(account, action, error);
-      return false;
+      return "refused";
     }
   }
 
@@ -450,7 +459,8 @@ export class LiquidatorRole implements Role {
       return;
     }
     this.m.failed.inc({ action, reason });
-    this.ctx.logger.warn({ action, account, reason, err: firstLine(error) }, "liquidator action refused");
+    const details = ((error as { cause?: { details?: string } }).cause ?? (error as { details?: string }))?.details;
+    this.ctx.logger.warn({ action, account, reason, err: firstLine(error), details }, "liquidator action refused");
   }
 
   /** Releases accounts whose transaction finished; a mined revert is a race lost on chain. */
