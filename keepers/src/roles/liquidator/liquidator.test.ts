@@ -259,4 +259,74 @@ describe("liquidator role (real CLI on anvil)", function () {
     // The racing instances did meet (lost races are counted, not errors).
     expect(lost).to.be.greaterThan(0);
   });
+  it("SIGKILL mid-run and restart: resumes from its checkpoint, rescans at most the unfinalised window, sends no duplicate transaction", async () => {
+    node = await startAnvil();
+    const optio = await deployOptio(node.url, dir);
+    const book = await buildLiquidationBook(optio, 60);
+    // Three transactions per block, so the crash takes the keeper many blocks and a kill lands mid-run.
+    const cfg = await keeperConfig(optio, book, "restart", { maxActionsPerBlock: 3 });
+    const env = { OPTIO_KEEPER_PRIVATE_KEY: book.keepers[0].key };
+    const args = ["run", "--roles", "liquidator", "--config", cfg.path];
+    let keeper = startKeeper(args, env);
+    keepers.push(keeper);
+    await until(
+      "/readyz",
+      async () => ((await fetch(`http://127.0.0.1:${cfg.port}/readyz`)).status === 200 ? true : undefined),
+      60_000,
+      keeper.output,
+    );
+    await book.push(CRASH_SPOT, CRASH_VOL);
+    const { under, healthy } = await underwater(book);
+    expect(under.length).to.be.greaterThanOrEqual(20);
+    await until(
+      "a few auctions",
+      async () => ((await auctionsOnChain(book, optio)).started.size >= 6 ? true : undefined),
+      60_000,
+      keeper.output,
+    );
+    keeper.child.kill("SIGKILL");
+    await keeper.exit;
+    const killedAt = (await auctionsOnChain(book, optio)).started.size;
+    expect(killedAt, "killed before the end").to.be.lessThan(under.length);
+    const checkpoint = Store.open(cfg.store, { readOnly: true });
+    const saved = checkpoint.latestBlock()!.number;
+    checkpoint.close();
+
+    keeper = startKeeper(args, env);
+    keepers.push(keeper);
+    const done = await until(
+      "every account under water to be auctioned and bid after the restart",
+      async () => {
+        const a = await auctionsOnChain(book, optio);
+        return under.every((x) => a.started.has(x) && a.bids.has(x)) ? a : undefined;
+      },
+      120_000,
+      keeper.output,
+    );
+    const logs = keeper.logs();
+    const resumed = logs.find((l) => l.msg === "resuming from checkpoint")!;
+    expect(BigInt(resumed.checkpoint as string)).to.equal(saved);
+    expect(logs.some((l) => l.msg === "liquidator resumes its index")).to.equal(true);
+    // No history rescan: the index resumed where the checkpoint left it.
+    expect(logs.filter((l) => l.msg === "liquidator indexed past blocks")).to.have.length(0);
+    const rescanned = metric(await scrape(cfg.port), "optio_keeper_liquidator_blocks_rescanned_total")!;
+    expect(rescanned).to.be.at.most(64);
+    for (const x of under) expect(done.started.get(x), x).to.equal(1);
+    for (const x of healthy) expect(done.started.has(x)).to.equal(false);
+
+    keeper.child.kill("SIGTERM");
+    expect(await keeper.exit).to.equal(0);
+    // One startAuction per account across both runs, and no reverted one (nothing was sent twice).
+    const store = Store.open(cfg.store, { readOnly: true });
+    const rows = store.db.prepare("SELECT label, data, status FROM txs").all() as {
+      label: string;
+      data: string;
+      status: string;
+    }[];
+    store.close();
+    const flags = rows.filter((r) => r.label === "startAuction");
+    expect(new Set(flags.map((r) => r.data)).size).to.equal(flags.length);
+    expect(flags.filter((r) => r.status === "mined")).to.have.length(under.length);
+    expect(rows.filter((r) => r.status === "reverted" || r.status === "pending")).to.have.length(0);
+  });
 });
