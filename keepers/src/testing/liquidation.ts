@@ -26,7 +26,9 @@ import {
   type LiquidationStatus,
 } from "@optio/sdk";
 import type { Contract } from "ethers";
-import { rpc } from "./nodes.js";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { freePort, rpc } from "./nodes.js";
 import type { OptioOnNode } from "./optio.js";
 
 /** The mnemonic of Hardhat's and anvil's published dev accounts (local nodes only). */
@@ -64,8 +66,8 @@ export interface LiquidationBook {
   keepers: { address: Address; key: Hex }[];
   /** Moves the ETH price (spot and vol, WAD) through the quorum feed and the Chainlink mock. */
   push(spotWad: bigint, volWad: bigint): Promise<void>;
-  /** The chain's liquidationStatus of each account at the latest block. */
-  statuses(accounts: readonly Address[]): Promise<Map<Address, LiquidationStatus>>;
+  /** The chain's liquidationStatus of each account at `blockNumber` (default: the latest block). */
+  statuses(accounts: readonly Address[], blockNumber?: bigint): Promise<Map<Address, LiquidationStatus>>;
 }
 
 /**
@@ -164,8 +166,8 @@ export async function buildLiquidationBook(
     );
   }
 
-  const statuses = async (list: readonly Address[]) => {
-    const block = await client.getBlockNumber({ cacheTime: 0 });
+  const statuses = async (list: readonly Address[], blockNumber?: bigint) => {
+    const block = blockNumber ?? (await client.getBlockNumber({ cacheTime: 0 }));
     const results = await client.multicall({
       contracts: list.map((a) => ({
         address: c.liquidationEngine,
@@ -227,4 +229,34 @@ function encode(abi: readonly unknown[], functionName: string, args: readonly un
 
 function max(a: bigint, b: bigint): bigint {
   return a > b ? a : b;
+}
+
+/**
+ * Writes a liquidator keeper config for `book` under `dir` (its own store and a free metrics port): both bidding
+ * accounts, gas valued at 1 USD per ether so every discount on these small accounts pays for it, polling every
+ * 100 ms. `extra` adds or overrides `roles.liquidator` fields.
+ */
+export async function writeLiquidatorConfig(
+  dir: string,
+  optio: OptioOnNode,
+  book: LiquidationBook,
+  name: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ path: string; port: number; store: string }> {
+  const port = await freePort();
+  const path = join(dir, `${name}.json`);
+  const store = join(dir, name, "keeper.sqlite");
+  writeFileSync(
+    path,
+    JSON.stringify({
+      chainId: 31337,
+      deployment: optio.deploymentPath,
+      rpc: { urls: [optio.url], timeoutMs: 5000 },
+      store: { path: store },
+      blocks: { pollIntervalMs: 100 },
+      metrics: { port },
+      roles: { liquidator: { bidders: book.bidders, minProfitUsd: 0, gasTokenUsd: 1, ...extra } },
+    }),
+  );
+  return { path, port, store };
 }

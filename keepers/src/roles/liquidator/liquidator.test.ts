@@ -1,13 +1,19 @@
 import { expect } from "chai";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { erc20Abi, getAddress, parseEventLogs, type Address } from "viem";
 import { liquidationEngineAbi, vaultAbi } from "@optio/sdk";
 import { Store } from "../../state/store.js";
 import { metric, metricSum, scrape, startKeeper, until, type KeeperProcess } from "../../testing/keeperProcess.js";
-import { buildLiquidationBook, CRASH_SPOT, CRASH_VOL, type LiquidationBook } from "../../testing/liquidation.js";
-import { freePort, startAnvil, stopProcess, type LocalNode } from "../../testing/nodes.js";
+import {
+  buildLiquidationBook,
+  CRASH_SPOT,
+  CRASH_VOL,
+  writeLiquidatorConfig,
+  type LiquidationBook,
+} from "../../testing/liquidation.js";
+import { startAnvil, stopProcess, type LocalNode } from "../../testing/nodes.js";
 import { deployOptio, type OptioOnNode } from "../../testing/optio.js";
 
 interface Auctions {
@@ -101,32 +107,8 @@ describe("liquidator role (real CLI on anvil)", function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function keeperConfig(
-    optio: OptioOnNode,
-    book: LiquidationBook,
-    name: string,
-    extra: Record<string, unknown> = {},
-  ): Promise<{ path: string; port: number; store: string }> {
-    const port = await freePort();
-    const path = join(dir, `${name}.json`);
-    const store = join(dir, name, "keeper.sqlite");
-    writeFileSync(
-      path,
-      JSON.stringify({
-        chainId: 31337,
-        deployment: optio.deploymentPath,
-        rpc: { urls: [optio.url], timeoutMs: 5000 },
-        store: { path: store },
-        blocks: { pollIntervalMs: 100 },
-        metrics: { port },
-        roles: {
-          // Gas is valued at 1 USD per ether here, so every discount on these small accounts pays for it.
-          liquidator: { bidders: book.bidders, minProfitUsd: 0, gasTokenUsd: 1, ...extra },
-        },
-      }),
-    );
-    return { path, port, store };
-  }
+  const keeperConfig = (optio: OptioOnNode, book: LiquidationBook, name: string, extra = {}) =>
+    writeLiquidatorConfig(dir, optio, book, name, extra);
 
   it("a 40% crash with a vol spike over 120 accounts: every account under maintenance is auctioned once and bid, none healthy is touched, bidding moves to a second account at the live-series limit", async () => {
     node = await startAnvil();

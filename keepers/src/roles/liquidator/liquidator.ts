@@ -103,6 +103,8 @@ export class LiquidatorRole implements Role {
   /** One intent per account in flight: the transaction id and what it does. */
   private readonly inflight = new Map<Address, { id: number; action: Action }>();
   private indexedThrough: bigint | undefined;
+  /** The head an earlier pass looked ahead to: its logs are applied and the index was checked there. */
+  private ahead: { number: bigint; hash: Hex } | undefined;
   private bidders: Address[] = [];
   private maxLiveSeries = 16n;
   private quoteDecimals = 6;
@@ -201,25 +203,50 @@ export class LiquidatorRole implements Role {
   }
 
   async onBlock(block: StoredBlock): Promise<void> {
+    // An earlier pass behind the head already applied this block's logs and checked the index at a newer block.
+    if (this.ahead !== undefined && block.number <= this.ahead.number) {
+      if (block.number === this.ahead.number) {
+        if (block.hash !== this.ahead.hash) {
+          // The chain replaced blocks the look-ahead read: re-read every account at the next pass.
+          this.ctx.logger.info(
+            { block: block.number.toString() },
+            "look-ahead head was replaced; re-reading the index",
+          );
+          this.handledOne = false;
+        }
+        this.ahead = undefined;
+      }
+      return this.done(block.number);
+    }
     // Blocks the index has not seen (the history since the deployment at first start; nothing after a restart from
     // the checkpoint), in pages; then this block's logs by its hash, so a reorged block's logs are never mixed in.
     const from = this.indexedThrough === undefined ? this.deployment.blockNumber : this.indexedThrough + 1n;
     if (this.indexedThrough !== undefined && this.indexedThrough >= block.number)
       this.m.rescanned.inc(Number(this.indexedThrough - block.number + 1n));
     if (from < block.number) await this.backfill(from, block.number - 1n, block.number);
-    const logs = await this.read.getLogs({ address: indexedContracts(this.deployment), blockHash: block.hash });
+    const address = indexedContracts(this.deployment);
+    const logs = await this.read.getLogs({ address, blockHash: block.hash });
     this.apply(changesOf(logs as Log[], this.exclude), block.number);
-    // Behind the head (catching up, or blocks our own transactions mined): index only. Checking and acting on a
-    // block the chain has already moved past would act on stale health; the head block gets the full pass.
+    // Behind the head (catching up, or a burst of blocks such as a crash's price updates and our own transactions):
+    // checking at this block would act on health the chain has moved past, and waiting for the frame to reach the
+    // head would delay the flags. Apply the logs through the head now and check the index at the head; the blocks
+    // in between are then only recorded.
+    let at = block.number;
     const head = await this.read.getBlockNumber({ cacheTime: 0 });
-    if (block.number < head && this.handledOne) return this.done(block.number);
+    if (head > block.number) {
+      const headBlock = await this.read.getBlock({ blockNumber: head });
+      const later = await this.read.getLogs({ address, fromBlock: block.number + 1n, toBlock: head });
+      this.apply(changesOf(later as Log[], this.exclude), block.number);
+      this.ahead = { number: head, hash: headBlock.hash };
+      at = head;
+    }
 
     this.settleInflight();
     // Health: one market state, the stale accounts re-read in one batched read, then local math over the index.
     if (!this.model.local || !this.handledOne) for (const a of this.accounts) this.stale.add(a);
-    const market = await this.model.marketState(block.number);
+    const market = await this.model.marketState(at);
     if (this.stale.size > 0) {
-      const fresh = await this.model.accountStates([...this.stale], block.number);
+      const fresh = await this.model.accountStates([...this.stale], at);
       for (const [account, state] of fresh) this.states.set(account, state);
       this.stale.clear();
     }
@@ -230,12 +257,12 @@ export class LiquidatorRole implements Role {
 
     // Confirm with the chain before acting: the math's candidates and every auction known to run.
     this.ctx.logger.debug(
-      { block: block.number.toString(), checked: result.checked, candidates: result.candidates.length },
+      { block: at.toString(), checked: result.checked, candidates: result.candidates.length },
       "liquidator checked the index",
     );
     const toConfirm = new Set<Address>([...result.candidates, ...this.auctions]);
     for (const a of this.inflight.keys()) toConfirm.delete(a);
-    if (toConfirm.size > 0) await this.act([...toConfirm], block.number);
+    if (toConfirm.size > 0) await this.act([...toConfirm], at);
 
     this.done(block.number);
     this.handledOne = true;
@@ -251,6 +278,7 @@ export class LiquidatorRole implements Role {
     // every account's state at the next block.
     this.loadIndex();
     this.states.clear();
+    this.ahead = undefined;
     this.handledOne = false;
     this.ctx.logger.info({ ancestor: ancestor.toString(), indexed: this.accounts.size }, "liquidator index unwound");
   }
