@@ -74,7 +74,8 @@ export interface LiquidationBook {
  * Builds `count` trader accounts on a fresh deployment: each shorts one ETH put (24 series: 12 strikes x 2
  * expiries, so one bidding account cannot hold every series a crash hands it) and gets collateral sized from the
  * chain's own status before and after a trial crash (taken in a snapshot and reverted): even-numbered accounts keep
- * twice their maintenance through the crash, odd-numbered ones hold 1.25x before it and fall to about half of it.
+ * twice their maintenance through the crash, odd-numbered ones hold 1.25x before it and fall to about half of it,
+ * or, one in six, below zero (insolvent: the insurance fund pays their bidder) where 1.25x before allows it.
  */
 export async function buildLiquidationBook(
   optio: OptioOnNode,
@@ -203,7 +204,9 @@ export async function buildLiquidationBook(
     const wad =
       i % 2 === 0
         ? max(need(b.maintenanceWad, 2n, 1n, b.equityWad), need(a.maintenanceWad, 2n, 1n, a.equityWad))
-        : max(need(b.maintenanceWad, 5n, 4n, b.equityWad), need(a.maintenanceWad, 1n, 2n, a.equityWad));
+        : i % 6 === 5
+          ? max(need(b.maintenanceWad, 5n, 4n, b.equityWad), need(a.maintenanceWad, -1n, 5n, a.equityWad))
+          : max(need(b.maintenanceWad, 5n, 4n, b.equityWad), need(a.maintenanceWad, 1n, 2n, a.equityWad));
     const amount = wad / quoteUnits + 1n;
     if (amount > 0n) last = await deposit(account, amount);
   }

@@ -18,7 +18,7 @@ import { deployOptio, type OptioOnNode } from "../../testing/optio.js";
 
 interface Auctions {
   started: Map<Address, number>;
-  bids: Map<Address, Address[]>;
+  bids: Map<Address, { bidder: Address; payment: bigint }[]>;
   ended: Set<Address>;
 }
 
@@ -36,7 +36,7 @@ async function auctionsOnChain(book: LiquidationBook, optio: OptioOnNode): Promi
       out.started.set(a, (out.started.get(a) ?? 0) + 1);
     } else if (log.eventName === "AuctionBid") {
       const a = getAddress(log.args.account);
-      out.bids.set(a, [...(out.bids.get(a) ?? []), getAddress(log.args.bidder)]);
+      out.bids.set(a, [...(out.bids.get(a) ?? []), { bidder: getAddress(log.args.bidder), payment: log.args.payment }]);
     } else if (log.eventName === "AuctionEnded") out.ended.add(getAddress(log.args.account));
   }
   return out;
@@ -110,7 +110,7 @@ describe("liquidator role (real CLI on anvil)", function () {
   const keeperConfig = (optio: OptioOnNode, book: LiquidationBook, name: string, extra = {}) =>
     writeLiquidatorConfig(dir, optio, book, name, extra);
 
-  it("a 40% crash with a vol spike over 120 accounts: every account under maintenance is auctioned once and bid, none healthy is touched, bidding moves to a second account at the live-series limit", async () => {
+  it("a 40% crash with a vol spike over 120 accounts: every account under maintenance is auctioned once and bid (insolvent ones taken whole, the fund paying), none healthy is touched, bidding moves to a second account at the live-series limit", async () => {
     node = await startAnvil();
     const optio = await deployOptio(node.url, dir);
     const book = await buildLiquidationBook(optio, 120);
@@ -135,6 +135,8 @@ describe("liquidator role (real CLI on anvil)", function () {
     await book.push(CRASH_SPOT, CRASH_VOL);
     const { under, healthy } = await underwater(book);
     expect(under.length, "accounts under water after the crash").to.be.greaterThanOrEqual(40);
+    const insolvent = [...(await book.statuses(under))].filter(([, s]) => s.insolvent).map(([a]) => a);
+    expect(insolvent.length, "insolvent accounts after the crash").to.be.greaterThanOrEqual(3);
     expect(healthy.length, "accounts healthy after the crash").to.be.greaterThanOrEqual(40);
 
     const done = await until(
@@ -149,8 +151,16 @@ describe("liquidator role (real CLI on anvil)", function () {
     for (const x of under) expect(done.started.get(x), x).to.equal(1);
     for (const x of healthy) expect(done.started.has(x), `healthy ${x} was flagged`).to.equal(false);
     // The bidders took positions in all 24 series: more than one account may hold (16), so both bid.
-    const bidders = new Set([...done.bids.values()].flat());
+    const bidders = new Set([...done.bids.values()].flat().map((b) => b.bidder));
     expect([...bidders].sort()).to.deep.equal([...book.bidders].sort());
+    // Insolvent accounts: taken whole with the insurance fund paying the bidder (a negative payment), auction over.
+    for (const x of insolvent) {
+      expect(
+        done.bids.get(x)!.some((b) => b.payment < 0n),
+        `fund-paid bid on ${x}`,
+      ).to.equal(true);
+      expect(done.ended.has(x), `auction of ${x} ended`).to.equal(true);
+    }
 
     const text = await scrape(cfg.port);
     expect(metric(text, 'optio_keeper_liquidator_actions_mined_total{action="startAuction"}')).to.equal(under.length);
