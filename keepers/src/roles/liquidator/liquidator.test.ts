@@ -10,6 +10,8 @@ import {
   buildLiquidationBook,
   CRASH_SPOT,
   CRASH_VOL,
+  SPOT,
+  VOL,
   writeLiquidatorConfig,
   type LiquidationBook,
 } from "../../testing/liquidation.js";
@@ -320,5 +322,53 @@ describe("liquidator role (real CLI on anvil)", function () {
     expect(new Set(flags.map((r) => r.data)).size).to.equal(flags.length);
     expect(flags.filter((r) => r.status === "mined")).to.have.length(under.length);
     expect(rows.filter((r) => r.status === "reverted" || r.status === "pending")).to.have.length(0);
+  });
+  it("with bidding off it only flags, and ends each auction once the price recovers (endAuction)", async () => {
+    node = await startAnvil();
+    const optio = await deployOptio(node.url, dir);
+    const book = await buildLiquidationBook(optio, 30);
+    const cfg = await keeperConfig(optio, book, "end", { bid: false });
+    const keeper = startKeeper(["run", "--roles", "liquidator", "--config", cfg.path], {
+      OPTIO_KEEPER_PRIVATE_KEY: book.keepers[0].key,
+    });
+    keepers.push(keeper);
+    await until(
+      "/readyz",
+      async () => ((await fetch(`http://127.0.0.1:${cfg.port}/readyz`)).status === 200 ? true : undefined),
+      60_000,
+      keeper.output,
+    );
+    await book.push(CRASH_SPOT, CRASH_VOL);
+    const { under } = await underwater(book);
+    expect(under.length).to.be.greaterThanOrEqual(10);
+    await until(
+      "every account under water to be flagged",
+      async () => {
+        const a = await auctionsOnChain(book, optio);
+        return under.every((x) => a.started.has(x)) ? true : undefined;
+      },
+      60_000,
+      keeper.output,
+    );
+    await book.push(SPOT, VOL);
+    const done = await until(
+      "every auction to be ended",
+      async () => {
+        const a = await auctionsOnChain(book, optio);
+        return under.every((x) => a.ended.has(x)) ? a : undefined;
+      },
+      60_000,
+      keeper.output,
+    );
+    expect(done.bids.size, "no bids with bidding off").to.equal(0);
+    for (const x of under) expect(done.started.get(x)).to.equal(1);
+    // The keeper sees its own ends land in the next blocks.
+    await until("the keeper to see no auction running", async () =>
+      metric(await scrape(cfg.port), "optio_keeper_liquidator_auctions_running") === 0 ? true : undefined,
+    );
+    const text = await scrape(cfg.port);
+    expect(metric(text, 'optio_keeper_liquidator_actions_sent_total{action="endAuction"}')).to.equal(under.length);
+    keeper.child.kill("SIGTERM");
+    expect(await keeper.exit).to.equal(0);
   });
 });
