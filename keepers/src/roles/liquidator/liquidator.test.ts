@@ -2,7 +2,17 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { erc20Abi, getAddress, parseEventLogs, type Address } from "viem";
+import {
+  createWalletClient,
+  encodeFunctionData,
+  erc20Abi,
+  getAddress,
+  http,
+  keccak256,
+  parseEventLogs,
+  toHex,
+  type Address,
+} from "viem";
 import { liquidationEngineAbi, vaultAbi } from "@optio/sdk";
 import { Store } from "../../state/store.js";
 import { metric, metricSum, scrape, startKeeper, until, type KeeperProcess } from "../../testing/keeperProcess.js";
@@ -10,12 +20,13 @@ import {
   buildLiquidationBook,
   CRASH_SPOT,
   CRASH_VOL,
+  devAddress,
   SPOT,
   VOL,
   writeLiquidatorConfig,
   type LiquidationBook,
 } from "../../testing/liquidation.js";
-import { startAnvil, stopProcess, type LocalNode } from "../../testing/nodes.js";
+import { rpc, startAnvil, stopProcess, type LocalNode } from "../../testing/nodes.js";
 import { deployOptio, type OptioOnNode } from "../../testing/optio.js";
 
 interface Auctions {
@@ -370,5 +381,63 @@ describe("liquidator role (real CLI on anvil)", function () {
     expect(metric(text, 'optio_keeper_liquidator_actions_sent_total{action="endAuction"}')).to.equal(under.length);
     keeper.child.kill("SIGTERM");
     expect(await keeper.exit).to.equal(0);
+  });
+  it("a 3-block reorg unwinds the accounts it had indexed: the index then matches a fresh rescan", async () => {
+    node = await startAnvil();
+    const optio = await deployOptio(node.url, dir);
+    const book = await buildLiquidationBook(optio, 20);
+    const cfg = await keeperConfig(optio, book, "reorg");
+    const env = { OPTIO_KEEPER_PRIVATE_KEY: book.keepers[0].key };
+    const keeper = startKeeper(["run", "--roles", "liquidator", "--config", cfg.path], env);
+    keepers.push(keeper);
+    const ready = (port: number, k: KeeperProcess) =>
+      until(
+        "/readyz",
+        async () => ((await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200 ? true : undefined),
+        60_000,
+        k.output,
+      );
+    await ready(cfg.port, keeper);
+    const indexed = async (port: number) => metric(await scrape(port), "optio_keeper_liquidator_accounts_indexed");
+    const before = (await indexed(cfg.port))!;
+    // Three new accounts, one deposit per block.
+    const wallet = createWalletClient({ transport: http(optio.url) });
+    const usdc = getAddress(optio.deployment.extra.usdc);
+    for (let i = 0; i < 3; i++) {
+      const account = getAddress(`0x${keccak256(toHex(`reorged ${i}`)).slice(26)}`);
+      await wallet.sendTransaction({
+        account: devAddress(0),
+        chain: null,
+        to: optio.deployment.contracts.vault,
+        data: encodeFunctionData({ abi: vaultAbi, functionName: "deposit", args: [account, usdc, 1_000_000n] }),
+      });
+    }
+    await until("the new accounts to be indexed", async () =>
+      (await indexed(cfg.port)) === before + 3 ? true : undefined,
+    );
+    await rpc(optio.url, "anvil_reorg", [3, []]);
+    await until(
+      "the reorg to be unwound",
+      async () => ((metric(await scrape(cfg.port), "optio_keeper_reorgs_total") ?? 0) >= 1 ? true : undefined),
+      30_000,
+      keeper.output,
+    );
+    await until("the index to drop the reorged accounts", async () =>
+      (await indexed(cfg.port)) === before ? true : undefined,
+    );
+    expect(keeper.logs().some((l) => l.msg === "liquidator index unwound")).to.equal(true);
+
+    // A keeper starting from nothing indexes the same accounts.
+    const fresh = await keeperConfig(optio, book, "fresh");
+    const second = startKeeper(["run", "--roles", "liquidator", "--config", fresh.path], {
+      OPTIO_KEEPER_PRIVATE_KEY: book.keepers[0].key,
+    });
+    keepers.push(second);
+    await ready(fresh.port, second);
+    expect(await indexed(fresh.port)).to.equal(before);
+    for (const k of [keeper, second]) {
+      k.child.kill("SIGTERM");
+      expect(await k.exit).to.equal(0);
+    }
   });
 });
