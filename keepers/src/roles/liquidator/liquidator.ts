@@ -159,17 +159,16 @@ export class LiquidatorRole implements Role {
   }
 
   async start(): Promise<void> {
-    const { store, logger } = this.ctx;
+    const { logger } = this.ctx;
     this.loadIndex();
     const keeper = this.txs.address;
-    const engine = this.deployment.contracts.liquidationEngine;
     // Intents in flight from an earlier run: no second one for the same account until they finish.
     for (const tx of this.txs.pending()) {
       const account = this.intentAccount(tx.to, tx.data);
       if (account !== undefined) this.inflight.set(account, { id: tx.id, action: tx.label as Action });
     }
     const block = await this.read.getBlockNumber({ cacheTime: 0 });
-    const [maxLive, quote, params] = await Promise.all([
+    const [maxLive, quote] = await Promise.all([
       this.read.readContract({
         address: this.deployment.contracts.book,
         abi: positionBookAbi,
@@ -182,11 +181,9 @@ export class LiquidatorRole implements Role {
         functionName: "quoteAsset",
         blockNumber: block,
       }),
-      this.read.readContract({ address: engine, abi: liquidationEngineAbi, functionName: "auctionParams" }),
     ]);
     this.maxLiveSeries = maxLive;
     this.quoteDecimals = await this.read.readContract({ address: quote, abi: erc20Abi, functionName: "decimals" });
-    this.params = normaliseParams(params);
     await this.checkBidders(keeper);
     logger.info(
       {
@@ -199,7 +196,6 @@ export class LiquidatorRole implements Role {
       },
       this.indexedThrough === undefined ? "liquidator starts a new index" : "liquidator resumes its index",
     );
-    void store;
   }
 
   async onBlock(block: StoredBlock): Promise<void> {
@@ -343,7 +339,17 @@ export class LiquidatorRole implements Role {
   // ---- acting ----
 
   private async act(accounts: Address[], blockNumber: bigint): Promise<void> {
-    const statuses = await chainStatuses(this.read, this.deployment, accounts, blockNumber);
+    const [statuses, params] = await Promise.all([
+      chainStatuses(this.read, this.deployment, accounts, blockNumber),
+      // Governance may change them: read with the statuses they price.
+      this.read.readContract({
+        address: this.deployment.contracts.liquidationEngine,
+        abi: liquidationEngineAbi,
+        functionName: "auctionParams",
+        blockNumber,
+      }),
+    ]);
+    this.params = normaliseParams(params);
     let confirmed = 0;
     let sent = 0;
     let gasPrice: bigint | undefined;
