@@ -26,7 +26,17 @@ function describeRevert(err: unknown): string {
   return decoded instanceof OptioContractError ? decoded.formatted : decoded.shortMessage;
 }
 
-export async function runDemo(): Promise<void> {
+/** What the live phase (`live.ts`) continues from: the same chain, deployment and role accounts. */
+export interface SessionContext {
+  connection: Awaited<ReturnType<typeof network.create>>;
+  contracts: Record<string, Contract>;
+  deployment: Awaited<ReturnType<typeof deployLocal>>["deployment"];
+  deploymentFile: string;
+  proposer: Signer;
+  timelockDelay: number;
+}
+
+export async function runDemo(): Promise<SessionContext> {
   const connection = await network.create({ network: "localhost" });
   const { ethers, networkHelpers } = connection;
   const [deployer, guardian, , proposer, s1, s2, s3, alice, bob] = await ethers.getSigners();
@@ -287,4 +297,12 @@ export async function runDemo(): Promise<void> {
   }
   if (!conserved) throw new Error("conservation check failed: vault holdings differ from what its accounts own");
   log("conservation check", "passed: vault holdings equal account balances, to the wei, in every asset");
+  return {
+    connection,
+    contracts: d as unknown as Record<string, Contract>,
+    deployment,
+    deploymentFile: DEPLOYMENT_FILE,
+    proposer,
+    timelockDelay: TIMELOCK_DELAY,
+  };
 }

@@ -43,10 +43,41 @@ export interface Listing {
   isCall: boolean;
 }
 
+/** One call governance makes through the timelock. */
+export interface TimelockCall {
+  target: string;
+  data: string;
+}
+
 /**
- * Lists series through the timelock, which holds the lister role (no externally owned account does): `proposer`
- * schedules one batch, the local chain's clock moves on by the timelock's delay, `beforeExecute` runs (for fresh
- * prices when the delay made them stale: listing needs an Ok router) and the batch executes.
+ * Executes `calls` through the timelock as one batch: `proposer` schedules it, the local chain's clock moves on by
+ * the timelock's delay, `beforeExecute` runs (for fresh prices when the delay made them stale) and the batch
+ * executes.
+ */
+export async function governThroughTimelock(
+  connection: NetworkConnection,
+  timelockContract: Contract,
+  proposer: Signer,
+  calls: TimelockCall[],
+  beforeExecute?: () => Promise<void>,
+): Promise<void> {
+  const { networkHelpers } = connection;
+  const timelock = timelockContract.connect(proposer) as Contract;
+  const targets = calls.map((c) => c.target);
+  const values = calls.map(() => 0n);
+  const payloads = calls.map((c) => c.data);
+  // The block time makes the salt unique per batch and the run deterministic.
+  const salt = zeroPadValue(toBeHex(await networkHelpers.time.latest()), 32);
+  const delay = (await timelock.getMinDelay()) as bigint;
+  await (await timelock.scheduleBatch(targets, values, payloads, ZeroHash, salt, delay)).wait();
+  if (delay > 0n) await networkHelpers.time.increase(delay);
+  if (beforeExecute) await beforeExecute();
+  await (await timelock.executeBatch(targets, values, payloads, ZeroHash, salt)).wait();
+}
+
+/**
+ * Lists series through the timelock, which holds the lister role (no externally owned account does): one batch
+ * (`governThroughTimelock`); `beforeExecute` typically refreshes prices, as listing needs an Ok router.
  */
 export async function listThroughTimelock(
   connection: NetworkConnection,
@@ -55,19 +86,15 @@ export async function listThroughTimelock(
   listings: Listing[],
   beforeExecute?: () => Promise<void>,
 ): Promise<void> {
-  const { networkHelpers } = connection;
-  const timelock = contracts.timelock.connect(proposer) as Contract;
   const target = await contracts.registry.getAddress();
-  const targets = listings.map(() => target);
-  const values = listings.map(() => 0n);
-  const payloads = listings.map((l) =>
-    contracts.registry.interface.encodeFunctionData("listSeries", [l.underlyingId, l.strikeE18, l.expiry, l.isCall]),
-  );
-  // The block time makes the salt unique per batch and the run deterministic.
-  const salt = zeroPadValue(toBeHex(await networkHelpers.time.latest()), 32);
-  const delay = (await timelock.getMinDelay()) as bigint;
-  await (await timelock.scheduleBatch(targets, values, payloads, ZeroHash, salt, delay)).wait();
-  if (delay > 0n) await networkHelpers.time.increase(delay);
-  if (beforeExecute) await beforeExecute();
-  await (await timelock.executeBatch(targets, values, payloads, ZeroHash, salt)).wait();
+  const calls = listings.map((l) => ({
+    target,
+    data: contracts.registry.interface.encodeFunctionData("listSeries", [
+      l.underlyingId,
+      l.strikeE18,
+      l.expiry,
+      l.isCall,
+    ]),
+  }));
+  await governThroughTimelock(connection, contracts.timelock, proposer, calls, beforeExecute);
 }

@@ -10,10 +10,10 @@ const REPORT_TYPES = {
 };
 
 /**
- * Signs `(feed, value_i, timestamp)` with each signer (EIP-712, domain "Optio QuorumFeed" v1) and submits the
- * observations ordered by signer address, as the quorum feed requires. Returns the transaction receipt.
+ * Signs `(feed, value_i, timestamp)` with each signer (EIP-712, domain "Optio QuorumFeed" v1) and returns the feed id
+ * and the observations ordered by signer address, as `QuorumFeed.submit` requires.
  */
-export async function submitReport(
+export async function signReport(
   quorumFeed: BaseContract,
   signers: Signer[],
   feedName: string,
@@ -33,6 +33,18 @@ export async function submitReport(
       signature: await s.signTypedData(domain, REPORT_TYPES, { feedId: id, value, timestamp }),
     })),
   );
+  return { id, observations };
+}
+
+/** Signs a report (`signReport`) and submits it; returns the transaction receipt. */
+export async function submitReport(
+  quorumFeed: BaseContract,
+  signers: Signer[],
+  feedName: string,
+  values: bigint[],
+  timestamp: bigint,
+) {
+  const { id, observations } = await signReport(quorumFeed, signers, feedName, values, timestamp);
   const submit = quorumFeed.getFunction("submit");
   return await (await submit(id, timestamp, observations)).wait();
 }
