@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
+import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -24,6 +25,20 @@ export interface KeeperProcess {
 }
 
 const running = new Set<KeeperProcess>();
+
+/** A free TCP port on 127.0.0.1 (the OS picks it; the socket is closed before returning). */
+export async function freePort(): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      if (address === null || typeof address === "string") return reject(new Error("no port"));
+      server.close(() => resolve(address.port));
+    });
+  });
+}
 
 /** Clears the previous run's keeper stores and logs. */
 export async function resetKeeperDir(): Promise<void> {

@@ -8,7 +8,8 @@
  * position. A report ends it: trades, liquidations, discounts, bad debt, the insurance fund, socialised loss, gas
  * per operation, blocks from price move to auction, oracle rounds, and the conservation check (to the wei).
  */
-import { readFile } from "node:fs/promises";
+import { appendFile, readFile } from "node:fs/promises";
+import path from "node:path";
 import type { Contract } from "ethers";
 import {
   type Address,
@@ -26,16 +27,26 @@ import { privateKeyToAccount } from "viem/accounts";
 import {
   accountHealth,
   createOptioClient,
+  feedId,
   getAccountStates,
   getMarketState,
   liquidationEngineAbi,
+  quorumFeedAbi,
   type OptioClient,
   settlementAbi,
 } from "@optio/sdk";
 import { gridExpiries } from "../lib/expiries.js";
 import { governThroughTimelock, type Listing } from "../lib/local.js";
-import { signReport, submitReport } from "../lib/quorum.js";
-import { countLines, KEEPER_DIR, resetKeeperDir, startKeeper, stopAll, type KeeperProcess } from "./keepers.js";
+import { submitReport } from "../lib/quorum.js";
+import {
+  countLines,
+  freePort,
+  KEEPER_DIR,
+  resetKeeperDir,
+  startKeeper,
+  stopAll,
+  type KeeperProcess,
+} from "./keepers.js";
 import type { SessionContext } from "./session.js";
 
 const WAD = 10n ** 18n;
@@ -109,39 +120,43 @@ export async function runLive(session: SessionContext, o: LiveOptions): Promise<
     await (await (d.vault.connect(deployer) as Contract).deposit(account, usdcAddress, amount)).wait();
   };
 
+  /** A keeper that cannot start (a config it refuses, a missing role) exits at once: fail with its own words. */
+  const expectStarted = async (ks: KeeperProcess[]) => {
+    await new Promise((res) => setTimeout(res, 2_000));
+    for (const k of ks) {
+      if (k.child.exitCode === null) continue;
+      await stopAll();
+      const tail = (await readFile(k.logPath, "utf8")).trim().split("\n").slice(-5).join("\n");
+      throw new Error(`keeper ${k.name} exited with code ${k.child.exitCode} at start:\n${tail}`);
+    }
+  };
+
   // --- the oracle network: four signers, k = 3 -------------------------------------------------------------
   const signerKeys = [0, 1, 2, 3].map((i) => keyOf(`quorum signer ${i}`));
-  const signerWallets = signerKeys.map((k) => new ethers.Wallet(k, ethers.provider));
+  const signerAddresses = signerKeys.map((k) => privateKeyToAccount(k).address);
+  const SCRIPT = path.join(KEEPER_DIR, "prices.jsonl");
   const prices = {
     ETH: { spot: 3_000n * WAD, vol: (65n * WAD) / 100n },
     BTC: { spot: 60_000n * WAD, vol: (55n * WAD) / 100n },
   };
-  let oracleRounds = 0;
   /** From the crash on, blocks come every `BLOCK_MS` with every pending transaction, as on a live chain. */
   let intervalMining = false;
-  let oracleGas = 0n;
   const priceBlocks: bigint[] = [];
+  const FEEDS = ["ETH/USD", "ETH/USD-IV", "BTC/USD", "BTC/USD-IV"] as const;
+  const targetOf = (name: (typeof FEEDS)[number]) => {
+    const p = prices[name.startsWith("ETH") ? "ETH" : "BTC"];
+    return name.endsWith("-IV") ? p.vol : p.spot;
+  };
+  const decimal = (wad: bigint) => `${wad / WAD}.${(wad % WAD).toString().padStart(18, "0")}`;
+
   /**
-   * Both sources of both underlyings in ONE block: the Chainlink mocks and a quorum round signed by 3 of the 4
-   * signers, sent with automine off and mined together, so no block sees one source moved without the other.
+   * The market moves: the signers' scripted source gets a new line (at the chain's time) and the Chainlink mocks a new
+   * answer (both in one block); then the four signer processes observe it, exchange signed observations and submit
+   * quorum rounds on their own. Resolves with the block in which the last feed reached its new value.
    */
   async function publishPrices(): Promise<bigint> {
-    const timestamp = BigInt(await networkHelpers.time.latest()) + 1n;
     const [deployer] = await ethers.getSigners();
-    // Signer (round mod 4) sits this one out: k = 3 of 4 still makes it.
-    const present = signerWallets.filter((_, i) => i !== (oracleRounds / 4) % 4);
-    const reports = [];
-    for (const sym of ["ETH", "BTC"] as const) {
-      const { spot, vol } = prices[sym];
-      for (const [name, value] of [
-        [`${sym}/USD`, spot],
-        [`${sym}/USD-IV`, vol],
-      ] as const) {
-        const values = present.map((_, i) => value + BigInt(i - 1) * (value / 10_000n));
-        reports.push(await signReport(d.quorumFeed, present, name, values, timestamp));
-      }
-    }
-    // Hold the miner while the updates queue: automine off, or the interval miner paused.
+    // Hold the miner while both Chainlink updates queue (automine off, or the interval miner paused).
     await connection.provider.request(
       intervalMining
         ? { method: "evm_setIntervalMining", params: [0] }
@@ -155,9 +170,7 @@ export async function runLive(session: SessionContext, o: LiveOptions): Promise<
             prices[sym].spot / 10n ** 10n,
           ),
         );
-      for (const r of reports)
-        sent.push(await (d.quorumFeed.connect(deployer) as Contract).submit(r.id, timestamp, r.observations));
-      await connection.provider.request({ method: "evm_mine", params: [Number(timestamp)] });
+      await connection.provider.request({ method: "evm_mine", params: [] });
     } finally {
       await connection.provider.request(
         intervalMining
@@ -165,14 +178,39 @@ export async function runLive(session: SessionContext, o: LiveOptions): Promise<
           : { method: "evm_setAutomine", params: [true] },
       );
     }
-    const receipts = await Promise.all(sent.map((t) => t.wait()));
-    for (const receipt of receipts.slice(2)) oracleGas += receipt!.gasUsed;
-    oracleRounds += reports.length;
-    const block = BigInt(receipts[0]!.blockNumber);
-    if (receipts.some((x) => BigInt(x!.blockNumber) !== block)) throw new Error("a price update spread over blocks");
+    await Promise.all(sent.map((t) => t.wait()));
+    // Chainlink first, then the signers' scripted source: a signer that reads both sees them agree.
+    const line: Record<string, unknown> = { at: await networkHelpers.time.latest() };
+    for (const name of FEEDS) line[name] = decimal(targetOf(name));
+    await appendFile(SCRIPT, `${JSON.stringify(line)}\n`);
+    // The signers' rounds: wait until every feed carries the new value (a large move walks in bounded steps).
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const rounds = await Promise.all(FEEDS.map((name) => d.quorumFeed.latestRound(feedId(name))));
+      // The new value, in a round no older than the signers' heartbeat (after a clock jump they re-report).
+      const fresh = (r: readonly unknown[], k: number) =>
+        (r[1] as bigint) === targetOf(FEEDS[k]) && (r[2] as bigint) + 600n >= BigInt(line.at as number);
+      if (rounds.every(fresh)) break;
+      if (Date.now() > deadline)
+        throw new Error(
+          `the quorum signers did not report the new prices within 60 s (see ${KEEPER_DIR}/signer-*.log)`,
+        );
+      // Without interval mining the chain only moves when someone sends: the signers' submissions do.
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    const block = await publicClient.getBlockNumber({ cacheTime: 0 });
     priceBlocks.push(block);
     return block;
   }
+
+  await resetKeeperDir();
+  const keeperBase = {
+    chainId: deployment.chainId,
+    deployment: session.deploymentFile,
+    rpc: { urls: [url] },
+    blocks: { pollIntervalMs: 200, windowSize: 16 },
+    metrics: { port: 0 },
+  };
 
   // --- governance: the signer set, and a new option chain --------------------------------------------------
   const now = await networkHelpers.time.latest();
@@ -187,7 +225,7 @@ export async function runLive(session: SessionContext, o: LiveOptions): Promise<
       for (const k of strikes)
         for (const isCall of [false, true]) listings.push({ underlyingId, strikeE18: k * WAD, expiry, isCall });
   const registryAddress = await d.registry.getAddress();
-  const sortedSigners = signerWallets.map((w) => w.address).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+  const sortedSigners = [...signerAddresses].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
   await governThroughTimelock(
     connection as unknown as Parameters<typeof governThroughTimelock>[0],
     d.timelock,
@@ -213,7 +251,52 @@ export async function runLive(session: SessionContext, o: LiveOptions): Promise<
       }
     },
   );
+  // The four signers, each its own `optio-keeper run --roles oracle` process with its own key, observation server
+  // and store; each reads the scripted source (the demo's market) and, for spot, the Chainlink aggregator.
+  const signerPorts = await Promise.all(signerKeys.map(() => freePort()));
+  const signerUrls = signerPorts.map((port) => `http://127.0.0.1:${port}`);
+  const signers: KeeperProcess[] = [];
+  for (const [i, key] of signerKeys.entries()) {
+    await fund(signerAddresses[i]);
+    const feeds = FEEDS.map((name) => ({
+      name,
+      kind: name.endsWith("-IV") ? "vol" : "spot",
+      sources: [
+        { type: "scripted", path: SCRIPT },
+        ...(name.endsWith("-IV")
+          ? []
+          : [{ type: "chainlink", aggregator: `${name.slice(0, 3).toLowerCase()}Aggregator` }]),
+      ],
+      deviationPercent: 0.5,
+      heartbeatSeconds: 600,
+    }));
+    signers.push(
+      await startKeeper(
+        `signer-${i}`,
+        ["oracle"],
+        {
+          ...keeperBase,
+          roles: {
+            oracle: {
+              feeds,
+              listen: { host: "127.0.0.1", port: signerPorts[i] },
+              peers: signerUrls.filter((_, k) => k !== i),
+              tickMs: 250,
+              proposeBackoffMs: 1_000,
+              submitBackoffMs: 1_000,
+            },
+          },
+        },
+        key,
+      ),
+    );
+  }
+  await expectStarted(signers);
   await publishPrices();
+  log(
+    "live: oracle network",
+    `4 signer processes (k = 3) report ${FEEDS.join(", ")} from a scripted source and Chainlink`,
+  );
   const seriesOf = new Map<string, bigint>();
   for (const l of listings) {
     const id = (await d.registry.seriesIdOf(l.underlyingId, l.strikeE18, l.expiry, l.isCall)) as bigint;
@@ -227,7 +310,6 @@ export async function runLive(session: SessionContext, o: LiveOptions): Promise<
   );
 
   // --- keepers as separate processes ---------------------------------------------------------------------
-  await resetKeeperDir();
   const liquidatorKey = keyOf("liquidator");
   const settlerKey = keyOf("settler");
   const liquidator = privateKeyToAccount(liquidatorKey).address;
@@ -238,25 +320,11 @@ export async function runLive(session: SessionContext, o: LiveOptions): Promise<
   await mintAndDeposit(liquidator, 3_000_000n * USDC);
   // The insurance fund starts with a buffer (its fee share alone is small in a short demo).
   await mintAndDeposit((await d.insuranceFund.getAddress()) as Address, 250_000n * USDC);
-  const keeperBase = {
-    chainId: deployment.chainId,
-    deployment: session.deploymentFile,
-    rpc: { urls: [url] },
-    blocks: { pollIntervalMs: 200, windowSize: 16 },
-    metrics: { port: 0 },
-  };
   const keepers: KeeperProcess[] = [
     await startKeeper("liquidator", ["liquidator"], { ...keeperBase }, liquidatorKey),
     await startKeeper("settler", ["settler"], { ...keeperBase }, settlerKey),
   ];
-  // A keeper that cannot start (a config it refuses, a missing role) exits at once: fail with its own words.
-  await new Promise((res) => setTimeout(res, 2_000));
-  for (const k of keepers) {
-    if (k.child.exitCode === null) continue;
-    await stopAll();
-    const tail = (await readFile(k.logPath, "utf8")).trim().split("\n").slice(-5).join("\n");
-    throw new Error(`keeper ${k.name} exited with code ${k.child.exitCode} at start:\n${tail}`);
-  }
+  await expectStarted(keepers);
   log("live: keepers", `liquidator ${liquidator}, settler ${settler}; logs in ${KEEPER_DIR}`);
 
   try {
@@ -452,6 +520,19 @@ export async function runLive(session: SessionContext, o: LiveOptions): Promise<
       if (args.payment < 0n) fundPaid += -args.payment;
       else bidderPaid += args.payment;
     }
+    // The discount a bid earns: the market value it takes (gross value x fraction, read at the block before it) times
+    // the discount of the moment. Several bids in one block read the same state: a close estimate, not a ledger.
+    let discountWad = 0n;
+    for (const e of bidEvents) {
+      const args = e.args as { account: Address; fractionWad: bigint; discountWad: bigint };
+      const before = await client.getLiquidationStatus({ account: args.account, blockNumber: e.blockNumber - 1n });
+      discountWad += (((before.grossValueWad * args.fractionWad) / WAD) * args.discountWad) / WAD;
+    }
+    const meanDiscountPct = bidEvents.length
+      ? bidEvents.reduce((sum, e) => sum + Number((e.args as { discountWad: bigint }).discountWad), 0) /
+        bidEvents.length /
+        1e16
+      : 0;
     const latencies = [...auctionsStarted]
       .filter(([a]) => firstUnderwaterAt.has(a))
       .map(([a, b]) => Number(b - firstUnderwaterAt.get(a)!));
@@ -462,6 +543,15 @@ export async function runLive(session: SessionContext, o: LiveOptions): Promise<
       );
       return Math.round(median(receipts.map((x) => Number(x.gasUsed))));
     };
+    const reportsAccepted = parseEventLogs({
+      abi: quorumFeedAbi,
+      eventName: "ReportAccepted",
+      logs: await publicClient.getLogs({
+        address: deployment.contracts.quorumFeed,
+        fromBlock: priceBlocks[0],
+        toBlock: "latest",
+      }),
+    });
     const startHashes = bids.filter((e) => e.eventName === "AuctionStarted").map((e) => e.transactionHash);
     log("report", "-----------------------------------------------------------------");
     log(
@@ -472,17 +562,26 @@ export async function runLive(session: SessionContext, o: LiveOptions): Promise<
       "  liquidations",
       `${auctionsStarted.size} auctions, ${bidEvents.length} bids; bidders paid ${fmt(bidderPaid, 6)} USDC, the fund paid ${fmt(fundPaid, 6)} USDC`,
     );
+    log(
+      "  discounts",
+      `about ${fmt(discountWad)} USD earned by bidders (mean discount ${meanDiscountPct.toFixed(2)}%)`,
+    );
     log("  insurance fund", `${fmt(fundBefore, 6)} -> ${fmt(fundAfter, 6)} USDC`);
     log("  bad debt", `fund payments ${fmt(fundPaid, 6)} USDC; socialised loss ${fmt(socialised, 6)} USDC`);
     log(
-      "  gas per operation",
-      `startAuction ${await gasOf(startHashes)}, bid ${await gasOf(bidEvents.map((e) => e.transactionHash))}, oracle update ${oracleRounds ? fmt(oracleGas / BigInt(oracleRounds), 0, 0) : "-"}`,
+      "  gas per operation (median)",
+      `startAuction ${await gasOf(startHashes)}, bid ${await gasOf(bidEvents.map((e) => e.transactionHash))}, settlement batch ${await gasOf([...new Set(settlementLogs.map((e) => e.transactionHash))])}, quorum round ${await gasOf(reportsAccepted.map((e) => e.transactionHash))}`,
     );
     log(
       "  price move -> auction",
       `median ${median(latencies)} blocks of ${BLOCK_MS / 1000} s over ${latencies.length} auctions (max ${latencies.length ? Math.max(...latencies) : "-"})`,
     );
-    log("  oracle rounds", `${oracleRounds} quorum rounds (k = 3 of 4)`);
+    log(
+      "  oracle rounds",
+      `${reportsAccepted.length} quorum rounds (k = 3 of 4) submitted by the signer processes: ${signers
+        .map((k) => `${k.name} ${countLines(k, /round submitted|submitted/i)}`)
+        .join(", ")}`,
+    );
     for (const k of keepers)
       log(`  keeper ${k.name}`, `${k.lines.length} log lines, ${countLines(k, /error|failed/i)} errors`);
 
