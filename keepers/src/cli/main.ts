@@ -21,7 +21,7 @@ class UsageError extends Error {}
 const MAIN_HELP = `optio-keeper: Optio keeper daemons
 
 Usage:
-  optio-keeper run --roles <list> [--config <file>] [--shard <i/n>]   run roles until SIGTERM/SIGINT
+  optio-keeper run --roles <list> [--config <file>]   run roles until SIGTERM/SIGINT (run --help: more options)
   optio-keeper config check [--config <file>]        validate config and key, print a summary
   optio-keeper status [--config <file>]              checkpoint, pending transactions, chain head
   optio-keeper <command> --help                      help for one command
