@@ -12,6 +12,7 @@ for (const bench of [
   benchBlackScholes,
   () => import("./sdk.js").then((m) => m.benchSdk()),
   () => import("./keeper.js").then((m) => m.benchKeeper()),
+  () => import("./keeperLive.js").then((m) => m.benchKeeperLive()),
   benchTrading,
   benchLiquidation,
   () => benchCrash(10),

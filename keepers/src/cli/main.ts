@@ -8,6 +8,7 @@ import type { KeeperConfig } from "../config/schema.js";
 import { loadSigner, SignerError } from "../keys/signer.js";
 import { createLogger } from "../ops/logger.js";
 import { ROLE_FACTORIES } from "../roles/index.js";
+import { parseShard, ShardError } from "../roles/liquidator/shard.js";
 import type { RoleFactory } from "../roles/types.js";
 import { Keeper } from "../runtime.js";
 import { Store } from "../state/store.js";
@@ -20,7 +21,7 @@ class UsageError extends Error {}
 const MAIN_HELP = `optio-keeper: Optio keeper daemons
 
 Usage:
-  optio-keeper run --roles <list> [--config <file>]   run roles until SIGTERM/SIGINT
+  optio-keeper run --roles <list> [--config <file>]   run roles until SIGTERM/SIGINT (run --help: more options)
   optio-keeper config check [--config <file>]        validate config and key, print a summary
   optio-keeper status [--config <file>]              checkpoint, pending transactions, chain head
   optio-keeper <command> --help                      help for one command
@@ -29,7 +30,7 @@ The config file is JSON; OPTIO_KEEPER_CONFIG names it when --config is absent. E
 single fields (see keepers/README.md). Exit codes: 0 done, 1 runtime failure, 2 usage or configuration error.
 `;
 
-const RUN_HELP = `optio-keeper run --roles <list> [--config <file>]
+const RUN_HELP = `optio-keeper run --roles <list> [--config <file>] [--shard <i/n>]
 
 Runs the given roles (comma-separated) in one process until SIGTERM or SIGINT, then finishes the current step,
 stops and exits 0.
@@ -42,6 +43,8 @@ ${Object.values(ROLE_FACTORIES)
 Options:
   --roles <list>     roles to run, e.g. watch
   --config <file>    JSON config file (default: $OPTIO_KEEPER_CONFIG)
+  --shard <i/n>      liquidator: handle only accounts whose address hash is i modulo n (overrides
+                     roles.liquidator.shard); run n instances with 0/n … (n-1)/n to cover every account
   -h, --help         this help
 `;
 
@@ -168,12 +171,21 @@ function resolveRoles(list: string | undefined, hasSigner: boolean): RoleFactory
 }
 
 async function runCommand(args: string[]): Promise<number> {
-  const values = parse(args, { roles: { type: "string" } });
+  const values = parse(args, { roles: { type: "string" }, shard: { type: "string" } });
   if (values.help) {
     process.stdout.write(RUN_HELP);
     return 0;
   }
   const config = loadConfig(configPath(values));
+  if (values.shard !== undefined) {
+    try {
+      parseShard(values.shard as string);
+    } catch (error) {
+      if (error instanceof ShardError) throw new UsageError(`run: --shard: ${error.message}`);
+      throw error;
+    }
+    config.roles.liquidator.shard = values.shard as string;
+  }
   const account = loadSigner(config.signer);
   const roles = resolveRoles(values.roles as string | undefined, account !== undefined);
   const deployment = roles.some((r) => r.needsDeployment)

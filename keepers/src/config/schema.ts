@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseShard } from "../roles/liquidator/shard.js";
 
 function isHttpUrl(value: string): boolean {
   try {
@@ -16,6 +17,16 @@ export function isLoopbackHost(host: string): boolean {
 
 const httpUrl = z.string().refine(isHttpUrl, { message: "must be an http(s) URL" }).meta({ format: "uri" });
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
+
+/** `i/n` with 0 <= i < n <= 1024 (the liquidator's shard). */
+function isShard(value: string): boolean {
+  try {
+    parseShard(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const ROLE_NAMES = ["watch", "liquidator", "settler", "oracle"] as const;
 
@@ -151,6 +162,50 @@ export const configSchema = z.strictObject({
         })
         .prefault({})
         .describe("The watch role: follows the chain and reports the signer's balance and nonce."),
+      liquidator: z
+        .strictObject({
+          shard: z
+            .string()
+            .default("0/1")
+            .refine(isShard, { message: "must be i/n with integers 0 <= i < n <= 1024" })
+            .describe(
+              "This instance's slice of the accounts, i/n: accounts whose address hash is i modulo n. Run n instances with 0/n … (n-1)/n to cover every account once. `run --shard` overrides it.",
+            ),
+          bidders: z
+            .array(z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address"))
+            .default([])
+            .describe(
+              "Vault accounts that bid and take the won positions; the keeper's key must be an operator of each (checked at start). Empty: the keeper's own account.",
+            ),
+          bid: z.boolean().default(true).describe("Bid in auctions (false: only start and end auctions)."),
+          health: z
+            .enum(["local", "chain"])
+            .default("local")
+            .describe(
+              "How the index is checked each block: local (the SDK's accountHealth over cached account states, refreshed when an event touches them) or chain (every account's liquidationStatus read each block; a cross-check, slow on large indexes).",
+            ),
+          minProfitUsd: z
+            .number()
+            .min(0)
+            .default(1)
+            .describe("A bid is sent only when its discount exceeds its gas cost by at least this, in USD."),
+          gasTokenUsd: z
+            .number()
+            .positive()
+            .default(3000)
+            .describe("Price of the chain's gas token in USD, to value a bid's gas against its discount."),
+          paymentSlippageBps: int(0, 10_000)
+            .default(50)
+            .describe("A bid's payment limit: the payment simulated now plus this share of it, in basis points."),
+          logPageBlocks: int(1, 100_000)
+            .default(2000)
+            .describe("Blocks per eth_getLogs page when indexing the history since the deployment block."),
+          maxActionsPerBlock: int(1, 10_000)
+            .default(200)
+            .describe("Most transactions (flags, bids, ends) the role sends per block; the rest wait for the next."),
+        })
+        .prefault({})
+        .describe("The liquidator role: indexes accounts, starts auctions on under-margined ones, bids and ends them."),
     })
     .prefault({})
     .describe("Per-role settings."),

@@ -1,4 +1,5 @@
 import type { RoleFactory } from "./types.js";
+import { liquidatorRole } from "./liquidator/index.js";
 import { watchRole } from "./watch.js";
 
 const pendingSdk =
@@ -7,15 +8,7 @@ const pendingSdk =
 /** Every role the CLI knows, by name. Roles that are not built yet say so instead of starting. */
 export const ROLE_FACTORIES: Record<string, RoleFactory> = {
   watch: watchRole,
-  liquidator: {
-    name: "liquidator",
-    summary: "index accounts, start auctions on under-margined ones and bid",
-    needsSigner: true,
-    unavailable: pendingSdk,
-    create: () => {
-      throw new Error(pendingSdk);
-    },
-  },
+  liquidator: liquidatorRole,
   settler: {
     name: "settler",
     summary: "prove expiry prices and settle expired series in batches",
