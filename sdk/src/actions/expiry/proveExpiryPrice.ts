@@ -39,16 +39,43 @@ export type ProveExpiryPriceReturnType = {
 
 export type ProveExpiryPriceErrorType = DecodedOptioError;
 
+/** The router call that proves an expiry price, as `prepareExpiryPriceProof` finds it (nothing sent). */
+export type ExpiryPriceProof =
+  | {
+      address: Address;
+      abi: typeof oracleRouterAbi;
+      functionName: "setExpiryPrice";
+      args: readonly [bigint, bigint];
+      source: "primary";
+      roundHint: bigint;
+    }
+  | {
+      address: Address;
+      abi: typeof oracleRouterAbi;
+      functionName: "setExpiryPriceFromSecondary";
+      args: readonly [bigint, bigint, bigint];
+      source: "secondary";
+      roundHint: bigint;
+      primaryRoundHint: bigint;
+    };
+
+export type PrepareExpiryPriceProofParameters = ProveExpiryPriceParameters;
+
+export type PrepareExpiryPriceProofReturnType = ExpiryPriceProof;
+
+export type PrepareExpiryPriceProofErrorType = DecodedOptioError;
+
 /**
- * Proves and stores an underlying's expiry price, finding the round hint itself: the first round at or after the
- * expiry, by binary search over the source's rounds (a Chainlink aggregator's rounds of its current phase, or the
- * quorum feed's rounds). Throws `Router_ExpiryNotReached` before expiry and `Router_ExpiryPriceAlreadySet` once set,
- * as the router would.
+ * Finds the router call that proves an underlying's expiry price, without sending it (for callers that sign and
+ * send themselves, such as a keeper with its own transaction manager): the first round at or after the expiry, by
+ * binary search over the source's rounds (a Chainlink aggregator's rounds of its current phase, or the quorum feed's
+ * rounds). Throws `Router_ExpiryNotReached` before expiry and `Router_ExpiryPriceAlreadySet` once set, as the router
+ * would, and a `BaseError` while the chosen source has no round at or after the expiry yet.
  */
-export async function proveExpiryPrice(
+export async function prepareExpiryPriceProof(
   client: OptioClientConfig,
-  params: ProveExpiryPriceParameters,
-): Promise<ProveExpiryPriceReturnType> {
+  params: PrepareExpiryPriceProofParameters,
+): Promise<PrepareExpiryPriceProofReturnType> {
   const { expiry } = params;
   const router = await readOptio(() =>
     client.publicClient.readContract({
@@ -78,31 +105,61 @@ export async function proveExpiryPrice(
     (params.source !== "secondary" && found !== undefined && found.observedAt - expiry <= found.maxDelay);
   if (usePrimary) {
     if (found === undefined) throw new BaseError(`The primary source has no round at or after ${expiry} yet.`);
-    const { hash, receipt, result } = await simulateAndWrite(client, {
+    return {
       address: router,
       abi: oracleRouterAbi,
       functionName: "setExpiryPrice",
       args: [expiry, found.roundId],
-    });
-    return { hash, receipt, priceE18: result, source: "primary", roundHint: found.roundId };
+      source: "primary",
+      roundHint: found.roundId,
+    };
   }
   const secondary = ok(secondaryR);
   const onSecondary = await firstRoundAtOrAfter(client, secondary, expiry, block.number);
   if (onSecondary === undefined) throw new BaseError(`The secondary source has no round at or after ${expiry} yet.`);
   const primaryRoundHint = found?.roundId ?? 0n;
-  const { hash, receipt, result } = await simulateAndWrite(client, {
+  return {
     address: router,
     abi: oracleRouterAbi,
     functionName: "setExpiryPriceFromSecondary",
     args: [expiry, onSecondary.roundId, primaryRoundHint],
+    source: "secondary",
+    roundHint: onSecondary.roundId,
+    primaryRoundHint,
+  };
+}
+
+/**
+ * Proves and stores an underlying's expiry price, finding the round hint itself (see `prepareExpiryPriceProof`),
+ * and sends the router call from the wallet client's account.
+ */
+export async function proveExpiryPrice(
+  client: OptioClientConfig,
+  params: ProveExpiryPriceParameters,
+): Promise<ProveExpiryPriceReturnType> {
+  const proof = await prepareExpiryPriceProof(client, params);
+  if (proof.functionName === "setExpiryPrice") {
+    const { hash, receipt, result } = await simulateAndWrite(client, {
+      address: proof.address,
+      abi: oracleRouterAbi,
+      functionName: "setExpiryPrice",
+      args: proof.args,
+    });
+    return { hash, receipt, priceE18: result, source: "primary", roundHint: proof.roundHint };
+  }
+  const { hash, receipt, result } = await simulateAndWrite(client, {
+    address: proof.address,
+    abi: oracleRouterAbi,
+    functionName: "setExpiryPriceFromSecondary",
+    args: proof.args,
   });
   return {
     hash,
     receipt,
     priceE18: result,
     source: "secondary",
-    roundHint: onSecondary.roundId,
-    primaryRoundHint,
+    roundHint: proof.roundHint,
+    primaryRoundHint: proof.primaryRoundHint,
   };
 }
 
