@@ -151,6 +151,24 @@ export const configSchema = z.strictObject({
         })
         .prefault({})
         .describe("The watch role: follows the chain and reports the signer's balance and nonce."),
+      settler: z
+        .strictObject({
+          maxGasPerTx: int(100_000, 30_000_000)
+            .default(5_000_000)
+            .describe(
+              "Gas budget of one settlement batch: the batch's gas limit (estimate plus tx.gasLimitMarginPercent) stays at or below it.",
+            ),
+          maxTxsPerBlock: int(1, 100)
+            .default(8)
+            .describe("Most settlement batches, and most claims, sent per block (several nonces in flight)."),
+          logPageBlocks: int(1, 1_000_000)
+            .default(5_000)
+            .describe("Blocks per eth_getLogs request while indexing position transfers from the deployment block."),
+        })
+        .prefault({})
+        .describe(
+          "The settler role: proves expiry prices, settles expired series in batches and pays the longs' claims.",
+        ),
     })
     .prefault({})
     .describe("Per-role settings."),

@@ -1,4 +1,5 @@
 import type { RoleFactory } from "./types.js";
+import { settlerRole } from "./settler.js";
 import { watchRole } from "./watch.js";
 
 const pendingSdk =
@@ -16,15 +17,7 @@ export const ROLE_FACTORIES: Record<string, RoleFactory> = {
       throw new Error(pendingSdk);
     },
   },
-  settler: {
-    name: "settler",
-    summary: "prove expiry prices and settle expired series in batches",
-    needsSigner: true,
-    unavailable: pendingSdk,
-    create: () => {
-      throw new Error(pendingSdk);
-    },
-  },
+  settler: settlerRole,
   oracle: {
     name: "oracle",
     summary: "observe prices, exchange signed observations, submit quorum rounds",
