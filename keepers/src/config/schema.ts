@@ -164,6 +164,26 @@ export const configSchema = z.strictObject({
           logPageBlocks: int(1, 1_000_000)
             .default(5_000)
             .describe("Blocks per eth_getLogs request while indexing position transfers from the deployment block."),
+          collectDebt: z
+            .strictObject({
+              enabled: z
+                .boolean()
+                .default(false)
+                .describe(
+                  "Collect settlement debt (Settlement.collectDebt, permissionless) once an expiry's positions are closed: from each debtor's quote balance, then by buying the collateral listed in tokens.",
+                ),
+              tokens: z
+                .array(z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address"))
+                .default([])
+                .describe(
+                  "Collateral tokens the keeper buys from debtors at the collection discount, paying from its own vault quote balance (it must keep initial margin); empty: only debtors' quote balances are collected.",
+                ),
+              everyBlocks: int(1, 100_000)
+                .default(20)
+                .describe("How often, in blocks, debts left on finished expiries are looked at again."),
+            })
+            .prefault({})
+            .describe("Settlement debt collection (off by default)."),
         })
         .prefault({})
         .describe(

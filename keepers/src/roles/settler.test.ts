@@ -79,7 +79,7 @@ describe("settler role (real CLI, anvil, 64 traders)", function () {
 
   async function startKeeper(
     name: string,
-    settler: Record<string, number>,
+    settler: Record<string, unknown>,
     reuse?: { key: `0x${string}`; storePath: string },
   ): Promise<KeeperProcess> {
     const key = reuse?.key ?? generatePrivateKey();
@@ -248,11 +248,14 @@ describe("settler role (real CLI, anvil, 64 traders)", function () {
     expect(await k.exit, k.output().slice(-5000)).to.equal(0);
   }
 
-  it("settles 100+ positions in gas-bounded batches, pays every claim (after a debt is repaid), conserves to the wei", async () => {
+  it("settles 100+ positions in gas-bounded batches, collects a debt, pays every claim, conserves to the wei", async () => {
     await freshExpiry();
     expect(market.openPositions).to.be.greaterThan(100);
     const direct = await directSettlementGas();
-    const keeper = await startKeeper("single", { maxGasPerTx: 4_000_000 });
+    const keeper = await startKeeper("single", {
+      maxGasPerTx: 4_000_000,
+      collectDebt: { enabled: true, everyBlocks: 2 },
+    });
     const logs = () => keeper.output();
     await until("every position settled", allSettled, 60_000, logs);
     await until(
@@ -286,20 +289,13 @@ describe("settler role (real CLI, anvil, 64 traders)", function () {
     expect(debt > 0n).to.equal(true);
     const owedBefore = (await settlementReads("claimOf")).reduce((a, b) => a + b, 0n);
     expect(owedBefore > 0n).to.equal(true);
-    // The debtor repays; the keeper sees the repayment and pays the longs' claims.
+    // The debtor deposits quote but does not repay: the keeper collects the debt from that balance, then pays the
+    // longs' claims the collection funded.
     const usdc = c.usdc.connect(market.debtor) as Contract;
     await (await usdc.mint(market.debtor.address, debt)).wait();
     await (await usdc.approve(await c.vault.getAddress(), debt)).wait();
     await (
       await (c.vault.connect(market.debtor) as Contract).deposit(market.debtor.address, await usdc.getAddress(), debt)
-    ).wait();
-    await (
-      await (c.settlement.connect(market.debtor) as Contract).repayDebt(
-        market.debtor.address,
-        callId,
-        market.debtor.address,
-        debt,
-      )
     ).wait();
     await until(
       "every claim paid",
@@ -307,7 +303,10 @@ describe("settler role (real CLI, anvil, 64 traders)", function () {
       30_000,
       logs,
     );
+    expect((await c.settlement.debtOn(market.debtor.address, callId)) as bigint).to.equal(0n);
     text = await keeper.metrics();
+    expect(metric(text, "optio_keeper_settler_debt_collections_total")).to.equal(1);
+    expect(metric(text, "optio_keeper_settler_debt_collected_quote_units_total")).to.equal(Number(debt));
     expect(metric(text, "optio_keeper_settler_claims_paid_total")).to.be.greaterThan(0);
     expect(metric(text, "optio_keeper_settler_claimed_quote_units_total")).to.be.greaterThan(0);
     await stop(keeper);

@@ -18,6 +18,7 @@ import {
   prepareExpiryPriceProof,
   seriesRegistryAbi,
   settlementAbi,
+  vaultAbi,
   type Deployment,
   type OptioClientConfig,
 } from "@optio/sdk";
@@ -44,13 +45,20 @@ const LOST_RACE_ERRORS = new Set([
   "Settlement_NoPosition",
   "Settlement_NothingToClaim",
   "Router_ExpiryPriceAlreadySet",
+  "Settlement_NoDebt",
+  "Settlement_NothingToCollect",
 ]);
 /** Calls per multicall request (one eth_call each). */
 const MULTICALL_CHUNK = 400;
 /** A chunk whose estimate exceeds the budget is cut to this share of the proportional size, for estimate noise. */
 const CHUNK_SAFETY_PERCENT = 90n;
 
-const LABEL = { prove: "settler.prove", settle: "settler.settleBatch", claim: "settler.claim" } as const;
+const LABEL = {
+  prove: "settler.prove",
+  settle: "settler.settleBatch",
+  claim: "settler.claim",
+  collect: "settler.collectDebt",
+} as const;
 
 /** One settlement to send: `Settlement.settle(account, seriesId)` closes the account's whole expiry group. */
 interface SettleItem {
@@ -67,7 +75,7 @@ interface SeriesTerms {
 
 /** What a sent transaction was for, kept until its outcome is counted. */
 interface SentRecord {
-  step: "prove" | "settle" | "claim";
+  step: "prove" | "settle" | "claim" | "collect";
   group: string;
 }
 
@@ -77,7 +85,8 @@ interface SentRecord {
  * SDK's `prepareExpiryPriceProof`, sent through the transaction manager), settles every open position of the expired
  * series in batches through `LiquidationAutomation.performUpkeep` (permissionless Settle actions, each re-validated
  * on chain and skipped, not reverted, when someone settled first) sized to `roles.settler.maxGasPerTx`, then claims
- * what each long can claim (`Settlement.claim`, one transaction each). It re-reads the chain before every send and
+ * what each long can claim (`Settlement.claim`, one transaction each); optionally it collects settlement debt
+ * (`Settlement.collectDebt`). It re-reads the chain before every send and
  * never sends an intent a pending transaction of the store already carries, so a restart resends nothing.
  */
 export class SettlerRole implements Role {
@@ -100,6 +109,8 @@ export class SettlerRole implements Role {
     batches: Counter;
     lostRaces: Counter<"step">;
     gas: Counter<"step">;
+    collections: Counter;
+    collectedQuote: Counter;
     open: Gauge;
     holders: Gauge;
   };
@@ -124,6 +135,11 @@ export class SettlerRole implements Role {
         ["step"],
       ),
       gas: m.counter("settler_gas_used_total", "Gas used by this keeper's settler transactions, by step", ["step"]),
+      collections: m.counter("settler_debt_collections_total", "Settlement debts this keeper collected (collectDebt)"),
+      collectedQuote: m.counter(
+        "settler_debt_collected_quote_units_total",
+        "Debt those collections repaid, quote token units (from the debtor's balance plus bought collateral)",
+      ),
       open: m.gauge("settler_open_positions", "Accounts with an open position in an expired series, last seen"),
       holders: m.gauge("settler_holders_indexed", "Account-series pairs indexed from position transfers"),
     };
@@ -252,7 +268,13 @@ export class SettlerRole implements Role {
       if (BigInt(t.expiry) > timestamp) continue;
       const key = `${t.underlyingId}:${t.expiry}`;
       const done = this.ctx.store.kvGet<boolean>(this.name, `done:${key}`) === true;
-      if (done && this.ctx.store.kvGet<boolean>(this.name, `dirty:${id}`) !== true) continue;
+      // A finished expiry is looked at again when a debt repayment made claims grow, and, when debt collection is
+      // on, every `everyBlocks` blocks while it has debtors.
+      const collectAgain =
+        this.c.collectDebt.enabled &&
+        at % BigInt(this.c.collectDebt.everyBlocks) === 0n &&
+        (this.ctx.store.kvGet<number>(this.name, `debtors:${key}`) ?? 0) > 0;
+      if (done && !collectAgain && this.ctx.store.kvGet<boolean>(this.name, `dirty:${id}`) !== true) continue;
       let g = groups.get(key);
       if (g === undefined)
         groups.set(key, (g = { underlyingId: BigInt(t.underlyingId), expiry: BigInt(t.expiry), seriesIds: [] }));
@@ -274,6 +296,7 @@ export class SettlerRole implements Role {
         continue;
       }
       if (items.length > 0 || pending.settleGroups.has(key)) continue;
+      await this.collectDebts(key, g.seriesIds, pending, at);
       // Every position of the expiry is closed and no settlement is in flight: pay the longs' claims.
       const claimsLeft = await this.claimAll(key, g.seriesIds, pending, at);
       if (claimsLeft === 0 && !pending.claimGroups.has(key)) {
@@ -402,6 +425,78 @@ export class SettlerRole implements Role {
     }
   }
 
+  /**
+   * Records how many debtors the expiry has and, when `roles.settler.collectDebt.enabled`, collects their debts:
+   * from each debtor's quote balance first, else by buying a listed collateral token with the keeper's own vault
+   * quote balance (at most what it holds), each through `previewCollection` then `collectDebt` with the preview's
+   * seized amount as the minimum. A debtor with nothing to collect now is left for a later look.
+   */
+  private async collectDebts(key: string, seriesIds: bigint[], pending: PendingIntents, at: bigint): Promise<void> {
+    const { settlement, vault } = this.d.contracts;
+    const pairs: { account: Address; seriesId: bigint }[] = [];
+    for (const id of seriesIds)
+      for (const account of this.holders.get(id.toString()) ?? []) pairs.push({ account, seriesId: id });
+    const debts = (await this.multicall(
+      pairs.map((p) => ({
+        address: settlement,
+        abi: settlementAbi,
+        functionName: "debtOn",
+        args: [p.account, p.seriesId],
+      })),
+    )) as bigint[];
+    const owing = pairs.map((p, i) => ({ ...p, debt: debts[i] })).filter((p) => p.debt > 0n);
+    if ((this.ctx.store.kvGet<number>(this.name, `debtors:${key}`) ?? 0) !== owing.length)
+      this.ctx.store.kvPut(this.name, `debtors:${key}`, owing.length, at);
+    if (!this.c.collectDebt.enabled || owing.length === 0) return;
+    this.quoteAsset ??= getAddress(
+      await this.ctx.read.readContract({ address: vault, abi: vaultAbi, functionName: "quoteAsset" }),
+    );
+    const quote = this.quoteAsset;
+    let budget = await this.ctx.read.readContract({
+      address: vault,
+      abi: vaultAbi,
+      functionName: "balanceOf",
+      args: [this.txs.address, quote],
+    });
+    let sent = 0;
+    for (const p of owing) {
+      if (sent >= this.c.maxTxsPerBlock) break;
+      if (pending.collects.has(pairKey(p.account, p.seriesId))) continue;
+      const preview = (token: Address, maxRepay: bigint) =>
+        this.ctx.read
+          .readContract({
+            address: settlement,
+            abi: settlementAbi,
+            functionName: "previewCollection",
+            args: [p.account, p.seriesId, token, maxRepay],
+          })
+          .catch(() => undefined);
+      let chosen: { token: Address; maxRepay: bigint; seized: bigint } | undefined;
+      const fromBalance = await preview(quote, p.debt);
+      if (fromBalance !== undefined && fromBalance.fromBalance > 0n)
+        chosen = { token: quote, maxRepay: p.debt, seized: fromBalance.seized };
+      for (const token of this.c.collectDebt.tokens) {
+        if (chosen !== undefined || budget === 0n) break;
+        const maxRepay = minBig(p.debt, budget);
+        const c = await preview(getAddress(token), maxRepay);
+        // The keeper pays `bought` from its own balance; buy only what that balance covers.
+        if (c !== undefined && c.bought > 0n && c.bought <= budget) {
+          chosen = { token: getAddress(token), maxRepay, seized: c.seized };
+          budget -= c.bought;
+        }
+      }
+      if (chosen === undefined) continue;
+      const data = encodeFunctionData({
+        abi: settlementAbi,
+        functionName: "collectDebt",
+        args: [p.account, p.seriesId, chosen.token, chosen.maxRepay, chosen.seized],
+      });
+      if (await this.send("collect", key, { label: LABEL.collect, to: settlement, data }, at)) sent++;
+    }
+  }
+
+  private quoteAsset: Address | undefined;
+
   /** Sends a claim for every long with something claimable now; returns how many claims it found. */
   private async claimAll(key: string, seriesIds: bigint[], pending: PendingIntents, at: bigint): Promise<number> {
     const pairs: { account: Address; seriesId: bigint }[] = [];
@@ -502,6 +597,25 @@ export class SettlerRole implements Role {
       this.ctx.logger.info({ expiryGroup: record.group }, "expiry price proven");
       return;
     }
+    if (record.step === "collect") {
+      for (const l of parseEventLogs({ abi: settlementAbi, eventName: "DebtCollected", logs })) {
+        if (getAddress(l.address) !== settlement) continue;
+        const repaid = l.args.fromBalance + l.args.bought;
+        this.m.collections.inc();
+        this.m.collectedQuote.inc(Number(repaid));
+        this.ctx.logger.info(
+          {
+            account: l.args.account,
+            seriesId: l.args.seriesId.toString(),
+            token: l.args.token,
+            repaid: repaid.toString(),
+            seized: l.args.seized.toString(),
+          },
+          "settlement debt collected",
+        );
+      }
+      return;
+    }
     if (record.step === "claim") {
       for (const l of parseEventLogs({ abi: settlementAbi, eventName: "ClaimPaid", logs })) {
         if (getAddress(l.address) !== settlement) continue;
@@ -562,6 +676,7 @@ export class SettlerRole implements Role {
     const out: PendingIntents = {
       settles: new Set(),
       claims: new Set(),
+      collects: new Set(),
       proofs: new Set(),
       settleGroups: new Set(),
       claimGroups: new Set(),
@@ -583,9 +698,12 @@ export class SettlerRole implements Role {
         } else if (to === getAddress(settlement)) {
           const { functionName, args } = decodeFunctionData({ abi: settlementAbi, data: tx.data });
           if (functionName === "claim") {
-            const [account, seriesId] = args as readonly [Address, bigint];
+            const [account, seriesId] = args as unknown as readonly [Address, bigint];
             out.claims.add(pairKey(account, seriesId));
             out.claimGroups.add(this.groupOf(seriesId));
+          } else if (functionName === "collectDebt") {
+            const [account, seriesId] = args as unknown as readonly [Address, bigint];
+            out.collects.add(pairKey(account, seriesId));
           }
         } else if (to !== undefined) {
           const { functionName, args } = decodeFunctionData({ abi: oracleRouterAbi, data: tx.data });
@@ -663,6 +781,8 @@ interface PendingIntents {
   settles: Set<string>;
   /** `account:seriesId` pairs a pending claim pays. */
   claims: Set<string>;
+  /** `account:seriesId` debts a pending collection repays. */
+  collects: Set<string>;
   /** `router:expiry` proofs pending. */
   proofs: Set<string>;
   /** Expiry groups (`underlyingId:expiry`) with a settlement batch or a claim in flight. */
