@@ -1,14 +1,4 @@
-import {
-  decodeAbiParameters,
-  decodeFunctionData,
-  encodeAbiParameters,
-  encodeFunctionData,
-  getAbiItem,
-  getAddress,
-  parseEventLogs,
-  type Address,
-  type Hex,
-} from "viem";
+import { encodeFunctionData, getAddress, parseEventLogs, type Address, type Hex } from "viem";
 import {
   decodeOptioError,
   liquidationAutomationAbi,
@@ -25,21 +15,18 @@ import {
 import type { Counter, Gauge } from "prom-client";
 import { SimulationFailedError, type TxManager } from "../chain/txManager.js";
 import type { StoredBlock } from "../state/store.js";
+import {
+  ACTION_SETTLE,
+  pendingIntents,
+  pairKey,
+  performUpkeepData,
+  type PendingIntents,
+  type SentRecord,
+  type SettleItem,
+} from "./settlerCalldata.js";
+import { readAll, SettlerIndex } from "./settlerIndex.js";
 import type { Role, RoleContext, RoleFactory } from "./types.js";
 
-/** `LiquidationAutomation.ActionKind.Settle`: the automation's permissionless batch settles with this kind. */
-const ACTION_SETTLE = 1;
-/** The `performData` layout of `LiquidationAutomation.performUpkeep`: `abi.encode(Action[])`. */
-const ACTIONS_PARAM = [
-  {
-    type: "tuple[]",
-    components: [
-      { name: "kind", type: "uint8" },
-      { name: "account", type: "address" },
-      { name: "id", type: "uint256" },
-    ],
-  },
-] as const;
 /** Refusals that only mean someone else did the work first: a lost race, not a fault. */
 const LOST_RACE_ERRORS = new Set([
   "Settlement_NoPosition",
@@ -48,8 +35,6 @@ const LOST_RACE_ERRORS = new Set([
   "Settlement_NoDebt",
   "Settlement_NothingToCollect",
 ]);
-/** Calls per multicall request (one eth_call each). */
-const MULTICALL_CHUNK = 400;
 /** A chunk whose estimate exceeds the budget is cut to this share of the proportional size, for estimate noise. */
 const CHUNK_SAFETY_PERCENT = 90n;
 
@@ -60,25 +45,6 @@ const LABEL = {
   collect: "settler.collectDebt",
 } as const;
 
-/** One settlement to send: `Settlement.settle(account, seriesId)` closes the account's whole expiry group. */
-interface SettleItem {
-  account: Address;
-  seriesId: bigint;
-  /** The account holds a short leg in the group: it pays into the pools, so it goes first. */
-  short: boolean;
-}
-
-interface SeriesTerms {
-  underlyingId: string;
-  expiry: string;
-}
-
-/** What a sent transaction was for, kept until its outcome is counted. */
-interface SentRecord {
-  step: "prove" | "settle" | "claim" | "collect";
-  group: string;
-}
-
 /**
  * The settler role. Indexes who ever held each series (`PositionBook.PositionTransferred`, from the deployment
  * block, in pages, in the store's block-versioned journal) and, after each expiry: proves the expiry price (the
@@ -86,8 +52,8 @@ interface SentRecord {
  * series in batches through `LiquidationAutomation.performUpkeep` (permissionless Settle actions, each re-validated
  * on chain and skipped, not reverted, when someone settled first) sized to `roles.settler.maxGasPerTx`, then claims
  * what each long can claim (`Settlement.claim`, one transaction each); optionally it collects settlement debt
- * (`Settlement.collectDebt`). It re-reads the chain before every send and
- * never sends an intent a pending transaction of the store already carries, so a restart resends nothing.
+ * (`Settlement.collectDebt`). It re-reads the chain before every send and never sends an intent a pending
+ * transaction of the store already carries, so a restart resends nothing.
  */
 export class SettlerRole implements Role {
   readonly name = "settler";
@@ -95,11 +61,9 @@ export class SettlerRole implements Role {
   private readonly optio: OptioClientConfig;
   private readonly d: Deployment;
   private readonly txs: TxManager;
-  private readonly holders = new Map<string, Set<Address>>();
-  private readonly series = new Map<string, SeriesTerms>();
+  private readonly index: SettlerIndex;
   private readonly routers = new Map<string, Address>();
   private readonly waitingForRound = new Set<string>();
-  private indexedTo: bigint | undefined;
   private caughtUp = false;
   private readonly m: {
     proven: Counter;
@@ -143,18 +107,30 @@ export class SettlerRole implements Role {
       open: m.gauge("settler_open_positions", "Accounts with an open position in an expired series, last seen"),
       holders: m.gauge("settler_holders_indexed", "Account-series pairs indexed from position transfers"),
     };
+    this.index = new SettlerIndex({
+      role: this.name,
+      store: ctx.store,
+      read: ctx.read,
+      deployment: this.d,
+      pageBlocks: this.c.logPageBlocks,
+      pairsGauge: this.m.holders,
+    });
   }
 
   async start(): Promise<void> {
-    this.load();
+    this.index.load();
     this.ctx.logger.info(
-      { indexedTo: this.indexedTo?.toString() ?? null, series: this.series.size, pending: this.txs.pending().length },
-      this.indexedTo === undefined ? "settler starts indexing from the deployment block" : "settler resumes",
+      {
+        indexedTo: this.index.indexedTo?.toString() ?? null,
+        series: this.index.series.size,
+        pending: this.txs.pending().length,
+      },
+      this.index.indexedTo === undefined ? "settler starts indexing from the deployment block" : "settler resumes",
     );
   }
 
   async onBlock(block: StoredBlock): Promise<void> {
-    await this.index(block.number);
+    await this.index.index(block.number);
     await this.account(block.number);
     // While catching up, index only: act on the chain's present state once the index reaches the head.
     const head = await this.ctx.read.getBlockNumber({ cacheTime: 0 });
@@ -166,7 +142,7 @@ export class SettlerRole implements Role {
 
   async onReorg(ancestor: bigint): Promise<void> {
     // The frame has already unwound the journal to the ancestor: reload the index from it.
-    this.load();
+    this.index.load();
     this.ctx.logger.info({ ancestor: ancestor.toString() }, "settler unwound its index to the common ancestor");
   }
 
@@ -176,95 +152,11 @@ export class SettlerRole implements Role {
 
   async stop(): Promise<void> {}
 
-  // ---- the index ----
-
-  private load(): void {
-    this.holders.clear();
-    this.series.clear();
-    const at = this.ctx.store.kvGet<string>(this.name, "indexedTo");
-    this.indexedTo = at === undefined ? undefined : BigInt(at);
-    let pairs = 0;
-    for (const [key, value] of this.ctx.store.kvEntries<SeriesTerms | true>(this.name)) {
-      if (key.startsWith("h:")) {
-        const [, id, account] = key.split(":");
-        this.holdersOf(id).add(account as Address);
-        pairs++;
-      } else if (key.startsWith("s:")) this.series.set(key.slice(2), value as SeriesTerms);
-    }
-    this.m.holders.set(pairs);
-  }
-
-  private holdersOf(seriesId: string): Set<Address> {
-    let set = this.holders.get(seriesId);
-    if (set === undefined) this.holders.set(seriesId, (set = new Set()));
-    return set;
-  }
-
-  /** Reads the book's transfers and the settlement's debt repayments up to `to`, in pages. */
-  private async index(to: bigint): Promise<void> {
-    const { book, settlement } = this.d.contracts;
-    const events = [
-      getAbiItem({ abi: positionBookAbi, name: "PositionTransferred" }),
-      getAbiItem({ abi: settlementAbi, name: "DebtRepaid" }),
-      getAbiItem({ abi: settlementAbi, name: "DebtCollected" }),
-    ];
-    let from = this.indexedTo === undefined ? this.d.blockNumber : this.indexedTo + 1n;
-    while (from <= to) {
-      const pageEnd = minBig(to, from + BigInt(this.c.logPageBlocks) - 1n);
-      const logs = await this.ctx.read.getLogs({
-        address: [book, settlement],
-        events,
-        fromBlock: from,
-        toBlock: pageEnd,
-      });
-      const newSeries = new Set<string>();
-      for (const log of logs) {
-        if (log.eventName === "PositionTransferred") {
-          const { seriesId, buyer, seller } = log.args as { seriesId: bigint; buyer: Address; seller: Address };
-          const id = seriesId.toString();
-          for (const account of [buyer, seller]) {
-            const set = this.holdersOf(id);
-            if (set.has(account)) continue;
-            set.add(account);
-            this.ctx.store.kvPut(this.name, `h:${id}:${account}`, true, to);
-            this.m.holders.inc();
-          }
-          if (!this.series.has(id)) newSeries.add(id);
-        } else {
-          // A debt paid into a pool makes its longs' claims grow: look at the series' claims again.
-          const { seriesId } = log.args as { seriesId: bigint };
-          this.ctx.store.kvPut(this.name, `dirty:${seriesId}`, true, to);
-        }
-      }
-      await this.readTerms([...newSeries], to);
-      this.indexedTo = pageEnd;
-      this.ctx.store.kvPut(this.name, "indexedTo", pageEnd.toString(), to);
-      from = pageEnd + 1n;
-    }
-  }
-
-  private async readTerms(ids: string[], at: bigint): Promise<void> {
-    const results = await this.multicall(
-      ids.map((id) => ({
-        address: this.d.contracts.registry,
-        abi: seriesRegistryAbi,
-        functionName: "getSeries",
-        args: [BigInt(id)],
-      })),
-    );
-    ids.forEach((id, i) => {
-      const s = results[i] as { underlyingId: number; expiry: bigint };
-      const terms = { underlyingId: String(s.underlyingId), expiry: s.expiry.toString() };
-      this.series.set(id, terms);
-      this.ctx.store.kvPut(this.name, `s:${id}`, terms, at);
-    });
-  }
-
   // ---- acting on expired series ----
 
   private async act(at: bigint, timestamp: bigint): Promise<void> {
     const groups = new Map<string, { underlyingId: bigint; expiry: bigint; seriesIds: bigint[] }>();
-    for (const [id, t] of this.series) {
+    for (const [id, t] of this.index.series) {
       if (BigInt(t.expiry) > timestamp) continue;
       const key = `${t.underlyingId}:${t.expiry}`;
       const done = this.ctx.store.kvGet<boolean>(this.name, `done:${key}`) === true;
@@ -284,13 +176,17 @@ export class SettlerRole implements Role {
       this.m.open.set(0);
       return;
     }
-    const pending = this.pendingIntents();
+    const sent = new Map<number, SentRecord>();
+    for (const [key, record] of this.ctx.store.kvEntries<SentRecord>(this.name))
+      if (key.startsWith("sent:")) sent.set(Number(key.slice(5)), record);
+    const pending = pendingIntents(this.txs.pending(), this.d.contracts, sent, (id) => this.index.groupOf(id));
     let open = 0;
     for (const [key, g] of groups) {
       if (!(await this.priceProven(key, g, pending, at))) continue;
       const items = await this.openPositions(g.seriesIds);
       open += items.length;
-      const waiting = items.filter((it) => !pending.settles.has(pairKey(it.account, it.seriesId)));
+      // A pending batch may name the account with another series of the group: `settle` closes the whole group.
+      const waiting = items.filter((it) => !g.seriesIds.some((id) => pending.settles.has(pairKey(it.account, id))));
       if (waiting.length > 0) {
         await this.settleBatches(key, waiting, at);
         continue;
@@ -365,10 +261,9 @@ export class SettlerRole implements Role {
 
   /** Accounts holding a position in any of `seriesIds`, re-read on chain; shorts first. */
   private async openPositions(seriesIds: bigint[]): Promise<SettleItem[]> {
-    const pairs: { account: Address; seriesId: bigint }[] = [];
-    for (const id of seriesIds)
-      for (const account of this.holders.get(id.toString()) ?? []) pairs.push({ account, seriesId: id });
-    const sizes = (await this.multicall(
+    const pairs = this.index.pairs(seriesIds);
+    const sizes = (await readAll(
+      this.ctx.read,
       pairs.map((p) => ({
         address: this.d.contracts.book,
         abi: positionBookAbi,
@@ -399,7 +294,7 @@ export class SettlerRole implements Role {
       let data: Hex;
       let gas: bigint;
       for (;;) {
-        data = this.performUpkeepData(rest.slice(0, n));
+        data = performUpkeepData(rest.slice(0, n));
         const estimate = await this.ctx.read.estimateGas({ account: this.txs.address, to: automation, data });
         gas = (estimate * margin) / 100n;
         if (gas <= budget || n === 1) break;
@@ -433,10 +328,9 @@ export class SettlerRole implements Role {
    */
   private async collectDebts(key: string, seriesIds: bigint[], pending: PendingIntents, at: bigint): Promise<void> {
     const { settlement, vault } = this.d.contracts;
-    const pairs: { account: Address; seriesId: bigint }[] = [];
-    for (const id of seriesIds)
-      for (const account of this.holders.get(id.toString()) ?? []) pairs.push({ account, seriesId: id });
-    const debts = (await this.multicall(
+    const pairs = this.index.pairs(seriesIds);
+    const debts = (await readAll(
+      this.ctx.read,
       pairs.map((p) => ({
         address: settlement,
         abi: settlementAbi,
@@ -499,10 +393,9 @@ export class SettlerRole implements Role {
 
   /** Sends a claim for every long with something claimable now; returns how many claims it found. */
   private async claimAll(key: string, seriesIds: bigint[], pending: PendingIntents, at: bigint): Promise<number> {
-    const pairs: { account: Address; seriesId: bigint }[] = [];
-    for (const id of seriesIds)
-      for (const account of this.holders.get(id.toString()) ?? []) pairs.push({ account, seriesId: id });
-    const amounts = (await this.multicall(
+    const pairs = this.index.pairs(seriesIds);
+    const amounts = (await readAll(
+      this.ctx.read,
       pairs.map((p) => ({
         address: this.d.contracts.settlement,
         abi: settlementAbi,
@@ -671,66 +564,6 @@ export class SettlerRole implements Role {
 
   // ---- chain helpers ----
 
-  /** What the store's pending transactions already carry: never send those intents again. */
-  private pendingIntents(): PendingIntents {
-    const out: PendingIntents = {
-      settles: new Set(),
-      claims: new Set(),
-      collects: new Set(),
-      proofs: new Set(),
-      settleGroups: new Set(),
-      claimGroups: new Set(),
-    };
-    const sentGroups = new Map<number, SentRecord>();
-    for (const [key, record] of this.ctx.store.kvEntries<SentRecord>(this.name))
-      if (key.startsWith("sent:")) sentGroups.set(Number(key.slice(5)), record);
-    const { automation, settlement } = this.d.contracts;
-    for (const tx of this.txs.pending()) {
-      const to = tx.to === null ? undefined : getAddress(tx.to);
-      try {
-        if (to === getAddress(automation)) {
-          const { args } = decodeFunctionData({ abi: liquidationAutomationAbi, data: tx.data });
-          const [actions] = decodeActions(args[0] as Hex);
-          for (const a of actions) if (a.kind === ACTION_SETTLE) out.settles.add(pairKey(a.account, a.id));
-          const g = sentGroups.get(tx.id)?.group;
-          if (g !== undefined) out.settleGroups.add(g);
-          else for (const a of actions) out.settleGroups.add(this.groupOf(a.id));
-        } else if (to === getAddress(settlement)) {
-          const { functionName, args } = decodeFunctionData({ abi: settlementAbi, data: tx.data });
-          if (functionName === "claim") {
-            const [account, seriesId] = args as unknown as readonly [Address, bigint];
-            out.claims.add(pairKey(account, seriesId));
-            out.claimGroups.add(this.groupOf(seriesId));
-          } else if (functionName === "collectDebt") {
-            const [account, seriesId] = args as unknown as readonly [Address, bigint];
-            out.collects.add(pairKey(account, seriesId));
-          }
-        } else if (to !== undefined) {
-          const { functionName, args } = decodeFunctionData({ abi: oracleRouterAbi, data: tx.data });
-          if (functionName === "setExpiryPrice" || functionName === "setExpiryPriceFromSecondary")
-            out.proofs.add(`${to}:${args[0] as bigint}`);
-        }
-      } catch {
-        // Another role's transaction (other contract or function): not ours to track.
-      }
-    }
-    return out;
-  }
-
-  private groupOf(seriesId: bigint): string {
-    const t = this.series.get(seriesId.toString());
-    return t === undefined ? "?" : `${t.underlyingId}:${t.expiry}`;
-  }
-
-  private performUpkeepData(items: SettleItem[]): Hex {
-    const actions = items.map((it) => ({ kind: ACTION_SETTLE, account: it.account, id: it.seriesId }));
-    return encodeFunctionData({
-      abi: liquidationAutomationAbi,
-      functionName: "performUpkeep",
-      args: [encodeAbiParameters(ACTIONS_PARAM, [actions])],
-    });
-  }
-
   private maxActionsCache: number | undefined;
 
   private async maxActions(): Promise<number> {
@@ -758,46 +591,6 @@ export class SettlerRole implements Role {
     }
     return getAddress(router);
   }
-
-  /** Reads `calls` at the latest block in chunks; any failing read throws (the block is retried). */
-  private async multicall(calls: readonly unknown[]): Promise<unknown[]> {
-    const out: unknown[] = [];
-    for (let i = 0; i < calls.length; i += MULTICALL_CHUNK) {
-      const chunk = calls.slice(i, i + MULTICALL_CHUNK);
-      const results = await this.ctx.read.multicall({
-        contracts: chunk as never,
-        allowFailure: false,
-        batchSize: 0,
-        deployless: this.ctx.read.chain?.contracts?.multicall3 === undefined,
-      });
-      out.push(...(results as unknown[]));
-    }
-    return out;
-  }
-}
-
-interface PendingIntents {
-  /** `account:seriesId` pairs a pending batch settles. */
-  settles: Set<string>;
-  /** `account:seriesId` pairs a pending claim pays. */
-  claims: Set<string>;
-  /** `account:seriesId` debts a pending collection repays. */
-  collects: Set<string>;
-  /** `router:expiry` proofs pending. */
-  proofs: Set<string>;
-  /** Expiry groups (`underlyingId:expiry`) with a settlement batch or a claim in flight. */
-  settleGroups: Set<string>;
-  claimGroups: Set<string>;
-}
-
-function decodeActions(performData: Hex): [{ kind: number; account: Address; id: bigint }[]] {
-  return decodeAbiParameters(ACTIONS_PARAM, performData) as unknown as [
-    { kind: number; account: Address; id: bigint }[],
-  ];
-}
-
-function pairKey(account: Address, seriesId: bigint): string {
-  return `${getAddress(account)}:${seriesId}`;
 }
 
 function minBig(a: bigint, b: bigint): bigint {
