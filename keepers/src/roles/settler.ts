@@ -278,7 +278,8 @@ export class SettlerRole implements Role {
       item.short ||= sizes[i] < 0n;
       byAccount.set(p.account, item);
     });
-    // Shorts pay into the pools before longs take from them, so longs are paid in full at settlement.
+    // Shorts pay into the pools before longs take from them, so fewer longs are left with a claim to pay later
+    // (an account long one series and short another of the group still settles both legs at once).
     return [...byAccount.values()].sort((a, b) => Number(b.short) - Number(a.short));
   }
 
