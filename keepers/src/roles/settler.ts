@@ -64,6 +64,7 @@ export class SettlerRole implements Role {
   private readonly index: SettlerIndex;
   private readonly routers = new Map<string, Address>();
   private readonly waitingForRound = new Set<string>();
+  private readonly tooLarge = new Set<string>();
   private caughtUp = false;
   private readonly m: {
     proven: Counter;
@@ -303,6 +304,10 @@ export class SettlerRole implements Role {
         n = Math.max(1, Math.min(n - 1, Number((BigInt(n) * budget * CHUNK_SAFETY_PERCENT) / (gas * 100n))));
       }
       if (gas > budget) {
+        // Once per account and expiry: the role tries again every block, the operator needs telling once.
+        const warned = `${key}:${rest[0].account}`;
+        if (this.tooLarge.has(warned)) return;
+        this.tooLarge.add(warned);
         this.ctx.logger.warn(
           { account: rest[0].account, seriesId: rest[0].seriesId.toString(), gas: gas.toString() },
           "one settlement needs more gas than roles.settler.maxGasPerTx; raise it",
