@@ -55,6 +55,7 @@ export * from "./actions/risk/getLiquidationStatus.js";
 export * from "./actions/risk/startAuction.js";
 export * from "./actions/risk/bid.js";
 export * from "./actions/risk/endAuction.js";
+export * from "./actions/expiry/prepareExpiryPriceProof.js";
 export * from "./actions/expiry/proveExpiryPrice.js";
 export * from "./actions/expiry/settle.js";
 export * from "./actions/expiry/claim.js";

@@ -3,7 +3,6 @@ import { oracleRouterAbi } from "../../abis/oracleRouter.js";
 import { seriesRegistryAbi } from "../../abis/seriesRegistry.js";
 import { Router_ExpiryNotReachedError, Router_ExpiryPriceAlreadySetError } from "../../errors/generated.js";
 import { localChain } from "../../test/chain.js";
-import { prepareExpiryPriceProof } from "./proveExpiryPrice.js";
 import { market, rejection } from "../../test/fixtures.js";
 import { isolated } from "../../test/accounts.js";
 import { expiredCall, VOL, WAD } from "../../test/expiry.js";
@@ -22,28 +21,9 @@ describe("actions/expiry/proveExpiryPrice (HTTP node)", () => {
       const { long } = await expiredCall(chain, "prove");
       const early = await rejection(long.proveExpiryPrice({ underlyingId: 1n, expiry: expiry + 86_400n }));
       expect(early).to.be.instanceOf(Router_ExpiryNotReachedError);
-      const router = chain.deployment.extra.ethRouter ?? (await routerOf(chain));
-      // Preparing finds the call and sends nothing: the price is still unset afterwards.
-      const prepared = await prepareExpiryPriceProof(long, { underlyingId: 1n, expiry });
-      expect([prepared.address, prepared.functionName, prepared.source]).to.deep.equal([
-        router,
-        "setExpiryPrice",
-        "primary",
-      ]);
-      expect(prepared.args).to.deep.equal([expiry, prepared.roundHint]);
-      const unset = await chain.publicClient.readContract({
-        address: router,
-        abi: oracleRouterAbi,
-        functionName: "expiryPrice",
-        args: [expiry],
-      });
-      expect(unset[1]).to.equal(false);
       const proven = await long.proveExpiryPrice({ underlyingId: 1n, expiry });
-      expect([proven.source, proven.priceE18, proven.roundHint]).to.deep.equal([
-        "primary",
-        4_500n * WAD,
-        prepared.roundHint,
-      ]);
+      expect([proven.source, proven.priceE18]).to.deep.equal(["primary", 4_500n * WAD]);
+      const router = chain.deployment.extra.ethRouter ?? (await routerOf(chain));
       const stored = await chain.publicClient.readContract({
         address: router,
         abi: oracleRouterAbi,
