@@ -260,7 +260,11 @@ export class SettlerRole implements Role {
     return false;
   }
 
-  /** Accounts holding a position in any of `seriesIds`, re-read on chain; shorts first. */
+  /**
+   * Accounts holding a position in any of `seriesIds`, re-read on chain, in the order that leaves the fewest claims
+   * for later: accounts with only short legs (they only pay into the pools), then accounts with both, then accounts
+   * with only long legs (paid from what the others paid in).
+   */
   private async openPositions(seriesIds: bigint[]): Promise<SettleItem[]> {
     const pairs = this.index.pairs(seriesIds);
     const sizes = (await readAll(
@@ -272,16 +276,19 @@ export class SettlerRole implements Role {
         args: [p.account, p.seriesId],
       })),
     )) as bigint[];
-    const byAccount = new Map<Address, SettleItem>();
+    const byAccount = new Map<Address, SettleItem & { long: boolean }>();
     pairs.forEach((p, i) => {
       if (sizes[i] === 0n) return;
-      const item = byAccount.get(p.account) ?? { account: p.account, seriesId: p.seriesId, short: false };
+      const item = byAccount.get(p.account) ?? { account: p.account, seriesId: p.seriesId, short: false, long: false };
       item.short ||= sizes[i] < 0n;
+      item.long ||= sizes[i] > 0n;
       byAccount.set(p.account, item);
     });
-    // Shorts pay into the pools before longs take from them, so fewer longs are left with a claim to pay later
-    // (an account long one series and short another of the group still settles both legs at once).
-    return [...byAccount.values()].sort((a, b) => Number(b.short) - Number(a.short));
+    // 0: short legs only, 1: both, 2: long legs only.
+    const rank = (it: { short: boolean; long: boolean }) => (it.short ? (it.long ? 1 : 0) : 2);
+    return [...byAccount.values()]
+      .sort((a, b) => rank(a) - rank(b))
+      .map(({ account, seriesId, short }) => ({ account, seriesId, short }));
   }
 
   /** Sends `items` in `performUpkeep` batches whose gas limit fits `maxGasPerTx`, at most `maxTxsPerBlock`. */

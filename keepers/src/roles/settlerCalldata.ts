@@ -28,7 +28,7 @@ const ACTIONS_PARAM = [
 export interface SettleItem {
   account: Address;
   seriesId: bigint;
-  /** The account holds a short leg in the group: it pays into the pools, so it goes first. */
+  /** The account holds a short leg in the group: it pays into the pools, so it goes before long-only accounts. */
   short: boolean;
 }
 
