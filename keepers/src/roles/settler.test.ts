@@ -8,6 +8,7 @@ import type { Contract } from "ethers";
 import { createPublicClient, encodeFunctionData, http, toHex, type Address, type PublicClient } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { positionBookAbi, settlementAbi, vaultAbi } from "@optio/sdk";
+import { Store } from "../state/store.js";
 import { expiredMarket, type ExpiredMarket } from "../testing/expiryMarket.js";
 import { KEEPERS_ROOT, freePort, rpc, startAnvil, stopProcess, type LocalNode } from "../testing/nodes.js";
 
@@ -351,6 +352,48 @@ describe("settler role (real CLI, anvil, 64 traders)", function () {
       fromBlock: 0n,
     });
     expect(settled.length).to.equal(market.openPositions);
+    await conservation();
+  });
+
+  it("a reorg under a running settler: its batch lands again, its index matches a rescan, everything ends settled", async () => {
+    await freshExpiry();
+    const keeper = await startKeeper("reorg", { maxGasPerTx: 2_000_000, maxTxsPerBlock: 1 });
+    const logs = () => keeper.output();
+    await until(
+      "a settlement batch mined",
+      async () => (logs().includes('"msg":"settlement batch mined"') ? true : undefined),
+      60_000,
+      logs,
+    );
+    // Two blocks, the batch's among them, replaced by empty ones: the batch is off the chain until re-sent.
+    await rpc(node!.url, "anvil_reorg", [2, []]);
+    await until(
+      "the reorg unwound",
+      async () => (logs().includes('"msg":"settler unwound its index to the common ancestor"') ? true : undefined),
+      30_000,
+      logs,
+    );
+    await until("every position settled", allSettled, 60_000, logs);
+    await until("nothing claimable", nothingClaimable, 30_000, logs);
+    await stop(keeper);
+    const { mined } = checkStore(keeper.storePath);
+    expect(await client.getTransactionCount({ address: keeper.address })).to.equal(mined);
+    // The index the keeper kept through the reorg is the one a rescan of the chain gives.
+    const transfers = await client.getContractEvents({
+      address: market.optio.deployment.contracts.book,
+      abi: positionBookAbi,
+      eventName: "PositionTransferred",
+      fromBlock: 0n,
+    });
+    const rescan = new Set<string>();
+    for (const t of transfers) for (const a of [t.args.buyer!, t.args.seller!]) rescan.add(`h:${t.args.seriesId}:${a}`);
+    const kept = Store.open(keeper.storePath, { readOnly: true });
+    try {
+      const keys = kept.kvEntries("settler").map(([k]) => k);
+      expect(new Set(keys.filter((k) => k.startsWith("h:")))).to.deep.equal(rescan);
+    } finally {
+      kept.close();
+    }
     await conservation();
   });
 
