@@ -22,6 +22,10 @@ import { getAccountStates, type GetAccountStatesParameters } from "./actions/ris
 import { startAuction, type StartAuctionParameters } from "./actions/risk/startAuction.js";
 import { bid, type BidParameters } from "./actions/risk/bid.js";
 import { endAuction, type EndAuctionParameters } from "./actions/risk/endAuction.js";
+import {
+  prepareExpiryPriceProof,
+  type PrepareExpiryPriceProofParameters,
+} from "./actions/expiry/prepareExpiryPriceProof.js";
 import { proveExpiryPrice, type ProveExpiryPriceParameters } from "./actions/expiry/proveExpiryPrice.js";
 import { settle, type SettleParameters } from "./actions/expiry/settle.js";
 import { claim, type ClaimParameters } from "./actions/expiry/claim.js";
@@ -87,6 +91,7 @@ function optioActions(client: OptioClientConfig) {
     startAuction: (p: StartAuctionParameters) => startAuction(client, p),
     bid: (p: BidParameters) => bid(client, p),
     endAuction: (p: EndAuctionParameters) => endAuction(client, p),
+    prepareExpiryPriceProof: (p: PrepareExpiryPriceProofParameters) => prepareExpiryPriceProof(client, p),
     proveExpiryPrice: (p: ProveExpiryPriceParameters) => proveExpiryPrice(client, p),
     settle: (p: SettleParameters) => settle(client, p),
     claim: (p: ClaimParameters) => claim(client, p),

@@ -57,6 +57,7 @@ export * from "./actions/risk/getAccountStates.js";
 export * from "./actions/risk/startAuction.js";
 export * from "./actions/risk/bid.js";
 export * from "./actions/risk/endAuction.js";
+export * from "./actions/expiry/prepareExpiryPriceProof.js";
 export * from "./actions/expiry/proveExpiryPrice.js";
 export * from "./actions/expiry/settle.js";
 export * from "./actions/expiry/claim.js";

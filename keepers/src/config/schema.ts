@@ -206,6 +206,45 @@ export const configSchema = z.strictObject({
         })
         .prefault({})
         .describe("The liquidator role: indexes accounts, starts auctions on under-margined ones, bids and ends them."),
+
+      settler: z
+        .strictObject({
+          maxGasPerTx: int(100_000, 30_000_000)
+            .default(5_000_000)
+            .describe(
+              "Gas budget of one settlement batch: the batch's gas limit (estimate plus tx.gasLimitMarginPercent) stays at or below it.",
+            ),
+          maxTxsPerBlock: int(1, 100)
+            .default(8)
+            .describe("Most settlement batches, and most claims, sent per block (several nonces in flight)."),
+          logPageBlocks: int(1, 1_000_000)
+            .default(5_000)
+            .describe("Blocks per eth_getLogs request while indexing position transfers from the deployment block."),
+          collectDebt: z
+            .strictObject({
+              enabled: z
+                .boolean()
+                .default(false)
+                .describe(
+                  "Collect settlement debt (Settlement.collectDebt, permissionless) once an expiry's positions are closed: from each debtor's quote balance, then by buying the collateral listed in tokens.",
+                ),
+              tokens: z
+                .array(z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address"))
+                .default([])
+                .describe(
+                  "Collateral tokens the keeper buys from debtors at the collection discount, paying from its own vault quote balance (it must keep initial margin); empty: only debtors' quote balances are collected.",
+                ),
+              everyBlocks: int(1, 100_000)
+                .default(20)
+                .describe("How often, in blocks, debts left on finished expiries are looked at again."),
+            })
+            .prefault({})
+            .describe("Settlement debt collection (off by default)."),
+        })
+        .prefault({})
+        .describe(
+          "The settler role: proves expiry prices, settles expired series in batches and pays the longs' claims.",
+        ),
     })
     .prefault({})
     .describe("Per-role settings."),

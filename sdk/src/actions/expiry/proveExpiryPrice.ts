@@ -1,30 +1,11 @@
-import { type Address, BaseError, type Hash, parseAbi, type TransactionReceipt } from "viem";
+import { type Hash, type TransactionReceipt } from "viem";
 import type { OptioClientConfig } from "../../client.js";
 import { oracleRouterAbi } from "../../abis/oracleRouter.js";
-import { priceSourceAbi } from "../../abis/priceSource.js";
-import { quorumFeedAbi } from "../../abis/quorumFeed.js";
-import { seriesRegistryAbi } from "../../abis/seriesRegistry.js";
 import type { DecodedOptioError } from "../../errors/decode.js";
-import { optioError } from "../internal/localError.js";
-import { multicall, ok } from "../internal/multicall.js";
-import { readOptio, simulateAndWrite } from "../internal/write.js";
+import { simulateAndWrite } from "../internal/write.js";
+import { prepareExpiryPriceProof, type PrepareExpiryPriceProofParameters } from "./prepareExpiryPriceProof.js";
 
-/** What the adapters read: a Chainlink aggregator's rounds, or a quorum feed id. */
-const adapterAbi = parseAbi(["function feedId() view returns (bytes32)"]);
-const aggregatorAbi = parseAbi([
-  "function latestRoundData() view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)",
-  "function getRoundData(uint80 roundId) view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)",
-]);
-
-export type ProveExpiryPriceParameters = {
-  underlyingId: bigint;
-  expiry: bigint;
-  /**
-   * `"auto"` (default): the primary (Chainlink) source when it has a round within its observation delay after
-   * expiry, else the secondary (quorum) with the proof that the primary has none; or force one of them.
-   */
-  source?: "auto" | "primary" | "secondary";
-};
+export type ProveExpiryPriceParameters = PrepareExpiryPriceProofParameters;
 
 export type ProveExpiryPriceReturnType = {
   hash: Hash;
@@ -40,141 +21,35 @@ export type ProveExpiryPriceReturnType = {
 export type ProveExpiryPriceErrorType = DecodedOptioError;
 
 /**
- * Proves and stores an underlying's expiry price, finding the round hint itself: the first round at or after the
- * expiry, by binary search over the source's rounds (a Chainlink aggregator's rounds of its current phase, or the
- * quorum feed's rounds). Throws `Router_ExpiryNotReached` before expiry and `Router_ExpiryPriceAlreadySet` once set,
- * as the router would.
+ * Proves and stores an underlying's expiry price, finding the round hint itself (see `prepareExpiryPriceProof`),
+ * and sends the router call from the wallet client's account.
  */
 export async function proveExpiryPrice(
   client: OptioClientConfig,
   params: ProveExpiryPriceParameters,
 ): Promise<ProveExpiryPriceReturnType> {
-  const { expiry } = params;
-  const router = await readOptio(() =>
-    client.publicClient.readContract({
-      address: client.deployment.contracts.registry,
-      abi: seriesRegistryAbi,
-      functionName: "routerOf",
-      args: [params.underlyingId],
-    }),
-  );
-  const block = await client.publicClient.getBlock();
-  if (block.timestamp < expiry) throw optioError("Router_ExpiryNotReached", [expiry, block.timestamp]);
-  const [primaryR, secondaryR, priceR] = await multicall(
-    client,
-    [
-      { address: router, abi: oracleRouterAbi, functionName: "primary" },
-      { address: router, abi: oracleRouterAbi, functionName: "secondary" },
-      { address: router, abi: oracleRouterAbi, functionName: "expiryPrice", args: [expiry] },
-    ],
-    block.number,
-  );
-  const [stored, isSet] = ok(priceR);
-  if (isSet) throw optioError("Router_ExpiryPriceAlreadySet", [expiry, stored]);
-  const primary = ok(primaryR);
-  const found = await firstRoundAtOrAfter(client, primary, expiry, block.number);
-  const usePrimary =
-    params.source === "primary" ||
-    (params.source !== "secondary" && found !== undefined && found.observedAt - expiry <= found.maxDelay);
-  if (usePrimary) {
-    if (found === undefined) throw new BaseError(`The primary source has no round at or after ${expiry} yet.`);
+  const proof = await prepareExpiryPriceProof(client, params);
+  if (proof.functionName === "setExpiryPrice") {
     const { hash, receipt, result } = await simulateAndWrite(client, {
-      address: router,
+      address: proof.address,
       abi: oracleRouterAbi,
       functionName: "setExpiryPrice",
-      args: [expiry, found.roundId],
+      args: proof.args,
     });
-    return { hash, receipt, priceE18: result, source: "primary", roundHint: found.roundId };
+    return { hash, receipt, priceE18: result, source: "primary", roundHint: proof.roundHint };
   }
-  const secondary = ok(secondaryR);
-  const onSecondary = await firstRoundAtOrAfter(client, secondary, expiry, block.number);
-  if (onSecondary === undefined) throw new BaseError(`The secondary source has no round at or after ${expiry} yet.`);
-  const primaryRoundHint = found?.roundId ?? 0n;
   const { hash, receipt, result } = await simulateAndWrite(client, {
-    address: router,
+    address: proof.address,
     abi: oracleRouterAbi,
     functionName: "setExpiryPriceFromSecondary",
-    args: [expiry, onSecondary.roundId, primaryRoundHint],
+    args: proof.args,
   });
   return {
     hash,
     receipt,
     priceE18: result,
     source: "secondary",
-    roundHint: onSecondary.roundId,
-    primaryRoundHint,
+    roundHint: proof.roundHint,
+    primaryRoundHint: proof.primaryRoundHint,
   };
-}
-
-/**
- * The first round of `source` observed at or after `timestamp` (undefined when none is yet): binary search over the
- * rounds of a quorum feed (ids 1…latest) or of a Chainlink aggregator's current phase (one request per step).
- */
-async function firstRoundAtOrAfter(
-  client: OptioClientConfig,
-  source: Address,
-  timestamp: bigint,
-  blockNumber: bigint,
-): Promise<{ roundId: bigint; observedAt: bigint; maxDelay: bigint } | undefined> {
-  const [feedR, feedIdR, delayR] = await multicall(
-    client,
-    [
-      { address: source, abi: priceSourceAbi, functionName: "feed" },
-      { address: source, abi: adapterAbi, functionName: "feedId" },
-      { address: source, abi: priceSourceAbi, functionName: "maxObservationDelay" },
-    ],
-    blockNumber,
-  );
-  const feed = ok(feedR);
-  const maxDelay = ok(delayR);
-  const read = (args: Parameters<typeof client.publicClient.readContract>[0]) =>
-    readOptio(() => client.publicClient.readContract({ ...args, blockNumber } as never)) as Promise<never>;
-  let lo: bigint;
-  let hi: bigint;
-  let timeOf: (id: bigint) => Promise<bigint>;
-  if (feedIdR.status === "success") {
-    const feedId = feedIdR.result;
-    const [latest, , latestAt] = (await read({
-      address: feed,
-      abi: quorumFeedAbi,
-      functionName: "latestRound",
-      args: [feedId],
-    })) as readonly [bigint, bigint, bigint];
-    if (latest === 0n || latestAt < timestamp) return undefined;
-    lo = 1n;
-    hi = latest;
-    timeOf = async (id) =>
-      (
-        (await read({ address: feed, abi: quorumFeedAbi, functionName: "getRound", args: [feedId, id] })) as [
-          bigint,
-          bigint,
-        ]
-      )[1];
-  } else {
-    const [latest, , , latestAt] = (await read({
-      address: feed,
-      abi: aggregatorAbi,
-      functionName: "latestRoundData",
-    })) as readonly [bigint, bigint, bigint, bigint];
-    if (latestAt < timestamp) return undefined;
-    const phase = latest >> 64n;
-    lo = (phase << 64n) | 1n;
-    hi = latest;
-    timeOf = async (id) =>
-      (
-        (await read({ address: feed, abi: aggregatorAbi, functionName: "getRoundData", args: [id] })) as [
-          bigint,
-          bigint,
-          bigint,
-          bigint,
-        ]
-      )[3];
-  }
-  // Invariant: round `hi` is observed at or after `timestamp`; find the smallest such id.
-  while (lo < hi) {
-    const mid = (lo + hi) / 2n;
-    if ((await timeOf(mid)) >= timestamp) hi = mid;
-    else lo = mid + 1n;
-  }
-  return { roundId: hi, observedAt: await timeOf(hi), maxDelay };
 }
