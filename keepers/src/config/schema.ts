@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { oracleConfigSchema } from "../roles/oracle/config.js";
 
 function isHttpUrl(value: string): boolean {
   try {
@@ -151,6 +152,7 @@ export const configSchema = z.strictObject({
         })
         .prefault({})
         .describe("The watch role: follows the chain and reports the signer's balance and nonce."),
+      oracle: oracleConfigSchema,
     })
     .prefault({})
     .describe("Per-role settings."),

@@ -1,4 +1,5 @@
 import type { RoleFactory } from "./types.js";
+import { oracleRole } from "./oracle/index.js";
 import { watchRole } from "./watch.js";
 
 const pendingSdk =
@@ -25,13 +26,5 @@ export const ROLE_FACTORIES: Record<string, RoleFactory> = {
       throw new Error(pendingSdk);
     },
   },
-  oracle: {
-    name: "oracle",
-    summary: "observe prices, exchange signed observations, submit quorum rounds",
-    needsSigner: true,
-    unavailable: "role not available yet: the quorum oracle role is tracked in its own issue",
-    create: () => {
-      throw new Error("role not available yet");
-    },
-  },
+  oracle: oracleRole,
 };

@@ -1,0 +1,367 @@
+/**
+ * End to end: quorum signers as real `optio-keeper run --roles oracle` processes on loopback against anvil (one
+ * block a second) with Optio deployed, 4 signers and k = 3 set through the timelock. Each test starts its own
+ * signers (fresh stores and ports) and stops them; the node and deployment are shared.
+ */
+import { expect } from "chai";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createPublicClient, http, type Address, type Hex } from "viem";
+import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
+import { feedId, oracleRouterAbi, quorumFeedAbi, reportTypedData } from "@optio/sdk";
+import { deployOptio, type OptioOnNode } from "../../testing/optio.js";
+import { KEEPERS_ROOT, freePort, rpc, startAnvil, stopProcess, type LocalNode } from "../../testing/nodes.js";
+
+const BIN = join(KEEPERS_ROOT, "bin/optio-keeper.js");
+const MNEMONIC = "test test test test test test test test test test test junk";
+const WAD = 10n ** 18n;
+const FEED = "ETH/USD";
+const SPOT_ID = feedId(FEED);
+
+/** Keys of the local node's accounts 4–7: the quorum signers of these tests (published test keys). */
+const keyOf = (index: number): Hex => {
+  const pk = mnemonicToAccount(MNEMONIC, { addressIndex: index }).getHdKey().privateKey!;
+  return `0x${Buffer.from(pk).toString("hex")}`;
+};
+
+interface Signer {
+  index: number;
+  key: Hex;
+  address: Address;
+  obsPort: number;
+  metricsPort: number;
+  dir: string;
+  script: string;
+  dropFile: string;
+  child?: ChildProcess;
+  log: string;
+}
+
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined>,
+  timeoutMs: number,
+  context = () => "",
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${context()}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function metric(text: string, name: string): number {
+  const m = text.match(new RegExp(`^${name.replace(/[{}]/g, "\\$&")} (\\S+)$`, "m"));
+  return m ? Number(m[1]) : 0;
+}
+
+describe("oracle role (real CLI signers, anvil, 4 signers k = 3)", function () {
+  this.timeout(600_000);
+  let node: LocalNode | undefined;
+  let optio: OptioOnNode;
+  let root: string;
+  let signers: Signer[] = [];
+  const client = () => createPublicClient({ transport: http(node!.url) });
+
+  const latestRound = async () => {
+    const [roundId, value, timestamp] = await client().readContract({
+      address: optio.deployment.contracts.quorumFeed,
+      abi: quorumFeedAbi,
+      functionName: "latestRound",
+      args: [SPOT_ID],
+    });
+    return { roundId, value, timestamp };
+  };
+  const scrape = async (s: Signer) =>
+    (await fetch(`http://127.0.0.1:${s.metricsPort}/metrics`, { signal: AbortSignal.timeout(3000) })).text();
+  const logs = () => signers.map((s) => `--- signer ${s.index}\n${s.log.split("\n").slice(-40).join("\n")}`).join("\n");
+
+  async function makeSigners(prices: string[], options: { submitBackoffMs?: number } = {}): Promise<Signer[]> {
+    const made: Signer[] = [];
+    for (let i = 0; i < 4; i++) {
+      const dir = join(root, `run-${Date.now()}-${i}`);
+      mkdirSync(dir, { recursive: true });
+      const key = keyOf(4 + i);
+      const s: Signer = {
+        index: i,
+        key,
+        address: privateKeyToAccount(key).address,
+        obsPort: await freePort(),
+        metricsPort: await freePort(),
+        dir,
+        script: join(dir, "prices.jsonl"),
+        dropFile: join(dir, "drop.json"),
+        log: "",
+      };
+      writeFileSync(s.script, `${JSON.stringify({ at: 0, [FEED]: prices[i] })}\n`);
+      made.push(s);
+    }
+    for (const s of made) {
+      const config = {
+        chainId: 31337,
+        deployment: optio.deploymentPath,
+        rpc: { urls: [node!.url], timeoutMs: 3000 },
+        store: { path: join(s.dir, "keeper.sqlite") },
+        blocks: { pollIntervalMs: 250 },
+        metrics: { port: s.metricsPort },
+        tx: { stuckAfterBlocks: 5 },
+        roles: {
+          oracle: {
+            feeds: [
+              {
+                name: FEED,
+                sources: [{ type: "scripted", path: s.script }],
+                deviationPercent: 0.5,
+                heartbeatSeconds: 4,
+              },
+            ],
+            listen: { port: s.obsPort },
+            peers: made.filter((p) => p !== s).map((p) => `http://127.0.0.1:${p.obsPort}`),
+            tickMs: 250,
+            proposeBackoffMs: 1500,
+            submitBackoffMs: options.submitBackoffMs ?? 1500,
+            maxObservationAgeSeconds: 15,
+            testing: { dropRulesFile: s.dropFile },
+          },
+        },
+      };
+      writeFileSync(join(s.dir, "keeper.json"), JSON.stringify(config));
+    }
+    signers = made;
+    return made;
+  }
+
+  function start(s: Signer): void {
+    const child = spawn(process.execPath, [BIN, "run", "--roles", "oracle", "--config", join(s.dir, "keeper.json")], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, OPTIO_KEEPER_PRIVATE_KEY: s.key },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout!.on("data", (d: Buffer) => (s.log += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (s.log += d.toString()));
+    s.child = child;
+  }
+
+  async function stopAll(): Promise<void> {
+    for (const s of signers) if (s.child) await stopProcess(s.child, "SIGKILL");
+  }
+
+  /** Waits for `count` more accepted rounds of the spot feed; returns them (value, timestamp). */
+  async function rounds(count: number, timeoutMs = 60_000) {
+    const first = (await latestRound()).roundId;
+    await until(
+      `${count} more rounds after round ${first}`,
+      async () => ((await latestRound()).roundId >= first + BigInt(count) ? true : undefined),
+      timeoutMs,
+      logs,
+    );
+    const out: { roundId: bigint; value: bigint }[] = [];
+    for (let id = first + 1n; id <= first + BigInt(count); id++) {
+      const [value] = await client().readContract({
+        address: optio.deployment.contracts.quorumFeed,
+        abi: quorumFeedAbi,
+        functionName: "getRound",
+        args: [SPOT_ID, id],
+      });
+      out.push({ roundId: id, value });
+    }
+    return out;
+  }
+
+  /** No line at error or fatal level in any signer's log (lost races are info). */
+  function expectNoErrors(): void {
+    for (const s of signers) {
+      for (const line of s.log.split("\n")) {
+        if (line.trim() === "") continue;
+        const level = (JSON.parse(line) as { level: string | number }).level;
+        expect(["error", "fatal", 50, 60], `signer ${s.index}: ${line}`).to.not.include(level);
+      }
+    }
+  }
+
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), "oracle-e2e-"));
+    node = await startAnvil({ blockTime: 1 });
+    optio = await deployOptio(node.url, join(root, "deployment"));
+    await optio.setQuorumSigners(
+      [4, 5, 6, 7].map((i) => privateKeyToAccount(keyOf(i)).address),
+      3,
+    );
+  });
+  afterEach(stopAll);
+  after(async () => {
+    await stopAll();
+    await node?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("rounds land with one submission each, and continue with k of the rest when one signer is down", async () => {
+    const ss = await makeSigners(["3000", "3001", "3002", "3003"]);
+    ss.forEach(start);
+    const before = await rounds(2);
+    for (const r of before) expect(r.value).to.be.within(3000n * WAD, 3003n * WAD);
+    // One signer down (SIGKILL): the other three still reach k = 3.
+    await stopProcess(ss[0].child!, "SIGKILL");
+    const after = await rounds(3);
+    for (const r of after) expect(r.value).to.be.within(3001n * WAD, 3003n * WAD);
+    let submitted = 0;
+    for (const s of ss.slice(1))
+      submitted += metric(await scrape(s), `optio_keeper_oracle_rounds_submitted_total{feed="${FEED}"}`);
+    expect(submitted).to.be.greaterThan(0);
+    const live = await scrape(ss[1]);
+    expect(metric(live, "optio_keeper_oracle_peers_seen")).to.be.greaterThanOrEqual(2);
+    expect(metric(live, `optio_keeper_oracle_rounds_signed_total{feed="${FEED}"}`)).to.be.greaterThanOrEqual(3);
+    expect((await fetch(`http://127.0.0.1:${ss[1].metricsPort}/healthz`)).status).to.equal(200);
+    expectNoErrors();
+  });
+
+  it("a signer lying 30% off and one replaying old signed observations: the median stays in the honest range and the bad messages are counted", async () => {
+    const ss = await makeSigners(["3000", "3010", "3900", "3005"]);
+    // Signers 0–2 run (2 is the liar); signer 3's key replays its old observations, plus forged and outside-set
+    // messages, straight at the others' observation servers.
+    ss.slice(0, 3).forEach(start);
+    const old = await latestRound();
+    const replayer = privateKeyToAccount(ss[3].key);
+    const outsider = privateKeyToAccount(keyOf(9));
+    const sign = (account: typeof replayer, value: bigint, timestamp: bigint) =>
+      account.signTypedData(
+        reportTypedData(31337, optio.deployment.contracts.quorumFeed, { feedId: SPOT_ID, value, timestamp }),
+      );
+    const replayed = {
+      feed: FEED,
+      timestamp: old.timestamp.toString(),
+      value: old.value.toString(),
+      signer: replayer.address,
+      signature: await sign(replayer, old.value, old.timestamp),
+    };
+    let attacking = true;
+    const attack = (async () => {
+      while (attacking) {
+        const now = (await client().getBlock({ blockTag: "latest" })).timestamp;
+        const outside = {
+          ...replayed,
+          timestamp: now.toString(),
+          signer: outsider.address,
+          signature: await sign(outsider, 1n, now),
+        };
+        const forged = { ...replayed, timestamp: now.toString(), value: "1" }; // signature over another value
+        for (const s of ss.slice(0, 3)) {
+          await fetch(`http://127.0.0.1:${s.obsPort}/v1/observations`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ observations: [replayed, outside, forged, { feed: FEED, value: "x" }] }),
+          }).catch(() => undefined);
+        }
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    })();
+    try {
+      const landed = await rounds(3);
+      // The liar signs 3900 (stepped to the feed's bound); with k = 3 the median is the higher honest value.
+      for (const r of landed) expect(r.value).to.be.within(3000n * WAD, 3010n * WAD);
+    } finally {
+      attacking = false;
+      await attack;
+    }
+    const text = await scrape(ss[0]);
+    for (const reason of ["replayed", "unknown_signer", "bad_signature", "malformed"])
+      expect(metric(text, `optio_keeper_oracle_messages_dropped_total{reason="${reason}"}`), reason).to.be.greaterThan(
+        0,
+      );
+    expectNoErrors();
+  });
+
+  it("a 2/2 partition: no quorum, the feed goes stale and the router degrades; healed, rounds resume and health is Ok", async () => {
+    const ss = await makeSigners(["3000", "3001", "3002", "3003"]);
+    const cut = (side: Signer[], other: Signer[]) => {
+      for (const s of side)
+        writeFileSync(
+          s.dropFile,
+          JSON.stringify({ drop: other.flatMap((o) => [`http://127.0.0.1:${o.obsPort}`, o.address]) }),
+        );
+    };
+    cut(ss.slice(0, 2), ss.slice(2));
+    cut(ss.slice(2), ss.slice(0, 2));
+    ss.forEach(start);
+    await until(
+      "all four ready",
+      async () => {
+        for (const s of ss)
+          if ((await fetch(`http://127.0.0.1:${s.metricsPort}/readyz`)).status !== 200) return undefined;
+        return true;
+      },
+      60_000,
+      logs,
+    );
+    const frozen = (await latestRound()).roundId;
+    // Heartbeat 4 s: several rounds would be due, none can reach k = 3.
+    await new Promise((r) => setTimeout(r, 10_000));
+    expect((await latestRound()).roundId).to.equal(frozen);
+    // The feed goes stale (an hour and more on the chain's clock); Chainlink is kept fresh, so spot is Degraded.
+    await rpc(node!.url, "evm_increaseTime", [3700]);
+    await rpc(node!.url, "evm_mine");
+    await (await optio.contracts.ethAggregator.getFunction("updateAnswer")(3000n * 10n ** 8n)).wait();
+    const router = optio.deployment.extra.ethRouter;
+    const health = async () =>
+      (await client().readContract({ address: router, abi: oracleRouterAbi, functionName: "spot" }))[1];
+    expect(await health()).to.equal(1); // Degraded
+    const partitioned = metric(await scrape(ss[0]), 'optio_keeper_oracle_messages_dropped_total{reason="partitioned"}');
+    expect(partitioned).to.be.greaterThan(0);
+    // Healed: the next due round gathers k and lands; both sources agree again.
+    for (const s of ss) writeFileSync(s.dropFile, JSON.stringify({ drop: [] }));
+    await rounds(1, 60_000);
+    expect(await health()).to.equal(0); // Ok
+    expectNoErrors();
+  });
+
+  it("a signer killed mid-round and restarted rejoins; rounds go on", async () => {
+    const ss = await makeSigners(["3000", "3001", "3002", "3003"]);
+    ss.forEach(start);
+    await rounds(1);
+    // Mid-round: signer 1 has signed an observation for a round not yet on chain.
+    await until(
+      "signer 1 to sign an open round",
+      async () => {
+        const text = await scrape(ss[1]);
+        const signed = metric(text, `optio_keeper_oracle_rounds_signed_total{feed="${FEED}"}`);
+        const accepted = metric(text, `optio_keeper_oracle_rounds_accepted_total{feed="${FEED}"}`);
+        return signed > accepted + 1 ? true : undefined;
+      },
+      60_000,
+      logs,
+    );
+    await stopProcess(ss[1].child!, "SIGKILL");
+    start(ss[1]);
+    await rounds(3);
+    await until(
+      "the restarted signer to sign again",
+      async () =>
+        metric(await scrape(ss[1]), `optio_keeper_oracle_rounds_signed_total{feed="${FEED}"}`) > 0 ? true : undefined,
+      30_000,
+      logs,
+    );
+    expect(ss[1].log).to.contain('"msg":"oracle resumes"');
+    expectNoErrors();
+  });
+
+  it("every signer submitting the same round at once: one lands, the rest are recognised as lost without alarm", async () => {
+    const ss = await makeSigners(["3000", "3001", "3002", "3003"], { submitBackoffMs: 0 });
+    ss.forEach(start);
+    await rounds(3);
+    let lost = 0;
+    let submitted = 0;
+    for (const s of ss) {
+      const text = await scrape(s);
+      lost += metric(text, `optio_keeper_oracle_rounds_lost_total{feed="${FEED}"}`);
+      submitted += metric(text, `optio_keeper_oracle_rounds_submitted_total{feed="${FEED}"}`);
+      expect(metric(text, `optio_keeper_oracle_rounds_failed_total{feed="${FEED}"}`)).to.equal(0);
+    }
+    expect(lost).to.be.greaterThan(0);
+    expect(submitted).to.be.greaterThan(0);
+    for (const s of ss) expect(s.log).to.not.contain('"level":"warn"');
+    expectNoErrors();
+  });
+});
