@@ -4,40 +4,28 @@
  * signers (fresh stores and ports) and stops them; the node and deployment are shared.
  */
 import { expect } from "chai";
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createPublicClient, http, type Address, type Hex } from "viem";
-import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
+import { createPublicClient, http } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import { feedId, oracleRouterAbi, quorumFeedAbi, reportTypedData } from "@optio/sdk";
 import { deployOptio, type OptioOnNode } from "../../testing/optio.js";
-import { KEEPERS_ROOT, freePort, rpc, startAnvil, stopProcess, type LocalNode } from "../../testing/nodes.js";
+import { rpc, startAnvil, type LocalNode } from "../../testing/nodes.js";
+import {
+  heal,
+  localKey,
+  partition,
+  prepareSigners,
+  startSigner as start,
+  stopSigner,
+  type OracleSignerProcess as Signer,
+} from "../../testing/oracle.js";
 
-const BIN = join(KEEPERS_ROOT, "bin/optio-keeper.js");
-const MNEMONIC = "test test test test test test test test test test test junk";
 const WAD = 10n ** 18n;
 const FEED = "ETH/USD";
 const SPOT_ID = feedId(FEED);
-
-/** Keys of the local node's accounts 4–7: the quorum signers of these tests (published test keys). */
-const keyOf = (index: number): Hex => {
-  const pk = mnemonicToAccount(MNEMONIC, { addressIndex: index }).getHdKey().privateKey!;
-  return `0x${Buffer.from(pk).toString("hex")}`;
-};
-
-interface Signer {
-  index: number;
-  key: Hex;
-  address: Address;
-  obsPort: number;
-  metricsPort: number;
-  dir: string;
-  script: string;
-  dropFile: string;
-  child?: ChildProcess;
-  log: string;
-}
+const VOL_FEED = "ETH/USD-IV";
 
 async function until<T>(
   what: string,
@@ -80,73 +68,33 @@ describe("oracle role (real CLI signers, anvil, 4 signers k = 3)", function () {
     (await fetch(`http://127.0.0.1:${s.metricsPort}/metrics`, { signal: AbortSignal.timeout(3000) })).text();
   const logs = () => signers.map((s) => `--- signer ${s.index}\n${s.log.split("\n").slice(-40).join("\n")}`).join("\n");
 
-  async function makeSigners(prices: string[], options: { submitBackoffMs?: number } = {}): Promise<Signer[]> {
-    const made: Signer[] = [];
-    for (let i = 0; i < 4; i++) {
-      const dir = join(root, `run-${Date.now()}-${i}`);
-      mkdirSync(dir, { recursive: true });
-      const key = keyOf(4 + i);
-      const s: Signer = {
-        index: i,
-        key,
-        address: privateKeyToAccount(key).address,
-        obsPort: await freePort(),
-        metricsPort: await freePort(),
-        dir,
-        script: join(dir, "prices.jsonl"),
-        dropFile: join(dir, "drop.json"),
-        log: "",
-      };
-      writeFileSync(s.script, `${JSON.stringify({ at: 0, [FEED]: prices[i] })}\n`);
-      made.push(s);
-    }
-    for (const s of made) {
-      const config = {
-        chainId: 31337,
-        deployment: optio.deploymentPath,
-        rpc: { urls: [node!.url], timeoutMs: 3000 },
-        store: { path: join(s.dir, "keeper.sqlite") },
-        blocks: { pollIntervalMs: 250 },
-        metrics: { port: s.metricsPort },
-        tx: { stuckAfterBlocks: 5 },
-        roles: {
-          oracle: {
-            feeds: [
-              {
-                name: FEED,
-                sources: [{ type: "scripted", path: s.script }],
-                deviationPercent: 0.5,
-                heartbeatSeconds: 4,
-              },
-            ],
-            listen: { port: s.obsPort },
-            peers: made.filter((p) => p !== s).map((p) => `http://127.0.0.1:${p.obsPort}`),
-            tickMs: 250,
-            proposeBackoffMs: 1500,
-            submitBackoffMs: options.submitBackoffMs ?? 1500,
-            maxObservationAgeSeconds: 15,
-            testing: { dropRulesFile: s.dropFile },
-          },
-        },
-      };
-      writeFileSync(join(s.dir, "keeper.json"), JSON.stringify(config));
-    }
-    signers = made;
-    return made;
-  }
-
-  function start(s: Signer): void {
-    const child = spawn(process.execPath, [BIN, "run", "--roles", "oracle", "--config", join(s.dir, "keeper.json")], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, OPTIO_KEEPER_PRIVATE_KEY: s.key },
-      stdio: ["ignore", "pipe", "pipe"],
+  async function makeSigners(
+    prices: string[],
+    options: { submitBackoffMs?: number; vols?: string[] } = {},
+  ): Promise<Signer[]> {
+    const vols = options.vols;
+    signers = await prepareSigners({
+      root,
+      nodeUrl: node!.url,
+      deploymentPath: optio.deploymentPath,
+      accounts: [4, 5, 6, 7],
+      prices: prices.map((p, i): Record<string, string> => (vols ? { [FEED]: p, [VOL_FEED]: vols[i] } : { [FEED]: p })),
+      feeds: [
+        { name: FEED, deviationPercent: 0.5, heartbeatSeconds: 4 },
+        ...(vols ? [{ name: VOL_FEED, kind: "vol", deviationPercent: 1, heartbeatSeconds: 4 }] : []),
+      ],
+      oracle: {
+        tickMs: 250,
+        proposeBackoffMs: 1500,
+        submitBackoffMs: options.submitBackoffMs ?? 1500,
+        maxObservationAgeSeconds: 15,
+      },
     });
-    child.stdout!.on("data", (d: Buffer) => (s.log += d.toString()));
-    child.stderr!.on("data", (d: Buffer) => (s.log += d.toString()));
-    s.child = child;
+    return signers;
   }
 
   async function stopAll(): Promise<void> {
-    for (const s of signers) if (s.child) await stopProcess(s.child, "SIGKILL");
+    for (const s of signers) await stopSigner(s);
   }
 
   /** Waits for `count` more accepted rounds of the spot feed; returns them (value, timestamp). */
@@ -187,7 +135,7 @@ describe("oracle role (real CLI signers, anvil, 4 signers k = 3)", function () {
     node = await startAnvil({ blockTime: 1 });
     optio = await deployOptio(node.url, join(root, "deployment"));
     await optio.setQuorumSigners(
-      [4, 5, 6, 7].map((i) => privateKeyToAccount(keyOf(i)).address),
+      [4, 5, 6, 7].map((i) => privateKeyToAccount(localKey(i)).address),
       3,
     );
   });
@@ -199,12 +147,27 @@ describe("oracle role (real CLI signers, anvil, 4 signers k = 3)", function () {
   });
 
   it("rounds land with one submission each, and continue with k of the rest when one signer is down", async () => {
-    const ss = await makeSigners(["3000", "3001", "3002", "3003"]);
+    const ss = await makeSigners(["3000", "3001", "3002", "3003"], { vols: ["0.80", "0.81", "0.82", "0.83"] });
     ss.forEach(start);
     const before = await rounds(2);
+    // The implied-volatility feed runs beside spot.
+    await until(
+      "a volatility round",
+      async () => {
+        const [roundId, value] = await client().readContract({
+          address: optio.deployment.contracts.quorumFeed,
+          abi: quorumFeedAbi,
+          functionName: "latestRound",
+          args: [feedId(VOL_FEED)],
+        });
+        return roundId > 0n && value >= (80n * WAD) / 100n && value <= (83n * WAD) / 100n ? true : undefined;
+      },
+      60_000,
+      logs,
+    );
     for (const r of before) expect(r.value).to.be.within(3000n * WAD, 3003n * WAD);
     // One signer down (SIGKILL): the other three still reach k = 3.
-    await stopProcess(ss[0].child!, "SIGKILL");
+    await stopSigner(ss[0]);
     const after = await rounds(3);
     for (const r of after) expect(r.value).to.be.within(3001n * WAD, 3003n * WAD);
     let submitted = 0;
@@ -226,7 +189,7 @@ describe("oracle role (real CLI signers, anvil, 4 signers k = 3)", function () {
     await rounds(1);
     const old = await latestRound();
     const replayer = privateKeyToAccount(ss[3].key);
-    const outsider = privateKeyToAccount(keyOf(9));
+    const outsider = privateKeyToAccount(localKey(9));
     const sign = (account: typeof replayer, value: bigint, timestamp: bigint) =>
       account.signTypedData(
         reportTypedData(31337, optio.deployment.contracts.quorumFeed, { feedId: SPOT_ID, value, timestamp }),
@@ -292,7 +255,7 @@ describe("oracle role (real CLI signers, anvil, 4 signers k = 3)", function () {
       60_000,
       logs,
     );
-    await stopProcess(ss[1].child!, "SIGKILL");
+    await stopSigner(ss[1]);
     start(ss[1]);
     await rounds(3);
     await until(
@@ -325,15 +288,7 @@ describe("oracle role (real CLI signers, anvil, 4 signers k = 3)", function () {
   });
   it("a 2/2 partition: no quorum, the feed goes stale and the router degrades; healed, rounds resume and health is Ok", async () => {
     const ss = await makeSigners(["3000", "3001", "3002", "3003"]);
-    const cut = (side: Signer[], other: Signer[]) => {
-      for (const s of side)
-        writeFileSync(
-          s.dropFile,
-          JSON.stringify({ drop: other.flatMap((o) => [`http://127.0.0.1:${o.obsPort}`, o.address]) }),
-        );
-    };
-    cut(ss.slice(0, 2), ss.slice(2));
-    cut(ss.slice(2), ss.slice(0, 2));
+    partition(ss.slice(0, 2), ss.slice(2));
     ss.forEach(start);
     await until(
       "all four ready",
@@ -360,7 +315,7 @@ describe("oracle role (real CLI signers, anvil, 4 signers k = 3)", function () {
     // Each side hears only its partner.
     for (const s of ss) expect(metric(await scrape(s), "optio_keeper_oracle_peers_seen")).to.equal(1);
     // Healed: the next due round gathers k and lands; both sources agree again.
-    for (const s of ss) writeFileSync(s.dropFile, JSON.stringify({ drop: [] }));
+    heal(ss);
     await rounds(1, 60_000);
     expect(await health()).to.equal(0); // Ok
     expectNoErrors();

@@ -48,6 +48,8 @@ interface FeedState {
   /** This signer's own signed observations of the open round, by timestamp. */
   signed: Map<bigint, Observation>;
   submission?: { timestamp: bigint; txId: number; sentAtMs: number; dueSinceMs?: number };
+  /** False while too few sources agree (logged once per outage). */
+  observing: boolean;
 }
 
 /**
@@ -78,6 +80,7 @@ export class OracleRole implements Role {
   private stopped = false;
   private ticked = false;
   private warnedOutsideSet = false;
+  private failing = false;
   private readonly m;
 
   constructor(private readonly ctx: RoleContext) {
@@ -96,6 +99,7 @@ export class OracleRole implements Role {
         sources: feed.sources.map((s) => createSource(s, feed, ctx.deployment)),
         proposals: new Map(),
         signed: new Map(),
+        observing: true,
       });
     }
     const m = ctx.metrics;
@@ -180,9 +184,16 @@ export class OracleRole implements Role {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.running = this.tick()
-        .catch((error: unknown) =>
-          this.ctx.logger.warn({ err: firstLine(error) }, "oracle tick failed; retrying next tick"),
-        )
+        .then(() => {
+          if (this.failing) this.ctx.logger.info("oracle tick succeeded again");
+          this.failing = false;
+        })
+        .catch((error: unknown) => {
+          // Once per outage at warn (an RPC outage would otherwise log every tick); the frame's health shows it too.
+          if (!this.failing) this.ctx.logger.warn({ err: firstLine(error) }, "oracle tick failed; retrying every tick");
+          else this.ctx.logger.debug({ err: firstLine(error) }, "oracle tick failed");
+          this.failing = true;
+        })
         .finally(() => this.schedule(this.cfg.tickMs));
     }, ms);
   }
@@ -283,12 +294,16 @@ export class OracleRole implements Role {
     const result = aggregate(values, feed.config.outlierPercent, feed.config.minSources);
     feed.own = result?.value;
     if (result === undefined) {
-      this.ctx.logger.warn(
-        { feed: feed.config.name, sources: feed.sources.length, usable: values.length },
-        "too few agreeing sources; not observing this feed",
-      );
+      if (feed.observing)
+        this.ctx.logger.warn(
+          { feed: feed.config.name, sources: feed.sources.length, usable: values.length },
+          "too few agreeing sources; not observing this feed",
+        );
+      feed.observing = false;
       return;
     }
+    if (!feed.observing) this.ctx.logger.info({ feed: feed.config.name, kept: result.kept }, "sources agree again");
+    feed.observing = true;
     this.m.observed.set({ feed: feed.config.name }, Number(result.value / 10n ** 9n) / 1e9);
     const chain = feed.chain!;
     const elapsed = this.chainNow - chain.timestamp;
@@ -381,13 +396,22 @@ export class OracleRole implements Role {
     const rank = this.rank(myIndex, feed.chain.roundId + 1n);
     if (Date.now() - best.completeAtMs! < rank * this.cfg.submitBackoffMs) return;
     best.tried = true;
-    const held = [...best.observations.values()].filter((o) => this.isSigner(o.signer));
-    const values = held.map((o) => o.value).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const valid = [...best.observations.values()].filter((o) => this.isSigner(o.signer));
+    const values = valid.map((o) => o.value).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const mid = values[values.length >> 1];
     this.m.skew.set(
       { feed: feed.config.name },
       Number(((values[values.length - 1] - values[0]) * 10n ** 9n) / mid) / 1e9,
     );
+    // Exactly k signatures (each one more costs gas): the k values nearest the median of all held, so the most
+    // extreme (a liar's, usually) is left out. With k = 2f + 1 any k keep the median between honest values anyway.
+    const held = valid
+      .sort((a, b) => {
+        const da = absDiff(a.value, mid);
+        const db = absDiff(b.value, mid);
+        return da < db ? -1 : da > db ? 1 : a.signer.toLowerCase() < b.signer.toLowerCase() ? -1 : 1;
+      })
+      .slice(0, this.threshold);
     const data = encodeFunctionData({
       abi: quorumFeedAbi,
       functionName: "submit",
