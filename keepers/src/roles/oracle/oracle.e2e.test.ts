@@ -283,7 +283,15 @@ describe("oracle role (real CLI signers, anvil, 4 signers k = 3)", function () {
     }
     expect(lost).to.be.greaterThan(0);
     expect(submitted).to.be.greaterThan(0);
-    for (const s of ss) expect(s.log).to.not.contain('"level":"warn"');
+    // The role itself never warns about a lost race. Two submissions mined in one block leave the loser reverted on
+    // chain: the transaction manager reports that gas was spent ("transaction mined but reverted", its documented
+    // warn), and the role counts the round as lost at info ("round landed second; dropped").
+    for (const s of ss)
+      for (const line of s.log.split("\n").filter((l) => l.includes('"level":"warn"'))) {
+        const entry = JSON.parse(line) as { msg: string; label?: string };
+        if (entry.msg === "transaction mined but reverted" && entry.label === "oracle.submit") continue;
+        expect.fail(`signer ${s.index} warned: ${line}`);
+      }
     expectNoErrors();
   });
   it("a 2/2 partition: no quorum, the feed goes stale and the router degrades; healed, rounds resume and health is Ok", async () => {

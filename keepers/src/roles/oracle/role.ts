@@ -417,8 +417,18 @@ export class OracleRole implements Role {
       functionName: "submit",
       args: [feed.id, best.timestamp, orderObservations(held)],
     });
+    // Simulated and estimated against the pending block: its timestamp is the chain's time now, which the report's
+    // timestamp may have reached while the latest block (an idle automining node's) is older.
+    const request = { account: this.me, to: this.quorumFeed, data, blockTag: "pending" } as const;
     try {
-      const sent = await this.ctx.txs!.send({ label: "oracle.submit", to: this.quorumFeed, data });
+      const gas = await this.ctx.read.estimateGas(request);
+      const sent = await this.ctx.txs!.send({
+        label: "oracle.submit",
+        to: this.quorumFeed,
+        data,
+        gas: (gas * BigInt(100 + this.ctx.config.tx.gasLimitMarginPercent)) / 100n,
+        simulate: () => this.ctx.read.call(request),
+      });
       feed.submission = { timestamp: best.timestamp, txId: sent.id, sentAtMs: Date.now(), dueSinceMs: feed.dueSinceMs };
       this.ctx.store.kvPut(this.name, `submitted:${feed.config.name}`, best.timestamp.toString(), this.headNumber);
       this.ctx.logger.info(
