@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPublicClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { feedId, oracleRouterAbi, quorumFeedAbi, reportTypedData } from "@optio/sdk";
+import { feedId, oracleRouterAbi, quorumFeedAbi, reportTypedData, riskControllerAbi } from "@optio/sdk";
 import { deployOptio, type OptioOnNode } from "../../testing/optio.js";
 import { rpc, startAnvil, type LocalNode } from "../../testing/nodes.js";
 import {
@@ -294,7 +294,7 @@ describe("oracle role (real CLI signers, anvil, 4 signers k = 3)", function () {
       }
     expectNoErrors();
   });
-  it("a 2/2 partition: no quorum, the feed goes stale and the router degrades; healed, rounds resume and health is Ok", async () => {
+  it("a 2/2 partition: no quorum, the feed goes stale, the router degrades and the risk controller goes reduce-only with no liquidation; healed, rounds resume and all is Ok", async () => {
     const ss = await makeSigners(["3000", "3001", "3002", "3003"]);
     partition(ss.slice(0, 2), ss.slice(2));
     ss.forEach(start);
@@ -320,12 +320,26 @@ describe("oracle role (real CLI signers, anvil, 4 signers k = 3)", function () {
     const health = async () =>
       (await client().readContract({ address: router, abi: oracleRouterAbi, functionName: "spot" }))[1];
     expect(await health()).to.equal(1); // Degraded
+    // The risk controller's oracle rule: reduce-only and no liquidation on an unhealthy price (ETH is underlying 1).
+    const gates = async () =>
+      Promise.all(
+        (["allowsNewRisk", "allowsLiquidation"] as const).map((functionName) =>
+          client().readContract({
+            address: optio.deployment.contracts.riskController,
+            abi: riskControllerAbi,
+            functionName,
+            args: [1n],
+          }),
+        ),
+      );
+    expect(await gates()).to.deep.equal([false, false]);
     // Each side hears only its partner.
     for (const s of ss) expect(metric(await scrape(s), "optio_keeper_oracle_peers_seen")).to.equal(1);
     // Healed: the next due round gathers k and lands; both sources agree again.
     heal(ss);
     await rounds(1, 60_000);
     expect(await health()).to.equal(0); // Ok
+    expect(await gates()).to.deep.equal([true, true]);
     expectNoErrors();
   });
 });
