@@ -31,7 +31,7 @@ export const configSchema = z.strictObject({
     .min(1)
     .optional()
     .describe(
-      "Deployment file the deploy step writes (JSON: chain id, first block, contract addresses; or a registry of them by chain id). Required by the liquidator and settler.",
+      "Deployment file the deploy step writes (JSON: chain id, first block, contract addresses; or a registry of them by chain id). Required by the liquidator, settler and oracle.",
     ),
   rpc: z
     .strictObject({

@@ -15,6 +15,7 @@ import { rpc, startAnvil, type LocalNode } from "../../testing/nodes.js";
 import {
   heal,
   localKey,
+  movePrice,
   partition,
   prepareSigners,
   startSigner as start,
@@ -294,6 +295,37 @@ describe("oracle role (real CLI signers, anvil, 4 signers k = 3)", function () {
       }
     expectNoErrors();
   });
+  it("a 40% crash in the scripted source walks the feed down in rounds within the on-chain bound, to the new price", async () => {
+    const ss = await makeSigners(["3000", "3000", "3000", "3000"]);
+    ss.forEach(start);
+    await rounds(1);
+    const from = await latestRound();
+    for (const s of ss) movePrice(s, { [FEED]: "1800" });
+    const target = 1800n * WAD;
+    await until(
+      "the feed to reach the crashed price",
+      async () => ((await latestRound()).value === target ? true : undefined),
+      60_000,
+      logs,
+    );
+    const to = (await latestRound()).roundId;
+    let previous = from.value;
+    for (let id = from.roundId + 1n; id <= to; id++) {
+      const [value] = await client().readContract({
+        address: optio.deployment.contracts.quorumFeed,
+        abi: quorumFeedAbi,
+        functionName: "getRound",
+        args: [SPOT_ID, id],
+      });
+      // Each step at most the live feed's 25% bound, and never below the new price.
+      expect(value * 100n >= previous * 75n, `round ${id}`).to.equal(true);
+      expect(value >= target).to.equal(true);
+      previous = value;
+    }
+    expect(to - from.roundId).to.be.within(2n, 4n);
+    expectNoErrors();
+  });
+
   it("a 2/2 partition: no quorum, the feed goes stale, the router degrades and the risk controller goes reduce-only with no liquidation; healed, rounds resume and all is Ok", async () => {
     const ss = await makeSigners(["3000", "3001", "3002", "3003"]);
     partition(ss.slice(0, 2), ss.slice(2));

@@ -464,6 +464,9 @@ export class OracleRole implements Role {
       { feed: feed.config.name, timestamp: timestamp.toString(), error: name ?? firstLine(cause) },
       "round submission refused",
     );
+    // Give the proposal up, so this signer may propose a fresh one in its turn instead of waiting for it to age out.
+    feed.proposals.delete(timestamp);
+    feed.signed.delete(timestamp);
   }
 
   /** Follows this signer's submission to its receipt. */
