@@ -11,6 +11,7 @@ import { createPublicClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { feedId, oracleRouterAbi, quorumFeedAbi, reportTypedData, riskControllerAbi } from "@optio/sdk";
 import { deployOptio, type OptioOnNode } from "../../testing/optio.js";
+import { createSource } from "./sources.js";
 import { rpc, startAnvil, type LocalNode } from "../../testing/nodes.js";
 import {
   heal,
@@ -145,6 +146,28 @@ describe("oracle role (real CLI signers, anvil, 4 signers k = 3)", function () {
     await stopAll();
     await node?.stop();
     rmSync(root, { recursive: true, force: true });
+  });
+
+  it("the chainlink source reads the deployment's aggregator by name, scales it to WAD and refuses a stale answer", async () => {
+    const source = createSource(
+      { type: "chainlink", aggregator: "ethAggregator", maxAgeSeconds: 3600 },
+      {
+        name: FEED,
+        kind: "spot",
+        sources: [],
+        minSources: 1,
+        outlierPercent: 5,
+        deviationPercent: 1,
+        heartbeatSeconds: 60,
+      },
+      optio.deployment,
+    );
+    await (await optio.contracts.ethAggregator.getFunction("updateAnswer")(2_999_5000_0000n)).wait();
+    const now = (await client().getBlock({ blockTag: "latest" })).timestamp;
+    expect(await source.read({ chainNow: now, read: client() as never })).to.equal(29_995n * 10n ** 17n);
+    let stale = false;
+    await source.read({ chainNow: now + 3601n, read: client() as never }).catch(() => (stale = true));
+    expect(stale).to.equal(true);
   });
 
   it("rounds land with one submission each, and continue with k of the rest when one signer is down", async () => {
