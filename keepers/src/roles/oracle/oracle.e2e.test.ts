@@ -170,7 +170,7 @@ describe("oracle role (real CLI signers, anvil, 4 signers k = 3)", function () {
     expect(stale).to.equal(true);
   });
 
-  it("rounds land with one submission each, and continue with k of the rest when one signer is down", async () => {
+  it("rounds land with one submission each, and continue with k of the rest when one signer is down (SIGTERM: exit 0)", async () => {
     const ss = await makeSigners(["3000", "3001", "3002", "3003"], { vols: ["0.80", "0.81", "0.82", "0.83"] });
     ss.forEach(start);
     const before = await rounds(2);
@@ -191,7 +191,10 @@ describe("oracle role (real CLI signers, anvil, 4 signers k = 3)", function () {
     );
     for (const r of before) expect(r.value).to.be.within(3000n * WAD, 3003n * WAD);
     // One signer down (SIGKILL): the other three still reach k = 3.
-    await stopSigner(ss[0]);
+    // Stopped gracefully (SIGTERM): it finishes its tick, closes its servers and exits 0.
+    await stopSigner(ss[0], "SIGTERM");
+    expect(ss[0].child!.exitCode).to.equal(0);
+    expect(ss[0].log).to.contain('"msg":"stopped"');
     const after = await rounds(3);
     for (const r of after) expect(r.value).to.be.within(3001n * WAD, 3003n * WAD);
     let submitted = 0;
