@@ -17,6 +17,7 @@ for (const bench of [
   benchLiquidation,
   () => benchCrash(10),
   () => benchCrash(1, "crash.gap1"),
+  () => import("./oracle.js").then((m) => m.benchOracle()),
 ]) {
   for (const result of await bench()) console.log(JSON.stringify(result));
 }

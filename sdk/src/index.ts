@@ -27,6 +27,16 @@ export {
   type SignedOrder,
 } from "./types/order.js";
 export {
+  orderObservations,
+  QUORUM_FEED_EIP712,
+  quorumFeedDomain,
+  type Report,
+  REPORT_TYPE_STRING,
+  reportTypedData,
+  reportTypes,
+  type SignedReport,
+} from "./types/observation.js";
+export {
   OptioContractError,
   type OptioErrorArgs,
   type OptioErrorName,

@@ -9,7 +9,7 @@ import { ConfigError } from "./load.js";
 export function loadDeploymentFile(path: string | undefined, chainId: number): Deployment {
   if (path === undefined)
     throw new ConfigError([
-      "config: deployment: required by the liquidator and settler (the file the deploy step writes)",
+      "config: deployment: required by the liquidator, settler and oracle (the file the deploy step writes)",
     ]);
   let text: string;
   try {

@@ -142,14 +142,16 @@ describe("config", function () {
       }
     });
 
-    it("refuses roles that this build does not have, and unknown commands, with exit 2", () => {
+    it("refuses a role it cannot run (the oracle without a deployment file), unknown roles and commands, with exit 2", () => {
       const path = join(dir, "good.json");
       writeFileSync(path, JSON.stringify(valid));
-      const r = cli(["run", "--roles", "watch,oracle", "--config", path], {
-        OPTIO_KEEPER_PRIVATE_KEY: "0x" + "11".repeat(32),
-      });
+      const key = { OPTIO_KEEPER_PRIVATE_KEY: "0x" + "11".repeat(32) };
+      const r = cli(["run", "--roles", "watch,oracle", "--config", path], key);
       expect(r.code).to.equal(2);
-      expect(r.stderr).to.match(/^run: oracle: role not available yet/);
+      expect(r.stderr).to.match(/^config: deployment: required by the liquidator, settler and oracle/);
+      const unknown = cli(["run", "--roles", "oracel", "--config", path], key);
+      expect(unknown.code).to.equal(2);
+      expect(unknown.stderr).to.match(/^run: unknown role "oracel"/);
       expect(cli(["frobnicate"]).code).to.equal(2);
       expect(cli(["run", "--config", path]).stderr).to.match(/--roles is required/);
     });

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { parseShard } from "../roles/liquidator/shard.js";
 
+import { oracleConfigSchema } from "../roles/oracle/config.js";
+
 function isHttpUrl(value: string): boolean {
   try {
     const u = new URL(value);
@@ -41,7 +43,7 @@ export const configSchema = z.strictObject({
     .min(1)
     .optional()
     .describe(
-      "Deployment file the deploy step writes (JSON: chain id, first block, contract addresses; or a registry of them by chain id). Required by the liquidator and settler.",
+      "Deployment file the deploy step writes (JSON: chain id, first block, contract addresses; or a registry of them by chain id). Required by the liquidator, settler and oracle.",
     ),
   rpc: z
     .strictObject({
@@ -245,6 +247,8 @@ export const configSchema = z.strictObject({
         .describe(
           "The settler role: proves expiry prices, settles expired series in batches and pays the longs' claims.",
         ),
+
+      oracle: oracleConfigSchema,
     })
     .prefault({})
     .describe("Per-role settings."),

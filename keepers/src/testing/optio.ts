@@ -27,6 +27,8 @@ export interface OptioOnNode {
   list(
     listings: { underlyingId: bigint; strikeE18: bigint; expiry: bigint | number; isCall: boolean }[],
   ): Promise<void>;
+  /** Replaces the quorum feed's signer set and threshold through the timelock (delay 0 here). */
+  setQuorumSigners(signers: string[], threshold: number): Promise<void>;
 }
 
 async function connect(url: string) {
@@ -70,5 +72,14 @@ export async function deployOptio(url: string, dir: string): Promise<OptioOnNode
         deployed.proposer,
         listings,
       ),
+    setQuorumSigners: async (signers, threshold) => {
+      const { ZeroHash, id } = await import("ethers");
+      const timelock = contracts.timelock.connect(deployed.proposer) as Contract;
+      const target = await contracts.quorumFeed.getAddress();
+      const data = contracts.quorumFeed.interface.encodeFunctionData("setSigners", [signers, threshold]);
+      const salt = id(`setSigners:${signers.join(",")}:${threshold}:${Date.now()}`);
+      await (await timelock.getFunction("schedule")(target, 0n, data, ZeroHash, salt, 0n)).wait();
+      await (await timelock.getFunction("execute")(target, 0n, data, ZeroHash, salt)).wait();
+    },
   };
 }
