@@ -2,8 +2,8 @@
  * The live part of `make demo`: after the scripted session, the whole system runs as it would in production, on
  * the same local chain. Governance moves the quorum feed to four signers (k = 3) and lists an option chain (two
  * underlyings, two expiries, five strikes, calls and puts); the keepers start as separate `optio-keeper` processes
- * (a liquidator and a settler, each with its own key, config, store and log); market makers and traders trade
- * through the SDK; then ETH crashes by more than 40% with a volatility spike, the liquidator flags and bids on every
+ * (four oracle signers exchanging signed observations over loopback HTTP, a liquidator and a settler, each with its
+ * own key, config, store and log); market makers and traders trade through the SDK; then ETH crashes by more than 40% with a volatility spike, the liquidator flags and bids on every
  * account that falls under maintenance, the first expiry passes and the settler proves its price and settles every
  * position. A report ends it: trades, liquidations, discounts, bad debt, the insurance fund, socialised loss, gas
  * per operation, blocks from price move to auction, oracle rounds, and the conservation check (to the wei).
@@ -579,7 +579,7 @@ export async function runLive(session: SessionContext, o: LiveOptions): Promise<
     log(
       "  oracle rounds",
       `${reportsAccepted.length} quorum rounds (k = 3 of 4) submitted by the signer processes: ${signers
-        .map((k) => `${k.name} ${countLines(k, /round submitted|submitted/i)}`)
+        .map((k) => `${k.name} ${countLines(k, /^round landed$/)}`)
         .join(", ")}`,
     );
     for (const k of keepers)
