@@ -418,6 +418,19 @@ export async function runLive(session: SessionContext, o: LiveOptions): Promise<
       }
       return out;
     };
+    /** Auctions a bid could take now (running, under maintenance, a positive fraction allowed). */
+    const biddableNow = async () => {
+      const market = await getMarketState(client);
+      const states = await getAccountStates(client, {
+        accounts: traders,
+        blockNumber: market.blockNumber,
+        collaterals: market.collaterals.map((c) => c.token),
+      });
+      return traders.filter((a) => {
+        const h = accountHealth(market, states.get(a)!);
+        return h.inAuction && h.maxFractionWad > 0n;
+      }).length;
+    };
     /** Checks every block mined since the last call (price updates and the keepers' own), so no moment is missed. */
     let checkedTo = (await publicClient.getBlockNumber({ cacheTime: 0 })) - 1n;
     const underwaterNow = async () => {
@@ -439,12 +452,14 @@ export async function runLive(session: SessionContext, o: LiveOptions): Promise<
       prices.BTC = { spot: f(60_000n * WAD, 45_000n * WAD), vol: f((55n * WAD) / 100n, (100n * WAD) / 100n) };
       const block = await publishPrices();
       const flagged = await underwaterNow();
-      // Give the liquidator a moment to react before the next move (it polls every 200 ms).
-      const deadline = Date.now() + (o.fast ? 8_000 : 15_000);
+      // The market pauses until the liquidator has flagged every flaggable account and taken every bid the engine
+      // allows at this price (or a deadline passes): the crash comes in moves the keepers can keep up with, so the
+      // figures below measure the protocol rather than the order in which processes were scheduled.
+      const deadline = Date.now() + (o.fast ? 8_000 : 12_000);
       for (;;) {
         await scanAuctions();
         const pending = [...firstUnderwaterAt.keys()].filter((a) => !auctionsStarted.has(a));
-        if (pending.length === 0 || Date.now() > deadline) break;
+        if ((pending.length === 0 && (await biddableNow()) === 0) || Date.now() > deadline) break;
         await new Promise((res) => setTimeout(res, 300));
       }
       log(
@@ -471,9 +486,10 @@ export async function runLive(session: SessionContext, o: LiveOptions): Promise<
     });
     const bidEvents = bids.filter((e) => e.eventName === "AuctionBid");
     const ended = bids.filter((e) => e.eventName === "AuctionEnded").length;
+    const starts = bids.filter((e) => e.eventName === "AuctionStarted").length;
     log(
       "live: auctions",
-      `${auctionsStarted.size} started, ${bidEvents.length} bids, ${ended} ended; ${open.length} accounts still under maintenance`,
+      `${starts} started on ${auctionsStarted.size} accounts, ${bidEvents.length} bids, ${ended} ended; ${open.length} accounts still under maintenance`,
     );
 
     // --- expiry: the settler proves the price and settles every position ------------------------------------
@@ -560,7 +576,7 @@ export async function runLive(session: SessionContext, o: LiveOptions): Promise<
     );
     log(
       "  liquidations",
-      `${auctionsStarted.size} auctions, ${bidEvents.length} bids; bidders paid ${fmt(bidderPaid, 6)} USDC, the fund paid ${fmt(fundPaid, 6)} USDC`,
+      `${starts} auctions on ${auctionsStarted.size} accounts, ${bidEvents.length} bids; bidders paid ${fmt(bidderPaid, 6)} USDC, the fund paid ${fmt(fundPaid, 6)} USDC`,
     );
     log(
       "  discounts",

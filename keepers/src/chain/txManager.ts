@@ -118,19 +118,22 @@ export class TxManager {
 
   /** Simulates, signs, records and broadcasts `intent`; resolves once it is broadcast (not mined). */
   async send(intent: TxIntent): Promise<SentTx> {
+    if (this.nextNonce === undefined) throw new Error("tx: init() must run before send()");
+    const { read, account, store, fees, logger } = this.o;
+    const value = intent.value ?? 0n;
+    const request = { account: account.address, to: intent.to, data: intent.data, value };
+    // Simulation and gas estimation need no nonce: they run before taking the lock, so several sends in flight at
+    // once overlap their round trips and only signing, recording and broadcasting are one at a time.
+    try {
+      if (intent.simulate) await intent.simulate();
+      else await read.call(request);
+    } catch (error) {
+      this.o.metrics?.simulationFailures.inc({ label: intent.label });
+      throw new SimulationFailedError(intent.label, error);
+    }
+    const gas = intent.gas ?? ((await read.estimateGas(request)) * BigInt(100 + fees.gasLimitMarginPercent)) / 100n;
     return this.exclusive(async () => {
       if (this.nextNonce === undefined) throw new Error("tx: init() must run before send()");
-      const { read, account, store, fees, logger } = this.o;
-      const value = intent.value ?? 0n;
-      const request = { account: account.address, to: intent.to, data: intent.data, value };
-      try {
-        if (intent.simulate) await intent.simulate();
-        else await read.call(request);
-      } catch (error) {
-        this.o.metrics?.simulationFailures.inc({ label: intent.label });
-        throw new SimulationFailedError(intent.label, error);
-      }
-      const gas = intent.gas ?? ((await read.estimateGas(request)) * BigInt(100 + fees.gasLimitMarginPercent)) / 100n;
       const block = await read.getBlock({ blockTag: "latest" });
       const { maxFeePerGas, maxPriorityFeePerGas } = this.freshFees(block.baseFeePerGas ?? 0n);
       // Someone else may have used the key since the last send: never sign for a nonce the chain already used.

@@ -351,23 +351,31 @@ export class LiquidatorRole implements Role {
     ]);
     this.params = normaliseParams(params);
     let confirmed = 0;
-    let sent = 0;
     let gasPrice: bigint | undefined;
+    // Flags and ends are independent of each other: sent together (the transaction manager overlaps their
+    // simulations and only orders their nonces), so a crash that makes many accounts flaggable at once is flagged
+    // in the next block. Bids follow one at a time: each choice of bidding account depends on the bids before it.
+    const flagsAndEnds: Promise<"sent" | "refused" | "retry">[] = [];
+    const bids: { account: Address; s: LiquidationStatus }[] = [];
     for (const account of accounts) {
-      if (sent >= this.cfg.maxActionsPerBlock) break;
+      if (flagsAndEnds.length + bids.length >= this.cfg.maxActionsPerBlock) break;
       const s = statuses.get(account);
       if (s === undefined) continue;
       if (s.canStart) {
         confirmed++;
-        if ((await this.send(account, "startAuction", this.encode("startAuction", [account]))) === "sent") sent++;
+        flagsAndEnds.push(this.send(account, "startAuction", this.encode("startAuction", [account])));
       } else if (s.inAuction && s.equityWad >= BigInt(s.maintenanceWad)) {
         confirmed++;
-        if ((await this.send(account, "endAuction", this.encode("endAuction", [account]))) === "sent") sent++;
+        flagsAndEnds.push(this.send(account, "endAuction", this.encode("endAuction", [account])));
       } else if (s.inAuction && s.maxFractionWad > 0n && this.cfg.bid && this.bidders.length > 0) {
         confirmed++;
-        gasPrice ??= await this.read.getGasPrice();
-        if (await this.bid(account, s, gasPrice)) sent++;
+        bids.push({ account, s });
       }
+    }
+    await Promise.all(flagsAndEnds);
+    for (const { account, s } of bids) {
+      gasPrice ??= await this.read.getGasPrice();
+      await this.bid(account, s, gasPrice);
     }
     this.m.confirmed.set(confirmed);
   }
