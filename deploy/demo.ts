@@ -70,6 +70,7 @@ function options(): { seed: number; fast: boolean } {
 
 async function main(): Promise<void> {
   const opts = options();
+  const startedAt = Date.now();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   process.env.OPTIO_RPC_URL = url;
@@ -102,6 +103,10 @@ async function main(): Promise<void> {
     const session = await runDemo();
     const { runLive } = await import("./demo/live.js");
     await runLive(session, opts);
+    log(
+      "demo.seconds",
+      `${Math.round((Date.now() - startedAt) / 1000)} s from the node's start to the end of the checks`,
+    );
   } catch (err) {
     if (nodeErr !== "") console.error(`hardhat node stderr:\n${nodeErr}`);
     throw err;
