@@ -402,35 +402,28 @@ export async function runLive(session: SessionContext, o: LiveOptions): Promise<
       for (const e of parseEventLogs({ abi: liquidationEngineAbi, logs, eventName: "AuctionStarted" }))
         if (!auctionsStarted.has(e.args.account)) auctionsStarted.set(e.args.account, e.blockNumber);
     };
-    /** Accounts under maintenance (flaggable or in an auction) at `block`; records when each first became flaggable. */
-    const underwaterAt = async (block: bigint) => {
+    /** Every trader's liquidation status at `block` (default: the latest), by the SDK's local mirror. */
+    const tradersHealth = async (block?: bigint) => {
       const market = await getMarketState(client, { blockNumber: block });
-      const states = await getAccountStates(client, {
-        accounts: traders,
-        blockNumber: block,
-        collaterals: market.collaterals.map((c) => c.token),
-      });
-      const out: Address[] = [];
-      for (const a of traders) {
-        const h = accountHealth(market, states.get(a)!);
-        if (h.canStart || h.inAuction) out.push(a);
-        if (h.canStart && !firstUnderwaterAt.has(a)) firstUnderwaterAt.set(a, block);
-      }
-      return out;
-    };
-    /** Auctions a bid could take now (running, under maintenance, a positive fraction allowed). */
-    const biddableNow = async () => {
-      const market = await getMarketState(client);
       const states = await getAccountStates(client, {
         accounts: traders,
         blockNumber: market.blockNumber,
         collaterals: market.collaterals.map((c) => c.token),
       });
-      return traders.filter((a) => {
-        const h = accountHealth(market, states.get(a)!);
-        return h.inAuction && h.maxFractionWad > 0n;
-      }).length;
+      return traders.map((account) => ({ account, health: accountHealth(market, states.get(account)!) }));
     };
+    /** Accounts under maintenance (flaggable or in an auction) at `block`; records when each first became flaggable. */
+    const underwaterAt = async (block: bigint) => {
+      const out: Address[] = [];
+      for (const { account, health } of await tradersHealth(block)) {
+        if (health.canStart || health.inAuction) out.push(account);
+        if (health.canStart && !firstUnderwaterAt.has(account)) firstUnderwaterAt.set(account, block);
+      }
+      return out;
+    };
+    /** Auctions a bid could take now (running, under maintenance, a positive fraction allowed). */
+    const biddableNow = async () =>
+      (await tradersHealth()).filter(({ health }) => health.inAuction && health.maxFractionWad > 0n).length;
     /** Checks every block mined since the last call (price updates and the keepers' own), so no moment is missed. */
     let checkedTo = (await publicClient.getBlockNumber({ cacheTime: 0 })) - 1n;
     const underwaterNow = async () => {

@@ -29,6 +29,29 @@ export interface AuctionParams {
   fundShareWad: bigint;
 }
 
+/**
+ * `ILiquidationEngine.auctionParams()` as viem decodes it (its two ramps are `uint32`, read as numbers) in the
+ * mirror's shape: every field a bigint.
+ */
+export function toAuctionParams(
+  raw: Omit<AuctionParams, "discountRampSeconds" | "insolventRampSeconds"> & {
+    discountRampSeconds: bigint | number;
+    insolventRampSeconds: bigint | number;
+  },
+): AuctionParams {
+  return {
+    startDiscountWad: raw.startDiscountWad,
+    maxDiscountWad: raw.maxDiscountWad,
+    discountRampSeconds: BigInt(raw.discountRampSeconds),
+    bufferWad: raw.bufferWad,
+    flagRewardWad: raw.flagRewardWad,
+    maxFlagRewardWad: raw.maxFlagRewardWad,
+    insolventRampSeconds: BigInt(raw.insolventRampSeconds),
+    smallAccountWad: raw.smallAccountWad,
+    fundShareWad: raw.fundShareWad,
+  };
+}
+
 /** `ILiquidationEngine.LiquidationStatus`. */
 export interface LiquidationStatus {
   equityWad: bigint;

@@ -17,6 +17,7 @@ import {
   OptioContractError,
   OptioUnknownRevertError,
   positionBookAbi,
+  toAuctionParams,
   vaultAbi,
   type AuctionParams,
   type Deployment,
@@ -349,7 +350,7 @@ export class LiquidatorRole implements Role {
         blockNumber,
       }),
     ]);
-    this.params = normaliseParams(params);
+    this.params = toAuctionParams(params);
     let confirmed = 0;
     let gasPrice: bigint | undefined;
     // Flags and ends are independent of each other: sent together (the transaction manager overlaps their
@@ -557,24 +558,6 @@ function contextOf(s: LiquidationStatus): LiquidationContext {
     allOrNothing: s.insolvent || s.maxFractionWad === WAD,
     collateralVeto: false,
     downHeld: false,
-  };
-}
-
-function normaliseParams(a: {
-  startDiscountWad: bigint;
-  maxDiscountWad: bigint;
-  discountRampSeconds: bigint | number;
-  bufferWad: bigint;
-  flagRewardWad: bigint;
-  maxFlagRewardWad: bigint;
-  insolventRampSeconds: bigint | number;
-  smallAccountWad: bigint;
-  fundShareWad: bigint;
-}): AuctionParams {
-  return {
-    ...a,
-    discountRampSeconds: BigInt(a.discountRampSeconds),
-    insolventRampSeconds: BigInt(a.insolventRampSeconds),
   };
 }
 

@@ -2,7 +2,7 @@ import type { Address } from "viem";
 import type { OptioClientConfig } from "../../client.js";
 import { liquidationEngineAbi } from "../../abis/liquidationEngine.js";
 import type { DecodedOptioError } from "../../errors/decode.js";
-import { type AuctionParams, type LiquidationStatus } from "../../math/liquidation.js";
+import { type AuctionParams, type LiquidationStatus, toAuctionParams } from "../../math/liquidation.js";
 import { multicall, ok } from "../internal/multicall.js";
 import { walletOf } from "../internal/write.js";
 
@@ -54,16 +54,6 @@ export async function getLiquidationStatus(
     blockNumber: block.number,
     timestamp: block.timestamp,
     auctionStart: ok(start),
-    params: {
-      startDiscountWad: a.startDiscountWad,
-      maxDiscountWad: a.maxDiscountWad,
-      discountRampSeconds: BigInt(a.discountRampSeconds),
-      bufferWad: a.bufferWad,
-      flagRewardWad: a.flagRewardWad,
-      maxFlagRewardWad: a.maxFlagRewardWad,
-      insolventRampSeconds: BigInt(a.insolventRampSeconds),
-      smallAccountWad: a.smallAccountWad,
-      fundShareWad: a.fundShareWad,
-    },
+    params: toAuctionParams(a),
   };
 }

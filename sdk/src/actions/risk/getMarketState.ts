@@ -5,6 +5,7 @@ import { oracleRouterAbi } from "../../abis/oracleRouter.js";
 import { riskControllerAbi } from "../../abis/riskController.js";
 import type { DecodedOptioError } from "../../errors/decode.js";
 import { HEALTH_DOWN, HEALTH_OK, type MarketState, type UnderlyingHealth } from "../../math/health.js";
+import { toAuctionParams } from "../../math/liquidation.js";
 import { multicall, ok, okOr } from "../internal/multicall.js";
 import { readSnapshot } from "../internal/snapshot.js";
 
@@ -47,17 +48,7 @@ export async function getMarketState(
     ] as ContractFunctionParameters[],
     snap.blockNumber,
   );
-  const a = ok(reads[0] as never) as {
-    startDiscountWad: bigint;
-    maxDiscountWad: bigint;
-    discountRampSeconds: number | bigint;
-    bufferWad: bigint;
-    flagRewardWad: bigint;
-    maxFlagRewardWad: bigint;
-    insolventRampSeconds: number | bigint;
-    smallAccountWad: bigint;
-    fundShareWad: bigint;
-  };
+  const auctionParams = toAuctionParams(ok(reads[0] as never) as Parameters<typeof toAuctionParams>[0]);
   const prices = new Map<string, { priceE18: bigint; health: number }>();
   nonQuote.forEach((c, i) => {
     // The vault reads a router that reverts, or reports Down, as price 0 and Down.
@@ -98,16 +89,6 @@ export async function getMarketState(
         },
       ]),
     ),
-    auctionParams: {
-      startDiscountWad: a.startDiscountWad,
-      maxDiscountWad: a.maxDiscountWad,
-      discountRampSeconds: BigInt(a.discountRampSeconds),
-      bufferWad: a.bufferWad,
-      flagRewardWad: a.flagRewardWad,
-      maxFlagRewardWad: a.maxFlagRewardWad,
-      insolventRampSeconds: BigInt(a.insolventRampSeconds),
-      smallAccountWad: a.smallAccountWad,
-      fundShareWad: a.fundShareWad,
-    },
+    auctionParams,
   };
 }
