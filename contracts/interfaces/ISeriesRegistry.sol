@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
+import {SeriesTerms} from "../libraries/SeriesTerms.sol";
 import {IOracleRouter} from "./IOracleRouter.sol";
 import {IRiskController} from "./IRiskController.sol";
 
@@ -144,12 +145,11 @@ interface ISeriesRegistry {
     function getSeries(uint256 seriesId) external view returns (Series memory);
 
     /// @notice The terms of several series at once, one word each, in the order given; reverts with
-    /// `Series_UnknownSeries` for an id that does not exist. Layout of a word, from the top: underlyingId (bits
-    /// 224-255), expiry (160-223), strikeE18 (32-159), isCall (bit 31); bits 0-30 are zero. Sorting the words
-    /// therefore orders series by underlying, expiry, strike, put before call.
+    /// `Series_UnknownSeries` for an id that does not exist. The word's layout is `SeriesTerms` (tag zero):
+    /// sorting the words orders series by underlying, expiry, strike, put before call.
     /// @dev For hot paths that read a whole account (the margin engine): one call, one storage slot per series
     /// (the terms share a slot; open interest and its cap sit in another) and one word of returndata each.
-    function seriesTerms(uint256[] calldata seriesIds) external view returns (uint256[] memory packedTerms);
+    function seriesTerms(uint256[] calldata seriesIds) external view returns (SeriesTerms[] memory terms);
 
     /// @notice The id of the series with these terms, 0 when none is listed.
     function seriesIdOf(

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
+import {SeriesTerms} from "../libraries/SeriesTerms.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -521,13 +522,12 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         uint256 n = c.seriesIds.length;
         c.frozen = new bool[](n);
         if (n == 0) return;
-        uint256[] memory terms = registry.seriesTerms(c.seriesIds);
+        SeriesTerms[] memory terms = registry.seriesTerms(c.seriesIds);
         uint256[] memory seen = new uint256[](n);
         bool[] memory seenUnhealthy = new bool[](n);
         uint256 seenCount;
         for (uint256 i; i < n; ++i) {
-            // The underlying id is the top 32 bits of the packed terms.
-            uint256 id = terms[i] >> 224;
+            uint256 id = terms[i].underlyingId();
             uint256 j;
             while (j < seenCount && seen[j] != id) ++j;
             if (j == seenCount) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
+import {SeriesTerms} from "../libraries/SeriesTerms.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -535,7 +536,11 @@ contract MarginEngine is IMarginEngine, AccessControl {
     /// @dev Sort keys of the positions, ascending: underlying, expiry, strike, put before call; the low bits hold
     /// the index into the book's arrays. Insertion sort: the book caps an account at a few dozen positions.
     function _sortedKeys(uint256[] memory seriesIds) internal view returns (uint256[] memory keys) {
-        keys = registry.seriesTerms(seriesIds);
+        SeriesTerms[] memory terms = registry.seriesTerms(seriesIds);
+        // The same words, read as plain integers for the sort below (the tag bits carry the index).
+        assembly ("memory-safe") {
+            keys := terms
+        }
         uint256 n = keys.length;
         for (uint256 i; i < n; ++i) {
             uint256 key = keys[i] | i;

@@ -8,6 +8,7 @@ import {IOracleRouter} from "../interfaces/IOracleRouter.sol";
 import {IPauseGuard} from "../interfaces/IPauseGuard.sol";
 import {IRiskController} from "../interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../interfaces/ISeriesRegistry.sol";
+import {SeriesTerms, SeriesTermsLib} from "../libraries/SeriesTerms.sol";
 
 /// @title SeriesRegistry
 /// @notice Underlyings and option series. Governance (the timelock) holds `DEFAULT_ADMIN_ROLE`, adds underlyings
@@ -193,9 +194,9 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
     }
 
     /// @inheritdoc ISeriesRegistry
-    function seriesTerms(uint256[] calldata seriesIds) external view returns (uint256[] memory packedTerms) {
+    function seriesTerms(uint256[] calldata seriesIds) external view returns (SeriesTerms[] memory terms) {
         uint256 n = seriesIds.length;
-        packedTerms = new uint256[](n);
+        terms = new SeriesTerms[](n);
         uint256 count = seriesCount;
         for (uint256 i; i < n; ++i) {
             uint256 seriesId = seriesIds[i];
@@ -204,15 +205,15 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
             // isCall 96-103 (0 or 1), strikeE18 104-231 (Solidity packs members from the low bits, in order).
             Series storage series = _series[seriesId];
             uint256 word;
-            /// @solidity memory-safe-assembly
-            assembly {
+            assembly ("memory-safe") {
                 word := sload(series.slot)
             }
-            packedTerms[i] =
-                ((word & type(uint32).max) << 224) |
-                (((word >> 32) & type(uint64).max) << 160) |
-                (((word >> 104) & type(uint128).max) << 32) |
-                (((word >> 96) & 1) << 31);
+            terms[i] = SeriesTermsLib.pack(
+                uint32(word),
+                uint64(word >> 32),
+                uint128(word >> 104),
+                (word >> 96) & 1 != 0
+            );
         }
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
+import {SeriesTerms} from "../libraries/SeriesTerms.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
@@ -19,8 +20,6 @@ import {IVault} from "../interfaces/IVault.sol";
 /// (`DEFAULT_ADMIN_ROLE`) only grants `DEBT_RESOLVER_ROLE` to the liquidation engine.
 contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
     uint256 internal constant WAD = 1e18;
-    /// @dev `ISeriesRegistry.seriesTerms` shifted right by this leaves (underlyingId, expiry): the netting group.
-    uint256 internal constant TERMS_GROUP_SHIFT = 160;
 
     /// @inheritdoc ISettlement
     uint256 public constant COLLECTION_DISCOUNT_WAD = 0.02e18;
@@ -115,17 +114,17 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
         uint256 seriesId
     ) external nonReentrant returns (uint256 paid, uint256 outstanding) {
         (uint256[] memory ids, int256[] memory sizes) = book.positionsOf(account);
-        uint256[] memory terms = registry.seriesTerms(ids);
+        SeriesTerms[] memory terms = registry.seriesTerms(ids);
         uint256 n = ids.length;
         uint256 group = type(uint256).max;
         for (uint256 i; i < n; ++i) {
-            if (ids[i] == seriesId) group = terms[i] >> TERMS_GROUP_SHIFT;
+            if (ids[i] == seriesId) group = terms[i].group();
         }
         if (group == type(uint256).max) revert Settlement_NoPosition(account, seriesId);
         // Longs first: their payouts land in the account's quote balance, from which its shorts then pay.
         for (uint256 pass; pass < 2; ++pass) {
             for (uint256 i; i < n; ++i) {
-                if (terms[i] >> TERMS_GROUP_SHIFT != group || (sizes[i] > 0) != (pass == 0)) continue;
+                if (terms[i].group() != group || (sizes[i] > 0) != (pass == 0)) continue;
                 (uint256 legPaid, uint256 legOutstanding) = _settleLeg(account, ids[i]);
                 if (ids[i] == seriesId) (paid, outstanding) = (legPaid, legOutstanding);
             }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
+import {SeriesTerms} from "../../contracts/libraries/SeriesTerms.sol";
 import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol";
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
@@ -744,15 +745,15 @@ contract SeriesRegistryTest is Test {
 
         uint256[] memory ids = new uint256[](4);
         (ids[0], ids[1], ids[2], ids[3]) = (laterId, callId, putId, callId);
-        uint256[] memory terms = registry.seriesTerms(ids);
+        SeriesTerms[] memory terms = registry.seriesTerms(ids);
         uint256 callWord = (uint256(1) << 224) | (NEXT_EXPIRY << 160) | (uint256(3_200e18) << 32) | (1 << 31);
         uint256 putWord = (uint256(1) << 224) | (NEXT_EXPIRY << 160) | (uint256(3_200e18) << 32);
         uint256 laterWord = (uint256(1) << 224) | ((NEXT_EXPIRY + 1 days) << 160) | (uint256(2_000e18) << 32);
         assertEq(terms.length, 4, "one word each");
-        assertEq(terms[0], laterWord, "later put");
-        assertEq(terms[1], callWord, "call");
-        assertEq(terms[2], putWord, "put");
-        assertEq(terms[3], callWord, "repeated id");
+        assertEq(SeriesTerms.unwrap(terms[0]), laterWord, "later put");
+        assertEq(SeriesTerms.unwrap(terms[1]), callWord, "call");
+        assertEq(SeriesTerms.unwrap(terms[2]), putWord, "put");
+        assertEq(SeriesTerms.unwrap(terms[3]), callWord, "repeated id");
         assertTrue(putWord < callWord && callWord < laterWord, "sort order");
         assertEq(registry.seriesTerms(new uint256[](0)).length, 0, "empty");
     }

@@ -303,7 +303,7 @@ export const seriesRegistryAbi = [
   {
     inputs: [{ internalType: "uint256[]", name: "seriesIds", type: "uint256[]" }],
     name: "seriesTerms",
-    outputs: [{ internalType: "uint256[]", name: "packedTerms", type: "uint256[]" }],
+    outputs: [{ internalType: "SeriesTerms[]", name: "terms", type: "uint256[]" }],
     stateMutability: "view",
     type: "function",
   },
