@@ -10,10 +10,9 @@ import {IPositionBook} from "../../contracts/interfaces/IPositionBook.sol";
 import {IRiskController} from "../../contracts/interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
 import {ISettlement} from "../../contracts/interfaces/ISettlement.sol";
-import {InsuranceFund} from "../../contracts/liquidation/InsuranceFund.sol";
-import {LiquidationEngine} from "../../contracts/liquidation/LiquidationEngine.sol";
 import {RiskFixture} from "../risk/RiskFixture.sol";
 import {Vm} from "../utils/Vm.sol";
+import {Deploy} from "../utils/Deploy.sol";
 
 /// @notice LiquidationAutomation on the real stack, wired as deploy/modules/Core.ts wires it: book, registry,
 /// settlement, oracles, risk controller, insurance fund and liquidation engine (no stub anywhere). Which accounts
@@ -24,13 +23,9 @@ contract LiquidationAutomationTest is RiskFixture {
     address internal constant STRANGER = address(0xBAD);
     address internal constant VICTIM = address(0x51C);
     address internal constant VICTIM2 = address(0x51D);
-    address internal constant WHALE = address(0x3A1E);
-    address internal constant KEEPER = address(0x4EE9);
     /// @dev Quote units (6 decimals) to WAD.
     uint256 internal constant Q = 1e12;
 
-    InsuranceFund internal fund;
-    LiquidationEngine internal engine;
     LiquidationAutomation internal automation;
     /// @dev Eight accounts: pairs (0,1), (2,3), … each hold one short (even) and one long (odd) position.
     address[] internal accounts;
@@ -40,23 +35,13 @@ contract LiquidationAutomationTest is RiskFixture {
 
     function setUp() public override {
         super.setUp();
-        // The liquidation engine and the insurance fund, with the roles Core.ts grants them.
-        fund = new InsuranceFund(ADMIN, vault, address(0));
-        engine = new LiquidationEngine(ADMIN, vault, book, registry, margin, fund, risk);
-        vm.startPrank(ADMIN);
-        fund.setLiquidationEngine(address(engine));
-        book.grantRole(book.TRADER_ROLE(), address(engine));
-        vault.grantRole(vault.CLEARING_ROLE(), address(engine));
-        vault.grantRole(vault.SOCIALISER_ROLE(), address(engine));
-        settlement.grantRole(settlement.DEBT_RESOLVER_ROLE(), address(engine));
-        vm.stopPrank();
-        automation = new LiquidationAutomation(engine, settlement, book, registry, risk, BATCH);
+        automation = Deploy.automation(engine, settlement, book, registry, risk, BATCH);
 
         vm.prank(LISTER);
         lateCall = registry.listSeries(ETH_ID, 3_000e18, EXPIRY + 7 days, true);
         for (uint256 i; i < 8; ++i) {
             accounts.push(vm.addr(0xACC0 + i));
-            _depositQuote(accounts[i], 100_000e6);
+            _deposit(accounts[i], 100_000e6);
         }
         // Shorts sell calls (3000 and 3300) to the longs.
         for (uint256 i; i < 8; i += 2) _trade(0xACC0 + i, accounts[i + 1], _seriesOf(i), false, 1e18, 150e18);
@@ -72,7 +57,7 @@ contract LiquidationAutomationTest is RiskFixture {
     /// @dev `account` sells 10 late calls to the whale with 5,800 USDC: above maintenance margin at 3,000 and below
     /// it at 3,100, both now and after the fixture's expiry (solvent throughout).
     function _victim(address account) internal {
-        _depositQuote(account, 5_800e6);
+        _deposit(account, 5_800e6);
         vm.prank(address(exchange));
         book.transferPosition(lateCall, WHALE, account, 10e18);
     }
@@ -81,14 +66,6 @@ contract LiquidationAutomationTest is RiskFixture {
     function _watchAfter(address[] memory lead) internal {
         automation.watch(lead);
         automation.watch(accounts);
-    }
-
-    function _depositWeth(address account, uint256 amount) internal {
-        weth.mint(account, amount);
-        vm.startPrank(account);
-        weth.approve(address(vault), amount);
-        vault.deposit(account, address(weth), amount);
-        vm.stopPrank();
     }
 
     function _one(address a) internal pure returns (address[] memory list) {
@@ -167,10 +144,6 @@ contract LiquidationAutomationTest is RiskFixture {
         return false;
     }
 
-    function _quote(address account) internal view returns (uint256) {
-        return vault.balanceOf(account, address(usdc));
-    }
-
     /// @dev The flag reward the engine pays for `account` now: 1 % of maintenance margin, capped at 50 USDC.
     function _expectedReward(address account) internal view returns (uint256) {
         uint256 rewardWad = engine.liquidationStatus(account).maintenanceWad / 100;
@@ -182,21 +155,21 @@ contract LiquidationAutomationTest is RiskFixture {
 
     function test_constructor_rejectsInvalidConfig() public {
         vm.expectRevert(ILiquidationAutomation.Automation_InvalidConfig.selector);
-        new LiquidationAutomation(ILiquidationEngine(address(0)), settlement, book, registry, risk, BATCH);
+        Deploy.automation(ILiquidationEngine(address(0)), settlement, book, registry, risk, BATCH);
         vm.expectRevert(ILiquidationAutomation.Automation_InvalidConfig.selector);
-        new LiquidationAutomation(engine, ISettlement(address(0)), book, registry, risk, BATCH);
+        Deploy.automation(engine, ISettlement(address(0)), book, registry, risk, BATCH);
         vm.expectRevert(ILiquidationAutomation.Automation_InvalidConfig.selector);
-        new LiquidationAutomation(engine, settlement, IPositionBook(address(0)), registry, risk, BATCH);
+        Deploy.automation(engine, settlement, IPositionBook(address(0)), registry, risk, BATCH);
         vm.expectRevert(ILiquidationAutomation.Automation_InvalidConfig.selector);
-        new LiquidationAutomation(engine, settlement, book, ISeriesRegistry(address(0)), risk, BATCH);
+        Deploy.automation(engine, settlement, book, ISeriesRegistry(address(0)), risk, BATCH);
         vm.expectRevert(ILiquidationAutomation.Automation_InvalidConfig.selector);
-        new LiquidationAutomation(engine, settlement, book, registry, IRiskController(address(0)), BATCH);
+        Deploy.automation(engine, settlement, book, registry, IRiskController(address(0)), BATCH);
         vm.expectRevert(ILiquidationAutomation.Automation_InvalidConfig.selector);
-        new LiquidationAutomation(engine, settlement, book, registry, risk, 0);
+        Deploy.automation(engine, settlement, book, registry, risk, 0);
         uint256 maxBatch = automation.MAX_BATCH();
         vm.expectRevert(ILiquidationAutomation.Automation_InvalidConfig.selector);
-        new LiquidationAutomation(engine, settlement, book, registry, risk, maxBatch + 1);
-        LiquidationAutomation largest = new LiquidationAutomation(engine, settlement, book, registry, risk, maxBatch);
+        Deploy.automation(engine, settlement, book, registry, risk, maxBatch + 1);
+        LiquidationAutomation largest = Deploy.automation(engine, settlement, book, registry, risk, maxBatch);
         assertEq(
             largest.maxActions(),
             maxBatch * 35,
@@ -319,7 +292,7 @@ contract LiquidationAutomationTest is RiskFixture {
         assertEq(_count(none, ILiquidationAutomation.ActionKind.CollectDebt), 0, "nothing collectible in quote");
 
         // A keeper with capital collects Dan's debt by buying his WETH: Bob's long leg's pool is funded.
-        _depositQuote(KEEPER, 1_000e6);
+        _deposit(KEEPER, 1_000e6);
         vm.prank(KEEPER);
         settlement.collectDebt(dan, seriesIds[0], address(weth), type(uint256).max, 0);
         assertEq(settlement.claimable(bob, seriesIds[0]), 600e6, "Bob's claim is due");
@@ -348,7 +321,7 @@ contract LiquidationAutomationTest is RiskFixture {
         settlement.settle(accounts[0], seriesIds[2]);
         uint256 debt = settlement.debtOf(accounts[0]);
         assertTrue(debt > 0, "in debt");
-        _depositQuote(accounts[0], 10e6);
+        _deposit(accounts[0], 10e6);
 
         ILiquidationAutomation.Action[] memory forged = new ILiquidationAutomation.Action[](1);
         forged[0] = ILiquidationAutomation.Action(ILiquidationAutomation.ActionKind.CollectDebt, accounts[0], 1);
@@ -381,13 +354,13 @@ contract LiquidationAutomationTest is RiskFixture {
     function _fillWithDust() internal returns (address[] memory dust) {
         uint256 max = automation.MAX_WATCHED();
         uint256 makerKey = 0xD057;
-        _depositQuote(vm.addr(makerKey), 1_000e6);
+        _deposit(vm.addr(makerKey), 1_000e6);
         IExchange.Order memory ask = _order(vm.addr(makerKey), seriesIds[2], false, max, 150e18, 1);
         bytes memory signature = _sign(makerKey, ask);
         dust = new address[](max);
         for (uint256 i; i < max; ++i) {
             dust[i] = address(uint160(0xD0000 + i));
-            _depositQuote(dust[i], 2);
+            _deposit(dust[i], 2);
             vm.prank(dust[i]);
             exchange.fill(ask, signature, 1, dust[i]);
         }
@@ -677,8 +650,8 @@ contract LiquidationAutomationTest is RiskFixture {
         (bool needed, bytes memory data) = automation.checkUpkeep("");
         assertTrue(needed, "needed");
         uint256 reward = _expectedReward(VICTIM);
-        uint256 short0 = _quote(accounts[0]);
-        uint256 long1 = _quote(accounts[1]);
+        uint256 short0 = _balance(accounts[0]);
+        uint256 long1 = _balance(accounts[1]);
         vm.recordLogs();
         vm.prank(STRANGER);
         automation.performUpkeep(data);
@@ -688,15 +661,15 @@ contract LiquidationAutomationTest is RiskFixture {
         assertEq(performed, 4, "performed");
         assertEq(skipped, 0, "skipped");
         assertTrue(engine.liquidationStatus(VICTIM).inAuction, "auction started");
-        assertEq(_quote(STRANGER), reward, "flag reward forwarded to the performer's vault account");
-        assertEq(_quote(address(automation)), 0, "nothing stays with the automation");
+        assertEq(_balance(STRANGER), reward, "flag reward forwarded to the performer's vault account");
+        assertEq(_balance(address(automation)), 0, "nothing stays with the automation");
         // The expired 3000 call settles at the proven 3,100: the short pays 100, the long receives it.
         assertEq(book.openPositionCount(accounts[0]), 0, "short settled");
         assertEq(book.openPositionCount(accounts[1]), 0, "long settled");
-        assertEq(short0 - _quote(accounts[0]), 100e6, "short paid the intrinsic value");
+        assertEq(short0 - _balance(accounts[0]), 100e6, "short paid the intrinsic value");
         // Longs share what the series collected pro rata: accounts 4 and 5 hold the other short and long of the
         // series, so half of its shorts have paid and the long receives half now, the rest as a claim.
-        assertEq(_quote(accounts[1]) - long1, 50e6, "long received its pro rata share");
+        assertEq(_balance(accounts[1]) - long1, 50e6, "long received its pro rata share");
         assertEq(settlement.claimOf(accounts[1], _seriesOf(0)), 50e6, "the rest is claimable");
         assertEq(book.openPositionCount(accounts[2]), 1, "outside the window: untouched");
         assertEq(book.openPositionCount(VICTIM), 1, "the victim's live series is not settled");
@@ -717,7 +690,7 @@ contract LiquidationAutomationTest is RiskFixture {
 
         uint256 reward = _expectedReward(VICTIM);
         assertTrue(reward > 0, "a reward to pay");
-        uint256 victimBefore = _quote(VICTIM);
+        uint256 victimBefore = _balance(VICTIM);
         vm.expectEmit(true, true, true, true, address(engine));
         emit ILiquidationEngine.AuctionStarted(VICTIM, address(automation), false, reward);
         vm.expectEmit(true, true, true, true, address(automation));
@@ -731,9 +704,9 @@ contract LiquidationAutomationTest is RiskFixture {
         assertTrue(s.inAuction && !s.canStart, "auction running");
         assertEq(engine.auctionStart(VICTIM), block.timestamp, "started now");
         // The engine pays the automation (the flagger), which forwards the reward to whoever performed the upkeep.
-        assertEq(_quote(KEEPER), reward, "the performer's vault account");
-        assertEq(_quote(address(automation)), 0, "nothing stays with the automation");
-        assertEq(victimBefore - _quote(VICTIM), reward, "paid by the victim");
+        assertEq(_balance(KEEPER), reward, "the performer's vault account");
+        assertEq(_balance(address(automation)), 0, "nothing stays with the automation");
+        assertEq(victimBefore - _balance(VICTIM), reward, "paid by the victim");
         // Flagged once: the next check no longer reports it and replaying the data skips it.
         (, actions) = _check("");
         assertFalse(_has(actions, ILiquidationAutomation.ActionKind.StartAuction, VICTIM, 0), "already in auction");
@@ -751,8 +724,8 @@ contract LiquidationAutomationTest is RiskFixture {
             ),
             "replay skipped"
         );
-        assertEq(_quote(KEEPER), reward, "no second reward");
-        assertEq(_quote(address(automation)), 0, "still nothing kept");
+        assertEq(_balance(KEEPER), reward, "no second reward");
+        assertEq(_balance(address(automation)), 0, "still nothing kept");
     }
 
     function test_perform_skipsStartWhenThePriceMovedBack() public {
@@ -770,7 +743,7 @@ contract LiquidationAutomationTest is RiskFixture {
             "startable at check"
         );
         _setSpot(3_000e8); // healthy again before the perform lands
-        uint256 victimBefore = _quote(VICTIM);
+        uint256 victimBefore = _balance(VICTIM);
         vm.recordLogs();
         automation.performUpkeep(data);
         Vm.Log[] memory logs = vm.getRecordedLogs();
@@ -789,7 +762,7 @@ contract LiquidationAutomationTest is RiskFixture {
             "start skipped"
         );
         assertFalse(engine.liquidationStatus(VICTIM).inAuction, "no auction");
-        assertEq(_quote(VICTIM), victimBefore, "no reward taken");
+        assertEq(_balance(VICTIM), victimBefore, "no reward taken");
         assertEq(risk.riskState(ETH_ID).lastUpdate, block.timestamp, "poked");
     }
 
@@ -797,7 +770,7 @@ contract LiquidationAutomationTest is RiskFixture {
         _victim(VICTIM);
         _victim(VICTIM2);
         // A batch of five so one check holds two starts, three settlements and a poke.
-        LiquidationAutomation wide = new LiquidationAutomation(engine, settlement, book, registry, risk, 5);
+        LiquidationAutomation wide = Deploy.automation(engine, settlement, book, registry, risk, 5);
         wide.watch(_two(VICTIM, VICTIM2));
         wide.watch(accounts);
         vm.roll(0); // window: VICTIM, VICTIM2, accounts 0..2
@@ -813,7 +786,7 @@ contract LiquidationAutomationTest is RiskFixture {
         settlement.settle(accounts[1], seriesIds[2]);
         risk.poke(ETH_ID);
         uint256 reward2 = _expectedReward(VICTIM2);
-        uint256 performerBefore = _quote(address(this));
+        uint256 performerBefore = _balance(address(this));
         vm.recordLogs();
         wide.performUpkeep(data);
         Vm.Log[] memory logs = vm.getRecordedLogs();
@@ -833,9 +806,9 @@ contract LiquidationAutomationTest is RiskFixture {
         );
         assertTrue(_logged(wide, logs, ILiquidationAutomation.ActionPerformed.selector, start, VICTIM2, 0), "started");
         assertTrue(engine.liquidationStatus(VICTIM).inAuction && engine.liquidationStatus(VICTIM2).inAuction, "both");
-        assertEq(_quote(KEEPER), keeperReward, "the first flagger keeps VICTIM's reward");
-        assertEq(_quote(address(this)) - performerBefore, reward2, "only VICTIM2's reward, to the performer");
-        assertEq(_quote(address(wide)), 0, "nothing kept by the automation");
+        assertEq(_balance(KEEPER), keeperReward, "the first flagger keeps VICTIM's reward");
+        assertEq(_balance(address(this)) - performerBefore, reward2, "only VICTIM2's reward, to the performer");
+        assertEq(_balance(address(wide)), 0, "nothing kept by the automation");
         assertEq(book.openPositionCount(accounts[0]), 0, "settled");
         assertEq(book.openPositionCount(accounts[2]), 0, "settled");
     }

@@ -1,23 +1,14 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
-import {Exchange} from "../../contracts/exchange/Exchange.sol";
 import {IExchange} from "../../contracts/interfaces/IExchange.sol";
-import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
-import {PositionBook} from "../../contracts/positions/PositionBook.sol";
-import {Vault} from "../../contracts/vault/Vault.sol";
-import {Test} from "../utils/Test.sol";
+import {BaseTest} from "../utils/BaseTest.sol";
+import {StackHandler} from "../utils/BaseHandler.sol";
 import {ExchangeBase} from "./ExchangeBase.sol";
 
 /// @notice Drives the exchange with random deposits, signed orders filled (partially, repeatedly) by random takers,
 /// cancels and nonce-floor raises, by three actors. Fills the margin engine refuses simply revert.
-contract ExchangeHandler is Test {
-    Exchange public immutable exchange;
-    Vault public immutable vault;
-    PositionBook public immutable book;
-    MockERC20 public immutable usdc;
-
-    uint256[3] internal _keys = [uint256(0xA1A1), 0xB2B2, 0xC3C3];
+contract ExchangeHandler is StackHandler {
     uint256[] internal _series;
     IExchange.Order[] internal _orders;
     uint256 internal _nonce;
@@ -33,23 +24,17 @@ contract ExchangeHandler is Test {
     uint256 public rejectedFills;
     bytes public lastRevert;
 
-    constructor(Exchange exchange_, Vault vault_, PositionBook book_, MockERC20 usdc_, uint256[] memory series_) {
-        exchange = exchange_;
-        vault = vault_;
-        book = book_;
-        usdc = usdc_;
+    constructor(BaseTest fixture, uint256[] memory series_) StackHandler(fixture) {
+        _addActor(0xA1A1);
+        _addActor(0xB2B2);
+        _addActor(0xC3C3);
         _series = series_;
     }
 
     function deposit(uint256 actorSeed, uint256 amount) external {
         ++calls;
-        address account = actor(actorSeed);
         amount = bound(amount, 1, 1_000_000e6);
-        usdc.mint(account, amount);
-        vm.startPrank(account);
-        usdc.approve(address(vault), amount);
-        vault.deposit(account, address(usdc), amount);
-        vm.stopPrank();
+        _mintAndDeposit(vault, address(usdc), actor(actorSeed), amount);
         ++deposits;
     }
 
@@ -68,19 +53,17 @@ contract ExchangeHandler is Test {
         ++calls;
         uint256 makerIndex = makerSeed % 3;
         amount = bound(amount, 1e12, 5e18);
-        address maker = vm.addr(_keys[makerIndex]);
-        IExchange.Order memory order = IExchange.Order({
-            maker: maker,
-            seriesId: _series[seriesSeed % _series.length],
-            isBuy: isBuy,
-            amount: amount,
-            minFillAmount: minFillSeed % 2 == 0 ? 0 : bound(minFillSeed, 1, amount),
-            limitPriceE18: bound(priceE18, 1e15, 600e18),
-            deadline: uint64(block.timestamp + 1 hours),
+        address maker = actors[makerIndex];
+        IExchange.Order memory order = _order(
+            maker,
+            _series[seriesSeed % _series.length],
+            isBuy,
+            amount,
+            minFillSeed % 2 == 0 ? 0 : bound(minFillSeed, 1, amount),
+            bound(priceE18, 1e15, 600e18),
             // At or just above the maker's floor when placed (the floor may later pass it); distinct per order.
-            nonce: exchange.nonceFloor(maker) + (++_nonce % 4),
-            taker: address(0)
-        });
+            exchange.nonceFloor(maker) + (++_nonce % 4)
+        );
         _orders.push(order);
         _fill(_orders.length - 1, actor(makerIndex + 1 + (takerOffset % 2)), fillSeed);
     }
@@ -110,10 +93,6 @@ contract ExchangeHandler is Test {
         ++floors;
     }
 
-    function actor(uint256 seed) public view returns (address) {
-        return vm.addr(_keys[seed % 3]);
-    }
-
     function orderCount() external view returns (uint256) {
         return _orders.length;
     }
@@ -128,12 +107,12 @@ contract ExchangeHandler is Test {
 
     function _fill(uint256 index, address taker, uint256 fillSeed) internal {
         IExchange.Order memory o = _orders[index];
-        uint256 makerKey = _keys[0];
-        for (uint256 k; k < 3; ++k) if (vm.addr(_keys[k]) == o.maker) makerKey = _keys[k];
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(makerKey, exchange.hashOrder(o));
+        uint256 makerKey = keys[0];
+        for (uint256 k; k < 3; ++k) if (actors[k] == o.maker) makerKey = keys[k];
+        bytes memory signature = _signOrder(exchange, makerKey, o);
         uint256 amount = bound(fillSeed, 1, o.amount);
         vm.prank(taker);
-        try exchange.fill(o, abi.encodePacked(r, s, v), amount, taker) {
+        try exchange.fill(o, signature, amount, taker) {
             ++fills;
         } catch (bytes memory reason) {
             lastRevert = reason;
@@ -147,7 +126,7 @@ contract ExchangeInvariantTest is ExchangeBase {
 
     function setUp() public override {
         super.setUp();
-        handler = new ExchangeHandler(exchange, vault, book, usdc, seriesIds);
+        handler = new ExchangeHandler(this, seriesIds);
         for (uint256 i; i < 3; ++i) _deposit(handler.actor(i), 50_000e6);
         targetContract(address(handler));
     }
@@ -209,7 +188,7 @@ contract ExchangeInvariantTest is ExchangeBase {
 /// @notice The handler's own paths work, so the invariant runs exercise real fills.
 contract ExchangeHandlerTest is ExchangeBase {
     function test_handler_fillsRefillsAndCancels() public {
-        ExchangeHandler handler = new ExchangeHandler(exchange, vault, book, usdc, seriesIds);
+        ExchangeHandler handler = new ExchangeHandler(this, seriesIds);
         for (uint256 i; i < 3; ++i) _deposit(handler.actor(i), 50_000e6);
         handler.placeAndFill(0, 0, 0, false, 2e18, 100e18, 1e18, 0);
         handler.placeAndFill(1, 1, 5, true, 1e18, 50e18, 1e18, 0);

@@ -12,6 +12,7 @@ import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
 import {IVault} from "../../contracts/interfaces/IVault.sol";
 import {MockERC1271Wallet} from "../../contracts/mocks/MockERC1271Wallet.sol";
 import {ExchangeBase} from "./ExchangeBase.sol";
+import {Deploy} from "../utils/Deploy.sol";
 
 contract ExchangeTest is ExchangeBase {
     uint256 internal constant FUNDS = 100_000e6;
@@ -64,21 +65,21 @@ contract ExchangeTest is ExchangeBase {
     function test_constructor_revertsOnZeroAddresses() public {
         bytes memory err = abi.encodeWithSelector(IExchange.Exchange_ZeroAddress.selector);
         vm.expectRevert(err);
-        new Exchange(address(0), vault, book, registry, margin, guard, FEE_RECIPIENT, INSURANCE);
+        Deploy.exchange(address(0), vault, book, registry, margin, guard, FEE_RECIPIENT, INSURANCE);
         vm.expectRevert(err);
-        new Exchange(ADMIN, IVault(address(0)), book, registry, margin, guard, FEE_RECIPIENT, INSURANCE);
+        Deploy.exchange(ADMIN, IVault(address(0)), book, registry, margin, guard, FEE_RECIPIENT, INSURANCE);
         vm.expectRevert(err);
-        new Exchange(ADMIN, vault, IPositionBook(address(0)), registry, margin, guard, FEE_RECIPIENT, INSURANCE);
+        Deploy.exchange(ADMIN, vault, IPositionBook(address(0)), registry, margin, guard, FEE_RECIPIENT, INSURANCE);
         vm.expectRevert(err);
-        new Exchange(ADMIN, vault, book, ISeriesRegistry(address(0)), margin, guard, FEE_RECIPIENT, INSURANCE);
+        Deploy.exchange(ADMIN, vault, book, ISeriesRegistry(address(0)), margin, guard, FEE_RECIPIENT, INSURANCE);
         vm.expectRevert(err);
-        new Exchange(ADMIN, vault, book, registry, IMarginEngine(address(0)), guard, FEE_RECIPIENT, INSURANCE);
+        Deploy.exchange(ADMIN, vault, book, registry, IMarginEngine(address(0)), guard, FEE_RECIPIENT, INSURANCE);
         vm.expectRevert(err);
-        new Exchange(ADMIN, vault, book, registry, margin, IPauseGuard(address(0)), FEE_RECIPIENT, INSURANCE);
+        Deploy.exchange(ADMIN, vault, book, registry, margin, IPauseGuard(address(0)), FEE_RECIPIENT, INSURANCE);
         vm.expectRevert(err);
-        new Exchange(ADMIN, vault, book, registry, margin, guard, address(0), INSURANCE);
+        Deploy.exchange(ADMIN, vault, book, registry, margin, guard, address(0), INSURANCE);
         vm.expectRevert(err);
-        new Exchange(ADMIN, vault, book, registry, margin, guard, FEE_RECIPIENT, address(0));
+        Deploy.exchange(ADMIN, vault, book, registry, margin, guard, FEE_RECIPIENT, address(0));
     }
 
     function test_hashOrder_isTheIndependentEip712Digest() public view {
@@ -303,7 +304,7 @@ contract ExchangeTest is ExchangeBase {
         secondaryFeed.updateAnswer(4_000e8);
         // Primary 3,000 is used: 0.0003 × 2 × 3000.
         assertEq(exchange.feeFor(callAtm, 2e18, 100e18), 1_800_000, "primary price");
-        primaryFeed.updateAnswer(3_500e8);
+        ethFeed.updateAnswer(3_500e8);
         assertEq(exchange.feeFor(callAtm, 2e18, 100e18), 2_100_000, "0.0003 x 2 x 3500");
     }
 
@@ -736,7 +737,7 @@ contract ExchangeTest is ExchangeBase {
 
     function test_fill_pausedUnderlyingRejectsOpening() public {
         vm.prank(GUARDIAN);
-        guard.pauseUnderlying(ethId);
+        guard.pauseUnderlying(ETH_ID);
         IExchange.Order memory ask = _order(maker, callAtm, false, 1e18, 100e18);
         bytes memory sig = _sign(MAKER_PK, ask);
         // Both sides open: the buyer (the taker) is named first.
@@ -748,7 +749,7 @@ contract ExchangeTest is ExchangeBase {
     function test_fill_pausedUnderlyingAllowsClosingForBoth() public {
         _trade(MAKER_PK, taker, callAtm, false, 2e18, 100e18);
         vm.prank(GUARDIAN);
-        guard.pauseUnderlying(ethId);
+        guard.pauseUnderlying(ETH_ID);
         // The short maker buys back from the long taker: both move toward zero.
         IExchange.Order memory bid = _order(maker, callAtm, true, 2e18, 90e18);
         bytes memory sig = _sign(MAKER_PK, bid);
@@ -793,7 +794,7 @@ contract ExchangeTest is ExchangeBase {
     function test_matchOrders_pausedUnderlyingIsReduceOnly() public {
         _trade(MAKER_PK, taker, callAtm, false, 1e18, 100e18);
         vm.prank(GUARDIAN);
-        guard.pauseUnderlying(ethId);
+        guard.pauseUnderlying(ETH_ID);
         IExchange.Order memory ask = _order(taker, callAtm, false, 1e18, 95e18);
         IExchange.Order memory bid = _order(maker, callAtm, true, 1e18, 95e18);
         IExchange.Order memory openingBid = _order(other, callAtm, true, 1e18, 95e18);
@@ -1123,7 +1124,7 @@ contract ExchangeTest is ExchangeBase {
 
         // The maker still trades a series it did not quote before.
         vm.prank(LISTER);
-        uint256 fresh = registry.listSeries(ethId, 3_100e18, EXPIRY, true);
+        uint256 fresh = registry.listSeries(ETH_ID, 3_100e18, EXPIRY, true);
         IExchange.Order memory order = _order(maker, fresh, false, 1e18, 100e18);
         order.minFillAmount = 0.1e18;
         vm.prank(taker);
@@ -1268,7 +1269,7 @@ contract ExchangeTest is ExchangeBase {
     }
 
     function _newExchange() internal returns (Exchange) {
-        return new Exchange(ADMIN, vault, book, registry, margin, guard, FEE_RECIPIENT, INSURANCE);
+        return Deploy.exchange(ADMIN, vault, book, registry, margin, guard, FEE_RECIPIENT, INSURANCE);
     }
 
     function _expectNoCross(IExchange.Order memory m, bytes memory mSig, IExchange.Order memory t) internal {

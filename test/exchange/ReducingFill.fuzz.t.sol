@@ -19,9 +19,9 @@ contract ReducingFillFuzzTest is ProtocolFixture {
         super.setUp();
         shortAccount = vm.addr(SHORT_KEY);
         maker = vm.addr(MAKER_KEY);
-        _depositQuote(shortAccount, 100_000e6);
-        _depositQuote(maker, 1_000_000e6);
-        _depositQuote(BUYER, 1_000_000e6);
+        _deposit(shortAccount, 100_000e6);
+        _deposit(maker, 1_000_000e6);
+        _deposit(BUYER, 1_000_000e6);
     }
 
     function testFuzz_reducingFillFromInitialMarginKeepsMaintenance(

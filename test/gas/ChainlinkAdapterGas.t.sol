@@ -8,6 +8,7 @@ import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
 import {Health} from "../../contracts/interfaces/IOracleRouter.sol";
 import {IPriceSource} from "../../contracts/interfaces/IPriceSource.sol";
 import {Test} from "../utils/Test.sol";
+import {Deploy} from "../utils/Deploy.sol";
 
 /// @notice Gas snapshots of one oracle read each: the adapter on L1, the adapter behind a sequencer uptime feed, and
 /// the router cross-checking two adapters. Every measured call is checked to succeed, so a snapshot never records
@@ -29,10 +30,10 @@ contract ChainlinkAdapterGasTest is Test {
         sequencer = new MockV3Aggregator(0, 0);
         sequencer.updateRoundData(1, 0, NOW - 1 days, NOW - 1 days);
         AggregatorV3Interface none = AggregatorV3Interface(address(0));
-        adapter = new ChainlinkAdapter(feedA, 3600, 600, none, 0, 120);
-        l2Adapter = new ChainlinkAdapter(feedA, 3600, 600, sequencer, 3600, 120);
-        ChainlinkAdapter adapterB = new ChainlinkAdapter(feedB, 3600, 600, none, 0, 120);
-        router = new OracleRouter(adapter, adapterB, IPriceSource(address(0)), 0.02e18, 1 hours);
+        adapter = Deploy.chainlinkAdapter(feedA, 3600, 600, none, 0, 120);
+        l2Adapter = Deploy.chainlinkAdapter(feedA, 3600, 600, sequencer, 3600, 120);
+        ChainlinkAdapter adapterB = Deploy.chainlinkAdapter(feedB, 3600, 600, none, 0, 120);
+        router = Deploy.oracleRouter(adapter, adapterB, IPriceSource(address(0)), 0.02e18, 1 hours);
     }
 
     function test_gas_latestPrice() public {

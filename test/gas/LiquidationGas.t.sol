@@ -26,14 +26,14 @@ contract LiquidationGasTest is LiquidationFixture {
         vm.stopPrank();
 
         // Four positions: a short strangle and a call spread on the first expiry.
-        _depositQuote(VICTIM, 3_000e6);
+        _deposit(VICTIM, 3_000e6);
         _position(VICTIM, call3300, -5e18);
         _position(VICTIM, put2700, -5e18);
         _position(VICTIM, call3000, -5e18);
         _position(VICTIM, put3000, 2e18);
 
         // Sixteen: the six series of the first expiry and ten of the second.
-        _depositQuote(VICTIM16, 9_000e6);
+        _deposit(VICTIM16, 9_000e6);
         for (uint256 i; i < 6; ++i) _position(VICTIM16, seriesIds[i], i % 3 == 2 ? int256(2e18) : -3e18);
         for (uint256 i; i < 10; ++i) _position(VICTIM16, extraSeries[i], i % 3 == 2 ? int256(2e18) : -2e18);
 

@@ -17,7 +17,7 @@ contract MarginGasTest is MarginFixture {
         _deposit(ALICE, 1_000_000e6);
         _deposit(BOB, 1_000_000e6);
         _deposit(CAROL, 1_000_000e6);
-        _trade(ALICE, _list(3_400e18, EXPIRY_1, true), -1e18);
+        _position(ALICE, _list(3_400e18, EXPIRY_1, true), -1e18);
         _marketMakerExpiry(BOB, EXPIRY_1, 1);
         _marketMakerExpiry(CAROL, EXPIRY_1, 2);
         _marketMakerExpiry(CAROL, EXPIRY_2, 3);
@@ -37,28 +37,28 @@ contract MarginGasTest is MarginFixture {
 
     function _marketMakerExpiry(address account, uint256 expiry, int256 scale) internal {
         // Iron condor.
-        _trade(account, _series(3_300e18, expiry, true), -10e18 * scale);
-        _trade(account, _series(3_500e18, expiry, true), 10e18 * scale);
-        _trade(account, _series(2_700e18, expiry, false), -10e18 * scale);
-        _trade(account, _series(2_500e18, expiry, false), 10e18 * scale);
+        _position(account, _series(3_300e18, expiry, true), -10e18 * scale);
+        _position(account, _series(3_500e18, expiry, true), 10e18 * scale);
+        _position(account, _series(2_700e18, expiry, false), -10e18 * scale);
+        _position(account, _series(2_500e18, expiry, false), 10e18 * scale);
         // Long straddle.
-        _trade(account, _series(3_000e18, expiry, true), 5e18 * scale);
-        _trade(account, _series(3_000e18, expiry, false), 5e18 * scale);
+        _position(account, _series(3_000e18, expiry, true), 5e18 * scale);
+        _position(account, _series(3_000e18, expiry, false), 5e18 * scale);
         // Short strangle.
-        _trade(account, _series(3_100e18, expiry, true), -3e18 * scale);
-        _trade(account, _series(2_900e18, expiry, false), -3e18 * scale);
+        _position(account, _series(3_100e18, expiry, true), -3e18 * scale);
+        _position(account, _series(2_900e18, expiry, false), -3e18 * scale);
     }
 
     /// @dev The series with these terms, listed on first use.
     function _series(uint256 strikeE18, uint256 expiry, bool isCall) internal returns (uint256 id) {
-        id = registry.seriesIdOf(ethId, strikeE18, expiry, isCall);
+        id = registry.seriesIdOf(ETH_ID, strikeE18, expiry, isCall);
         if (id == 0) id = _list(strikeE18, expiry, isCall);
     }
 
     function _measure(address account, string memory name, uint256 positions) internal {
         assertEq(book.openPositionCount(account), positions, "positions held");
         vm.startSnapshotGas("MarginEngine", name);
-        IMarginEngine.AccountMargin memory m = engine.marginOf(account);
+        IMarginEngine.AccountMargin memory m = margin.marginOf(account);
         uint256 gasUsed = vm.stopSnapshotGas();
         m;
         assertGe(gasUsed, 1, "measured");

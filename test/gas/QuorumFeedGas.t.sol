@@ -5,6 +5,7 @@ import {QuorumFeedBase} from "../oracles/QuorumFeedBase.sol";
 import {QuorumFeed} from "../../contracts/oracles/QuorumFeed.sol";
 import {QuorumFeedAdapter} from "../../contracts/oracles/QuorumFeedAdapter.sol";
 import {IQuorumFeed} from "../../contracts/interfaces/IQuorumFeed.sol";
+import {Deploy} from "../utils/Deploy.sol";
 
 /// @notice Gas snapshots of steady-state quorum reports: the feed already has a round (stored in `setUp`, so the
 /// measured call meets cold storage as a real transaction would), and the report is spread around it.
@@ -21,7 +22,7 @@ contract QuorumFeedGasTest is QuorumFeedBase {
         quorum7 = _deploy(7, 5);
         quorum4.submit(FEED, uint64(T0), _uniform(quorum4, FEED, uint64(T0), 3, 2_000e18));
         quorum7.submit(FEED, uint64(T0), _uniform(quorum7, FEED, uint64(T0), 5, 2_000e18));
-        adapter = new QuorumFeedAdapter(quorum4, FEED, 1 hours, 1 minutes);
+        adapter = Deploy.quorumFeedAdapter(quorum4, FEED, 1 hours, 1 minutes);
         ts2 = uint64(T0 + 60);
         vm.warp(ts2);
     }

@@ -36,8 +36,8 @@ contract RiskGasTest is ProtocolFixture {
     /// @dev Both accounts open their first position: the exchange asks the controller, the engine scales ratios.
     function test_gas_fillOpen_withRiskController() public {
         address maker = vm.addr(MAKER_KEY);
-        _depositQuote(maker, 100_000e6);
-        _depositQuote(taker, 100_000e6);
+        _deposit(maker, 100_000e6);
+        _deposit(taker, 100_000e6);
         IExchange.Order memory order = _order(maker, seriesIds[2], false, 1e18, 150e18, 1);
         bytes memory signature = _sign(MAKER_KEY, order);
         vm.prank(taker);

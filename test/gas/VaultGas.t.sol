@@ -7,6 +7,7 @@ import {MockPositionCounter} from "../../contracts/mocks/MockPositionCounter.sol
 import {OpenPositionsMarginHook} from "../../contracts/vault/OpenPositionsMarginHook.sol";
 import {Vault} from "../../contracts/vault/Vault.sol";
 import {Test} from "../utils/Test.sol";
+import {Deploy} from "../utils/Deploy.sol";
 
 /// @notice Gas of the vault's hot paths, recorded as snapshots (group "Vault").
 contract VaultGasTest is Test {
@@ -18,10 +19,8 @@ contract VaultGasTest is Test {
     function setUp() public {
         usdc = new MockERC20("USD Coin", "USDC", 6);
         // The interim hook with a position book that reports no positions: the withdrawal pays for the real query.
-        OpenPositionsMarginHook hook = new OpenPositionsMarginHook(
-            IPositionCounter(address(new MockPositionCounter()))
-        );
-        vault = new Vault(address(this), address(usdc), hook);
+        OpenPositionsMarginHook hook = Deploy.marginHook(IPositionCounter(address(new MockPositionCounter())));
+        vault = Deploy.vault(address(this), address(usdc), hook);
         usdc.mint(ALICE, 1_000_000e6);
         vm.startPrank(ALICE);
         usdc.approve(address(vault), type(uint256).max);

@@ -5,6 +5,7 @@ import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol"
 import {PauseGuard} from "../../contracts/governance/PauseGuard.sol";
 import {IPauseGuard} from "../../contracts/interfaces/IPauseGuard.sol";
 import {Test} from "../utils/Test.sol";
+import {Deploy} from "../utils/Deploy.sol";
 
 contract PauseGuardTest is Test {
     address internal constant ADMIN = address(0xA11CE);
@@ -14,7 +15,7 @@ contract PauseGuardTest is Test {
     PauseGuard internal guard;
 
     function setUp() public {
-        guard = new PauseGuard(ADMIN, GUARDIAN);
+        guard = Deploy.pauseGuard(ADMIN, GUARDIAN);
     }
 
     function test_constructor_grantsRoles() public view {
@@ -156,9 +157,9 @@ contract PauseGuardTest is Test {
 
     function test_constructor_revertsOnZeroAddress() public {
         vm.expectRevert(IPauseGuard.Pause_ZeroAddress.selector);
-        new PauseGuard(address(0), GUARDIAN);
+        Deploy.pauseGuard(address(0), GUARDIAN);
         vm.expectRevert(IPauseGuard.Pause_ZeroAddress.selector);
-        new PauseGuard(ADMIN, address(0));
+        Deploy.pauseGuard(ADMIN, address(0));
     }
 
     /// @dev Id 0 is not an underlying; the global pause has its own functions.

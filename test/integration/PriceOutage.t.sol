@@ -5,8 +5,6 @@ import {IExchange} from "../../contracts/interfaces/IExchange.sol";
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
 import {IMarginEngine} from "../../contracts/interfaces/IMarginEngine.sol";
 import {Health} from "../../contracts/interfaces/IOracleRouter.sol";
-import {InsuranceFund} from "../../contracts/liquidation/InsuranceFund.sol";
-import {LiquidationEngine} from "../../contracts/liquidation/LiquidationEngine.sol";
 import {RiskFixture} from "../risk/RiskFixture.sol";
 
 /// @notice Price outages on the whole stack (issue 8, findings 13 and 3):
@@ -25,25 +23,17 @@ contract PriceOutageTest is RiskFixture {
     address internal thin;
     uint256 internal call3000;
     uint256 internal put2700;
-    LiquidationEngine internal engine;
 
     function setUp() public override {
         super.setUp();
-        InsuranceFund fund = new InsuranceFund(ADMIN, vault, address(0));
-        engine = new LiquidationEngine(ADMIN, vault, book, registry, margin, fund, risk);
-        vm.startPrank(ADMIN);
-        fund.setLiquidationEngine(address(engine));
-        book.grantRole(book.TRADER_ROLE(), address(engine));
-        vault.grantRole(vault.CLEARING_ROLE(), address(engine));
-        vm.stopPrank();
         maker = vm.addr(MAKER_KEY);
         taker = vm.addr(TAKER_KEY);
         thin = vm.addr(THIN_KEY);
         call3000 = seriesIds[2];
         put2700 = seriesIds[1];
-        _depositQuote(maker, 100_000e6);
-        _depositQuote(taker, 100_000e6);
-        _depositQuote(thin, 4_000e6);
+        _deposit(maker, 100_000e6);
+        _deposit(taker, 100_000e6);
+        _deposit(thin, 4_000e6);
         // The maker is short 10 ETH 3000 calls and long 10 ETH 2700 puts; the taker the other side.
         _trade(MAKER_KEY, taker, call3000, false, 10e18, 150e18);
         _trade(MAKER_KEY, taker, put2700, true, 10e18, 60e18);
@@ -109,7 +99,7 @@ contract PriceOutageTest is RiskFixture {
     /// by the margin engine itself for a side that does not reduce).
     function test_priceOutage_nothingThatAddsRiskGoesThrough() public {
         _ethOutage(2 hours);
-        IExchange.Order memory order = _order(maker, call3000, false, 1e18, 150e18, ++_nonce);
+        IExchange.Order memory order = _order(maker, call3000, false, 1e18, 150e18, ++_tradeNonce);
         bytes memory signature = _sign(MAKER_KEY, order);
         vm.prank(taker);
         vm.expectRevert(abi.encodeWithSelector(IExchange.Exchange_ReduceOnly.selector, call3000, taker));

@@ -7,10 +7,9 @@ import {Health} from "../../contracts/interfaces/IOracleRouter.sol";
 import {IRiskController} from "../../contracts/interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
-import {InsuranceFund} from "../../contracts/liquidation/InsuranceFund.sol";
-import {LiquidationEngine} from "../../contracts/liquidation/LiquidationEngine.sol";
 import {MarginEngine} from "../../contracts/margin/MarginEngine.sol";
 import {RiskFixture} from "../risk/RiskFixture.sol";
+import {Deploy} from "../utils/Deploy.sol";
 
 /// @notice The risk controller wired into the whole stack (registry, margin engine, exchange) on real oracles:
 /// - the shock multiplier scales every margin requirement exactly as scaled ratios would;
@@ -28,18 +27,9 @@ contract RiskReduceOnlyTest is RiskFixture {
     address internal newcomer;
     uint256 internal divCall;
     uint256 internal l2Call;
-    LiquidationEngine internal engine;
 
     function setUp() public override {
         super.setUp();
-        // The real liquidation engine, wired as the deployment wires it, to show that no auction starts.
-        InsuranceFund fund = new InsuranceFund(ADMIN, vault, address(0));
-        engine = new LiquidationEngine(ADMIN, vault, book, registry, margin, fund, risk);
-        vm.startPrank(ADMIN);
-        fund.setLiquidationEngine(address(engine));
-        book.grantRole(book.TRADER_ROLE(), address(engine));
-        vault.grantRole(vault.CLEARING_ROLE(), address(engine));
-        vm.stopPrank();
         maker = vm.addr(MAKER_KEY);
         taker = vm.addr(TAKER_KEY);
         newcomer = vm.addr(NEW_KEY);
@@ -50,9 +40,9 @@ contract RiskReduceOnlyTest is RiskFixture {
         divCall = registry.listSeries(DIV_ID, 100e18, EXPIRY, true);
         l2Call = registry.listSeries(L2_ID, 2e18, EXPIRY, true);
         vm.stopPrank();
-        _depositQuote(maker, 100_000e6);
-        _depositQuote(taker, 100_000e6);
-        _depositQuote(newcomer, 100_000e6);
+        _deposit(maker, 100_000e6);
+        _deposit(taker, 100_000e6);
+        _deposit(newcomer, 100_000e6);
         // The maker is short 10 of each call, the taker long.
         _trade(MAKER_KEY, taker, divCall, false, 10e18, 3e18);
         _trade(MAKER_KEY, taker, l2Call, false, 10e18, 0.06e18);
@@ -92,7 +82,7 @@ contract RiskReduceOnlyTest is RiskFixture {
         uint256 amount,
         address named
     ) internal {
-        IExchange.Order memory order = _order(vm.addr(makerKey), seriesId, makerBuys, amount, 1e18, ++_nonce);
+        IExchange.Order memory order = _order(vm.addr(makerKey), seriesId, makerBuys, amount, 1e18, ++_tradeNonce);
         bytes memory signature = _sign(makerKey, order);
         vm.prank(takerAccount);
         vm.expectRevert(abi.encodeWithSelector(IExchange.Exchange_ReduceOnly.selector, seriesId, named));
@@ -154,8 +144,8 @@ contract RiskReduceOnlyTest is RiskFixture {
         }
         uint256 m = risk.shockMultiplier(ETH_ID);
         assertGe(m, 1.2e18, "spiked");
-        MarginEngine scaled = new MarginEngine(ADMIN, vault, book, registry, settlement);
-        MarginEngine unscaled = new MarginEngine(ADMIN, vault, book, registry, settlement);
+        MarginEngine scaled = Deploy.marginEngine(ADMIN, vault, book, registry, settlement);
+        MarginEngine unscaled = Deploy.marginEngine(ADMIN, vault, book, registry, settlement);
         vm.startPrank(ADMIN);
         scaled.setMarginParams(ETH_ID, _marginParams(m));
         unscaled.setMarginParams(ETH_ID, _marginParams(1e18));
@@ -186,7 +176,7 @@ contract RiskReduceOnlyTest is RiskFixture {
         bytes4 registrySet = ISeriesRegistry.Series_RiskControllerAlreadySet.selector;
         vm.expectRevert(abi.encodeWithSelector(registrySet, address(risk)));
         registry.setRiskController(risk);
-        MarginEngine fresh = new MarginEngine(ADMIN, vault, book, registry, settlement);
+        MarginEngine fresh = Deploy.marginEngine(ADMIN, vault, book, registry, settlement);
         vm.expectRevert(IMarginEngine.Margin_ZeroAddress.selector);
         fresh.setRiskController(IRiskController(address(0)));
         vm.expectEmit(true, false, false, false, address(fresh));
@@ -194,7 +184,7 @@ contract RiskReduceOnlyTest is RiskFixture {
         fresh.setRiskController(risk);
         assertEq(address(fresh.riskController()), address(risk), "set");
         vm.stopPrank();
-        MarginEngine other = new MarginEngine(ADMIN, vault, book, registry, settlement);
+        MarginEngine other = Deploy.marginEngine(ADMIN, vault, book, registry, settlement);
         vm.expectRevert(); // AccessControlUnauthorizedAccount(this, DEFAULT_ADMIN_ROLE)
         other.setRiskController(risk);
     }

@@ -6,6 +6,7 @@ import {IInsuranceFund} from "../../contracts/interfaces/IInsuranceFund.sol";
 import {IVault} from "../../contracts/interfaces/IVault.sol";
 import {InsuranceFund} from "../../contracts/liquidation/InsuranceFund.sol";
 import {LiquidationFixture} from "./LiquidationFixture.sol";
+import {Deploy} from "../utils/Deploy.sol";
 
 contract InsuranceFundTest is LiquidationFixture {
     address internal constant TREASURY = address(0x7EA5);
@@ -17,16 +18,16 @@ contract InsuranceFundTest is LiquidationFixture {
         assertTrue(fund.hasRole(fund.DEFAULT_ADMIN_ROLE(), ADMIN), "admin");
 
         vm.expectRevert(IInsuranceFund.Insurance_InvalidInput.selector);
-        new InsuranceFund(address(0), vault, address(0));
+        Deploy.insuranceFund(address(0), vault, address(0));
         vm.expectRevert(IInsuranceFund.Insurance_InvalidInput.selector);
-        new InsuranceFund(ADMIN, IVault(address(0)), address(0));
+        Deploy.insuranceFund(ADMIN, IVault(address(0)), address(0));
 
-        InsuranceFund direct = new InsuranceFund(ADMIN, vault, address(engine));
+        InsuranceFund direct = Deploy.insuranceFund(ADMIN, vault, address(engine));
         assertEq(direct.liquidationEngine(), address(engine), "set in the constructor");
         vm.expectRevert(abi.encodeWithSelector(InsuranceFund.Insurance_EngineAlreadySet.selector, address(engine)));
         vm.prank(ADMIN);
         fund.setLiquidationEngine(KEEPER);
-        InsuranceFund later = new InsuranceFund(ADMIN, vault, address(0));
+        InsuranceFund later = Deploy.insuranceFund(ADMIN, vault, address(0));
         vm.expectRevert(IInsuranceFund.Insurance_InvalidInput.selector);
         vm.prank(ADMIN);
         later.setLiquidationEngine(address(0));
@@ -107,7 +108,7 @@ contract InsuranceFundTest is LiquidationFixture {
         vm.prank(ADMIN);
         fund.withdrawSurplus(TREASURY, 400e6);
         assertEq(fund.balance(), 600e6, "floor kept");
-        assertEq(_quote(TREASURY), 400e6, "to the treasury's vault account");
+        assertEq(_balance(TREASURY), 400e6, "to the treasury's vault account");
     }
 
     function test_withdrawCollateral_nonQuoteThroughGovernanceOnly() public {

@@ -2,45 +2,21 @@
 pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {Exchange} from "../../contracts/exchange/Exchange.sol";
 import {IExchange} from "../../contracts/interfaces/IExchange.sol";
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
 import {IMarginEngine} from "../../contracts/interfaces/IMarginEngine.sol";
-import {IPriceSource} from "../../contracts/interfaces/IPriceSource.sol";
-import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
-import {LiquidationEngine} from "../../contracts/liquidation/LiquidationEngine.sol";
-import {MarginEngine} from "../../contracts/margin/MarginEngine.sol";
-import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
-import {ChainlinkAdapter} from "../../contracts/oracles/ChainlinkAdapter.sol";
-import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
-import {PositionBook} from "../../contracts/positions/PositionBook.sol";
-import {Settlement} from "../../contracts/settlement/Settlement.sol";
 import {IVault} from "../../contracts/interfaces/IVault.sol";
-import {Vault} from "../../contracts/vault/Vault.sol";
-import {Test} from "../utils/Test.sol";
+import {StackHandler} from "../utils/BaseHandler.sol";
 import {LiquidationFixture} from "./LiquidationFixture.sol";
+import {WAD} from "../../contracts/libraries/Constants.sol";
 
-/// @notice Drives traders (signed-order fills through the exchange), price moves, auctions, bids, auction ends and
+/// @notice Drives actors (signed-order fills through the exchange), price moves, auctions, bids, auction ends and
 /// settlements, keeping ghosts for what state cannot show.
 // solhint-disable-next-line max-states-count
-contract LiquidationHandler is Test {
-    uint256 internal constant WAD = 1e18;
-
+contract LiquidationHandler is StackHandler {
     LiquidationInvariantTest internal immutable t;
-    // Cached so that a `vm.prank` is never consumed by a getter call on the test contract.
-    MockERC20 internal immutable usdc;
-    Vault internal immutable vault;
-    Exchange internal immutable exchange;
-    MarginEngine internal immutable margin;
-    PositionBook internal immutable book;
-    Settlement internal immutable settlement;
-    LiquidationEngine internal immutable engine;
-
-    uint256[] internal keys;
-    address[] public traders;
     address[] public keepers;
     uint256 internal nonce;
 
@@ -82,35 +58,17 @@ contract LiquidationHandler is Test {
     /// @dev The liquidated account's BTC position before the bid being checked.
     int256 internal _btcBefore;
 
-    constructor(LiquidationInvariantTest t_) {
+    constructor(LiquidationInvariantTest t_) StackHandler(t_) {
         t = t_;
-        usdc = t_.usdc();
-        vault = t_.vault();
-        exchange = t_.exchange();
-        margin = t_.margin();
-        book = t_.book();
-        settlement = t_.settlement();
-        engine = t_.engine();
-        for (uint256 i = 1; i <= 4; ++i) {
-            uint256 key = uint256(keccak256(abi.encode("optio liquidation actor", i)));
-            keys.push(key);
-            traders.push(vm.addr(key));
-        }
+        _makeActors("optio liquidation actor", 4);
         keepers.push(address(0x4EE91));
         keepers.push(address(0x4EE92));
     }
 
     /// @notice Starting balances (called once from setUp).
     function fund(uint256 traderAmount, uint256 keeperAmount) external {
-        uint256 total = traderAmount * traders.length + keeperAmount * keepers.length;
-        usdc.mint(address(this), total);
-        usdc.approve(address(vault), total);
-        for (uint256 i; i < traders.length; ++i) vault.deposit(traders[i], address(usdc), traderAmount);
-        for (uint256 i; i < keepers.length; ++i) vault.deposit(keepers[i], address(usdc), keeperAmount);
-    }
-
-    function traderCount() external view returns (uint256) {
-        return traders.length;
+        _fundEach(vault, usdc, actors, traderAmount);
+        _fundEach(vault, usdc, keepers, keeperAmount);
     }
 
     function keeperCount() external view returns (uint256) {
@@ -120,37 +78,30 @@ contract LiquidationHandler is Test {
     // ---------------------------------------------------------------- actions
 
     function deposit(uint256 seed, uint256 amount) external {
-        address a = traders[seed % traders.length];
         amount = bound(amount, 10e6, 3_000e6);
-        usdc.mint(a, amount);
-        vm.startPrank(a);
-        usdc.approve(address(vault), amount);
-        vault.deposit(a, address(usdc), amount);
-        vm.stopPrank();
+        _mintAndDeposit(vault, address(usdc), actor(seed), amount);
         _countOps(1);
     }
 
     function trade(uint256 makerSeed, uint256 takerSeed, uint256 seriesSeed, bool makerBuys, uint256 amount) external {
         if (block.timestamp >= t.EXPIRY()) return;
-        uint256 m = makerSeed % traders.length;
-        uint256 k = takerSeed % traders.length;
-        if (m == k) k = (k + 1) % traders.length;
+        uint256 m = makerSeed % actors.length;
+        uint256 k = takerSeed % actors.length;
+        if (m == k) k = (k + 1) % actors.length;
         uint256 seriesId = t.seriesAt(seriesSeed);
         amount = bound(amount, 0.1e18, 8e18);
-        IExchange.Order memory order = IExchange.Order({
-            maker: traders[m],
-            seriesId: seriesId,
-            isBuy: makerBuys,
-            amount: amount,
-            minFillAmount: 0,
-            limitPriceE18: margin.markOf(seriesId) + 0.01e18,
-            deadline: uint64(block.timestamp + 1 hours),
-            nonce: ++nonce,
-            taker: address(0)
-        });
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(keys[m], exchange.hashOrder(order));
-        vm.prank(traders[k]);
-        try exchange.fill(order, abi.encodePacked(r, s, v), amount, traders[k]) {
+        IExchange.Order memory order = _order(
+            actors[m],
+            seriesId,
+            makerBuys,
+            amount,
+            0,
+            margin.markOf(seriesId) + 0.01e18,
+            ++nonce
+        );
+        bytes memory signature = _signOrder(exchange, keys[m], order);
+        vm.prank(actors[k]);
+        try exchange.fill(order, signature, amount, actors[k]) {
             ++fills;
             _countOps(4);
         } catch {
@@ -184,20 +135,15 @@ contract LiquidationHandler is Test {
 
     /// @notice A trader deposits a dust amount of WETH (whose price follows ETH's health).
     function depositDust(uint256 seed, uint256 amount) external {
-        address a = traders[seed % traders.length];
         amount = bound(amount, 1, 1e12);
-        t.weth().mint(a, amount);
-        vm.startPrank(a);
-        t.weth().approve(address(vault), amount);
-        vault.deposit(a, address(t.weth()), amount);
-        vm.stopPrank();
+        _mintAndDeposit(vault, address(weth), actor(seed), amount);
     }
 
     /// @notice Finding 4's attacker: a trader opens a dust BTC short (1 wei to 1e12) while BTC is healthy; BTC's
     /// feed is never refreshed, so it goes Down and the position must not freeze the account's liquidation.
     function openBtcDust(uint256 seed, uint256 size) external {
         if (block.timestamp >= t.EXPIRY() || !t.risk().allowsLiquidation(t.BTC_ID())) return;
-        address a = traders[seed % traders.length];
+        address a = actor(seed);
         vm.prank(address(exchange));
         try book.transferPosition(t.btcCall(), t.WHALE_ACCOUNT(), a, bound(size, 1, 1e12)) {
             ++btcDustOpened;
@@ -230,11 +176,11 @@ contract LiquidationHandler is Test {
 
     function startAuction(uint256 accountSeed, uint256 keeperSeed) external {
         // Prefer an underwater account half of the time, starting the search at the seed.
-        address account = traders[accountSeed % traders.length];
-        for (uint256 i; i < traders.length && accountSeed % 2 == 0; ++i) {
-            address candidate = traders[(accountSeed + i) % traders.length];
-            (bool ok, int256 equity, uint256 mm) = _margin(candidate);
-            if (ok && equity < int256(mm) && engine.auctionStart(candidate) == 0) {
+        address account = actor(accountSeed);
+        for (uint256 i; i < actors.length && accountSeed % 2 == 0; ++i) {
+            address candidate = actors[(accountSeed + i) % actors.length];
+            (bool ok, int256 candidateEquity, uint256 candidateMm) = _margin(candidate);
+            if (ok && candidateEquity < int256(candidateMm) && engine.auctionStart(candidate) == 0) {
                 account = candidate;
                 break;
             }
@@ -260,9 +206,9 @@ contract LiquidationHandler is Test {
 
     function bid(uint256 accountSeed, uint256 keeperSeed, uint256 fractionSeed) external {
         // Prefer an account in auction, starting the search at the seed.
-        address account = traders[accountSeed % traders.length];
-        for (uint256 i; i < traders.length; ++i) {
-            address candidate = traders[(accountSeed + i) % traders.length];
+        address account = actor(accountSeed);
+        for (uint256 i; i < actors.length; ++i) {
+            address candidate = actors[(accountSeed + i) % actors.length];
             if (engine.auctionStart(candidate) != 0) {
                 account = candidate;
                 break;
@@ -307,7 +253,7 @@ contract LiquidationHandler is Test {
     }
 
     function endAuction(uint256 accountSeed) external {
-        address account = traders[accountSeed % traders.length];
+        address account = actor(accountSeed);
         bool empty = book.openPositionCount(account) == 0;
         // The fund pays an emptied account's debt (no positions, nothing of value a bidder could take).
         bool fundPays = empty && settlement.debtOf(account) != 0 && vault.collateralMarketValue(account).okWad == 0;
@@ -502,9 +448,9 @@ contract LiquidationHandler is Test {
     }
 
     function _anyAccount(uint256 seed) internal view returns (address) {
-        uint256 n = traders.length + keepers.length;
+        uint256 n = actors.length + keepers.length;
         uint256 i = seed % n;
-        return i < traders.length ? traders[i] : keepers[i - traders.length];
+        return i < actors.length ? actors[i] : keepers[i - actors.length];
     }
 
     function _countOps(uint256 n) internal {
@@ -514,8 +460,6 @@ contract LiquidationHandler is Test {
 
 /// @notice Liquidation invariants on the full stack (see test/PROPERTIES.md).
 contract LiquidationInvariantTest is LiquidationFixture {
-    /// @notice The second underlying: BTC, whose feed is never refreshed after setUp (Down past its heartbeat).
-    uint256 public constant BTC_ID = 2;
     /// @notice The whale, counterparty of the dust BTC shorts.
     address public constant WHALE_ACCOUNT = WHALE;
     /// @notice A BTC call, the series of the dust shorts.
@@ -525,14 +469,15 @@ contract LiquidationInvariantTest is LiquidationFixture {
 
     function setUp() public override {
         super.setUp();
-        _listBtc();
+        // BTC's feeds are never refreshed after setUp: it goes Down past its heartbeat.
+        btcCall = _listBtc(new MockV3Aggregator(8, 60_000e8), new MockV3Aggregator(18, 0.7e18));
         vm.prank(ADMIN);
         exchange.setFeeRecipients(FEE_RECIPIENT, address(fund));
         handler = new LiquidationHandler(this);
         handler.fund(8_000e6, 2_000_000e6);
-        // Two of the four traders start with a dust BTC short (finding 4's attacker), frozen once BTC goes Down.
+        // Two of the four actors start with a dust BTC short (finding 4's attacker), frozen once BTC goes Down.
         for (uint256 i; i < 2; ++i) {
-            address trader = handler.traders(i);
+            address trader = handler.actor(i);
             vm.prank(address(exchange));
             book.transferPosition(btcCall, WHALE, trader, 1 + i * 1e9);
         }
@@ -556,50 +501,16 @@ contract LiquidationInvariantTest is LiquidationFixture {
         targetSelector(FuzzSelector({addr: address(handler), selectors: actions}));
     }
 
-    /// @dev BTC with its own Chainlink spot and volatility feeds (never refreshed), margin ratios and one call.
-    function _listBtc() internal {
-        AggregatorV3Interface noSequencer = AggregatorV3Interface(address(0));
-        OracleRouter btcRouter = new OracleRouter(
-            new ChainlinkAdapter(new MockV3Aggregator(8, 60_000e8), 1 hours, 10 minutes, noSequencer, 0, 1 hours),
-            IPriceSource(address(0)),
-            new ChainlinkAdapter(new MockV3Aggregator(18, 0.7e18), 1 hours, 10 minutes, noSequencer, 0, 1 hours),
-            0,
-            0
-        );
-        vm.startPrank(ADMIN);
-        registry.addUnderlying(
-            "BTC",
-            ISeriesRegistry.UnderlyingConfig({
-                router: btcRouter,
-                minStrikeRatioWad: 0.5e18,
-                maxStrikeRatioWad: 2e18,
-                maxExpiryHorizon: 90 days,
-                defaultOpenInterestCap: 1_000_000e18
-            })
-        );
-        margin.setMarginParams(
-            BTC_ID,
-            IMarginEngine.MarginParams({
-                initialRatioWad: 0.15e18,
-                minInitialRatioWad: 0.1e18,
-                maintenanceRatioWad: 0.075e18
-            })
-        );
-        vm.stopPrank();
-        vm.prank(LISTER);
-        btcCall = registry.listSeries(BTC_ID, 60_000e18, EXPIRY, true);
-    }
-
     function insuranceFund() external view returns (address) {
         return address(fund);
     }
 
     /// @notice Every vault account that can hold a balance in this run.
     function accounts() public view returns (address[] memory all) {
-        uint256 n = handler.traderCount();
+        uint256 n = handler.actorCount();
         uint256 k = handler.keeperCount();
         all = new address[](n + k + 6);
-        for (uint256 i; i < n; ++i) all[i] = handler.traders(i);
+        for (uint256 i; i < n; ++i) all[i] = handler.actor(i);
         for (uint256 i; i < k; ++i) all[n + i] = handler.keepers(i);
         all[n + k] = FEE_RECIPIENT;
         all[n + k + 1] = address(fund);

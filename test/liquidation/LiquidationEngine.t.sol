@@ -10,12 +10,12 @@ import {IPositionBook} from "../../contracts/interfaces/IPositionBook.sol";
 import {IRiskController} from "../../contracts/interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
 import {IVault} from "../../contracts/interfaces/IVault.sol";
-import {LiquidationEngine} from "../../contracts/liquidation/LiquidationEngine.sol";
 import {LiquidationFixture} from "./LiquidationFixture.sol";
+import {Deploy} from "../utils/Deploy.sol";
+import {WAD} from "../../contracts/libraries/Constants.sol";
 
 /// @notice Unit tests of the liquidation engine on the real stack.
 contract LiquidationEngineTest is LiquidationFixture {
-    uint256 internal constant WAD = 1e18;
     uint256 internal constant Q = 1e12; // quote units (6 decimals) to WAD
 
     // ---------------------------------------------------------------- construction and governance
@@ -43,17 +43,17 @@ contract LiquidationEngineTest is LiquidationFixture {
     function test_constructor_revertsOnZeroAddress() public {
         IRiskController noRisk = IRiskController(address(0));
         vm.expectRevert(ILiquidationEngine.Liquidation_ZeroAddress.selector);
-        new LiquidationEngine(address(0), vault, book, registry, margin, fund, noRisk);
+        Deploy.liquidationEngine(address(0), vault, book, registry, margin, fund, noRisk);
         vm.expectRevert(ILiquidationEngine.Liquidation_ZeroAddress.selector);
-        new LiquidationEngine(ADMIN, IVault(address(0)), book, registry, margin, fund, noRisk);
+        Deploy.liquidationEngine(ADMIN, IVault(address(0)), book, registry, margin, fund, noRisk);
         vm.expectRevert(ILiquidationEngine.Liquidation_ZeroAddress.selector);
-        new LiquidationEngine(ADMIN, vault, IPositionBook(address(0)), registry, margin, fund, noRisk);
+        Deploy.liquidationEngine(ADMIN, vault, IPositionBook(address(0)), registry, margin, fund, noRisk);
         vm.expectRevert(ILiquidationEngine.Liquidation_ZeroAddress.selector);
-        new LiquidationEngine(ADMIN, vault, book, ISeriesRegistry(address(0)), margin, fund, noRisk);
+        Deploy.liquidationEngine(ADMIN, vault, book, ISeriesRegistry(address(0)), margin, fund, noRisk);
         vm.expectRevert(ILiquidationEngine.Liquidation_ZeroAddress.selector);
-        new LiquidationEngine(ADMIN, vault, book, registry, IMarginEngine(address(0)), fund, noRisk);
+        Deploy.liquidationEngine(ADMIN, vault, book, registry, IMarginEngine(address(0)), fund, noRisk);
         vm.expectRevert(ILiquidationEngine.Liquidation_ZeroAddress.selector);
-        new LiquidationEngine(ADMIN, vault, book, registry, margin, IInsuranceFund(address(0)), noRisk);
+        Deploy.liquidationEngine(ADMIN, vault, book, registry, margin, IInsuranceFund(address(0)), noRisk);
     }
 
     function test_setAuctionParams_governanceOnlyAndBounded() public {
@@ -117,11 +117,11 @@ contract LiquidationEngineTest is LiquidationFixture {
         assertEq(s.discountWad, 0.05e18, "would start at the start discount");
         // 1% of maintenance margin, below the 50 USDC cap, in quote units rounded down.
         uint256 expected = (s.maintenanceWad / 100) / Q;
-        uint256 keeperBefore = _quote(KEEPER);
+        uint256 keeperBefore = _balance(KEEPER);
         vm.expectEmit(true, true, true, true, address(engine));
         emit ILiquidationEngine.AuctionStarted(VICTIM, KEEPER, false, expected);
         assertEq(_start(VICTIM), expected, "reward");
-        assertEq(_quote(KEEPER) - keeperBefore, expected, "paid to the flagger's account");
+        assertEq(_balance(KEEPER) - keeperBefore, expected, "paid to the flagger's account");
         assertEq(engine.auctionStart(VICTIM), block.timestamp, "started now");
 
         ILiquidationEngine.LiquidationStatus memory a = engine.liquidationStatus(VICTIM);
@@ -134,7 +134,7 @@ contract LiquidationEngineTest is LiquidationFixture {
 
     function test_startAuction_flagRewardCappedAndLimitedByQuoteBalance() public {
         // A large account: 1% of maintenance is above the 50 USDC cap.
-        _depositQuote(VICTIM, 40_000e6);
+        _deposit(VICTIM, 40_000e6);
         _position(VICTIM, call3000, -100e18);
         _setSpot(3_100e8);
         assertEq(_start(VICTIM), 50e6, "capped");
@@ -142,11 +142,11 @@ contract LiquidationEngineTest is LiquidationFixture {
         // An account holding its collateral in WETH pays nothing it does not have in quote.
         address other = address(0x0DD);
         _depositWeth(other, 2e18);
-        _depositQuote(other, 1);
+        _deposit(other, 1);
         _position(other, call3000, -10e18);
         assertTrue(engine.liquidationStatus(other).canStart, "underwater");
         assertEq(_start(other), 1, "only its quote balance");
-        assertEq(_quote(other), 0, "emptied of quote");
+        assertEq(_balance(other), 0, "emptied of quote");
     }
 
     function test_startAuction_revertsOnStaleChainlinkPrice() public {
@@ -182,8 +182,8 @@ contract LiquidationEngineTest is LiquidationFixture {
             ),
             Q
         );
-        uint256 victimQuote = _quote(VICTIM);
-        uint256 bidderQuote = _quote(BIDDER);
+        uint256 victimQuote = _balance(VICTIM);
+        uint256 bidderQuote = _balance(BIDDER);
         uint256 quoteTaken = (victimQuote * f) / WAD;
         uint256 wethTaken = (0.1e18 * f) / WAD;
 
@@ -196,8 +196,8 @@ contract LiquidationEngineTest is LiquidationFixture {
         assertEq(book.positionOf(BIDDER, call3000), -int256((10e18 * f) / WAD), "short share, rounded down");
         assertEq(book.positionOf(VICTIM, call3000), -10e18 + int256((10e18 * f) / WAD), "victim keeps the rest");
         assertEq(vault.balanceOf(BIDDER, address(weth)), wethTaken, "weth share");
-        assertEq(_quote(VICTIM), victimQuote - quoteTaken + expectedPayment, "victim: quote share out, payment in");
-        assertEq(_quote(BIDDER), bidderQuote + quoteTaken - expectedPayment, "bidder: the other side");
+        assertEq(_balance(VICTIM), victimQuote - quoteTaken + expectedPayment, "victim: quote share out, payment in");
+        assertEq(_balance(BIDDER), bidderQuote + quoteTaken - expectedPayment, "bidder: the other side");
 
         // The victim's margin equity lost the discount on what was sold and gained back the haircut of the WETH sold
         // (sold at market, counted at haircut): up to rounding kept by the account.
@@ -242,9 +242,9 @@ contract LiquidationEngineTest is LiquidationFixture {
         uint256 toFund = (((s.grossValueWad * f) / WAD) * s.discountWad * 2) / (10 * WAD * Q);
         assertGe(toFund, 1, "a non-zero share in this scenario");
         uint256 fundBefore = fund.balance();
-        uint256 victimBefore = _quote(VICTIM);
+        uint256 victimBefore = _balance(VICTIM);
         uint256 quoteTaken = (victimBefore * f) / WAD;
-        uint256 bidderBefore = _quote(BIDDER);
+        uint256 bidderBefore = _balance(BIDDER);
 
         vm.expectRevert(
             abi.encodeWithSelector(
@@ -260,8 +260,8 @@ contract LiquidationEngineTest is LiquidationFixture {
         int256 payment = engine.bid(VICTIM, BIDDER, f, int256(toAccount + toFund));
         assertEq(payment, int256(toAccount + toFund), "the bidder's whole outlay");
         assertEq(fund.balance() - fundBefore, toFund, "the fund's share");
-        assertEq(_quote(VICTIM), victimBefore - quoteTaken + toAccount, "the account's side is unchanged");
-        assertEq(_quote(BIDDER), bidderBefore + quoteTaken - toAccount - toFund, "the bidder pays both");
+        assertEq(_balance(VICTIM), victimBefore - quoteTaken + toAccount, "the account's side is unchanged");
+        assertEq(_balance(BIDDER), bidderBefore + quoteTaken - toAccount - toFund, "the bidder pays both");
     }
 
     function test_bid_discountRamp() public {
@@ -312,7 +312,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     }
 
     function test_bid_smallAccountMayBeTakenWhole() public {
-        _depositQuote(VICTIM, 150e6);
+        _deposit(VICTIM, 150e6);
         _position(VICTIM, call3000, -0.4e18);
         _setSpot(3_100e8);
         _start(VICTIM);
@@ -405,7 +405,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         _setSpot(3_100e8);
         _start(VICTIM);
         address poor = address(0x9008);
-        _depositQuote(poor, 1e6);
+        _deposit(poor, 1e6);
         vm.expectRevert(); // Margin_InsufficientInitialMargin from the margin engine, args computed there.
         vm.prank(poor);
         engine.bid(VICTIM, poor, 0.1e18, type(int256).max);
@@ -456,8 +456,8 @@ contract LiquidationEngineTest is LiquidationFixture {
         engine.bid(VICTIM, BIDDER, 0.5e18, type(int256).max);
 
         uint256 fundBefore = fund.balance();
-        uint256 bidderBefore = _quote(BIDDER);
-        uint256 victimQuote = _quote(VICTIM);
+        uint256 bidderBefore = _balance(BIDDER);
+        uint256 victimQuote = _balance(VICTIM);
         int256 expected = -int256(s.fundPaymentWad / Q);
         vm.expectEmit(true, true, true, true, address(engine));
         emit ILiquidationEngine.AuctionBid(VICTIM, BIDDER, WAD, expected, s.discountWad, 0);
@@ -466,7 +466,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         vm.prank(BIDDER);
         assertEq(engine.bid(VICTIM, BIDDER, WAD, expected), expected, "received from the fund");
         assertEq(fundBefore - fund.balance(), uint256(-expected), "fund paid");
-        assertEq(_quote(BIDDER), bidderBefore + victimQuote + uint256(-expected), "collateral plus the payment");
+        assertEq(_balance(BIDDER), bidderBefore + victimQuote + uint256(-expected), "collateral plus the payment");
         assertEq(book.positionOf(BIDDER, call3000), -10e18, "took the whole short");
         assertEq(book.openPositionCount(VICTIM), 0, "emptied");
         assertEq(vault.quoteLossIndex(), WAD, "nothing socialised");
@@ -481,10 +481,10 @@ contract LiquidationEngineTest is LiquidationFixture {
         ILiquidationEngine.LiquidationStatus memory s = engine.liquidationStatus(VICTIM);
         uint256 owed = s.fundPaymentWad / Q;
         uint256 total = vault.totalBalance(address(usdc));
-        uint256 whaleBefore = _quote(WHALE);
-        uint256 bidder2Before = _quote(BIDDER2);
-        uint256 bidderBefore = _quote(BIDDER);
-        uint256 victimQuote = _quote(VICTIM);
+        uint256 whaleBefore = _balance(WHALE);
+        uint256 bidder2Before = _balance(BIDDER2);
+        uint256 bidderBefore = _balance(BIDDER);
+        uint256 victimQuote = _balance(VICTIM);
 
         vm.expectEmit(true, true, true, true, address(engine));
         emit ILiquidationEngine.AuctionBid(VICTIM, BIDDER, WAD, -int256(owed), s.discountWad, owed);
@@ -496,13 +496,13 @@ contract LiquidationEngineTest is LiquidationFixture {
         assertEq(vault.totalBalance(address(usdc)), total, "total unchanged");
         assertEq(usdc.balanceOf(address(vault)), total, "holdings unchanged");
         // Every quote balance is haircut pro rata (rounded down).
-        assertEq(_quote(WHALE), Math.mulDiv(whaleBefore, index, WAD), "whale haircut");
-        assertEq(_quote(BIDDER2), Math.mulDiv(bidder2Before, index, WAD), "bystander haircut");
+        assertEq(_balance(WHALE), Math.mulDiv(whaleBefore, index, WAD), "whale haircut");
+        assertEq(_balance(BIDDER2), Math.mulDiv(bidder2Before, index, WAD), "bystander haircut");
         // The bidder is haircut too but credited the whole socialised payment.
         uint256 bidderExpected = Math.mulDiv(bidderBefore + victimQuote, index, WAD) + owed;
-        assertLe(_quote(BIDDER), bidderExpected, "bidder credited (rounded down)");
-        assertGe(_quote(BIDDER) + 2, bidderExpected, "bidder credited");
-        uint256 sum = _quote(WHALE) + _quote(BIDDER) + _quote(BIDDER2) + _quote(KEEPER) + _quote(VICTIM);
+        assertLe(_balance(BIDDER), bidderExpected, "bidder credited (rounded down)");
+        assertGe(_balance(BIDDER) + 2, bidderExpected, "bidder credited");
+        uint256 sum = _balance(WHALE) + _balance(BIDDER) + _balance(BIDDER2) + _balance(KEEPER) + _balance(VICTIM);
         assertLe(sum, total, "never more than the vault holds");
         assertGe(sum + 5, total, "sum unchanged up to one wei per account");
     }
@@ -546,7 +546,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     function test_bid_repaysSettlementDebtFromProceeds() public {
         // Short two calls; after expiry at 3,400 one is settled into debt while the other (a later expiry) is open.
         uint256 laterCall = _laterCall2700();
-        _depositQuote(VICTIM, 100e6);
+        _deposit(VICTIM, 100e6);
         _depositWeth(VICTIM, 0.75e18);
         _position(VICTIM, call3300, -10e18);
         _position(VICTIM, laterCall, -1e18);
@@ -565,13 +565,13 @@ contract LiquidationEngineTest is LiquidationFixture {
         uint256 debtLeft = settlement.debtOf(VICTIM);
         assertLe(debtLeft, 900e6, "debt repaid from proceeds");
         assertEq(settlement.poolOf(call3300), 100e6 + (900e6 - debtLeft), "into the pool");
-        assertEq(_quote(VICTIM) == 0 || debtLeft == 0, true, "cash first goes to the debt");
+        assertEq(_balance(VICTIM) == 0 || debtLeft == 0, true, "cash first goes to the debt");
     }
 
     function test_bid_emptiedWithDebtLeftIsCoveredByTheFund() public {
         _fundInsurance(10_000e6);
         uint256 laterCall = _laterCall2700();
-        _depositQuote(VICTIM, 100e6);
+        _deposit(VICTIM, 100e6);
         _depositWeth(VICTIM, 0.7e18);
         _position(VICTIM, call3300, -10e18);
         _position(VICTIM, laterCall, -1e18);
@@ -598,7 +598,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         engine.bid(VICTIM, BIDDER, WAD, type(int256).max);
         assertEq(settlement.debtOf(VICTIM), 0, "debt resolved");
         assertEq(settlement.poolOf(call3300), 1_000e6, "pool whole");
-        assertEq(_quote(VICTIM), 0, "proceeds went to the debt");
+        assertEq(_balance(VICTIM), 0, "proceeds went to the debt");
         assertGe(fundBefore, fund.balance() + 1, "the fund paid the rest");
         assertEq(settlement.debtSeriesOf(VICTIM).length, 0, "no debt series left");
     }

@@ -2,27 +2,21 @@
 pragma solidity 0.8.30;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol";
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
 import {IMarginEngine} from "../../contracts/interfaces/IMarginEngine.sol";
-import {IPriceSource} from "../../contracts/interfaces/IPriceSource.sol";
-import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
-import {ChainlinkAdapter} from "../../contracts/oracles/ChainlinkAdapter.sol";
 import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
 import {LiquidationFixture} from "./LiquidationFixture.sol";
+import {WAD} from "../../contracts/libraries/Constants.sol";
 
 /// @notice The solvency review of issue 8, liquidation findings: each test acts as the attacker of the finding did,
 /// through the real stack, and is named after the property it protects (see `test/PROPERTIES.md`, "Solvency
 /// review (issue 8): liquidation").
 contract LiquidationSolvencyTest is LiquidationFixture {
-    uint256 internal constant WAD = 1e18;
     uint256 internal constant Q = 1e12; // quote units (6 decimals) to WAD
     /// @dev Past the ETH feed's heartbeat and slack: its router reads Down.
     uint256 internal constant OUTAGE = 1 hours + 10 minutes + 1;
-    /// @dev The second underlying `_listBtcUnderlying` adds.
-    uint256 internal constant BTC_ID = 2;
     /// @dev BTC's volatility feed (`_listBtcUnderlying`).
     MockV3Aggregator internal btcVol;
 
@@ -33,7 +27,7 @@ contract LiquidationSolvencyTest is LiquidationFixture {
     /// the owner keeps the WETH.
     function test_endAuction_noFundPaymentOnAnUnhealthyPrice() public {
         _fundInsurance(100_000e6);
-        _depositQuote(VICTIM, 100e6);
+        _deposit(VICTIM, 100e6);
         _depositWeth(VICTIM, 3e18);
         _position(VICTIM, call3000, -10e18);
         _setSpot(3_400e8);
@@ -231,7 +225,7 @@ contract LiquidationSolvencyTest is LiquidationFixture {
         (ids[0], sizes[0]) = (call3000, -10e18);
         IMarginEngine.AccountMargin memory eth = margin.positionsMarginOf(ids, sizes, false);
         uint256 btcMarks = uint256(btc.equityWad < 0 ? -btc.equityWad : btc.equityWad);
-        uint256 size = _quote(VICTIM) * Q +
+        uint256 size = _balance(VICTIM) * Q +
             btcMarks +
             btc.maintenanceWad +
             eth.maintenanceWad +
@@ -295,8 +289,8 @@ contract LiquidationSolvencyTest is LiquidationFixture {
     /// with `Vault_LossTooLarge`; what cannot be paid now is a claim of the bidder, resolved in capped steps.
     function test_bid_largeInsolvencyNeverRevertsOnTheSocialisationCap() public {
         address bigBidder = address(0xB16);
-        _depositQuote(bigBidder, 40_000_000e6);
-        _depositQuote(VICTIM, 2_000_000e6);
+        _deposit(bigBidder, 40_000_000e6);
+        _deposit(VICTIM, 2_000_000e6);
         _position(VICTIM, call3000, -5_000e18);
         _setSpot(6_000e8);
         _start(VICTIM);
@@ -331,7 +325,7 @@ contract LiquidationSolvencyTest is LiquidationFixture {
     /// @dev An account settled into a debt beyond the fund and one socialisation event: `endAuction` resolves it into
     /// the series pool one capped step per call, keeping the auction open until the debt is gone.
     function test_endAuction_largeDebtResolvedInBoundedSteps() public {
-        _depositQuote(VICTIM, 1_000e6);
+        _deposit(VICTIM, 1_000e6);
         _position(VICTIM, call3000, -5_000e18);
         _setSpot(3_400e8);
         _start(VICTIM);
@@ -376,14 +370,14 @@ contract LiquidationSolvencyTest is LiquidationFixture {
         s = engine.liquidationStatus(VICTIM);
         assertEq(s.fundPaymentWad, 0, "no fund payment");
         uint256 fundBefore = fund.balance();
-        uint256 victimQuoteBefore = _quote(VICTIM);
+        uint256 victimQuoteBefore = _balance(VICTIM);
         vm.prank(BIDDER);
         int256 payment = engine.bid(VICTIM, BIDDER, s.maxFractionWad, type(int256).max);
         assertTrue(payment > 0, "the bidder pays");
         assertEq(fund.balance(), fundBefore, "the fund paid nothing");
         uint256 taken = Math.mulDiv(uint256(marketGrossWad), s.maxFractionWad, WAD, Math.Rounding.Ceil);
         uint256 proceeds = Math.mulDiv(taken, WAD - s.discountWad, WAD, Math.Rounding.Ceil);
-        assertEq(_quote(VICTIM) - victimQuoteBefore, Math.ceilDiv(proceeds, Q), "paid at market less the discount");
+        assertEq(_balance(VICTIM) - victimQuoteBefore, Math.ceilDiv(proceeds, Q), "paid at market less the discount");
     }
 
     // ------------------------------------------------- finding 7: auctions end on real maintenance
@@ -448,10 +442,10 @@ contract LiquidationSolvencyTest is LiquidationFixture {
         _setSpot(3_500e8);
         s = engine.liquidationStatus(VICTIM);
         assertLe(s.fundPaymentWad, deficit + Math.mulDiv(base, p.maxDiscountWad, WAD), "bounded by the max discount");
-        uint256 bidderBefore = _quote(BIDDER);
+        uint256 bidderBefore = _balance(BIDDER);
         vm.prank(BIDDER);
         engine.bid(VICTIM, BIDDER, WAD, -int256(deficit / Q));
-        assertGe(_quote(BIDDER), bidderBefore, "the bidder does not lose at the start");
+        assertGe(_balance(BIDDER), bidderBefore, "the bidder does not lose at the start");
     }
 
     // ------------------------------------------------- finding 16: bids take "up to" a fraction
@@ -475,41 +469,11 @@ contract LiquidationSolvencyTest is LiquidationFixture {
 
     // ------------------------------------------------- helpers
 
-    /// @dev Lists BTC as a second underlying (Chainlink spot and volatility, 1-hour heartbeat) with its margin
-    /// ratios and one call at 60,000 expiring with the fixture's chain; returns its spot feed and the call.
+    /// @dev Lists BTC as a second underlying (`_listBtc`); returns its spot feed and the call.
     function _listBtcUnderlying() internal returns (MockV3Aggregator btcFeed, uint256 btcCall) {
         btcFeed = new MockV3Aggregator(8, 60_000e8);
         btcVol = new MockV3Aggregator(18, 0.7e18);
-        AggregatorV3Interface noSequencer = AggregatorV3Interface(address(0));
-        OracleRouter btcRouter = new OracleRouter(
-            new ChainlinkAdapter(btcFeed, 1 hours, 10 minutes, noSequencer, 0, 1 hours),
-            IPriceSource(address(0)),
-            new ChainlinkAdapter(btcVol, 1 hours, 10 minutes, noSequencer, 0, 1 hours),
-            0,
-            0
-        );
-        vm.startPrank(ADMIN);
-        registry.addUnderlying(
-            "BTC",
-            ISeriesRegistry.UnderlyingConfig({
-                router: btcRouter,
-                minStrikeRatioWad: 0.5e18,
-                maxStrikeRatioWad: 2e18,
-                maxExpiryHorizon: 90 days,
-                defaultOpenInterestCap: 1_000_000e18
-            })
-        );
-        margin.setMarginParams(
-            BTC_ID,
-            IMarginEngine.MarginParams({
-                initialRatioWad: 0.15e18,
-                minInitialRatioWad: 0.1e18,
-                maintenanceRatioWad: 0.075e18
-            })
-        );
-        vm.stopPrank();
-        vm.prank(LISTER);
-        btcCall = registry.listSeries(BTC_ID, 60_000e18, EXPIRY, true);
+        btcCall = _listBtc(btcFeed, btcVol);
     }
 
     function _depositWbtc(address account, uint256 amount) internal {
@@ -525,14 +489,7 @@ contract LiquidationSolvencyTest is LiquidationFixture {
         wbtc = new MockERC20("Wrapped Bitcoin", "WBTC", 8);
         feed = new MockV3Aggregator(8, 60_000e8);
         feed2 = new MockV3Aggregator(8, 60_000e8);
-        AggregatorV3Interface noSequencer = AggregatorV3Interface(address(0));
-        OracleRouter btcRouter = new OracleRouter(
-            new ChainlinkAdapter(feed, 1 hours, 10 minutes, noSequencer, 0, 1 hours),
-            new ChainlinkAdapter(feed2, 1 hours, 10 minutes, noSequencer, 0, 1 hours),
-            IPriceSource(address(0)),
-            0.02e18,
-            1 hours
-        );
+        OracleRouter btcRouter = _router(feed, feed2, MockV3Aggregator(address(0)), 0.02e18, 1 hours);
         vm.prank(ADMIN);
         vault.listCollateral(address(wbtc), 0.2e18, btcRouter);
     }
@@ -540,13 +497,7 @@ contract LiquidationSolvencyTest is LiquidationFixture {
     function _listWbtc() internal returns (MockERC20 wbtc, MockV3Aggregator btcFeed) {
         wbtc = new MockERC20("Wrapped Bitcoin", "WBTC", 8);
         btcFeed = new MockV3Aggregator(8, 60_000e8);
-        OracleRouter btcRouter = new OracleRouter(
-            new ChainlinkAdapter(btcFeed, 1 hours, 10 minutes, AggregatorV3Interface(address(0)), 0, 1 hours),
-            IPriceSource(address(0)),
-            IPriceSource(address(0)),
-            0,
-            0
-        );
+        OracleRouter btcRouter = _router(btcFeed, MockV3Aggregator(address(0)), MockV3Aggregator(address(0)), 0, 0);
         vm.prank(ADMIN);
         vault.listCollateral(address(wbtc), 0.2e18, btcRouter);
     }

@@ -11,6 +11,8 @@ import {IVault} from "../../contracts/interfaces/IVault.sol";
 import {MarginEngine} from "../../contracts/margin/MarginEngine.sol";
 import {StandardMarginLib} from "../../contracts/margin/StandardMarginLib.sol";
 import {MarginFixture} from "./MarginFixture.sol";
+import {Deploy} from "../utils/Deploy.sol";
+import {WAD} from "../../contracts/libraries/Constants.sol";
 
 /// @notice Exposes `StandardMarginLib.maxLoss` so its reverts can be expected (a library harness, not a mock).
 contract MaxLossHarness {
@@ -48,7 +50,7 @@ contract MarginEngineTest is MarginFixture {
     /// MM = 225 + mark, mark = 161.9407063406557 (+ error bound).
     function test_example1_nakedShortCall() public {
         uint256 k = 3_300e18;
-        _trade(ALICE, _list(k, EXPIRY_1, true), -1e18);
+        _position(ALICE, _list(k, EXPIRY_1, true), -1e18);
         _deposit(ALICE, 10_000e6);
 
         uint256 mark = _call(SPOT, k, T30);
@@ -61,7 +63,7 @@ contract MarginEngineTest is MarginFixture {
     /// IM = 350 + mark, MM = 225 + mark, mark = 222.2540495220258.
     function test_example2_nakedShortPutOtm() public {
         uint256 k = 2_900e18;
-        _trade(ALICE, _list(k, EXPIRY_1, false), -1e18);
+        _position(ALICE, _list(k, EXPIRY_1, false), -1e18);
         _deposit(ALICE, 10_000e6);
 
         uint256 mark = _put(SPOT, k, T30);
@@ -73,8 +75,8 @@ contract MarginEngineTest is MarginFixture {
     /// @notice Example 3: a bear call spread, short the 3000 call and long the 3300 call. Naked: IM 450 + 273.9,
     /// MM 225 + 273.9; the payoff's worst case is −300 (the width), so IM = MM = 300.
     function test_example3_callSpreadAtWidth() public {
-        _trade(ALICE, _list(3_000e18, EXPIRY_1, true), -1e18);
-        _trade(ALICE, _list(3_300e18, EXPIRY_1, true), 1e18);
+        _position(ALICE, _list(3_000e18, EXPIRY_1, true), -1e18);
+        _position(ALICE, _list(3_300e18, EXPIRY_1, true), 1e18);
         _deposit(ALICE, 10_000e6);
 
         uint256 shortMark = _call(SPOT, 3_000e18, T30) + _err(SPOT, 3_000e18);
@@ -88,8 +90,8 @@ contract MarginEngineTest is MarginFixture {
     /// @notice Example 4a: a call covered by a long call of a lower strike (long 3000, short 3300) can never lose at
     /// expiry: IM = MM = 0.
     function test_example4a_coveredCallNeedsNothing() public {
-        _trade(ALICE, _list(3_000e18, EXPIRY_1, true), 1e18);
-        _trade(ALICE, _list(3_300e18, EXPIRY_1, true), -1e18);
+        _position(ALICE, _list(3_000e18, EXPIRY_1, true), 1e18);
+        _position(ALICE, _list(3_300e18, EXPIRY_1, true), -1e18);
         _deposit(ALICE, 10_000e6);
 
         uint256 longMark = _call(SPOT, 3_000e18, T30) - _err(SPOT, 3_000e18);
@@ -100,10 +102,10 @@ contract MarginEngineTest is MarginFixture {
     /// @notice Example 4b: a short box of two (short 3000 call, long 3300 call, long 3000 put, short 3300 put, two
     /// each) pays exactly −2 × 300 at any price: IM = MM = 600, where the naked sum is 3,271.67.
     function test_example4b_shortBoxAtItsTrueRisk() public {
-        _trade(ALICE, _list(3_000e18, EXPIRY_1, true), -2e18);
-        _trade(ALICE, _list(3_300e18, EXPIRY_1, true), 2e18);
-        _trade(ALICE, _list(3_000e18, EXPIRY_1, false), 2e18);
-        _trade(ALICE, _list(3_300e18, EXPIRY_1, false), -2e18);
+        _position(ALICE, _list(3_000e18, EXPIRY_1, true), -2e18);
+        _position(ALICE, _list(3_300e18, EXPIRY_1, true), 2e18);
+        _position(ALICE, _list(3_000e18, EXPIRY_1, false), 2e18);
+        _position(ALICE, _list(3_300e18, EXPIRY_1, false), -2e18);
         _deposit(ALICE, 10_000e6);
 
         uint256 e1 = _err(SPOT, 3_000e18);
@@ -123,8 +125,8 @@ contract MarginEngineTest is MarginFixture {
     /// @notice Example 5: two short 3000 calls against one long 3300 call lose without bound as the price rises, so
     /// the group keeps its naked requirement: 2 × (450 + mark) and 2 × (225 + mark).
     function test_example5_unboundedKeepsNaked() public {
-        _trade(ALICE, _list(3_000e18, EXPIRY_1, true), -2e18);
-        _trade(ALICE, _list(3_300e18, EXPIRY_1, true), 1e18);
+        _position(ALICE, _list(3_000e18, EXPIRY_1, true), -2e18);
+        _position(ALICE, _list(3_300e18, EXPIRY_1, true), 1e18);
         _deposit(ALICE, 10_000e6);
 
         uint256 shortMark = _call(SPOT, 3_000e18, T30) + _err(SPOT, 3_000e18);
@@ -148,8 +150,8 @@ contract MarginEngineTest is MarginFixture {
     function test_marginOf_equityAndRequirementsAcrossExpiries() public {
         uint256 longSize = 3.333333333333333333e18;
         uint256 shortSize = 0.7e18;
-        _trade(ALICE, _list(2_700e18, EXPIRY_1, false), int256(longSize));
-        _trade(ALICE, _list(3_300e18, EXPIRY_2, true), -int256(shortSize));
+        _position(ALICE, _list(2_700e18, EXPIRY_1, false), int256(longSize));
+        _position(ALICE, _list(3_300e18, EXPIRY_2, true), -int256(shortSize));
         _deposit(ALICE, 5_000e6);
 
         uint256 longModel = _put(SPOT, 2_700e18, T30);
@@ -165,8 +167,8 @@ contract MarginEngineTest is MarginFixture {
 
     /// @notice A call and a put of one strike share one Black–Scholes evaluation; the result equals pricing each.
     function test_marginOf_straddleMatchesSeparatePrices() public {
-        _trade(ALICE, _list(3_100e18, EXPIRY_1, false), -1.5e18);
-        _trade(ALICE, _list(3_100e18, EXPIRY_1, true), -1.5e18);
+        _position(ALICE, _list(3_100e18, EXPIRY_1, false), -1.5e18);
+        _position(ALICE, _list(3_100e18, EXPIRY_1, true), -1.5e18);
         uint256 e = _err(SPOT, 3_100e18);
         uint256 callMark = _call(SPOT, 3_100e18, T30) + e;
         uint256 putMark = _put(SPOT, 3_100e18, T30) + e;
@@ -181,7 +183,7 @@ contract MarginEngineTest is MarginFixture {
     /// than its strike, and that caps the initial requirement once spot has run far above it.
     function test_marginOf_shortPutCappedByItsStrike() public {
         uint256 k = 1_600e18;
-        _trade(ALICE, _list(k, EXPIRY_1, false), -1e18);
+        _position(ALICE, _list(k, EXPIRY_1, false), -1e18);
         _setPrices(20_000e8, VOL_E8);
         uint256 spot = 20_000e18;
         uint256 mark = _put(spot, k, T30) + _err(spot, k);
@@ -193,14 +195,14 @@ contract MarginEngineTest is MarginFixture {
     function test_markOf_isTheModelBeforeExpiry() public {
         uint256 callId = _list(3_300e18, EXPIRY_1, true);
         uint256 putId = _list(2_900e18, EXPIRY_2, false);
-        assertEq(engine.markOf(callId), _call(SPOT, 3_300e18, T30), "call mark");
-        assertEq(engine.markOf(putId), _put(SPOT, 2_900e18, T60), "put mark");
-        _assertNear(engine.markOf(callId), REF_CALL_3300, REF_TOLERANCE, "reference");
+        assertEq(margin.markOf(callId), _call(SPOT, 3_300e18, T30), "call mark");
+        assertEq(margin.markOf(putId), _put(SPOT, 2_900e18, T60), "put mark");
+        _assertNear(margin.markOf(callId), REF_CALL_3300, REF_TOLERANCE, "reference");
     }
 
     function test_markOf_revertsForUnknownSeries() public {
         vm.expectRevert(abi.encodeWithSelector(ISeriesRegistry.Series_UnknownSeries.selector, 99));
-        engine.markOf(99);
+        margin.markOf(99);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -212,15 +214,15 @@ contract MarginEngineTest is MarginFixture {
     function test_expired_marksAtSpotWhileUnset() public {
         uint256 callId = _list(3_000e18, EXPIRY_1, true);
         uint256 putId = _list(3_300e18, EXPIRY_1, false);
-        _trade(ALICE, callId, -1e18);
-        _trade(ALICE, putId, 2e18);
+        _position(ALICE, callId, -1e18);
+        _position(ALICE, putId, 2e18);
         vm.warp(EXPIRY_1 + 1 hours);
-        primaryFeed.updateAnswer(3_200e8);
+        ethFeed.updateAnswer(3_200e8);
         secondaryFeed.updateAnswer(3_200e8);
         volFeed.updateAnswer(0);
 
-        assertEq(engine.markOf(callId), 200e18, "call intrinsic at spot");
-        assertEq(engine.markOf(putId), 100e18, "put intrinsic at spot");
+        assertEq(margin.markOf(callId), 200e18, "call intrinsic at spot");
+        assertEq(margin.markOf(putId), 100e18, "put intrinsic at spot");
         // Equity: −200 + 2 × 100. The short call's loss is unbounded (Σ call sizes = −1), so it keeps its naked
         // requirement at S = 3200: in the money, max(480, 320) + 200 = 680 and 240 + 200 = 440.
         _assertMargin(ALICE, 0, 680e18, 440e18, "expired, spot");
@@ -231,14 +233,14 @@ contract MarginEngineTest is MarginFixture {
     function test_expired_marksAtExpiryPriceWithFeedsDown() public {
         uint256 callId = _list(3_000e18, EXPIRY_1, true);
         uint256 call2Id = _list(3_300e18, EXPIRY_1, true);
-        _trade(ALICE, callId, -1e18);
-        _trade(ALICE, call2Id, 1e18);
+        _position(ALICE, callId, -1e18);
+        _position(ALICE, call2Id, 1e18);
         _deposit(ALICE, 1_000e6);
         _proveExpiry(EXPIRY_1, 3_500e8);
         _setPrices(0, 0);
 
-        assertEq(engine.markOf(callId), 500e18, "call intrinsic at the expiry price");
-        assertEq(engine.markOf(call2Id), 200e18, "second call");
+        assertEq(margin.markOf(callId), 500e18, "call intrinsic at the expiry price");
+        assertEq(margin.markOf(call2Id), 200e18, "second call");
         // Equity 1000 − 500 + 200; the spread's max loss 300 is below the naked 525 + 500.
         _assertMargin(ALICE, 700e18, 300e18, 300e18, "expired, proven");
     }
@@ -247,8 +249,8 @@ contract MarginEngineTest is MarginFixture {
         uint256 callId = _list(3_000e18, EXPIRY_1, true);
         vm.warp(EXPIRY_1 + 1);
         _setPrices(0, VOL_E8);
-        vm.expectRevert(abi.encodeWithSelector(IMarginEngine.Margin_PriceUnavailable.selector, ethId));
-        engine.markOf(callId);
+        vm.expectRevert(abi.encodeWithSelector(IMarginEngine.Margin_PriceUnavailable.selector, ETH_ID));
+        margin.markOf(callId);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -256,9 +258,9 @@ contract MarginEngineTest is MarginFixture {
     // ------------------------------------------------------------------------------------------------------------
 
     /// @notice Sources disagreeing beyond 2%: the router is Degraded and returns the primary's price, which the
-    /// engine uses as it is.
+    /// margin uses as it is.
     function test_degradedSpotIsUsed() public {
-        _trade(ALICE, _list(3_300e18, EXPIRY_1, true), -1e18);
+        _position(ALICE, _list(3_300e18, EXPIRY_1, true), -1e18);
         secondaryFeed.updateAnswer(3_300e8);
         (, Health health) = ethRouter.spot();
         assertTrue(health == Health.Degraded, "router degraded");
@@ -268,8 +270,8 @@ contract MarginEngineTest is MarginFixture {
 
     /// @notice The primary invalid: Degraded on the secondary's price, which is used.
     function test_degradedSecondaryPriceIsUsed() public {
-        _trade(ALICE, _list(3_300e18, EXPIRY_1, true), -1e18);
-        primaryFeed.updateAnswer(0);
+        _position(ALICE, _list(3_300e18, EXPIRY_1, true), -1e18);
+        ethFeed.updateAnswer(0);
         secondaryFeed.updateAnswer(3_100e8);
         uint256 spot = 3_100e18;
         uint256 shortMark = _call(spot, 3_300e18, T30) + _err(spot, 3_300e18);
@@ -278,41 +280,41 @@ contract MarginEngineTest is MarginFixture {
     }
 
     function test_spotDownReverts() public {
-        _trade(ALICE, _list(3_300e18, EXPIRY_1, true), -1e18);
+        _position(ALICE, _list(3_300e18, EXPIRY_1, true), -1e18);
         _deposit(ALICE, 10_000e6);
         _setPrices(0, VOL_E8);
         _expectPriceUnavailable();
-        engine.marginOf(ALICE);
+        margin.marginOf(ALICE);
         _expectPriceUnavailable();
-        engine.checkInitialMargin(ALICE);
+        margin.checkInitialMargin(ALICE);
         _expectPriceUnavailable();
-        engine.markOf(1);
+        margin.markOf(1);
     }
 
     function test_volDownReverts() public {
-        _trade(ALICE, _list(3_300e18, EXPIRY_1, true), 1e18);
+        _position(ALICE, _list(3_300e18, EXPIRY_1, true), 1e18);
         volFeed.updateAnswer(0);
         _expectPriceUnavailable();
-        engine.marginOf(ALICE);
+        margin.marginOf(ALICE);
         _expectPriceUnavailable();
-        engine.markOf(1);
+        margin.markOf(1);
     }
 
     /// @notice Stale feeds (past heartbeat + slack) are Down too.
     function test_staleFeedsRevert() public {
-        _trade(ALICE, _list(3_300e18, EXPIRY_1, true), -1e18);
+        _position(ALICE, _list(3_300e18, EXPIRY_1, true), -1e18);
         vm.warp(T0 + HEARTBEAT + SLACK + 1);
         _expectPriceUnavailable();
-        engine.marginOf(ALICE);
+        margin.marginOf(ALICE);
     }
 
     /// @notice No positions and no debt: the check passes without reading any price, even with every feed down.
     function test_checkInitialMargin_emptyAccountReadsNoOracle() public {
         _setPrices(0, 0);
-        engine.checkInitialMargin(ALICE);
+        margin.checkInitialMargin(ALICE);
         _deposit(ALICE, 1e6);
-        engine.checkInitialMargin(ALICE);
-        engine.checkWithdrawal(ALICE);
+        margin.checkInitialMargin(ALICE);
+        margin.checkWithdrawal(ALICE);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -320,7 +322,7 @@ contract MarginEngineTest is MarginFixture {
     // ------------------------------------------------------------------------------------------------------------
 
     function test_checkInitialMargin_revertsWithExactValues() public {
-        _trade(ALICE, _list(3_300e18, EXPIRY_1, true), -1e18);
+        _position(ALICE, _list(3_300e18, EXPIRY_1, true), -1e18);
         _deposit(ALICE, 400e6);
         uint256 shortMark = _call(SPOT, 3_300e18, T30) + _err(SPOT, 3_300e18);
         int256 equity = 400e18 - int256(shortMark);
@@ -328,30 +330,30 @@ contract MarginEngineTest is MarginFixture {
         vm.expectRevert(
             abi.encodeWithSelector(IMarginEngine.Margin_InsufficientInitialMargin.selector, ALICE, equity, initial)
         );
-        engine.checkInitialMargin(ALICE);
+        margin.checkInitialMargin(ALICE);
         vm.expectRevert(
             abi.encodeWithSelector(IMarginEngine.Margin_InsufficientInitialMargin.selector, ALICE, equity, initial)
         );
-        engine.checkWithdrawal(ALICE);
+        margin.checkWithdrawal(ALICE);
 
         _deposit(ALICE, 300e6);
-        engine.checkInitialMargin(ALICE);
+        margin.checkInitialMargin(ALICE);
     }
 
     /// @notice `marginsOf` is `marginOf` of each account, and `checkTradeMargin` checks the first account before the
     /// second, initial margin for a side adding risk and maintenance or no-worse surplus for a reducing side.
     function test_marginsOfAndCheckTradeMargin_matchTheSingleAccountCalculation() public {
         uint256 id = _list(3_300e18, EXPIRY_1, true);
-        _trade(ALICE, id, -1e18);
-        _trade(BOB, id, 2e18);
+        _position(ALICE, id, -1e18);
+        _position(BOB, id, 2e18);
         _deposit(ALICE, 600e6);
         _deposit(BOB, 1_000e6);
         address[] memory accounts = new address[](2);
         accounts[0] = ALICE;
         accounts[1] = BOB;
-        IMarginEngine.AccountMargin[] memory m = engine.marginsOf(accounts);
+        IMarginEngine.AccountMargin[] memory m = margin.marginsOf(accounts);
         for (uint256 i; i < 2; ++i) {
-            IMarginEngine.AccountMargin memory single = engine.marginOf(accounts[i]);
+            IMarginEngine.AccountMargin memory single = margin.marginOf(accounts[i]);
             assertEq(m[i].equityWad, single.equityWad, "equity");
             assertEq(m[i].initialWad, single.initialWad, "initial");
             assertEq(m[i].maintenanceWad, single.maintenanceWad, "maintenance");
@@ -368,17 +370,17 @@ contract MarginEngineTest is MarginFixture {
                 m[0].initialWad
             )
         );
-        engine.checkTradeMargin(bob, alice);
+        margin.checkTradeMargin(bob, alice);
         alice.reduces = true;
-        engine.checkTradeMargin(alice, bob);
+        margin.checkTradeMargin(alice, bob);
 
         // Below maintenance, a reducing side passes only when its surplus did not fall.
         _setPrices(3_800e8, VOL_E8);
-        IMarginEngine.AccountMargin memory low = engine.marginOf(ALICE);
+        IMarginEngine.AccountMargin memory low = margin.marginOf(ALICE);
         int256 surplus = low.equityWad - int256(low.maintenanceWad);
         assertTrue(surplus < 0, "under maintenance");
         alice.surplusBefore = surplus;
-        engine.checkTradeMargin(bob, alice);
+        margin.checkTradeMargin(bob, alice);
         alice.surplusBefore = surplus + 1;
         vm.expectRevert(
             abi.encodeWithSelector(
@@ -388,14 +390,14 @@ contract MarginEngineTest is MarginFixture {
                 low.maintenanceWad
             )
         );
-        engine.checkTradeMargin(bob, alice);
+        margin.checkTradeMargin(bob, alice);
     }
 
     /// @notice Wired as the vault's hook: a withdrawal keeping initial margin passes, one breaking it reverts with
     /// the engine's error on the already-debited state, and the balance is left untouched.
     function test_vaultHook_blocksWithdrawalBreakingInitialMargin() public {
-        assertEq(address(vault.marginHook()), address(engine), "engine is the hook");
-        _trade(ALICE, _list(3_300e18, EXPIRY_1, true), -1e18);
+        assertEq(address(vault.marginHook()), address(margin), "margin is the hook");
+        _position(ALICE, _list(3_300e18, EXPIRY_1, true), -1e18);
         _deposit(ALICE, 1_000e6);
         uint256 shortMark = _call(SPOT, 3_300e18, T30) + _err(SPOT, 3_300e18);
         uint256 initial = 300e18 + shortMark;
@@ -429,7 +431,7 @@ contract MarginEngineTest is MarginFixture {
     /// counts against equity, and the account fails the check with no position left.
     function test_debt_countsAgainstEquity() public {
         uint256 callId = _list(3_000e18, EXPIRY_1, true);
-        _trade(ALICE, callId, -1e18);
+        _position(ALICE, callId, -1e18);
         _deposit(ALICE, 100e6);
         _proveExpiry(EXPIRY_1, 3_500e8);
         settlement.settle(ALICE, callId);
@@ -439,20 +441,20 @@ contract MarginEngineTest is MarginFixture {
         vm.expectRevert(
             abi.encodeWithSelector(IMarginEngine.Margin_InsufficientInitialMargin.selector, ALICE, -400e18, 0)
         );
-        engine.checkInitialMargin(ALICE);
+        margin.checkInitialMargin(ALICE);
 
         _deposit(ALICE, 400e6);
         _assertMargin(ALICE, 0, 0, 0, "covered");
-        engine.checkInitialMargin(ALICE);
+        margin.checkInitialMargin(ALICE);
     }
 
     /// @notice With no settlement deployed (a staged deployment) debt is 0.
     function test_debt_zeroWithoutSettlement() public {
-        MarginEngine staged = new MarginEngine(ADMIN, vault, book, registry, ISettlement(address(0)));
+        MarginEngine staged = Deploy.marginEngine(ADMIN, vault, book, registry, ISettlement(address(0)));
         assertEq(address(staged.settlement()), address(0), "no settlement");
         vm.prank(ADMIN);
-        staged.setMarginParams(ethId, _params(A, B, C));
-        _trade(ALICE, _list(3_300e18, EXPIRY_1, true), 1e18);
+        staged.setMarginParams(ETH_ID, _marginParams(A, B, C));
+        _position(ALICE, _list(3_300e18, EXPIRY_1, true), 1e18);
         _deposit(ALICE, 100e6);
         uint256 longMark = _call(SPOT, 3_300e18, T30) - _err(SPOT, 3_300e18);
         IMarginEngine.AccountMargin memory m = staged.marginOf(ALICE);
@@ -466,62 +468,62 @@ contract MarginEngineTest is MarginFixture {
     // ------------------------------------------------------------------------------------------------------------
 
     function test_constructor_setsReferences() public view {
-        assertEq(address(engine.vault()), address(vault), "vault");
-        assertEq(address(engine.book()), address(book), "book");
-        assertEq(address(engine.registry()), address(registry), "registry");
-        assertEq(address(engine.settlement()), address(settlement), "settlement");
-        assertEq(engine.QUOTE_TO_WAD(), 1e12, "6-decimal quote");
-        assertTrue(engine.hasRole(engine.DEFAULT_ADMIN_ROLE(), ADMIN), "admin");
+        assertEq(address(margin.vault()), address(vault), "vault");
+        assertEq(address(margin.book()), address(book), "book");
+        assertEq(address(margin.registry()), address(registry), "registry");
+        assertEq(address(margin.settlement()), address(settlement), "settlement");
+        assertEq(margin.QUOTE_TO_WAD(), 1e12, "6-decimal quote");
+        assertTrue(margin.hasRole(margin.DEFAULT_ADMIN_ROLE(), ADMIN), "admin");
     }
 
     function test_constructor_revertsOnZeroAddresses() public {
         bytes memory err = abi.encodeWithSelector(IMarginEngine.Margin_ZeroAddress.selector);
         vm.expectRevert(err);
-        new MarginEngine(address(0), vault, book, registry, settlement);
+        Deploy.marginEngine(address(0), vault, book, registry, settlement);
         vm.expectRevert(err);
-        new MarginEngine(ADMIN, IVault(address(0)), book, registry, settlement);
+        Deploy.marginEngine(ADMIN, IVault(address(0)), book, registry, settlement);
         vm.expectRevert(err);
-        new MarginEngine(ADMIN, vault, IPositionBook(address(0)), registry, settlement);
+        Deploy.marginEngine(ADMIN, vault, IPositionBook(address(0)), registry, settlement);
         vm.expectRevert(err);
-        new MarginEngine(ADMIN, vault, book, ISeriesRegistry(address(0)), settlement);
+        Deploy.marginEngine(ADMIN, vault, book, ISeriesRegistry(address(0)), settlement);
     }
 
     function test_setMarginParams_storesAndEmits() public {
-        vm.expectEmit(true, true, true, true, address(engine));
+        vm.expectEmit(true, true, true, true, address(margin));
         emit IMarginEngine.MarginParamsSet(7, 1e18, 1e18, 1e18);
         vm.prank(ADMIN);
-        engine.setMarginParams(7, _params(1e18, 1e18, 1e18));
-        IMarginEngine.MarginParams memory p = engine.marginParams(7);
+        margin.setMarginParams(7, _marginParams(1e18, 1e18, 1e18));
+        IMarginEngine.MarginParams memory p = margin.marginParams(7);
         assertEq(p.initialRatioWad, 1e18, "a");
         assertEq(p.minInitialRatioWad, 1e18, "b");
         assertEq(p.maintenanceRatioWad, 1e18, "c");
 
         vm.prank(ADMIN);
-        engine.setMarginParams(7, _params(3, 2, 1));
-        assertEq(engine.marginParams(7).maintenanceRatioWad, 1, "smallest c");
-        assertEq(engine.marginParams(ethId).initialRatioWad, A, "fixture a");
+        margin.setMarginParams(7, _marginParams(3, 2, 1));
+        assertEq(margin.marginParams(7).maintenanceRatioWad, 1, "smallest c");
+        assertEq(margin.marginParams(ETH_ID).initialRatioWad, A, "fixture a");
     }
 
     function test_setMarginParams_revertsOutOfBounds() public {
         IMarginEngine.MarginParams[4] memory bad = [
-            _params(0.15e18, 0.1e18, 0), // c = 0
-            _params(0.15e18, 0.1e18, 0.1e18 + 1), // c > b
-            _params(0.15e18, 0.15e18 + 1, 0.075e18), // b > a
-            _params(1e18 + 1, 0.1e18, 0.075e18) // a > 1
+            _marginParams(0.15e18, 0.1e18, 0), // c = 0
+            _marginParams(0.15e18, 0.1e18, 0.1e18 + 1), // c > b
+            _marginParams(0.15e18, 0.15e18 + 1, 0.075e18), // b > a
+            _marginParams(1e18 + 1, 0.1e18, 0.075e18) // a > 1
         ];
         for (uint256 i; i < bad.length; ++i) {
             vm.expectRevert(abi.encodeWithSelector(IMarginEngine.Margin_InvalidParams.selector, 5));
             vm.prank(ADMIN);
-            engine.setMarginParams(5, bad[i]);
+            margin.setMarginParams(5, bad[i]);
         }
-        assertEq(engine.marginParams(5).initialRatioWad, 0, "nothing stored");
+        assertEq(margin.marginParams(5).initialRatioWad, 0, "nothing stored");
     }
 
     function test_setMarginParams_revertsForNonAdmin() public {
-        bytes32 role = engine.DEFAULT_ADMIN_ROLE();
+        bytes32 role = margin.DEFAULT_ADMIN_ROLE();
         vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, ALICE, role));
         vm.prank(ALICE);
-        engine.setMarginParams(ethId, _params(A, B, C));
+        margin.setMarginParams(ETH_ID, _marginParams(A, B, C));
     }
 
     /// @notice Positions on an underlying without ratios cannot be margined.
@@ -537,9 +539,11 @@ contract MarginEngineTest is MarginFixture {
                 defaultOpenInterestCap: 1e30
             })
         );
-        _trade(ALICE, registry.listSeries(btcId, 3_000e18, EXPIRY_1, true), -1e18);
+        vm.prank(LISTER);
+        uint256 btcCall = registry.listSeries(btcId, 3_000e18, EXPIRY_1, true);
+        _position(ALICE, btcCall, -1e18);
         vm.expectRevert(abi.encodeWithSelector(IMarginEngine.Margin_UnknownUnderlying.selector, btcId));
-        engine.marginOf(ALICE);
+        margin.marginOf(ALICE);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -669,7 +673,7 @@ contract MarginEngineTest is MarginFixture {
     }
 
     function _expectPriceUnavailable() internal {
-        vm.expectRevert(abi.encodeWithSelector(IMarginEngine.Margin_PriceUnavailable.selector, ethId));
+        vm.expectRevert(abi.encodeWithSelector(IMarginEngine.Margin_PriceUnavailable.selector, ETH_ID));
     }
 
     function _assertNear(uint256 a, uint256 b, uint256 tolerance, string memory label) internal pure {

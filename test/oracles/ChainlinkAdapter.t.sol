@@ -7,6 +7,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ChainlinkAdapter} from "../../contracts/oracles/ChainlinkAdapter.sol";
 import {IPriceSource} from "../../contracts/interfaces/IPriceSource.sol";
 import {Test} from "../utils/Test.sol";
+import {Deploy} from "../utils/Deploy.sol";
 
 /// @notice Unit tests of the Chainlink adapter against Chainlink's own mock aggregator, used both as the price feed
 /// and as the L2 sequencer uptime feed (answer 0 = up, 1 = down, startedAt = when the status last changed).
@@ -38,7 +39,7 @@ contract ChainlinkAdapterTest is Test {
         AggregatorV3Interface sequencer_,
         uint256 grace
     ) internal returns (ChainlinkAdapter) {
-        return new ChainlinkAdapter(feed_, HEARTBEAT, SLACK, sequencer_, grace, MAX_DELAY);
+        return Deploy.chainlinkAdapter(feed_, HEARTBEAT, SLACK, sequencer_, grace, MAX_DELAY);
     }
 
     // ---------------------------------------------------------------- constructor
@@ -55,7 +56,7 @@ contract ChainlinkAdapterTest is Test {
 
     function test_constructor_revertsOnZeroFeed() public {
         vm.expectRevert(abi.encodeWithSelector(IPriceSource.Oracle_InvalidConfig.selector, address(0)));
-        new ChainlinkAdapter(
+        Deploy.chainlinkAdapter(
             AggregatorV3Interface(address(0)),
             HEARTBEAT,
             SLACK,
@@ -67,21 +68,21 @@ contract ChainlinkAdapterTest is Test {
 
     function test_constructor_revertsOnZeroHeartbeat() public {
         vm.expectRevert(abi.encodeWithSelector(IPriceSource.Oracle_InvalidConfig.selector, address(feed)));
-        new ChainlinkAdapter(feed, 0, SLACK, AggregatorV3Interface(address(0)), 0, MAX_DELAY);
+        Deploy.chainlinkAdapter(feed, 0, SLACK, AggregatorV3Interface(address(0)), 0, MAX_DELAY);
     }
 
     function test_constructor_revertsOnZeroMaxObservationDelay() public {
         vm.expectRevert(abi.encodeWithSelector(IPriceSource.Oracle_InvalidConfig.selector, address(feed)));
-        new ChainlinkAdapter(feed, HEARTBEAT, SLACK, AggregatorV3Interface(address(0)), 0, 0);
+        Deploy.chainlinkAdapter(feed, HEARTBEAT, SLACK, AggregatorV3Interface(address(0)), 0, 0);
     }
 
     function test_constructor_revertsOnUptimeFeedWithoutGracePeriod() public {
         vm.expectRevert(abi.encodeWithSelector(IPriceSource.Oracle_InvalidConfig.selector, address(feed)));
-        new ChainlinkAdapter(feed, HEARTBEAT, SLACK, sequencer, 0, MAX_DELAY);
+        Deploy.chainlinkAdapter(feed, HEARTBEAT, SLACK, sequencer, 0, MAX_DELAY);
     }
 
     function test_constructor_acceptsZeroSlackAndGraceWithoutUptimeFeed() public {
-        ChainlinkAdapter a = new ChainlinkAdapter(feed, HEARTBEAT, 0, AggregatorV3Interface(address(0)), 0, 1);
+        ChainlinkAdapter a = Deploy.chainlinkAdapter(feed, HEARTBEAT, 0, AggregatorV3Interface(address(0)), 0, 1);
         assertEq(a.maxAge(), HEARTBEAT, "maxAge without slack");
     }
 

@@ -9,6 +9,7 @@ import {ChainlinkAdapter} from "../../contracts/oracles/ChainlinkAdapter.sol";
 import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
 import {Test} from "../utils/Test.sol";
 import {PhasedAggregatorProxy} from "./PhasedAggregatorProxy.sol";
+import {Deploy} from "../utils/Deploy.sol";
 
 /// @notice Issue 8, finding 11: an expiry price stays provable when the Chainlink proxy changes phase at expiry.
 /// Chainlink's mock aggregators behind a proxy that encodes round ids as `phaseId << 64 | aggregatorRoundId`; the
@@ -28,11 +29,11 @@ contract ChainlinkPhaseTest is Test {
         phase1.updateRoundData(2, 2_990e8, EXPIRY - 60, EXPIRY - 60);
         proxy = new PhasedAggregatorProxy(phase1);
         adapter = _adapter(proxy);
-        router = new OracleRouter(adapter, IPriceSource(address(0)), IPriceSource(address(0)), 0, 0);
+        router = Deploy.oracleRouter(adapter, IPriceSource(address(0)), IPriceSource(address(0)), 0, 0);
     }
 
     function _adapter(AggregatorV3Interface feed) internal returns (ChainlinkAdapter) {
-        return new ChainlinkAdapter(feed, 1 hours, 10 minutes, AggregatorV3Interface(address(0)), 0, MAX_DELAY);
+        return Deploy.chainlinkAdapter(feed, 1 hours, 10 minutes, AggregatorV3Interface(address(0)), 0, MAX_DELAY);
     }
 
     /// @dev The proxy moves to a new aggregator whose first round comes `delay` seconds after expiry.

@@ -8,6 +8,7 @@ import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
 import {IOracleRouter, Health} from "../../contracts/interfaces/IOracleRouter.sol";
 import {IPriceSource} from "../../contracts/interfaces/IPriceSource.sol";
 import {Test} from "../utils/Test.sol";
+import {Deploy} from "../utils/Deploy.sol";
 
 /// @notice Unit and fuzz tests of the oracle router over real Chainlink adapters reading Chainlink's mock aggregator.
 contract OracleRouterTest is Test {
@@ -39,12 +40,12 @@ contract OracleRouterTest is Test {
         primary = _adapter(feedA);
         secondary = _adapter(feedB);
         vol = _adapter(volFeed);
-        router = new OracleRouter(primary, secondary, vol, MAX_DIV, FALLBACK_DELAY);
-        single = new OracleRouter(primary, NONE, NONE, 0, 0);
+        router = Deploy.oracleRouter(primary, secondary, vol, MAX_DIV, FALLBACK_DELAY);
+        single = Deploy.oracleRouter(primary, NONE, NONE, 0, 0);
     }
 
     function _adapter(MockV3Aggregator feed) internal returns (ChainlinkAdapter) {
-        return new ChainlinkAdapter(feed, HEARTBEAT, SLACK, AggregatorV3Interface(address(0)), 0, MAX_DELAY);
+        return Deploy.chainlinkAdapter(feed, HEARTBEAT, SLACK, AggregatorV3Interface(address(0)), 0, MAX_DELAY);
     }
 
     function _assertSpot(OracleRouter r, uint256 expectedPrice, Health expectedHealth) internal view {
@@ -65,37 +66,37 @@ contract OracleRouterTest is Test {
 
     function test_constructor_revertsOnZeroPrimary() public {
         vm.expectRevert(IOracleRouter.Router_InvalidConfig.selector);
-        new OracleRouter(NONE, secondary, vol, MAX_DIV, FALLBACK_DELAY);
+        Deploy.oracleRouter(NONE, secondary, vol, MAX_DIV, FALLBACK_DELAY);
     }
 
     function test_constructor_revertsOnZeroPrimaryWithoutSecondary() public {
         vm.expectRevert(IOracleRouter.Router_InvalidConfig.selector);
-        new OracleRouter(NONE, NONE, NONE, 0, 0);
+        Deploy.oracleRouter(NONE, NONE, NONE, 0, 0);
     }
 
     function test_constructor_revertsWhenPrimaryIsSecondary() public {
         vm.expectRevert(IOracleRouter.Router_InvalidConfig.selector);
-        new OracleRouter(primary, primary, vol, MAX_DIV, FALLBACK_DELAY);
+        Deploy.oracleRouter(primary, primary, vol, MAX_DIV, FALLBACK_DELAY);
     }
 
     function test_constructor_revertsOnZeroDivergenceWithSecondary() public {
         vm.expectRevert(IOracleRouter.Router_InvalidConfig.selector);
-        new OracleRouter(primary, secondary, vol, 0, FALLBACK_DELAY);
+        Deploy.oracleRouter(primary, secondary, vol, 0, FALLBACK_DELAY);
     }
 
     function test_constructor_revertsOnDivergenceAboveOneWithSecondary() public {
         vm.expectRevert(IOracleRouter.Router_InvalidConfig.selector);
-        new OracleRouter(primary, secondary, vol, 1e18 + 1, FALLBACK_DELAY);
+        Deploy.oracleRouter(primary, secondary, vol, 1e18 + 1, FALLBACK_DELAY);
     }
 
     function test_constructor_acceptsDivergenceOfExactlyOne() public {
-        OracleRouter r = new OracleRouter(primary, secondary, vol, 1e18, FALLBACK_DELAY);
+        OracleRouter r = Deploy.oracleRouter(primary, secondary, vol, 1e18, FALLBACK_DELAY);
         assertEq(r.maxDivergenceWad(), 1e18, "maxDivergenceWad");
     }
 
     function test_constructor_revertsOnZeroFallbackDelayWithSecondary() public {
         vm.expectRevert(IOracleRouter.Router_InvalidConfig.selector);
-        new OracleRouter(primary, secondary, vol, MAX_DIV, 0);
+        Deploy.oracleRouter(primary, secondary, vol, MAX_DIV, 0);
     }
 
     // ---------------------------------------------------------------- spot health truth table
@@ -446,7 +447,7 @@ contract OracleRouterTest is Test {
     function _checkAgreement(uint256 p, uint256 s, uint256 maxDiv) internal returns (Health health) {
         MockV3Aggregator fa = new MockV3Aggregator(18, int256(p));
         MockV3Aggregator fb = new MockV3Aggregator(18, int256(s));
-        OracleRouter r = new OracleRouter(_adapter(fa), _adapter(fb), NONE, maxDiv, FALLBACK_DELAY);
+        OracleRouter r = Deploy.oracleRouter(_adapter(fa), _adapter(fb), NONE, maxDiv, FALLBACK_DELAY);
 
         uint256 diff = p > s ? p - s : s - p;
         uint256 smaller = p < s ? p : s;

@@ -5,6 +5,7 @@ import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol"
 import {QuorumFeedBase} from "./QuorumFeedBase.sol";
 import {QuorumFeed} from "../../contracts/oracles/QuorumFeed.sol";
 import {IQuorumFeed} from "../../contracts/interfaces/IQuorumFeed.sol";
+import {Deploy} from "../utils/Deploy.sol";
 
 contract QuorumFeedTest is QuorumFeedBase {
     QuorumFeed internal quorum;
@@ -28,7 +29,7 @@ contract QuorumFeedTest is QuorumFeedBase {
         address[] memory set = _prefix(4);
         vm.expectEmit(false, false, false, true);
         emit IQuorumFeed.SignersUpdated(set, 3);
-        QuorumFeed fresh = new QuorumFeed(ADMIN, set, 3);
+        QuorumFeed fresh = Deploy.quorumFeed(ADMIN, set, 3);
 
         assertTrue(fresh.hasRole(fresh.DEFAULT_ADMIN_ROLE(), ADMIN), "admin role");
         assertFalse(fresh.hasRole(fresh.DEFAULT_ADMIN_ROLE(), address(this)), "deployer has no role");
@@ -49,25 +50,25 @@ contract QuorumFeedTest is QuorumFeedBase {
 
     function test_constructor_revertsOnZeroAdmin() public {
         vm.expectRevert(IQuorumFeed.Quorum_ZeroAddress.selector);
-        new QuorumFeed(address(0), _prefix(4), 3);
+        Deploy.quorumFeed(address(0), _prefix(4), 3);
     }
 
     function test_constructor_revertsOnEmptySet() public {
         vm.expectRevert(abi.encodeWithSelector(IQuorumFeed.Quorum_InvalidSignerCount.selector, 0));
-        new QuorumFeed(ADMIN, new address[](0), 0);
+        Deploy.quorumFeed(ADMIN, new address[](0), 0);
     }
 
     function test_constructor_revertsOnInvalidThreshold() public {
         address[] memory set = _prefix(4);
         // 4 / 2 = 2 is not a strict majority.
         vm.expectRevert(abi.encodeWithSelector(IQuorumFeed.Quorum_InvalidThreshold.selector, 2, 4));
-        new QuorumFeed(ADMIN, set, 2);
+        Deploy.quorumFeed(ADMIN, set, 2);
         vm.expectRevert(abi.encodeWithSelector(IQuorumFeed.Quorum_InvalidThreshold.selector, 5, 4));
-        new QuorumFeed(ADMIN, set, 5);
+        Deploy.quorumFeed(ADMIN, set, 5);
     }
 
     function test_constructor_acceptsSingleSigner() public {
-        QuorumFeed single = new QuorumFeed(ADMIN, _prefix(1), 1);
+        QuorumFeed single = Deploy.quorumFeed(ADMIN, _prefix(1), 1);
         assertEq(single.threshold(), 1, "threshold");
     }
 

@@ -6,6 +6,7 @@ import {QuorumFeed} from "../../contracts/oracles/QuorumFeed.sol";
 import {QuorumFeedAdapter} from "../../contracts/oracles/QuorumFeedAdapter.sol";
 import {IQuorumFeed} from "../../contracts/interfaces/IQuorumFeed.sol";
 import {IPriceSource} from "../../contracts/interfaces/IPriceSource.sol";
+import {Deploy} from "../utils/Deploy.sol";
 
 contract QuorumFeedAdapterTest is QuorumFeedBase {
     uint256 internal constant MAX_AGE = 1 hours;
@@ -18,7 +19,7 @@ contract QuorumFeedAdapterTest is QuorumFeedBase {
         vm.warp(T0);
         _makeKeys(4, 3);
         quorum = _deploy(4, 3);
-        adapter = new QuorumFeedAdapter(quorum, FEED, MAX_AGE, MAX_DELAY);
+        adapter = Deploy.quorumFeedAdapter(quorum, FEED, MAX_AGE, MAX_DELAY);
     }
 
     function _submit(uint256 timestamp, uint256 value) internal {
@@ -61,17 +62,17 @@ contract QuorumFeedAdapterTest is QuorumFeedBase {
 
     function test_constructor_revertsOnZeroFeed() public {
         vm.expectRevert(abi.encodeWithSelector(IPriceSource.Oracle_InvalidConfig.selector, address(0)));
-        new QuorumFeedAdapter(IQuorumFeed(address(0)), FEED, MAX_AGE, MAX_DELAY);
+        Deploy.quorumFeedAdapter(IQuorumFeed(address(0)), FEED, MAX_AGE, MAX_DELAY);
     }
 
     function test_constructor_revertsOnZeroMaxAge() public {
         vm.expectRevert(abi.encodeWithSelector(IPriceSource.Oracle_InvalidConfig.selector, address(quorum)));
-        new QuorumFeedAdapter(quorum, FEED, 0, MAX_DELAY);
+        Deploy.quorumFeedAdapter(quorum, FEED, 0, MAX_DELAY);
     }
 
     function test_constructor_revertsOnZeroMaxObservationDelay() public {
         vm.expectRevert(abi.encodeWithSelector(IPriceSource.Oracle_InvalidConfig.selector, address(quorum)));
-        new QuorumFeedAdapter(quorum, FEED, MAX_AGE, 0);
+        Deploy.quorumFeedAdapter(quorum, FEED, MAX_AGE, 0);
     }
 
     // ---------------------------------------------------------------- latestPrice

@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {Test} from "../utils/Test.sol";
 import {QuorumFeed} from "../../contracts/oracles/QuorumFeed.sol";
 import {IQuorumFeed} from "../../contracts/interfaces/IQuorumFeed.sol";
+import {Deploy} from "../utils/Deploy.sol";
 
 /// @notice Shared fixture for the quorum feed tests: signer keys sorted by address, an EIP-712 digest computed
 /// independently of the contract, and builders for signed submissions.
@@ -48,7 +49,7 @@ abstract contract QuorumFeedBase is Test {
 
     /// @dev Deploys a feed whose signers are the first `n` pool entries, with threshold `k`, and configures FEED.
     function _deploy(uint256 n, uint256 k) internal returns (QuorumFeed quorum) {
-        quorum = new QuorumFeed(ADMIN, _prefix(n), k);
+        quorum = Deploy.quorumFeed(ADMIN, _prefix(n), k);
         vm.prank(ADMIN);
         quorum.configureFeed(FEED, true, MAX_DEVIATION, WIDEN);
     }

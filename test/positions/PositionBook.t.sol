@@ -4,9 +4,9 @@ pragma solidity 0.8.30;
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IPositionBook} from "../../contracts/interfaces/IPositionBook.sol";
 import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
-import {PositionBook} from "../../contracts/positions/PositionBook.sol";
 import {PositionBookFixture} from "./PositionBookFixture.sol";
 import {Vm} from "../utils/Vm.sol";
+import {Deploy} from "../utils/Deploy.sol";
 
 contract PositionBookTest is PositionBookFixture {
     address internal constant ALICE = address(0xA1);
@@ -38,18 +38,18 @@ contract PositionBookTest is PositionBookFixture {
     function test_constructor_emitsLimit() public {
         vm.expectEmit(true, true, true, true);
         emit IPositionBook.MaxLiveSeriesSet(7);
-        new PositionBook(ADMIN, registry, 7);
+        Deploy.positionBook(ADMIN, registry, 7);
     }
 
     function test_constructor_reverts() public {
         vm.expectRevert(abi.encodeWithSelector(IPositionBook.Positions_ZeroAddress.selector));
-        new PositionBook(address(0), registry, 4);
+        Deploy.positionBook(address(0), registry, 4);
         vm.expectRevert(abi.encodeWithSelector(IPositionBook.Positions_ZeroAddress.selector));
-        new PositionBook(ADMIN, ISeriesRegistry(address(0)), 4);
+        Deploy.positionBook(ADMIN, ISeriesRegistry(address(0)), 4);
         vm.expectRevert(abi.encodeWithSelector(IPositionBook.Positions_InvalidMaxLiveSeries.selector, 0));
-        new PositionBook(ADMIN, registry, 0);
+        Deploy.positionBook(ADMIN, registry, 0);
         vm.expectRevert(abi.encodeWithSelector(IPositionBook.Positions_InvalidMaxLiveSeries.selector, 33));
-        new PositionBook(ADMIN, registry, 33);
+        Deploy.positionBook(ADMIN, registry, 33);
     }
 
     function test_setMaxLiveSeries_storesEmitsAndBounds() public {

@@ -6,9 +6,9 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Health} from "../../contracts/interfaces/IOracleRouter.sol";
 import {IRiskController} from "../../contracts/interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
-import {RiskController} from "../../contracts/risk/RiskController.sol";
 import {Vm} from "../utils/Vm.sol";
 import {RiskFixture} from "./RiskFixture.sol";
+import {Deploy} from "../utils/Deploy.sol";
 
 /// @notice RiskController on the real oracle stack (Chainlink MockV3Aggregator → ChainlinkAdapter → OracleRouter).
 ///
@@ -167,7 +167,7 @@ contract RiskControllerTest is RiskFixture {
         assertGe(risk.realisedVolatility(ETH_ID), 3 * uint256(TARGET_VOL), "vol above cap x target");
         assertEq(risk.shockMultiplier(ETH_ID), CAP, "capped");
         // Lowering the cap applies at once.
-        IRiskController.RiskParams memory p = _params();
+        IRiskController.RiskParams memory p = _riskParams();
         p.maxMultiplierWad = 1.5e18;
         vm.prank(ADMIN);
         risk.setRiskParams(ETH_ID, p);
@@ -336,15 +336,15 @@ contract RiskControllerTest is RiskFixture {
                 risk.DEFAULT_ADMIN_ROLE()
             )
         );
-        risk.setRiskParams(ETH_ID, _params());
+        risk.setRiskParams(ETH_ID, _riskParams());
     }
 
     function test_setRiskParams_revertsForUnknownUnderlying() public {
         vm.startPrank(ADMIN);
         vm.expectRevert(abi.encodeWithSelector(IRiskController.Risk_UnknownUnderlying.selector, 0));
-        risk.setRiskParams(0, _params());
+        risk.setRiskParams(0, _riskParams());
         vm.expectRevert(abi.encodeWithSelector(IRiskController.Risk_UnknownUnderlying.selector, 4));
-        risk.setRiskParams(4, _params());
+        risk.setRiskParams(4, _riskParams());
         vm.stopPrank();
     }
 
@@ -360,7 +360,7 @@ contract RiskControllerTest is RiskFixture {
     }
 
     function test_setRiskParams_bounds() public {
-        IRiskController.RiskParams memory p = _params();
+        IRiskController.RiskParams memory p = _riskParams();
         p.halfLifeSeconds = uint32(risk.MIN_HALF_LIFE() - 1);
         p.minUpdateInterval = 1 minutes;
         _expectInvalid(p);
@@ -371,7 +371,7 @@ contract RiskControllerTest is RiskFixture {
         p.halfLifeSeconds = uint32(risk.MAX_HALF_LIFE());
         _expectValid(p);
 
-        p = _params();
+        p = _riskParams();
         p.targetVolWad = uint64(risk.MIN_TARGET_VOL_WAD() - 1);
         _expectInvalid(p);
         p.targetVolWad = uint64(risk.MIN_TARGET_VOL_WAD());
@@ -381,7 +381,7 @@ contract RiskControllerTest is RiskFixture {
         p.targetVolWad = uint64(risk.MAX_TARGET_VOL_WAD());
         _expectValid(p);
 
-        p = _params();
+        p = _riskParams();
         p.maxMultiplierWad = 1e18 - 1;
         _expectInvalid(p);
         p.maxMultiplierWad = 1e18;
@@ -391,7 +391,7 @@ contract RiskControllerTest is RiskFixture {
         p.maxMultiplierWad = uint64(risk.MAX_MULTIPLIER_WAD());
         _expectValid(p);
 
-        p = _params();
+        p = _riskParams();
         p.minUpdateInterval = uint32(risk.MIN_UPDATE_INTERVAL() - 1);
         _expectInvalid(p);
         p.minUpdateInterval = uint32(risk.MIN_UPDATE_INTERVAL());
@@ -404,16 +404,16 @@ contract RiskControllerTest is RiskFixture {
 
     function test_poke_revertsWithoutParams() public {
         vm.prank(ADMIN);
-        registry.addUnderlying("NEW", _underlyingConfig(ethRouter));
+        registry.addUnderlying("NEW", _underlying(ethRouter, 90 days, 1_000_000e18));
         vm.expectRevert(abi.encodeWithSelector(IRiskController.Risk_UnknownUnderlying.selector, 4));
         risk.poke(4);
     }
 
     function test_constructor_rejectsZeroAddresses() public {
         vm.expectRevert(abi.encodeWithSelector(IRiskController.Risk_InvalidParams.selector, 0));
-        new RiskController(address(0), registry);
+        Deploy.riskController(address(0), registry);
         vm.expectRevert(abi.encodeWithSelector(IRiskController.Risk_InvalidParams.selector, 0));
-        new RiskController(ADMIN, ISeriesRegistry(address(0)));
+        Deploy.riskController(ADMIN, ISeriesRegistry(address(0)));
     }
 
     function test_allowsNewRisk_revertsForUnknownUnderlying() public {

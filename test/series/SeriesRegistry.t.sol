@@ -15,6 +15,7 @@ import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
 import {SeriesRegistry} from "../../contracts/series/SeriesRegistry.sol";
 import {Test} from "../utils/Test.sol";
 import {Vm} from "../utils/Vm.sol";
+import {Deploy} from "../utils/Deploy.sol";
 
 contract SeriesRegistryTest is Test {
     address internal constant ADMIN = address(0xA11CE);
@@ -44,15 +45,15 @@ contract SeriesRegistryTest is Test {
         vm.warp(T0);
         primaryFeed = new MockV3Aggregator(8, 3_000e8);
         secondaryFeed = new MockV3Aggregator(8, 3_000e8);
-        ethRouter = new OracleRouter(
+        ethRouter = Deploy.oracleRouter(
             _adapter(primaryFeed),
             _adapter(secondaryFeed),
             IPriceSource(address(0)),
             0.02e18,
             1 hours
         );
-        guard = new PauseGuard(ADMIN, GUARDIAN);
-        registry = new SeriesRegistry(ADMIN, guard);
+        guard = Deploy.pauseGuard(ADMIN, GUARDIAN);
+        registry = Deploy.registry(ADMIN, guard);
         vm.startPrank(ADMIN);
         registry.grantRole(registry.LISTER_ROLE(), LISTER);
         registry.grantRole(registry.POSITION_MANAGER_ROLE(), BOOK);
@@ -66,9 +67,9 @@ contract SeriesRegistryTest is Test {
 
     function test_constructor_revertsOnZeroAddress() public {
         vm.expectRevert(ISeriesRegistry.Series_ZeroAddress.selector);
-        new SeriesRegistry(address(0), guard);
+        Deploy.registry(address(0), guard);
         vm.expectRevert(ISeriesRegistry.Series_ZeroAddress.selector);
-        new SeriesRegistry(ADMIN, PauseGuard(address(0)));
+        Deploy.registry(ADMIN, PauseGuard(address(0)));
     }
 
     function test_constructor_setsRolesAndConstants() public view {
@@ -150,7 +151,7 @@ contract SeriesRegistryTest is Test {
     }
 
     function test_setUnderlyingConfig_replacesConfigAndEmits() public {
-        OracleRouter other = new OracleRouter(
+        OracleRouter other = Deploy.oracleRouter(
             _adapter(primaryFeed),
             IPriceSource(address(0)),
             IPriceSource(address(0)),
@@ -214,7 +215,7 @@ contract SeriesRegistryTest is Test {
     /// @notice `routerOf` is the configuration's router, and follows a configuration change.
     function test_routerOf_isTheConfiguredRouter() public {
         assertEq(address(registry.routerOf(ethId)), address(registry.underlyingConfig(ethId).router), "router");
-        OracleRouter other = new OracleRouter(
+        OracleRouter other = Deploy.oracleRouter(
             ethRouter.primary(),
             IPriceSource(address(0)),
             IPriceSource(address(0)),
@@ -788,7 +789,7 @@ contract SeriesRegistryTest is Test {
 
     function _adapter(MockV3Aggregator feed) internal returns (ChainlinkAdapter) {
         return
-            new ChainlinkAdapter(
+            Deploy.chainlinkAdapter(
                 AggregatorV3Interface(address(feed)),
                 HEARTBEAT,
                 SLACK,

@@ -4,10 +4,10 @@ pragma solidity 0.8.30;
 import {ISettlement} from "../../contracts/interfaces/ISettlement.sol";
 import {PositionBook} from "../../contracts/positions/PositionBook.sol";
 import {SeriesRegistry} from "../../contracts/series/SeriesRegistry.sol";
-import {Settlement} from "../../contracts/settlement/Settlement.sol";
 import {OpenPositionsMarginHook} from "../../contracts/vault/OpenPositionsMarginHook.sol";
 import {Vault} from "../../contracts/vault/Vault.sol";
 import {SettlementFixture} from "./SettlementFixture.sol";
+import {Deploy} from "../utils/Deploy.sol";
 
 contract SettlementTest is SettlementFixture {
     // ---------------------------------------------------------------- constructor
@@ -21,13 +21,13 @@ contract SettlementTest is SettlementFixture {
 
     function test_constructor_revertsOnZeroAddress() public {
         vm.expectRevert(ISettlement.Settlement_ZeroAddress.selector);
-        new Settlement(address(0), vault, book, registry);
+        Deploy.settlement(address(0), vault, book, registry);
         vm.expectRevert(ISettlement.Settlement_ZeroAddress.selector);
-        new Settlement(ADMIN, Vault(address(0)), book, registry);
+        Deploy.settlement(ADMIN, Vault(address(0)), book, registry);
         vm.expectRevert(ISettlement.Settlement_ZeroAddress.selector);
-        new Settlement(ADMIN, vault, PositionBook(address(0)), registry);
+        Deploy.settlement(ADMIN, vault, PositionBook(address(0)), registry);
         vm.expectRevert(ISettlement.Settlement_ZeroAddress.selector);
-        new Settlement(ADMIN, vault, book, SeriesRegistry(address(0)));
+        Deploy.settlement(ADMIN, vault, book, SeriesRegistry(address(0)));
     }
 
     // ---------------------------------------------------------------- settle

@@ -13,7 +13,6 @@ contract SettlementSolvencyTest is ProtocolFixture {
     address internal constant ALICE = address(0xA1);
     address internal constant BOB = address(0xB0B);
     address internal constant CAROL = address(0xCA401);
-    address internal constant KEEPER = address(0x4EE9);
 
     /// @dev Series ids of the fixture: 2,700 call, 2,700 put, 3,000 call, 3,000 put, 3,300 call, 3,300 put.
     uint256 internal call2700;
@@ -26,14 +25,6 @@ contract SettlementSolvencyTest is ProtocolFixture {
         book.grantRole(traderRole, address(this));
         call2700 = seriesIds[0];
         call3000 = seriesIds[2];
-    }
-
-    function _depositWeth(address account, uint256 amount) internal {
-        weth.mint(account, amount);
-        vm.startPrank(account);
-        weth.approve(address(vault), amount);
-        vault.deposit(account, address(weth), amount);
-        vm.stopPrank();
     }
 
     /// @dev Bob writes one 2,700 call to Alice backed by 1 WETH only; expiry at 3,000 leaves him 300 USDC of debt.
@@ -63,7 +54,7 @@ contract SettlementSolvencyTest is ProtocolFixture {
     /// series whose short is solvent is then paid in full.
     function test_settlementDebt_isCollectedWithoutItsOwnerAndTheLongIsPaidInFull() public {
         _bobSettlesIntoDebt();
-        _depositQuote(KEEPER, 1_000e6);
+        _deposit(KEEPER, 1_000e6);
         int256 equityBefore = margin.marginOf(BOB).equityWad;
 
         ISettlement.Collection memory preview = settlement.previewCollection(BOB, call2700, address(weth), 1_000e6);
@@ -111,7 +102,7 @@ contract SettlementSolvencyTest is ProtocolFixture {
         assertEq(settlement.claimSeriesOf(BOB).length, 1, "his unpaid claim is listed");
         assertEq(settlement.claimSeriesOf(BOB)[0], call2700, "on the 2,700 call");
 
-        _depositQuote(KEEPER, 2_000e6);
+        _deposit(KEEPER, 2_000e6);
         vm.prank(KEEPER);
         settlement.collectDebt(dan, call2700, address(weth), type(uint256).max, 0);
 
@@ -143,11 +134,11 @@ contract SettlementSolvencyTest is ProtocolFixture {
         book.transferPosition(call2700, BOB, dan, 1e18);
         book.transferPosition(call3000, ALICE, BOB, 1e18);
         _depositWeth(BOB, 1e18);
-        _depositQuote(dan, 600e6);
+        _deposit(dan, 600e6);
         _expireAt(3_300e8);
         settlement.settle(BOB, call3000);
         // Carol's deposit keeps the haircut within the vault's cap.
-        _depositQuote(CAROL, 10_000e6);
+        _deposit(CAROL, 10_000e6);
         settlement.settle(dan, call2700);
         bytes32 socialiser = vault.SOCIALISER_ROLE();
         vm.prank(ADMIN);
@@ -162,8 +153,8 @@ contract SettlementSolvencyTest is ProtocolFixture {
     /// @dev Quote the debtor holds repays first, at par; only the rest is bought at a discount.
     function test_collectDebt_takesTheQuoteBalanceFirst() public {
         _bobSettlesIntoDebt();
-        _depositQuote(BOB, 100e6);
-        _depositQuote(KEEPER, 1_000e6);
+        _deposit(BOB, 100e6);
+        _deposit(KEEPER, 1_000e6);
         vm.prank(KEEPER);
         ISettlement.Collection memory c = settlement.collectDebt(BOB, call2700, address(weth), type(uint256).max, 0);
         assertEq(c.fromBalance, 100e6, "quote at par");
@@ -179,7 +170,7 @@ contract SettlementSolvencyTest is ProtocolFixture {
         _depositWeth(BOB, 0.05e18);
         _expireAt(3_000e8);
         settlement.settle(BOB, call2700);
-        _depositQuote(KEEPER, 1_000e6);
+        _deposit(KEEPER, 1_000e6);
         vm.prank(KEEPER);
         ISettlement.Collection memory c = settlement.collectDebt(BOB, call2700, address(weth), 300e6, 0);
         assertEq(c.seized, 0.05e18, "everything");
@@ -190,7 +181,7 @@ contract SettlementSolvencyTest is ProtocolFixture {
 
     function test_collectDebt_fromQuoteNeedsNoCollector() public {
         _bobSettlesIntoDebt();
-        _depositQuote(BOB, 50e6);
+        _deposit(BOB, 50e6);
         vm.prank(CAROL);
         ISettlement.Collection memory c = settlement.collectDebt(BOB, call2700, address(usdc), 1_000e6, 0);
         assertEq(c.fromBalance, 50e6, "quote taken");
@@ -200,7 +191,7 @@ contract SettlementSolvencyTest is ProtocolFixture {
 
     function test_collectDebt_revertsOnBadInputAndUnhealthyPrice() public {
         _bobSettlesIntoDebt();
-        _depositQuote(KEEPER, 1_000e6);
+        _deposit(KEEPER, 1_000e6);
         vm.expectRevert(abi.encodeWithSelector(ISettlement.Settlement_NoDebt.selector, ALICE, call2700));
         settlement.previewCollection(ALICE, call2700, address(weth), 1);
         vm.expectRevert(abi.encodeWithSelector(ISettlement.Settlement_NotCollateral.selector, address(0xDEAD)));
@@ -229,7 +220,7 @@ contract SettlementSolvencyTest is ProtocolFixture {
         _depositWeth(CAROL, 1e18);
         _bobSettlesIntoDebt();
         settlement.settle(CAROL, call2700);
-        _depositQuote(CAROL, 1_000e6);
+        _deposit(CAROL, 1_000e6);
         // Carol's own deposit now repays her debt only when someone collects it; until then she is a debtor.
         vm.expectRevert(abi.encodeWithSelector(IMarginEngine.Margin_SettlementDebtOutstanding.selector, CAROL, 300e18));
         vm.prank(CAROL);
@@ -253,7 +244,7 @@ contract SettlementSolvencyTest is ProtocolFixture {
         _expireAt(priceE8);
         settlement.settle(BOB, call2700);
         uint256 debt = settlement.debtOf(BOB);
-        _depositQuote(KEEPER, 1_000_000e6);
+        _deposit(KEEPER, 1_000_000e6);
         uint256 maxRepay = bound(repaySeed, 1, debt);
         vm.prank(KEEPER);
         try settlement.collectDebt(BOB, call2700, address(weth), maxRepay, 0) returns (
@@ -293,7 +284,7 @@ contract SettlementSolvencyTest is ProtocolFixture {
     function test_longsOfOneSeriesShareAShortfallProRata() public {
         book.transferPosition(call2700, ALICE, BOB, 2e18);
         book.transferPosition(call2700, CAROL, BOB, 1e18);
-        _depositQuote(BOB, 150e6);
+        _deposit(BOB, 150e6);
         _expireAt(2_800e8);
         settlement.settle(BOB, call2700);
         assertEq(settlement.shortfallOf(call2700), 150e6, "shortfall");
@@ -306,7 +297,7 @@ contract SettlementSolvencyTest is ProtocolFixture {
         assertEq(outstanding, 50e6, "claim");
 
         // A repayment is shared the same way.
-        _depositQuote(BOB, 60e6);
+        _deposit(BOB, 60e6);
         settlement.collectDebt(BOB, call2700, address(usdc), 60e6, 0);
         assertEq(settlement.claimable(ALICE, call2700), 40e6, "2/3 of the repayment");
         assertEq(settlement.claimable(CAROL, call2700), 20e6, "1/3 of the repayment");
@@ -319,7 +310,7 @@ contract SettlementSolvencyTest is ProtocolFixture {
     function test_proRataPayoutsDoNotDependOnSettlementOrder() public {
         book.transferPosition(call2700, ALICE, BOB, 2e18);
         book.transferPosition(call2700, CAROL, BOB, 1e18);
-        _depositQuote(BOB, 150e6);
+        _deposit(BOB, 150e6);
         _expireAt(2_800e8);
         settlement.settle(BOB, call2700);
         (uint256 carolPaid, ) = settlement.settle(CAROL, call2700);
@@ -335,7 +326,7 @@ contract SettlementSolvencyTest is ProtocolFixture {
     function test_settlementOrderWithinAnAccountNeverCreatesDebt() public {
         book.transferPosition(call2700, BOB, CAROL, 1e18);
         book.transferPosition(call3000, ALICE, BOB, 1e18);
-        _depositQuote(CAROL, 1_000e6);
+        _deposit(CAROL, 1_000e6);
         _expireAt(3_300e8);
         settlement.settle(CAROL, call2700);
 
@@ -360,7 +351,7 @@ contract SettlementSolvencyTest is ProtocolFixture {
     function test_aLaterPayoutRepaysTheAccountsDebtFirst() public {
         book.transferPosition(call2700, BOB, CAROL, 1e18);
         book.transferPosition(call3000, ALICE, BOB, 1e18);
-        _depositQuote(CAROL, 1_000e6);
+        _deposit(CAROL, 1_000e6);
         _expireAt(3_300e8);
         settlement.settle(BOB, call3000);
         assertEq(settlement.debtOf(BOB), 300e6, "the long leg's pool was empty");

@@ -3,31 +3,16 @@ pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IExchange} from "../../contracts/interfaces/IExchange.sol";
-import {Exchange} from "../../contracts/exchange/Exchange.sol";
 import {IMarginEngine} from "../../contracts/interfaces/IMarginEngine.sol";
 import {ISettlement} from "../../contracts/interfaces/ISettlement.sol";
-import {MarginEngine} from "../../contracts/margin/MarginEngine.sol";
-import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
-import {PositionBook} from "../../contracts/positions/PositionBook.sol";
-import {Settlement} from "../../contracts/settlement/Settlement.sol";
-import {Vault} from "../../contracts/vault/Vault.sol";
 import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
-import {Test} from "../utils/Test.sol";
+import {StackHandler} from "../utils/BaseHandler.sol";
 
 /// @notice Drives the trading core with random deposits (quote and WETH), withdrawals, signed-order fills, cancels,
 /// price moves, expiry, settlements (into debt when a short is backed by WETH only), claims and debt collection,
 /// keeping ghost counters for the invariants that cannot be read from state.
-contract ProtocolHandler is Test {
+contract ProtocolHandler is StackHandler {
     ProtocolInvariantTest internal immutable t;
-    // Cached so that a `vm.prank` is never consumed by a getter call on the test contract.
-    MockERC20 internal immutable usdc;
-    Vault internal immutable vault;
-    Exchange internal immutable exchange;
-    MarginEngine internal immutable margin;
-    PositionBook internal immutable book;
-    Settlement internal immutable settlement;
-    uint256[] internal keys;
-    address[] public actors;
     uint256 internal nonce;
 
     /// @notice How often each action ran (for reading a campaign's coverage; no invariant depends on them).
@@ -61,41 +46,20 @@ contract ProtocolHandler is Test {
     /// or accounts with positions that the strict valuation (liquidation's) valued on a Down price. Must stay 0.
     uint256 public outageViolations;
 
-    constructor(ProtocolInvariantTest t_) {
+    constructor(ProtocolInvariantTest t_) StackHandler(t_) {
         t = t_;
-        usdc = t_.usdc();
-        vault = t_.vault();
-        exchange = t_.exchange();
-        margin = t_.margin();
-        book = t_.book();
-        settlement = t_.settlement();
-        for (uint256 i = 1; i <= 4; ++i) {
-            uint256 key = uint256(keccak256(abi.encode("optio actor", i)));
-            keys.push(key);
-            actors.push(vm.addr(key));
-        }
+        _makeActors("optio actor", 4);
     }
 
     /// @notice Gives every actor a starting quote balance (called once from setUp; not a fuzzed action).
     function fundActors(uint256 amount) external {
-        usdc.mint(address(this), amount * actors.length);
-        usdc.approve(address(vault), amount * actors.length);
-        for (uint256 i; i < actors.length; ++i) vault.deposit(actors[i], address(usdc), amount);
-    }
-
-    function actorCount() external view returns (uint256) {
-        return actors.length;
+        _fundEach(vault, usdc, actors, amount);
     }
 
     function deposit(uint256 actorSeed, uint256 amount) external {
         ++tally.calls;
-        address actor = actors[actorSeed % actors.length];
         amount = bound(amount, 100e6, 5_000e6);
-        usdc.mint(actor, amount);
-        vm.startPrank(actor);
-        usdc.approve(address(vault), amount);
-        vault.deposit(actor, address(usdc), amount);
-        vm.stopPrank();
+        _mintAndDeposit(vault, address(usdc), actor(actorSeed), amount);
         ++tally.deposits;
     }
 
@@ -103,16 +67,13 @@ contract ProtocolHandler is Test {
     /// margin hook allows (all, half or a quarter), so its shorts are backed by WETH and settle into debt.
     function depositWeth(uint256 actorSeed, uint256 amount) external {
         ++tally.calls;
-        address actor = actors[actorSeed % actors.length];
+        address account = actor(actorSeed);
         amount = bound(amount, 0.01e18, 10e18);
-        MockERC20 weth = t.weth();
-        weth.mint(actor, amount);
-        vm.startPrank(actor);
-        weth.approve(address(vault), amount);
-        vault.deposit(actor, address(weth), amount);
-        uint256 quote = vault.balanceOf(actor, address(usdc));
+        _mintAndDeposit(vault, address(weth), account, amount);
+        uint256 quote = vault.balanceOf(account, address(usdc));
+        vm.startPrank(account);
         for (uint256 k; k < 3 && quote != 0; ++k) {
-            try vault.withdraw(actor, address(usdc), quote, actor) {
+            try vault.withdraw(account, address(usdc), quote, account) {
                 ++withdrawals;
                 break;
             } catch {
@@ -125,15 +86,15 @@ contract ProtocolHandler is Test {
 
     function withdraw(uint256 actorSeed, uint256 amount) external {
         ++tally.calls;
-        address actor = actors[actorSeed % actors.length];
+        address account = actor(actorSeed);
         // Odd amounts withdraw WETH, even ones quote.
         address token = amount % 2 == 1 ? address(t.weth()) : address(usdc);
-        uint256 balance = vault.balanceOf(actor, token);
+        uint256 balance = vault.balanceOf(account, token);
         if (balance == 0) return;
         amount = bound(amount, 1, balance);
-        bool owes = settlement.debtOf(actor) != 0;
-        vm.prank(actor);
-        try vault.withdraw(actor, token, amount, actor) {
+        bool owes = settlement.debtOf(account) != 0;
+        vm.prank(account);
+        try vault.withdraw(account, token, amount, account) {
             ++withdrawals;
             if (owes) ++settlementDebtViolations;
         } catch {
@@ -186,19 +147,8 @@ contract ProtocolHandler is Test {
         // A premium between 20% and 3,000% of the model mark (and at least one cent): far-off prices are what can
         // push a reducing fill below maintenance.
         uint256 price = (margin.markOf(seriesId) * bound(priceSeed, 20, 3_000)) / 100 + 0.01e18;
-        order = IExchange.Order({
-            maker: actors[m],
-            seriesId: seriesId,
-            isBuy: makerBuys,
-            amount: amount,
-            minFillAmount: 0,
-            limitPriceE18: price,
-            deadline: uint64(block.timestamp + 1 hours),
-            nonce: ++nonce,
-            taker: address(0)
-        });
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(keys[m], exchange.hashOrder(order));
-        signature = abi.encodePacked(r, s, v);
+        order = _order(actors[m], seriesId, makerBuys, amount, 0, price, ++nonce);
+        signature = _signOrder(exchange, keys[m], order);
     }
 
     function _fillAndCheck(
@@ -225,17 +175,7 @@ contract ProtocolHandler is Test {
     function cancel(uint256 makerSeed, uint256 seriesSeed) external {
         ++tally.calls;
         uint256 m = makerSeed % actors.length;
-        IExchange.Order memory order = IExchange.Order({
-            maker: actors[m],
-            seriesId: t.seriesAt(seriesSeed),
-            isBuy: true,
-            amount: 1e18,
-            minFillAmount: 0,
-            limitPriceE18: 1e18,
-            deadline: uint64(block.timestamp + 1 hours),
-            nonce: ++nonce,
-            taker: address(0)
-        });
+        IExchange.Order memory order = _order(actors[m], t.seriesAt(seriesSeed), true, 1e18, 0, 1e18, ++nonce);
         vm.prank(actors[m]);
         exchange.cancel(order);
         ++tally.cancels;
@@ -264,12 +204,12 @@ contract ProtocolHandler is Test {
         int256 last = t.ethFeed().latestAnswer();
         vm.warp(block.timestamp + 1 hours + 10 minutes + bound(elapsed, 1, 6 hours));
         if (block.timestamp >= t.EXPIRY()) return;
-        address actor = actors[actorSeed % actors.length];
-        uint256 balance = vault.balanceOf(actor, address(usdc));
-        bool holds = book.openPositionCount(actor) != 0;
+        address account = actor(actorSeed);
+        uint256 balance = vault.balanceOf(account, address(usdc));
+        bool holds = book.openPositionCount(account) != 0;
         if (holds) {
             bool valued;
-            try margin.marginOf(actor) {
+            try margin.marginOf(account) {
                 valued = true;
             } catch {
                 valued = false;
@@ -278,11 +218,11 @@ contract ProtocolHandler is Test {
         }
         if (balance != 0) {
             amount = bound(amount, 1, balance);
-            vm.prank(actor);
-            try vault.withdraw(actor, address(usdc), amount, actor) {
+            vm.prank(account);
+            try vault.withdraw(account, address(usdc), amount, account) {
                 ++withdrawals;
                 if (holds) {
-                    IMarginEngine.AccountMargin memory am = margin.exitMarginOf(actor);
+                    IMarginEngine.AccountMargin memory am = margin.exitMarginOf(account);
                     if (am.equityWad < int256(am.initialWad)) ++outageViolations;
                 }
             } catch {
@@ -296,10 +236,10 @@ contract ProtocolHandler is Test {
         ++tally.calls;
         (, bool isSet) = t.ethRouter().expiryPrice(t.EXPIRY());
         if (!isSet) t.expireAt(int256(bound(priceSeed, 2_000e8, 4_000e8)));
-        address actor = actors[actorSeed % actors.length];
+        address account = actor(actorSeed);
         for (uint256 i; i < t.seriesCount(); ++i) {
-            if (book.positionOf(actor, t.seriesAt(i)) == 0) continue;
-            settlement.settle(actor, t.seriesAt(i));
+            if (book.positionOf(account, t.seriesAt(i)) == 0) continue;
+            settlement.settle(account, t.seriesAt(i));
             ++tally.settles;
         }
     }
@@ -307,9 +247,9 @@ contract ProtocolHandler is Test {
     /// @notice Pays what each of an actor's claims allows now.
     function claim(uint256 actorSeed) external {
         ++tally.calls;
-        address actor = actors[actorSeed % actors.length];
+        address account = actor(actorSeed);
         for (uint256 i; i < t.seriesCount(); ++i) {
-            if (settlement.claimOf(actor, t.seriesAt(i)) != 0) settlement.claim(actor, t.seriesAt(i));
+            if (settlement.claimOf(account, t.seriesAt(i)) != 0) settlement.claim(account, t.seriesAt(i));
         }
     }
 
@@ -400,7 +340,7 @@ contract ProtocolInvariantTest is ProtocolFixture {
     function _accounts() internal view returns (address[] memory all) {
         uint256 n = handler.actorCount();
         all = new address[](n + 3);
-        for (uint256 i; i < n; ++i) all[i] = handler.actors(i);
+        for (uint256 i; i < n; ++i) all[i] = handler.actor(i);
         all[n] = FEE_RECIPIENT;
         all[n + 1] = INSURANCE;
         all[n + 2] = address(settlement);
@@ -432,7 +372,7 @@ contract ProtocolInvariantTest is ProtocolFixture {
             int256 sum = book.closedPositionSum(seriesIds[s]);
             uint256 longs;
             for (uint256 i; i < n; ++i) {
-                int256 p = book.positionOf(handler.actors(i), seriesIds[s]);
+                int256 p = book.positionOf(handler.actor(i), seriesIds[s]);
                 sum += p;
                 if (p > 0) longs += uint256(p);
             }
@@ -461,7 +401,7 @@ contract ProtocolInvariantTest is ProtocolFixture {
             uint256 claims;
             uint256 owedByLiveShorts;
             for (uint256 i; i < n; ++i) {
-                address a = handler.actors(i);
+                address a = handler.actor(i);
                 claims += settlement.claimOf(a, id);
                 int256 p = book.positionOf(a, id);
                 if (p < 0) owedByLiveShorts += uint256(-settlement.settlementAmount(id, p));
@@ -477,7 +417,7 @@ contract ProtocolInvariantTest is ProtocolFixture {
             uint256 id = seriesIds[s];
             uint256 paidToLongs;
             for (uint256 i; i < n; ++i) {
-                address a = handler.actors(i);
+                address a = handler.actor(i);
                 paidToLongs += settlement.entitlementOf(a, id) - settlement.claimOf(a, id);
             }
             assertEq(settlement.poolOf(id) + paidToLongs, settlement.collectedOf(id), "pool conserved");
@@ -491,9 +431,9 @@ contract ProtocolInvariantTest is ProtocolFixture {
         for (uint256 s; s < seriesIds.length; ++s) {
             uint256 id = seriesIds[s];
             uint256 settled;
-            for (uint256 i; i < n; ++i) settled += settlement.entitlementOf(handler.actors(i), id);
+            for (uint256 i; i < n; ++i) settled += settlement.entitlementOf(handler.actor(i), id);
             for (uint256 i; i < n; ++i) {
-                address a = handler.actors(i);
+                address a = handler.actor(i);
                 uint256 entitled = settlement.entitlementOf(a, id);
                 uint256 paid = entitled - settlement.claimOf(a, id);
                 assertLe(paid * settled, entitled * settlement.collectedOf(id), "paid beyond the pro rata share");

@@ -5,6 +5,7 @@ import {IPositionCounter} from "../../contracts/interfaces/IMarginHook.sol";
 import {MockPositionCounter} from "../../contracts/mocks/MockPositionCounter.sol";
 import {OpenPositionsMarginHook} from "../../contracts/vault/OpenPositionsMarginHook.sol";
 import {Test} from "../utils/Test.sol";
+import {Deploy} from "../utils/Deploy.sol";
 
 contract OpenPositionsMarginHookTest is Test {
     address internal constant ALICE = address(0xA1);
@@ -15,7 +16,7 @@ contract OpenPositionsMarginHookTest is Test {
 
     function setUp() public {
         counter = new MockPositionCounter();
-        hook = new OpenPositionsMarginHook(counter);
+        hook = Deploy.marginHook(counter);
     }
 
     function test_constructor_storesCounter() public view {
@@ -43,7 +44,7 @@ contract OpenPositionsMarginHookTest is Test {
     }
 
     function test_checkWithdrawal_withoutPositionBookAlwaysPasses() public {
-        OpenPositionsMarginHook bookless = new OpenPositionsMarginHook(IPositionCounter(address(0)));
+        OpenPositionsMarginHook bookless = Deploy.marginHook(IPositionCounter(address(0)));
         assertEq(address(bookless.positionCounter()), address(0), "no book");
         // No position book means no position can exist: nothing is asked, nothing reverts.
         bookless.checkWithdrawal(ALICE);

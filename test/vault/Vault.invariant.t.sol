@@ -10,18 +10,17 @@ import {FeeOnTransferERC20} from "../../contracts/mocks/FeeOnTransferERC20.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {ChainlinkAdapter} from "../../contracts/oracles/ChainlinkAdapter.sol";
 import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
-import {OpenPositionsMarginHook} from "../../contracts/vault/OpenPositionsMarginHook.sol";
 import {Vault} from "../../contracts/vault/Vault.sol";
+import {BaseHandler} from "../utils/BaseHandler.sol";
 import {Test} from "../utils/Test.sol";
+import {Deploy} from "../utils/Deploy.sol";
 
 /// @notice Drives the vault with random deposits, withdrawals and account-to-account transfers by a few actors in
 /// two tokens, the second one taking a 1% fee on every transfer.
-contract VaultHandler is Test {
+contract VaultHandler is BaseHandler {
     Vault public immutable vault;
     MockERC20 public immutable quote;
     FeeOnTransferERC20 public immutable fot;
-
-    address[3] internal _actors = [address(0xA1), address(0xB0B), address(0xC0C)];
 
     /// @notice Every entry into the handler, including calls that found nothing to do.
     uint256 public calls;
@@ -34,52 +33,38 @@ contract VaultHandler is Test {
         vault = vault_;
         quote = quote_;
         fot = fot_;
+        for (uint256 key = 1; key <= 3; ++key) _addActor(key);
     }
 
     function deposit(uint256 actorSeed, uint256 tokenSeed, uint256 amount) external {
         ++calls;
-        address actor = _actor(actorSeed);
         amount = bound(amount, 1, 1e30);
-        if (tokenSeed % 2 == 0) quote.mint(actor, amount);
-        else fot.mint(actor, amount);
-        address token = _token(tokenSeed);
-        vm.startPrank(actor);
-        IERC20(token).approve(address(vault), amount);
-        vault.deposit(actor, token, amount);
-        vm.stopPrank();
+        _mintAndDeposit(vault, _token(tokenSeed), actor(actorSeed), amount);
         ++deposits;
     }
 
     function withdraw(uint256 actorSeed, uint256 tokenSeed, uint256 amount, uint256 recipientSeed) external {
         ++calls;
-        address actor = _actor(actorSeed);
+        address account = actor(actorSeed);
         address token = _token(tokenSeed);
-        uint256 balance = vault.balanceOf(actor, token);
+        uint256 balance = vault.balanceOf(account, token);
         if (balance == 0) return;
         amount = bound(amount, 1, balance);
-        vm.prank(actor);
-        vault.withdraw(actor, token, amount, _actor(recipientSeed));
+        vm.prank(account);
+        vault.withdraw(account, token, amount, actor(recipientSeed));
         ++withdrawals;
     }
 
     function transfer(uint256 fromSeed, uint256 toSeed, uint256 tokenSeed, uint256 amount) external {
         ++calls;
-        address from = _actor(fromSeed);
+        address from = actor(fromSeed);
         address token = _token(tokenSeed);
         uint256 balance = vault.balanceOf(from, token);
         if (balance == 0) return;
         amount = bound(amount, 1, balance);
         vm.prank(from);
-        vault.transfer(from, _actor(toSeed), token, amount);
+        vault.transfer(from, actor(toSeed), token, amount);
         ++transfers;
-    }
-
-    function actors() external view returns (address[3] memory) {
-        return _actors;
-    }
-
-    function _actor(uint256 seed) internal view returns (address) {
-        return _actors[seed % _actors.length];
     }
 
     function _token(uint256 seed) internal view returns (address) {
@@ -96,9 +81,9 @@ contract VaultInvariantTest is Test {
     function setUp() public {
         quote = new MockERC20("USD Coin", "USDC", 6);
         fot = new FeeOnTransferERC20(100);
-        vault = new Vault(address(this), address(quote), new OpenPositionsMarginHook(IPositionCounter(address(0))));
+        vault = Deploy.vault(address(this), address(quote), Deploy.marginHook(IPositionCounter(address(0))));
         MockV3Aggregator feed = new MockV3Aggregator(8, 3_000e8);
-        ChainlinkAdapter adapter = new ChainlinkAdapter(
+        ChainlinkAdapter adapter = Deploy.chainlinkAdapter(
             AggregatorV3Interface(address(feed)),
             1 hours,
             10 minutes,
@@ -106,7 +91,7 @@ contract VaultInvariantTest is Test {
             0,
             1 hours
         );
-        OracleRouter router = new OracleRouter(adapter, IPriceSource(address(0)), IPriceSource(address(0)), 0, 0);
+        OracleRouter router = Deploy.oracleRouter(adapter, IPriceSource(address(0)), IPriceSource(address(0)), 0, 0);
         vault.listCollateral(address(fot), 0.5e18, router);
         handler = new VaultHandler(vault, quote, fot);
         targetContract(address(handler));
@@ -128,21 +113,18 @@ contract VaultInvariantTest is Test {
 
     /// @notice Valuation never reverts and counts each actor's collateral at no more than its unhaircut value.
     function invariant_collateralValueBounded() public view {
-        address[3] memory actors = handler.actors();
-        for (uint256 i; i < actors.length; ++i) {
-            uint256 quoteWad = vault.balanceOf(actors[i], address(quote)) * 1e12;
-            uint256 fotWad = vault.balanceOf(actors[i], address(fot)) * 3_000;
-            assertLe(vault.collateralValue(actors[i]), quoteWad + fotWad / 2, "haircut value");
-            assertGe(vault.collateralValue(actors[i]), quoteWad, "quote counted at par");
+        for (uint256 i; i < handler.actorCount(); ++i) {
+            address account = handler.actor(i);
+            uint256 quoteWad = vault.balanceOf(account, address(quote)) * 1e12;
+            uint256 fotWad = vault.balanceOf(account, address(fot)) * 3_000;
+            assertLe(vault.collateralValue(account), quoteWad + fotWad / 2, "haircut value");
+            assertGe(vault.collateralValue(account), quoteWad, "quote counted at par");
         }
     }
 
     function _checkToken(address token) internal view {
-        address[3] memory actors = handler.actors();
         uint256 owed;
-        for (uint256 i; i < actors.length; ++i) {
-            owed += vault.balanceOf(actors[i], token);
-        }
+        for (uint256 i; i < handler.actorCount(); ++i) owed += vault.balanceOf(handler.actor(i), token);
         assertGe(IERC20(token).balanceOf(address(vault)), owed, "holdings cover balances");
         assertEq(vault.totalBalance(token), owed, "totalBalance is the sum of balances");
     }

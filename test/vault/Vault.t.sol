@@ -20,6 +20,7 @@ import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
 import {OpenPositionsMarginHook} from "../../contracts/vault/OpenPositionsMarginHook.sol";
 import {Vault} from "../../contracts/vault/Vault.sol";
 import {Test} from "../utils/Test.sol";
+import {Deploy} from "../utils/Deploy.sol";
 
 contract VaultTest is Test {
     address internal constant ADMIN = address(0xA11CE);
@@ -54,7 +55,7 @@ contract VaultTest is Test {
         fot = new FeeOnTransferERC20(FEE_BPS);
         primaryFeed = new MockV3Aggregator(8, ETH_USD_E8);
         secondaryFeed = new MockV3Aggregator(8, ETH_USD_E8);
-        ethRouter = new OracleRouter(
+        ethRouter = Deploy.oracleRouter(
             _adapter(primaryFeed),
             _adapter(secondaryFeed),
             IPriceSource(address(0)),
@@ -62,8 +63,8 @@ contract VaultTest is Test {
             1 hours
         );
         counter = new MockPositionCounter();
-        hook = new OpenPositionsMarginHook(counter);
-        vault = new Vault(ADMIN, address(usdc), hook);
+        hook = Deploy.marginHook(counter);
+        vault = Deploy.vault(ADMIN, address(usdc), hook);
 
         vm.startPrank(ADMIN);
         vault.listCollateral(address(weth), WETH_HAIRCUT, ethRouter);
@@ -107,22 +108,22 @@ contract VaultTest is Test {
         emit IVault.CollateralListed(address(quote), 6, 0, address(0));
         vm.expectEmit(true, true, true, true);
         emit IVault.MarginHookSet(address(hook));
-        new Vault(ADMIN, address(quote), hook);
+        Deploy.vault(ADMIN, address(quote), hook);
     }
 
     function test_constructor_revertsOnZeroAddresses() public {
         vm.expectRevert(abi.encodeWithSelector(IVault.Vault_ZeroAddress.selector));
-        new Vault(address(0), address(usdc), hook);
+        Deploy.vault(address(0), address(usdc), hook);
         vm.expectRevert(abi.encodeWithSelector(IVault.Vault_ZeroAddress.selector));
-        new Vault(ADMIN, address(0), hook);
+        Deploy.vault(ADMIN, address(0), hook);
         vm.expectRevert(abi.encodeWithSelector(IVault.Vault_ZeroAddress.selector));
-        new Vault(ADMIN, address(usdc), IMarginHook(address(0)));
+        Deploy.vault(ADMIN, address(usdc), IMarginHook(address(0)));
     }
 
     function test_constructor_revertsOnQuoteWithTooManyDecimals() public {
         MockERC20 quote = new MockERC20("Quote", "Q", 19);
         vm.expectRevert(abi.encodeWithSelector(IVault.Vault_UnsupportedDecimals.selector, address(quote), 19));
-        new Vault(ADMIN, address(quote), hook);
+        Deploy.vault(ADMIN, address(quote), hook);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -319,7 +320,7 @@ contract VaultTest is Test {
     }
 
     function test_withdraw_worksWhilePauseGuardIsPaused() public {
-        PauseGuard guard = new PauseGuard(ADMIN, ADMIN);
+        PauseGuard guard = Deploy.pauseGuard(ADMIN, ADMIN);
         vm.startPrank(ADMIN);
         guard.pauseAll();
         guard.pauseUnderlying(1);
@@ -651,7 +652,7 @@ contract VaultTest is Test {
     }
 
     function test_updateCollateral_changesConfigAndEmits() public {
-        OracleRouter other = new OracleRouter(
+        OracleRouter other = Deploy.oracleRouter(
             _adapter(primaryFeed),
             IPriceSource(address(0)),
             IPriceSource(address(0)),
@@ -722,7 +723,7 @@ contract VaultTest is Test {
     }
 
     function test_setMarginHook_replacesHookAndEmits() public {
-        OpenPositionsMarginHook next = new OpenPositionsMarginHook(MockPositionCounter(address(0)));
+        OpenPositionsMarginHook next = Deploy.marginHook(MockPositionCounter(address(0)));
         vm.expectEmit(true, true, true, true, address(vault));
         emit IVault.MarginHookSet(address(next));
         vm.prank(ADMIN);
@@ -859,7 +860,7 @@ contract VaultTest is Test {
 
     function _adapter(MockV3Aggregator feed) internal returns (ChainlinkAdapter) {
         return
-            new ChainlinkAdapter(
+            Deploy.chainlinkAdapter(
                 AggregatorV3Interface(address(feed)),
                 HEARTBEAT,
                 SLACK,

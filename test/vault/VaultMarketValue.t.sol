@@ -10,7 +10,7 @@ contract VaultMarketValueTest is ProtocolFixture {
 
     function setUp() public override {
         super.setUp();
-        _depositQuote(ALICE, 1_000e6);
+        _deposit(ALICE, 1_000e6);
         weth.mint(ALICE, 2e18);
         vm.startPrank(ALICE);
         weth.approve(address(vault), 2e18);

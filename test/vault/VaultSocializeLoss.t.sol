@@ -6,9 +6,10 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IVault} from "../../contracts/interfaces/IVault.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {MockPositionCounter} from "../../contracts/mocks/MockPositionCounter.sol";
-import {OpenPositionsMarginHook} from "../../contracts/vault/OpenPositionsMarginHook.sol";
 import {Vault} from "../../contracts/vault/Vault.sol";
 import {Test} from "../utils/Test.sol";
+import {Deploy} from "../utils/Deploy.sol";
+import {WAD} from "../../contracts/libraries/Constants.sol";
 
 /// @notice The socialised-loss rule: a quote-asset loss index, pro-rata haircuts, sums unchanged, rounding in the
 /// vault's favour.
@@ -18,14 +19,13 @@ contract VaultSocializeLossTest is Test {
     address internal constant ALICE = address(0xA1);
     address internal constant BOB = address(0xB0B);
     address internal constant CAROL = address(0xCA201);
-    uint256 internal constant WAD = 1e18;
 
     MockERC20 internal usdc;
     Vault internal vault;
 
     function setUp() public {
         usdc = new MockERC20("USD Coin", "USDC", 6);
-        vault = new Vault(ADMIN, address(usdc), new OpenPositionsMarginHook(new MockPositionCounter()));
+        vault = Deploy.vault(ADMIN, address(usdc), Deploy.marginHook(new MockPositionCounter()));
         bytes32 role = vault.SOCIALISER_ROLE();
         vm.prank(ADMIN);
         vault.grantRole(role, ENGINE);
