@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {IExchange} from "../../contracts/interfaces/IExchange.sol";
 import {BaseTest} from "../utils/BaseTest.sol";
 import {StackHandler} from "../utils/BaseHandler.sol";
+import {Orders} from "../utils/Orders.sol";
 import {ExchangeBase} from "./ExchangeBase.sol";
 
 /// @notice Drives the exchange with random deposits, signed orders filled (partially, repeatedly) by random takers,
@@ -54,7 +55,7 @@ contract ExchangeHandler is StackHandler {
         uint256 makerIndex = makerSeed % 3;
         amount = bound(amount, 1e12, 5e18);
         address maker = actors[makerIndex];
-        IExchange.Order memory order = _order(
+        IExchange.Order memory order = Orders.open(
             maker,
             _series[seriesSeed % _series.length],
             isBuy,

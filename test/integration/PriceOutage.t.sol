@@ -14,31 +14,22 @@ import {RiskFixture} from "../risk/RiskFixture.sol";
 ///   `marginOf` (liquidation, fund) still refuses to value the account;
 /// - while only the volatility feed is out, closing, withdrawing and liquidating all keep working.
 contract PriceOutageTest is RiskFixture {
-    uint256 internal constant MAKER_KEY = 0xA11;
-    uint256 internal constant TAKER_KEY = 0xB22;
-    uint256 internal constant THIN_KEY = 0xC33;
-
-    address internal maker;
-    address internal taker;
     address internal thin;
     uint256 internal call3000;
     uint256 internal put2700;
 
     function setUp() public override {
         super.setUp();
-        maker = vm.addr(MAKER_KEY);
-        taker = vm.addr(TAKER_KEY);
-        thin = vm.addr(THIN_KEY);
         call3000 = seriesIds[2];
         put2700 = seriesIds[1];
-        _deposit(maker, 100_000e6);
-        _deposit(taker, 100_000e6);
+        _fundMakerAndTaker();
+        thin = vm.addr(THIRD_KEY);
         _deposit(thin, 4_000e6);
         // The maker is short 10 ETH 3000 calls and long 10 ETH 2700 puts; the taker the other side.
         _trade(MAKER_KEY, taker, call3000, false, 10e18, 150e18);
         _trade(MAKER_KEY, taker, put2700, true, 10e18, 60e18);
         // A thinly collateralised short: 5 calls against 4,000 USDC and the premium.
-        _trade(THIN_KEY, taker, call3000, false, 5e18, 150e18);
+        _trade(THIRD_KEY, taker, call3000, false, 5e18, 150e18);
     }
 
     /// @dev Every ETH source (spot and volatility) stops: after its staleness bound the router is Down.

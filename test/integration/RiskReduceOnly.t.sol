@@ -18,21 +18,12 @@ import {Deploy} from "../utils/Deploy.sol";
 ///   settlement keep working, and no liquidation is allowed;
 /// - an L2 sequencer outage and its grace period do the same, and trading resumes when the grace period ends.
 contract RiskReduceOnlyTest is RiskFixture {
-    uint256 internal constant MAKER_KEY = 0xA11;
-    uint256 internal constant TAKER_KEY = 0xB22;
-    uint256 internal constant NEW_KEY = 0xC33;
-
-    address internal maker;
-    address internal taker;
     address internal newcomer;
     uint256 internal divCall;
     uint256 internal l2Call;
 
     function setUp() public override {
         super.setUp();
-        maker = vm.addr(MAKER_KEY);
-        taker = vm.addr(TAKER_KEY);
-        newcomer = vm.addr(NEW_KEY);
         vm.startPrank(ADMIN);
         for (uint256 id = DIV_ID; id <= L2_ID; ++id) margin.setMarginParams(id, _marginParams(1e18));
         vm.stopPrank();
@@ -40,8 +31,8 @@ contract RiskReduceOnlyTest is RiskFixture {
         divCall = registry.listSeries(DIV_ID, 100e18, EXPIRY, true);
         l2Call = registry.listSeries(L2_ID, 2e18, EXPIRY, true);
         vm.stopPrank();
-        _deposit(maker, 100_000e6);
-        _deposit(taker, 100_000e6);
+        _fundMakerAndTaker();
+        newcomer = vm.addr(THIRD_KEY);
         _deposit(newcomer, 100_000e6);
         // The maker is short 10 of each call, the taker long.
         _trade(MAKER_KEY, taker, divCall, false, 10e18, 3e18);

@@ -9,6 +9,7 @@ import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.
 import {IMarginEngine} from "../../contracts/interfaces/IMarginEngine.sol";
 import {IVault} from "../../contracts/interfaces/IVault.sol";
 import {StackHandler} from "../utils/BaseHandler.sol";
+import {Orders} from "../utils/Orders.sol";
 import {LiquidationFixture} from "./LiquidationFixture.sol";
 import {WAD} from "../../contracts/libraries/Constants.sol";
 
@@ -90,7 +91,7 @@ contract LiquidationHandler is StackHandler {
         if (m == k) k = (k + 1) % actors.length;
         uint256 seriesId = t.seriesAt(seriesSeed);
         amount = bound(amount, 0.1e18, 8e18);
-        IExchange.Order memory order = _order(
+        IExchange.Order memory order = Orders.open(
             actors[m],
             seriesId,
             makerBuys,

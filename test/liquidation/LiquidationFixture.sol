@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol";
 import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
 import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
+import {Feeds} from "../utils/Feeds.sol";
 
 /// @notice The liquidation scenario on the default one (the whole stack, insurance fund and liquidation engine
 /// included; the risk controller gates liquidations with the routers' health): named series, a funded whale as
@@ -59,7 +60,7 @@ abstract contract LiquidationFixture is ProtocolFixture {
     /// @dev Lists BTC (id 2) on its own Chainlink spot and volatility feeds (1-hour heartbeat) with the fixture's
     /// margin ratios and one call at 60,000 expiring with the chain.
     function _listBtc(MockV3Aggregator spot, MockV3Aggregator vol) internal returns (uint256 btcCall) {
-        OracleRouter router = _router(spot, MockV3Aggregator(address(0)), vol, 0, 0);
+        OracleRouter router = Feeds.router(spot, MockV3Aggregator(address(0)), vol, 0, 0);
         vm.startPrank(ADMIN);
         registry.addUnderlying("BTC", _underlying(router, 90 days, 1_000_000e18));
         margin.setMarginParams(BTC_ID, _marginParams(0.15e18, 0.1e18, 0.075e18));

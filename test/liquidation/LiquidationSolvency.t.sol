@@ -9,6 +9,7 @@ import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
 import {LiquidationFixture} from "./LiquidationFixture.sol";
 import {WAD} from "../../contracts/libraries/Constants.sol";
+import {Feeds} from "../utils/Feeds.sol";
 
 /// @notice The solvency review of issue 8, liquidation findings: each test acts as the attacker of the finding did,
 /// through the real stack, and is named after the property it protects (see `test/PROPERTIES.md`, "Solvency
@@ -489,7 +490,7 @@ contract LiquidationSolvencyTest is LiquidationFixture {
         wbtc = new MockERC20("Wrapped Bitcoin", "WBTC", 8);
         feed = new MockV3Aggregator(8, 60_000e8);
         feed2 = new MockV3Aggregator(8, 60_000e8);
-        OracleRouter btcRouter = _router(feed, feed2, MockV3Aggregator(address(0)), 0.02e18, 1 hours);
+        OracleRouter btcRouter = Feeds.router(feed, feed2, MockV3Aggregator(address(0)), 0.02e18, 1 hours);
         vm.prank(ADMIN);
         vault.listCollateral(address(wbtc), 0.2e18, btcRouter);
     }
@@ -497,7 +498,13 @@ contract LiquidationSolvencyTest is LiquidationFixture {
     function _listWbtc() internal returns (MockERC20 wbtc, MockV3Aggregator btcFeed) {
         wbtc = new MockERC20("Wrapped Bitcoin", "WBTC", 8);
         btcFeed = new MockV3Aggregator(8, 60_000e8);
-        OracleRouter btcRouter = _router(btcFeed, MockV3Aggregator(address(0)), MockV3Aggregator(address(0)), 0, 0);
+        OracleRouter btcRouter = Feeds.router(
+            btcFeed,
+            MockV3Aggregator(address(0)),
+            MockV3Aggregator(address(0)),
+            0,
+            0
+        );
         vm.prank(ADMIN);
         vault.listCollateral(address(wbtc), 0.2e18, btcRouter);
     }

@@ -3,19 +3,18 @@ pragma solidity 0.8.30;
 
 import {SeriesTerms} from "../../contracts/libraries/SeriesTerms.sol";
 import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol";
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {PauseGuard} from "../../contracts/governance/PauseGuard.sol";
 import {Health, IOracleRouter} from "../../contracts/interfaces/IOracleRouter.sol";
 import {IPriceSource} from "../../contracts/interfaces/IPriceSource.sol";
 import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
-import {ChainlinkAdapter} from "../../contracts/oracles/ChainlinkAdapter.sol";
 import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
 import {SeriesRegistry} from "../../contracts/series/SeriesRegistry.sol";
 import {Test} from "../utils/Test.sol";
 import {Vm} from "../utils/Vm.sol";
 import {Deploy} from "../utils/Deploy.sol";
+import {Feeds} from "../utils/Feeds.sol";
 
 contract SeriesRegistryTest is Test {
     address internal constant ADMIN = address(0xA11CE);
@@ -27,8 +26,6 @@ contract SeriesRegistryTest is Test {
     /// @dev 2023-11-14 22:13:20 UTC: the next 08:00 UTC is 2023-11-15 08:00 UTC.
     uint256 internal constant T0 = 1_700_000_000;
     uint256 internal constant NEXT_EXPIRY = 1_700_035_200;
-    uint256 internal constant HEARTBEAT = 1 hours;
-    uint256 internal constant SLACK = 10 minutes;
     bytes32 internal constant ETH = "ETH";
     bytes32 internal constant BTC = "BTC";
     uint256 internal constant SPOT = 3_000e18;
@@ -46,8 +43,8 @@ contract SeriesRegistryTest is Test {
         primaryFeed = new MockV3Aggregator(8, 3_000e8);
         secondaryFeed = new MockV3Aggregator(8, 3_000e8);
         ethRouter = Deploy.oracleRouter(
-            _adapter(primaryFeed),
-            _adapter(secondaryFeed),
+            Feeds.adapter(primaryFeed),
+            Feeds.adapter(secondaryFeed),
             IPriceSource(address(0)),
             0.02e18,
             1 hours
@@ -152,7 +149,7 @@ contract SeriesRegistryTest is Test {
 
     function test_setUnderlyingConfig_replacesConfigAndEmits() public {
         OracleRouter other = Deploy.oracleRouter(
-            _adapter(primaryFeed),
+            Feeds.adapter(primaryFeed),
             IPriceSource(address(0)),
             IPriceSource(address(0)),
             0,
@@ -297,7 +294,7 @@ contract SeriesRegistryTest is Test {
     }
 
     function test_listSeries_revertsWhenOracleDown() public {
-        vm.warp(T0 + HEARTBEAT + SLACK + 1);
+        vm.warp(T0 + Feeds.HEARTBEAT + Feeds.SLACK + 1);
         vm.expectRevert(abi.encodeWithSelector(IOracleRouter.Router_PriceUnavailable.selector, address(ethRouter)));
         vm.prank(LISTER);
         registry.listSeries(ethId, SPOT, NEXT_EXPIRY, true);
@@ -786,18 +783,6 @@ contract SeriesRegistryTest is Test {
     // ------------------------------------------------------------------------------------------------------------
     // Helpers
     // ------------------------------------------------------------------------------------------------------------
-
-    function _adapter(MockV3Aggregator feed) internal returns (ChainlinkAdapter) {
-        return
-            Deploy.chainlinkAdapter(
-                AggregatorV3Interface(address(feed)),
-                HEARTBEAT,
-                SLACK,
-                AggregatorV3Interface(address(0)),
-                0,
-                1 hours
-            );
-    }
 
     function _config(IOracleRouter router) internal pure returns (ISeriesRegistry.UnderlyingConfig memory) {
         return

@@ -7,6 +7,7 @@ import {IMarginEngine} from "../../contracts/interfaces/IMarginEngine.sol";
 import {ISettlement} from "../../contracts/interfaces/ISettlement.sol";
 import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
 import {StackHandler} from "../utils/BaseHandler.sol";
+import {Orders} from "../utils/Orders.sol";
 
 /// @notice Drives the trading core with random deposits (quote and WETH), withdrawals, signed-order fills, cancels,
 /// price moves, expiry, settlements (into debt when a short is backed by WETH only), claims and debt collection,
@@ -147,7 +148,7 @@ contract ProtocolHandler is StackHandler {
         // A premium between 20% and 3,000% of the model mark (and at least one cent): far-off prices are what can
         // push a reducing fill below maintenance.
         uint256 price = (margin.markOf(seriesId) * bound(priceSeed, 20, 3_000)) / 100 + 0.01e18;
-        order = _order(actors[m], seriesId, makerBuys, amount, 0, price, ++nonce);
+        order = Orders.open(actors[m], seriesId, makerBuys, amount, 0, price, ++nonce);
         signature = _signOrder(exchange, keys[m], order);
     }
 
@@ -175,7 +176,7 @@ contract ProtocolHandler is StackHandler {
     function cancel(uint256 makerSeed, uint256 seriesSeed) external {
         ++tally.calls;
         uint256 m = makerSeed % actors.length;
-        IExchange.Order memory order = _order(actors[m], t.seriesAt(seriesSeed), true, 1e18, 0, 1e18, ++nonce);
+        IExchange.Order memory order = Orders.open(actors[m], t.seriesAt(seriesSeed), true, 1e18, 0, 1e18, ++nonce);
         vm.prank(actors[m]);
         exchange.cancel(order);
         ++tally.cancels;

@@ -14,7 +14,7 @@ import {BaseTest} from "./BaseTest.sol";
 import {Test} from "./Test.sol";
 
 /// @notice What every invariant handler shares (as Morpho's `BaseInvariantTest`): actors with signing keys,
-/// deposits minted on the spot, starting balances and signed orders.
+/// deposits minted on the spot, starting balances and signed orders (built with `Orders.open`).
 abstract contract BaseHandler is Test {
     /// @dev Private keys of the actors, derived from a label; `actors[i] == vm.addr(keys[i])`.
     uint256[] internal keys;
@@ -53,30 +53,6 @@ abstract contract BaseHandler is Test {
         token.mint(address(this), amount * accounts.length);
         token.approve(address(vault), amount * accounts.length);
         for (uint256 i; i < accounts.length; ++i) vault.deposit(accounts[i], address(token), amount);
-    }
-
-    /// @dev An order valid for an hour, open to any taker.
-    function _order(
-        address maker,
-        uint256 seriesId,
-        bool isBuy,
-        uint256 amount,
-        uint256 minFillAmount,
-        uint256 limitPriceE18,
-        uint256 nonce
-    ) internal view returns (IExchange.Order memory) {
-        return
-            IExchange.Order({
-                maker: maker,
-                seriesId: seriesId,
-                isBuy: isBuy,
-                amount: amount,
-                minFillAmount: minFillAmount,
-                limitPriceE18: limitPriceE18,
-                deadline: uint64(block.timestamp + 1 hours),
-                nonce: nonce,
-                taker: address(0)
-            });
     }
 
     /// @dev `key`'s signature of `order` on the exchange's own digest (handlers exercise fills, not the hash: that

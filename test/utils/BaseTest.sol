@@ -1,20 +1,17 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol";
 import {Exchange} from "../../contracts/exchange/Exchange.sol";
 import {PauseGuard} from "../../contracts/governance/PauseGuard.sol";
 import {IExchange} from "../../contracts/interfaces/IExchange.sol";
 import {IMarginEngine} from "../../contracts/interfaces/IMarginEngine.sol";
-import {IPriceSource} from "../../contracts/interfaces/IPriceSource.sol";
 import {IRiskController} from "../../contracts/interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
 import {InsuranceFund} from "../../contracts/liquidation/InsuranceFund.sol";
 import {LiquidationEngine} from "../../contracts/liquidation/LiquidationEngine.sol";
 import {MarginEngine} from "../../contracts/margin/MarginEngine.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
-import {ChainlinkAdapter} from "../../contracts/oracles/ChainlinkAdapter.sol";
 import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
 import {PositionBook} from "../../contracts/positions/PositionBook.sol";
 import {RiskController} from "../../contracts/risk/RiskController.sol";
@@ -22,6 +19,8 @@ import {SeriesRegistry} from "../../contracts/series/SeriesRegistry.sol";
 import {Settlement} from "../../contracts/settlement/Settlement.sol";
 import {Vault} from "../../contracts/vault/Vault.sol";
 import {Deploy} from "./Deploy.sol";
+import {Feeds} from "./Feeds.sol";
+import {Orders} from "./Orders.sol";
 import {Test} from "./Test.sol";
 
 /// @notice The one whole-stack fixture (as Uniswap v4's `Deployers`): `_deployStack` deploys the real protocol as
@@ -51,8 +50,8 @@ abstract contract BaseTest is Test {
     int256 internal constant ETH_USD_E8 = 3_000e8;
     /// @dev 80 % implied volatility.
     uint256 internal constant VOL_WAD = 0.8e18;
-    uint256 internal constant HEARTBEAT = 1 hours;
-    uint256 internal constant SLACK = 10 minutes;
+    uint256 internal constant HEARTBEAT = Feeds.HEARTBEAT;
+    uint256 internal constant SLACK = Feeds.SLACK;
 
     /// @dev Risk parameters of every underlying: realised volatility above 100 % annualised (one-day half-life)
     /// raises margins, at most threefold, at most every ten minutes.
@@ -129,9 +128,9 @@ abstract contract BaseTest is Test {
         volFeed = new MockV3Aggregator(config.volDecimals, int256(VOL_WAD / 10 ** (18 - config.volDecimals)));
         if (config.crossCheckedSpot) {
             secondaryFeed = new MockV3Aggregator(8, ETH_USD_E8);
-            ethRouter = _router(ethFeed, secondaryFeed, volFeed, 0.02e18, 1 hours);
+            ethRouter = Feeds.router(ethFeed, secondaryFeed, volFeed, 0.02e18, 1 hours);
         } else {
-            ethRouter = _router(ethFeed, MockV3Aggregator(address(0)), volFeed, 0, 0);
+            ethRouter = Feeds.router(ethFeed, MockV3Aggregator(address(0)), volFeed, 0, 0);
         }
         guard = Deploy.pauseGuard(ADMIN, GUARDIAN);
         registry = Deploy.registry(ADMIN, guard);
@@ -177,34 +176,6 @@ abstract contract BaseTest is Test {
     // ------------------------------------------------------------------------------------------------------------
     // Building blocks
     // ------------------------------------------------------------------------------------------------------------
-
-    /// @dev A Chainlink adapter on `feed` with the fixture's heartbeat and slack, no sequencer feed.
-    function _adapter(MockV3Aggregator feed) internal returns (ChainlinkAdapter) {
-        return _adapter(feed, AggregatorV3Interface(address(0)), 0);
-    }
-
-    function _adapter(
-        MockV3Aggregator feed,
-        AggregatorV3Interface sequencer,
-        uint256 grace
-    ) internal returns (ChainlinkAdapter) {
-        return Deploy.chainlinkAdapter(feed, HEARTBEAT, SLACK, sequencer, grace, 1 hours);
-    }
-
-    /// @dev A router on Chainlink feeds: `spot`, cross-checked by `secondary` and with `vol` when those are set.
-    function _router(
-        MockV3Aggregator spot,
-        MockV3Aggregator secondary,
-        MockV3Aggregator vol,
-        uint256 maxDivergenceWad,
-        uint256 fallbackDelay
-    ) internal returns (OracleRouter) {
-        return Deploy.oracleRouter(_adapter(spot), _source(secondary), _source(vol), maxDivergenceWad, fallbackDelay);
-    }
-
-    function _source(MockV3Aggregator feed) private returns (IPriceSource) {
-        return address(feed) == address(0) ? IPriceSource(address(0)) : _adapter(feed);
-    }
 
     function _underlying(
         OracleRouter router,
@@ -288,18 +259,7 @@ abstract contract BaseTest is Test {
         uint256 priceE18,
         uint256 nonce
     ) internal view returns (IExchange.Order memory) {
-        return
-            IExchange.Order(
-                orderMaker,
-                seriesId,
-                isBuy,
-                amount,
-                0,
-                priceE18,
-                uint64(block.timestamp + 1 hours),
-                nonce,
-                address(0)
-            );
+        return Orders.open(orderMaker, seriesId, isBuy, amount, 0, priceE18, nonce);
     }
 
     function _order(

@@ -2,16 +2,14 @@
 pragma solidity 0.8.30;
 
 import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol";
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IPositionCounter} from "../../contracts/interfaces/IMarginHook.sol";
-import {IPriceSource} from "../../contracts/interfaces/IPriceSource.sol";
 import {FeeOnTransferERC20} from "../../contracts/mocks/FeeOnTransferERC20.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
-import {ChainlinkAdapter} from "../../contracts/oracles/ChainlinkAdapter.sol";
 import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
 import {Vault} from "../../contracts/vault/Vault.sol";
 import {BaseHandler} from "../utils/BaseHandler.sol";
+import {Feeds} from "../utils/Feeds.sol";
 import {Test} from "../utils/Test.sol";
 import {Deploy} from "../utils/Deploy.sol";
 
@@ -82,16 +80,8 @@ contract VaultInvariantTest is Test {
         quote = new MockERC20("USD Coin", "USDC", 6);
         fot = new FeeOnTransferERC20(100);
         vault = Deploy.vault(address(this), address(quote), Deploy.marginHook(IPositionCounter(address(0))));
-        MockV3Aggregator feed = new MockV3Aggregator(8, 3_000e8);
-        ChainlinkAdapter adapter = Deploy.chainlinkAdapter(
-            AggregatorV3Interface(address(feed)),
-            1 hours,
-            10 minutes,
-            AggregatorV3Interface(address(0)),
-            0,
-            1 hours
-        );
-        OracleRouter router = Deploy.oracleRouter(adapter, IPriceSource(address(0)), IPriceSource(address(0)), 0, 0);
+        MockV3Aggregator none = MockV3Aggregator(address(0));
+        OracleRouter router = Feeds.router(new MockV3Aggregator(8, 3_000e8), none, none, 0, 0);
         vault.listCollateral(address(fot), 0.5e18, router);
         handler = new VaultHandler(vault, quote, fot);
         targetContract(address(handler));

@@ -2,7 +2,6 @@
 pragma solidity 0.8.30;
 
 import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol";
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {PauseGuard} from "../../contracts/governance/PauseGuard.sol";
@@ -15,12 +14,12 @@ import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {MockPositionCounter} from "../../contracts/mocks/MockPositionCounter.sol";
 import {ReentrantERC20} from "../../contracts/mocks/ReentrantERC20.sol";
 import {RevertingDecimalsERC20} from "../../contracts/mocks/RevertingDecimalsERC20.sol";
-import {ChainlinkAdapter} from "../../contracts/oracles/ChainlinkAdapter.sol";
 import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
 import {OpenPositionsMarginHook} from "../../contracts/vault/OpenPositionsMarginHook.sol";
 import {Vault} from "../../contracts/vault/Vault.sol";
 import {Test} from "../utils/Test.sol";
 import {Deploy} from "../utils/Deploy.sol";
+import {Feeds} from "../utils/Feeds.sol";
 
 contract VaultTest is Test {
     address internal constant ADMIN = address(0xA11CE);
@@ -31,8 +30,6 @@ contract VaultTest is Test {
     address internal constant RECIPIENT = address(0xCAFE);
 
     uint256 internal constant T0 = 1_700_000_000;
-    uint256 internal constant HEARTBEAT = 1 hours;
-    uint256 internal constant SLACK = 10 minutes;
     int256 internal constant ETH_USD_E8 = 3000e8;
     uint256 internal constant WETH_HAIRCUT = 0.2e18;
     uint256 internal constant FOT_HAIRCUT = 0.5e18;
@@ -56,8 +53,8 @@ contract VaultTest is Test {
         primaryFeed = new MockV3Aggregator(8, ETH_USD_E8);
         secondaryFeed = new MockV3Aggregator(8, ETH_USD_E8);
         ethRouter = Deploy.oracleRouter(
-            _adapter(primaryFeed),
-            _adapter(secondaryFeed),
+            Feeds.adapter(primaryFeed),
+            Feeds.adapter(secondaryFeed),
             IPriceSource(address(0)),
             0.02e18,
             1 hours
@@ -345,7 +342,7 @@ contract VaultTest is Test {
 
     function test_withdraw_worksWhenOracleIsDown() public {
         _deposit(ALICE, weth, 2e18);
-        vm.warp(T0 + HEARTBEAT + SLACK + 1);
+        vm.warp(T0 + Feeds.HEARTBEAT + Feeds.SLACK + 1);
         vm.prank(ALICE);
         vault.withdraw(ALICE, address(weth), 2e18, ALICE);
         assertEq(weth.balanceOf(ALICE), 100e18, "oracle not consulted");
@@ -653,7 +650,7 @@ contract VaultTest is Test {
 
     function test_updateCollateral_changesConfigAndEmits() public {
         OracleRouter other = Deploy.oracleRouter(
-            _adapter(primaryFeed),
+            Feeds.adapter(primaryFeed),
             IPriceSource(address(0)),
             IPriceSource(address(0)),
             0,
@@ -815,7 +812,7 @@ contract VaultTest is Test {
 
     function test_collateralValue_degradedWhenOneSourceIsStale() public {
         _deposit(ALICE, weth, 1e18);
-        vm.warp(T0 + HEARTBEAT + SLACK + 1);
+        vm.warp(T0 + Feeds.HEARTBEAT + Feeds.SLACK + 1);
         secondaryFeed.updateAnswer(3_100e8);
         (, Health health) = ethRouter.spot();
         assertTrue(health == Health.Degraded, "degraded");
@@ -825,7 +822,7 @@ contract VaultTest is Test {
     function test_collateralValue_downOracleCountsAsZero() public {
         _deposit(ALICE, usdc, 1_000e6);
         _deposit(ALICE, weth, 2e18);
-        vm.warp(T0 + HEARTBEAT + SLACK + 1);
+        vm.warp(T0 + Feeds.HEARTBEAT + Feeds.SLACK + 1);
         (uint256 price, Health health) = ethRouter.spot();
         assertTrue(health == Health.Down, "down");
         assertEq(price, 0, "no price");
@@ -857,18 +854,6 @@ contract VaultTest is Test {
     // ------------------------------------------------------------------------------------------------------------
     // Helpers
     // ------------------------------------------------------------------------------------------------------------
-
-    function _adapter(MockV3Aggregator feed) internal returns (ChainlinkAdapter) {
-        return
-            Deploy.chainlinkAdapter(
-                AggregatorV3Interface(address(feed)),
-                HEARTBEAT,
-                SLACK,
-                AggregatorV3Interface(address(0)),
-                0,
-                1 hours
-            );
-    }
 
     function _fund(address account, MockERC20 token, uint256 amount) internal {
         token.mint(account, amount);
