@@ -12,10 +12,11 @@
  * `lastInsolventTakeoverMinutes` is the time from the last price update of the fall to the last insolvent takeover;
  * `fundPremium` what the fund paid insolvent bidders above the deficits (quote units). Every refused action is
  * counted by its error's name (`refused.<name>`, setup fills under `setupRefused.<name>`); a bid refused because the
- * bidder's account holds the most live series it may is retried from a fresh bidder account. Deterministic by seed.
+ * bidder's account holds the most live series it may is retried from a fresh bidder account. Deterministic by seed:
+ * accounts come from the seed and the chain clock is pinned (`pinClock`), so every figure is exact run to run.
  */
 import { network } from "hardhat";
-import { Interface, parseUnits, type Contract, type Signer } from "ethers";
+import { Interface, Wallet, id, parseUnits, type Contract, type Signer } from "ethers";
 import { mintAndDeposit } from "../../deploy/lib/accounts.js";
 import { deployLocal, listThroughTimelock, type Listing } from "../../deploy/lib/local.js";
 import { gridExpiries } from "../../deploy/lib/expiries.js";
@@ -43,6 +44,47 @@ function errorName(error: unknown, interfaces: Interface[]): string {
   return "unknown";
 }
 
+/** The chain's first block time (2033-05-18), later than any wall clock a run starts at. */
+const START_TIMESTAMP = 2_000_000_000;
+/** Requests that mine a block or run on the pending one (whose timestamp a call or an estimate sees). */
+const CLOCKED = new Set([
+  "eth_sendTransaction",
+  "eth_sendRawTransaction",
+  "eth_call",
+  "eth_estimateGas",
+  "evm_mine",
+  "hardhat_mine",
+]);
+
+type Eip1193 = { request(args: { method: string; params?: unknown[] | object }): Promise<unknown> };
+
+/**
+ * Pins the chain clock so that block times never depend on how fast the machine runs: the first block is at
+ * `START_TIMESTAMP`, every later block one second after the previous one, and an explicit move
+ * (`evm_setNextBlockTimestamp`, as `time.increase` and `time.increaseTo` send) sets the next block's time. Calls
+ * and gas estimates run on the pending block at that same time.
+ */
+function pinClock(provider: Eip1193): void {
+  const request = provider.request.bind(provider);
+  let next = START_TIMESTAMP;
+  provider.request = async (args) => {
+    if (args.method === "evm_setNextBlockTimestamp") {
+      next = Number(BigInt((args.params as [string | number])[0]));
+      return null;
+    }
+    if (!CLOCKED.has(args.method)) return request(args);
+    await request({ method: "evm_setNextBlockTimestamp", params: [`0x${next.toString(16)}`] });
+    const result = await request(args);
+    if (args.method !== "eth_call" && args.method !== "eth_estimateGas") {
+      const block = (await request({ method: "eth_getBlockByNumber", params: ["latest", false] })) as {
+        timestamp: string;
+      };
+      next = Number(BigInt(block.timestamp)) + 1;
+    }
+    return result;
+  };
+}
+
 /** Mulberry32: a small deterministic PRNG. */
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -58,6 +100,7 @@ function rng(seed: number): () => number {
 export async function benchCrash(steps = 10, prefix = "crash", seed = 7): Promise<BenchResult[]> {
   const random = rng(seed);
   const connection = await network.create();
+  pinClock(connection.provider as unknown as Eip1193);
   const { ethers, networkHelpers } = connection;
   const signers = await ethers.getSigners();
   const [, guardian, , proposer, s1, s2, s3, keeper] = signers;
@@ -102,9 +145,10 @@ export async function benchCrash(steps = 10, prefix = "crash", seed = 7): Promis
       }
   await listThroughTimelock(connection, d, proposer, listings);
 
-  // Fresh random accounts for traders and makers, funded with gas from the keeper.
+  // Fresh accounts (keys from the seed) for traders and makers, funded with gas from the keeper.
+  let accountsMade = 0;
   const makeAccount = async () => {
-    const w = ethers.Wallet.createRandom().connect(ethers.provider);
+    const w = new Wallet(id(`optio crash ${seed} ${accountsMade++}`), ethers.provider);
     await (await keeper.sendTransaction({ to: w.address, value: parseUnits("10", 18) })).wait();
     return w;
   };
