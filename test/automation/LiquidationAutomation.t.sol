@@ -20,7 +20,6 @@ import {Deploy} from "../utils/Deploy.sol";
 /// fall under maintenance margin when ETH moves from 3,000 to 3,100.
 contract LiquidationAutomationTest is RiskFixture {
     uint256 internal constant BATCH = 3;
-    address internal constant STRANGER = address(0xBAD);
     address internal constant VICTIM = address(0x51C);
     address internal constant VICTIM2 = address(0x51D);
     /// @dev Quote units (6 decimals) to WAD.

@@ -6,9 +6,6 @@ import {BaseTest} from "../utils/BaseTest.sol";
 /// @notice The exchange scenario on the whole stack (`BaseTest`): ETH spot cross-checked by a second feed, at most
 /// eight live series per account, a month-out chain of five calls and three puts, and three signing accounts.
 abstract contract ExchangeBase is BaseTest {
-    address internal constant OPERATOR = address(0x0B);
-    address internal constant STRANGER = address(0xBAD);
-
     uint256 internal constant MAKER_PK = 0xA11CE5EC2E7;
     uint256 internal constant TAKER_PK = 0xB0B5EC2E7;
     uint256 internal constant OTHER_PK = 0xC4A21E;

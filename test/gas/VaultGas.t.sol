@@ -6,13 +6,11 @@ import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {MockPositionCounter} from "../../contracts/mocks/MockPositionCounter.sol";
 import {OpenPositionsMarginHook} from "../../contracts/vault/OpenPositionsMarginHook.sol";
 import {Vault} from "../../contracts/vault/Vault.sol";
-import {Test} from "../utils/Test.sol";
+import {Accounts} from "../utils/Accounts.sol";
 import {Deploy} from "../utils/Deploy.sol";
 
 /// @notice Gas of the vault's hot paths, recorded as snapshots (group "Vault").
-contract VaultGasTest is Test {
-    address internal constant ALICE = address(0xA1);
-
+contract VaultGasTest is Accounts {
     MockERC20 internal usdc;
     Vault internal vault;
 

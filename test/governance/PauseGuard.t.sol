@@ -4,14 +4,10 @@ pragma solidity 0.8.30;
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {PauseGuard} from "../../contracts/governance/PauseGuard.sol";
 import {IPauseGuard} from "../../contracts/interfaces/IPauseGuard.sol";
-import {Test} from "../utils/Test.sol";
+import {Accounts} from "../utils/Accounts.sol";
 import {Deploy} from "../utils/Deploy.sol";
 
-contract PauseGuardTest is Test {
-    address internal constant ADMIN = address(0xA11CE);
-    address internal constant GUARDIAN = address(0x6A4D);
-    address internal constant STRANGER = address(0xBAD);
-
+contract PauseGuardTest is Accounts {
     PauseGuard internal guard;
 
     function setUp() public {

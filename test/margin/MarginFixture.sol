@@ -9,9 +9,6 @@ import {BaseTest} from "../utils/BaseTest.sol";
 /// @notice The margin scenario on the whole stack (`BaseTest`): ETH spot cross-checked by a second feed, up to 32
 /// live series per account, expiries 30 and 60 days out, and the formulas the engine's figures are checked against.
 abstract contract MarginFixture is BaseTest {
-    address internal constant ALICE = address(0xA1);
-    address internal constant BOB = address(0xB0B);
-
     /// @dev 2023-11-15 08:00 UTC: on the expiry grid, so the expiries below are exactly 30 and 60 days away.
     uint256 internal constant T0 = 1_700_035_200;
     uint256 internal constant EXPIRY_1 = T0 + 30 days;

@@ -1,20 +1,19 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
-import {Test} from "../utils/Test.sol";
+import {Accounts} from "../utils/Accounts.sol";
 import {QuorumFeed} from "../../contracts/oracles/QuorumFeed.sol";
 import {IQuorumFeed} from "../../contracts/interfaces/IQuorumFeed.sol";
 import {Deploy} from "../utils/Deploy.sol";
 
 /// @notice Shared fixture for the quorum feed tests: signer keys sorted by address, an EIP-712 digest computed
 /// independently of the contract, and builders for signed submissions.
-abstract contract QuorumFeedBase is Test {
+abstract contract QuorumFeedBase is Accounts {
     bytes32 internal constant FEED = keccak256("ETH/USD");
     uint256 internal constant MAX_DEVIATION = 0.1e18;
     /// @dev Silence after which the deviation bound starts widening.
     uint256 internal constant WIDEN = 1 hours;
     uint256 internal constant T0 = 1_700_000_000;
-    address internal constant ADMIN = address(0xA11CE);
 
     bytes32 internal constant DOMAIN_TYPEHASH =
         keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");

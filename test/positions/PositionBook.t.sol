@@ -9,10 +9,7 @@ import {Vm} from "../utils/Vm.sol";
 import {Deploy} from "../utils/Deploy.sol";
 
 contract PositionBookTest is PositionBookFixture {
-    address internal constant ALICE = address(0xA1);
-    address internal constant BOB = address(0xB0B);
     address internal constant CAROL = address(0xCA401);
-    address internal constant STRANGER = address(0xBAD);
 
     uint256[] internal ids;
 

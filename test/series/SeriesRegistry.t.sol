@@ -11,17 +11,13 @@ import {IPriceSource} from "../../contracts/interfaces/IPriceSource.sol";
 import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
 import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
 import {SeriesRegistry} from "../../contracts/series/SeriesRegistry.sol";
-import {Test} from "../utils/Test.sol";
+import {Accounts} from "../utils/Accounts.sol";
 import {Vm} from "../utils/Vm.sol";
 import {Deploy} from "../utils/Deploy.sol";
 import {Feeds} from "../utils/Feeds.sol";
 
-contract SeriesRegistryTest is Test {
-    address internal constant ADMIN = address(0xA11CE);
-    address internal constant GUARDIAN = address(0x6A4D);
-    address internal constant LISTER = address(0x1157);
+contract SeriesRegistryTest is Accounts {
     address internal constant BOOK = address(0xB00C);
-    address internal constant STRANGER = address(0xBAD);
 
     /// @dev 2023-11-14 22:13:20 UTC: the next 08:00 UTC is 2023-11-15 08:00 UTC.
     uint256 internal constant T0 = 1_700_000_000;

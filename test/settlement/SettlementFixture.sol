@@ -7,10 +7,7 @@ import {BaseTest} from "../utils/BaseTest.sol";
 /// so settlement is tested on its own: one call and one put struck at 3,000, expiring the next morning. Positions
 /// are opened directly through the book (the test holds its trader role).
 abstract contract SettlementFixture is BaseTest {
-    address internal constant ALICE = address(0xA1);
-    address internal constant BOB = address(0xB0B);
     address internal constant CAROL = address(0xCA401);
-    address internal constant STRANGER = address(0xBAD);
 
     uint256 internal constant T0 = 1_700_000_000;
     uint256 internal constant EXPIRY = ((T0 / 1 days) + 1) * 1 days + 8 hours;

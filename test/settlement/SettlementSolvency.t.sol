@@ -10,8 +10,6 @@ import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
 /// one expiry are netted whatever the order in which its series are named. Positions are opened through the book
 /// directly (the test holds its trader role); every later step is what an attacker or a keeper can do.
 contract SettlementSolvencyTest is ProtocolFixture {
-    address internal constant ALICE = address(0xA1);
-    address internal constant BOB = address(0xB0B);
     address internal constant CAROL = address(0xCA401);
 
     /// @dev Series ids of the fixture: 2,700 call, 2,700 put, 3,000 call, 3,000 put, 3,300 call, 3,300 put.

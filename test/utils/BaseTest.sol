@@ -21,7 +21,7 @@ import {Vault} from "../../contracts/vault/Vault.sol";
 import {Deploy} from "./Deploy.sol";
 import {Feeds} from "./Feeds.sol";
 import {Orders} from "./Orders.sol";
-import {Test} from "./Test.sol";
+import {Accounts} from "./Accounts.sol";
 
 /// @notice The one whole-stack fixture (as Uniswap v4's `Deployers`): `_deployStack` deploys the real protocol as
 /// `deploy/modules/Core.ts` wires it — Chainlink `MockV3Aggregator` feeds → adapters → the ETH router (a
@@ -34,18 +34,7 @@ import {Test} from "./Test.sol";
 /// volatility moves, proven expiry prices and margin-revert expectations.
 // The fixture holds the whole stack, one state variable each.
 // solhint-disable-next-line max-states-count
-abstract contract BaseTest is Test {
-    address internal constant ADMIN = address(0xA11CE);
-    address internal constant GUARDIAN = address(0x6A4D);
-    address internal constant LISTER = address(0x1157);
-    address internal constant MATCHER = address(0x3A7C);
-    address internal constant FEE_RECIPIENT = address(0xFEE);
-    /// @dev The exchange's insurance share goes here (an account, so fee tests read it directly).
-    address internal constant INSURANCE = address(0x1F);
-    /// @dev The counterparty of every position `_position` places; holds enough quote for any haircut bound.
-    address internal constant WHALE = address(0x3A1E);
-    address internal constant KEEPER = address(0x4EE9);
-
+abstract contract BaseTest is Accounts {
     uint256 internal constant ETH_ID = 1;
     int256 internal constant ETH_USD_E8 = 3_000e8;
     /// @dev 80 % implied volatility.

@@ -4,13 +4,10 @@ pragma solidity 0.8.30;
 import {IPositionCounter} from "../../contracts/interfaces/IMarginHook.sol";
 import {MockPositionCounter} from "../../contracts/mocks/MockPositionCounter.sol";
 import {OpenPositionsMarginHook} from "../../contracts/vault/OpenPositionsMarginHook.sol";
-import {Test} from "../utils/Test.sol";
+import {Accounts} from "../utils/Accounts.sol";
 import {Deploy} from "../utils/Deploy.sol";
 
-contract OpenPositionsMarginHookTest is Test {
-    address internal constant ALICE = address(0xA1);
-    address internal constant BOB = address(0xB0B);
-
+contract OpenPositionsMarginHookTest is Accounts {
     MockPositionCounter internal counter;
     OpenPositionsMarginHook internal hook;
 

@@ -17,16 +17,11 @@ import {RevertingDecimalsERC20} from "../../contracts/mocks/RevertingDecimalsERC
 import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
 import {OpenPositionsMarginHook} from "../../contracts/vault/OpenPositionsMarginHook.sol";
 import {Vault} from "../../contracts/vault/Vault.sol";
-import {Test} from "../utils/Test.sol";
+import {Accounts} from "../utils/Accounts.sol";
 import {Deploy} from "../utils/Deploy.sol";
 import {Feeds} from "../utils/Feeds.sol";
 
-contract VaultTest is Test {
-    address internal constant ADMIN = address(0xA11CE);
-    address internal constant ALICE = address(0xA1);
-    address internal constant BOB = address(0xB0B);
-    address internal constant OPERATOR = address(0x0B);
-    address internal constant STRANGER = address(0xBAD);
+contract VaultTest is Accounts {
     address internal constant RECIPIENT = address(0xCAFE);
 
     uint256 internal constant T0 = 1_700_000_000;

@@ -6,16 +6,10 @@ import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
 
 /// @notice `Vault.collateralMarketValue`: the market read beside the haircut one (issue 8, finding 6).
 contract VaultMarketValueTest is ProtocolFixture {
-    address internal constant ALICE = address(0xA11CE);
-
     function setUp() public override {
         super.setUp();
         _deposit(ALICE, 1_000e6);
-        weth.mint(ALICE, 2e18);
-        vm.startPrank(ALICE);
-        weth.approve(address(vault), 2e18);
-        vault.deposit(ALICE, address(weth), 2e18);
-        vm.stopPrank();
+        _depositWeth(ALICE, 2e18);
     }
 
     function test_collateralMarketValue_marketBesideHaircutOnOkPrices() public view {

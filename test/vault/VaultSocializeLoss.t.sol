@@ -7,17 +7,14 @@ import {IVault} from "../../contracts/interfaces/IVault.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {MockPositionCounter} from "../../contracts/mocks/MockPositionCounter.sol";
 import {Vault} from "../../contracts/vault/Vault.sol";
-import {Test} from "../utils/Test.sol";
+import {Accounts} from "../utils/Accounts.sol";
 import {Deploy} from "../utils/Deploy.sol";
 import {WAD} from "../../contracts/libraries/Constants.sol";
 
 /// @notice The socialised-loss rule: a quote-asset loss index, pro-rata haircuts, sums unchanged, rounding in the
 /// vault's favour.
-contract VaultSocializeLossTest is Test {
-    address internal constant ADMIN = address(0xA11CE);
+contract VaultSocializeLossTest is Accounts {
     address internal constant ENGINE = address(0xE9);
-    address internal constant ALICE = address(0xA1);
-    address internal constant BOB = address(0xB0B);
     address internal constant CAROL = address(0xCA201);
 
     MockERC20 internal usdc;
