@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
-import {SeriesTerms} from "../libraries/SeriesTerms.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -15,6 +14,9 @@ import {IRiskController} from "../interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../interfaces/ISeriesRegistry.sol";
 import {ISettlement} from "../interfaces/ISettlement.sol";
 import {IVault} from "../interfaces/IVault.sol";
+import {WAD} from "../libraries/Constants.sol";
+import {MemoryArrays} from "../libraries/MemoryArrays.sol";
+import {SeriesTerms} from "../libraries/SeriesTerms.sol";
 import {LiquidationMath} from "./LiquidationMath.sol";
 
 /// @title LiquidationEngine
@@ -40,38 +42,35 @@ import {LiquidationMath} from "./LiquidationMath.sol";
 /// the same fund path.
 /// An auction that turns insolvent keeps its start time: its discount ramps from the auction's start.
 contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard {
-    uint256 internal constant WAD = 1e18;
-    /// @notice Largest `maxDiscountWad`.
+    /// @inheritdoc ILiquidationEngine
     uint256 public constant MAX_DISCOUNT_WAD = 0.5e18;
-    /// @notice Largest `bufferWad`.
+    /// @inheritdoc ILiquidationEngine
     uint256 public constant MAX_BUFFER_WAD = 1e18;
-    /// @notice Largest `flagRewardWad` (a fraction of maintenance margin).
+    /// @inheritdoc ILiquidationEngine
     uint256 public constant MAX_FLAG_REWARD_WAD = 0.1e18;
-    /// @notice Largest share of a solvent bid's discount that goes to the insurance fund.
+    /// @inheritdoc ILiquidationEngine
     uint256 public constant MAX_FUND_SHARE_WAD = 0.5e18;
 
-    /// @notice The vault holding every account.
+    /// @inheritdoc ILiquidationEngine
     IVault public immutable vault;
-    /// @notice The position book.
+    /// @inheritdoc ILiquidationEngine
     IPositionBook public immutable book;
-    /// @notice The series registry (series terms and each underlying's router).
+    /// @inheritdoc ILiquidationEngine
     ISeriesRegistry public immutable registry;
-    /// @notice The margin engine.
+    /// @inheritdoc ILiquidationEngine
     IMarginEngine public immutable margin;
-    /// @notice The insurance fund.
+    /// @inheritdoc ILiquidationEngine
     IInsuranceFund public immutable fund;
-    /// @notice The risk controller, or zero (then only the routers' spot health gates liquidations).
-    IRiskController public immutable risk;
-    /// @notice Settlement (from the margin engine), or zero when none is deployed.
+    /// @inheritdoc ILiquidationEngine
+    IRiskController public immutable riskController;
+    /// @inheritdoc ILiquidationEngine
     ISettlement public immutable settlement;
-    /// @notice The vault's quote asset.
+    /// @inheritdoc ILiquidationEngine
     address public immutable quoteAsset;
-    /// @notice 10^(18 − quote decimals): quote token units to WAD.
+    /// @inheritdoc ILiquidationEngine
     uint256 public immutable QUOTE_TO_WAD;
 
-    /// @notice Largest share of the account's size that what the engine may not price (unhealthy-price collateral
-    /// and positions on unhealthy underlyings) may contribute and still be left out of a solvent auction instead of
-    /// making it wait; see `ILiquidationEngine` (prices).
+    /// @inheritdoc ILiquidationEngine
     uint256 public constant UNHEALTHY_COLLATERAL_SHARE_WAD = 0.01e18;
 
     AuctionParams internal _params;
@@ -102,7 +101,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     }
 
     /// @param admin Governance (the timelock).
-    /// @param risk_ The risk controller, or zero until it is deployed.
+    /// @param riskController_ The risk controller.
     constructor(
         address admin,
         IVault vault_,
@@ -110,7 +109,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         ISeriesRegistry registry_,
         IMarginEngine margin_,
         IInsuranceFund fund_,
-        IRiskController risk_
+        IRiskController riskController_
     ) {
         if (
             admin == address(0) ||
@@ -118,7 +117,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             address(book_) == address(0) ||
             address(registry_) == address(0) ||
             address(margin_) == address(0) ||
-            address(fund_) == address(0)
+            address(fund_) == address(0) ||
+            address(riskController_) == address(0)
         ) revert Liquidation_ZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         vault = vault_;
@@ -126,7 +126,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         registry = registry_;
         margin = margin_;
         fund = fund_;
-        risk = risk_;
+        riskController = riskController_;
         settlement = margin_.settlement();
         address quote = vault_.quoteAsset();
         quoteAsset = quote;
@@ -516,7 +516,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     }
 
     /// @dev Marks the positions on an underlying whose price the engine may not act on (`c.frozen`): the risk
-    /// controller forbids liquidations on it or, without one, its router's spot is not Ok. `c.unhealthyUnderlying`
+    /// controller forbids liquidations on it (which includes its router's spot not being Ok). `c.unhealthyUnderlying`
     /// is the first such underlying (0: none; underlying ids start at 1). Each underlying is read once.
     function _partition(Context memory c) internal view {
         uint256 n = c.seriesIds.length;
@@ -539,12 +539,10 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         }
     }
 
-    /// @dev The risk controller's rule already includes an Ok router spot: ask it alone when it is set, so the router
-    /// is read once per underlying.
+    /// @dev The risk controller's rule, which already includes an Ok router spot (so the router is read once per
+    /// underlying).
     function _liquidationAllowed(uint256 underlyingId) internal view returns (bool) {
-        if (address(risk) != address(0)) return risk.allowsLiquidation(underlyingId);
-        (, Health health) = registry.routerOf(underlyingId).spot();
-        return health == Health.Ok;
+        return riskController.allowsLiquidation(underlyingId);
     }
 
     /// @dev Moves `fractionWad` of every position and of every collateral balance whose price is Ok from `account`
@@ -580,12 +578,9 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             }
         }
         if (taking != 0) {
-            // Trim both arrays to the entries filled: `taking` <= their allocated length, so the memory stays valid.
-            /// @solidity memory-safe-assembly
-            assembly {
-                mstore(ids, taking)
-                mstore(amounts, taking)
-            }
+            // Trim both arrays to the entries filled.
+            MemoryArrays.trim(ids, taking);
+            MemoryArrays.trim(amounts, taking);
             book.transferPositions(account, bidder, ids, amounts);
         }
         if (takeover) _seizeUnhealthyCollateral(account);

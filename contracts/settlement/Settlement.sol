@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
-import {SeriesTerms} from "../libraries/SeriesTerms.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
@@ -12,6 +11,8 @@ import {IPositionBook} from "../interfaces/IPositionBook.sol";
 import {ISeriesRegistry} from "../interfaces/ISeriesRegistry.sol";
 import {ISettlement} from "../interfaces/ISettlement.sol";
 import {IVault} from "../interfaces/IVault.sol";
+import {WAD} from "../libraries/Constants.sol";
+import {SeriesTerms} from "../libraries/SeriesTerms.sol";
 
 /// @title Settlement
 /// @notice Cash settlement of expired series against per-series pools held in this contract's vault account, with
@@ -19,21 +20,19 @@ import {IVault} from "../interfaces/IVault.sol";
 /// @dev Permissionless and parameter-free. Needs the vault's CLEARING_ROLE and the book's SETTLER_ROLE. Governance
 /// (`DEFAULT_ADMIN_ROLE`) only grants `DEBT_RESOLVER_ROLE` to the liquidation engine.
 contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
-    uint256 internal constant WAD = 1e18;
-
     /// @inheritdoc ISettlement
     uint256 public constant COLLECTION_DISCOUNT_WAD = 0.02e18;
 
     /// @inheritdoc ISettlement
     bytes32 public constant DEBT_RESOLVER_ROLE = keccak256("DEBT_RESOLVER_ROLE");
 
-    /// @notice The vault holding margin accounts (and this contract's pool account).
+    /// @inheritdoc ISettlement
     IVault public immutable vault;
-    /// @notice The position book whose expired positions this contract closes.
+    /// @inheritdoc ISettlement
     IPositionBook public immutable book;
-    /// @notice The series registry (terms and routers for expiry prices).
+    /// @inheritdoc ISettlement
     ISeriesRegistry public immutable registry;
-    /// @notice The quote asset in which settlement pays.
+    /// @inheritdoc ISettlement
     address public immutable quoteAsset;
     /// @dev WAD × 10^(18 − quote decimals): divides a WAD·WAD product into quote token units.
     uint256 internal immutable WAD_TIMES_QUOTE_SCALE;
@@ -42,7 +41,7 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
 
     /// @inheritdoc ISettlement
     mapping(uint256 seriesId => uint256) public poolOf;
-    /// @notice The sum of all series pools (nominal), what this contract's vault balance backs.
+    /// @inheritdoc ISettlement
     uint256 public totalPooled;
     /// @inheritdoc ISettlement
     mapping(uint256 seriesId => uint256) public shortfallOf;
@@ -50,11 +49,13 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
     mapping(address account => uint256) public debtOf;
     /// @inheritdoc ISettlement
     mapping(address account => mapping(uint256 seriesId => uint256)) public debtOn;
-    /// @dev A long's entitlement on a series (paid and unpaid) and its unpaid part, quote units. 128 bits hold any
-    /// quote amount (SafeCast checks).
+    /// @dev A long's entitlement on a series (paid and unpaid) and its unpaid part, quote units, and the claim's
+    /// 1-based place in the account's claim list (`_claimSeries`; 0: not listed), packed in one slot so listing a
+    /// claim writes no slot of its own. 112 bits hold any quote amount (5.1e33 units; SafeCast checks).
     struct LongClaim {
-        uint128 entitled;
-        uint128 owed;
+        uint112 entitled;
+        uint112 owed;
+        uint32 listIndex;
     }
 
     mapping(address account => mapping(uint256 seriesId => LongClaim)) internal _longs;
@@ -82,11 +83,10 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
     mapping(address account => uint256[]) internal _debtSeries;
     mapping(address account => mapping(uint256 seriesId => uint256)) internal _debtSeriesIndex;
 
-    /// @dev The series on which each account holds an unpaid long claim (`LongClaim.owed` != 0), and their 1-based
-    /// index in that list, so a collection pays the debtor's own claims first. Written only when a claim stays
+    /// @dev The series on which each account holds an unpaid long claim (`LongClaim.owed` != 0; its index there is
+    /// `LongClaim.listIndex`), so a collection pays the debtor's own claims first. Written only when a claim stays
     /// unpaid or is paid off, never on the paths that pay a long in full at once.
     mapping(address account => uint256[]) internal _claimSeries;
-    mapping(address account => mapping(uint256 seriesId => uint256)) internal _claimSeriesIndex;
 
     /// @param admin Governance (the timelock): grants `DEBT_RESOLVER_ROLE`.
     constructor(address admin, IVault vault_, IPositionBook book_, ISeriesRegistry registry_) {
@@ -268,7 +268,7 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
                 shortfallOf[seriesId] += outstanding;
             }
         } else if (amount > 0) {
-            uint128 owed = SafeCast.toUint128(uint256(amount));
+            uint112 owed = SafeCast.toUint112(uint256(amount));
             // Recorded after the book lowered the open interest, so the series' total entitlement counts it once.
             SeriesFlows memory flows = _flows[seriesId];
             flows.settledEntitlement += owed;
@@ -311,16 +311,16 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
         uint256 taken = _due(long, flows, seriesId);
         // unchecked: `_due` never exceeds the claim or the pool.
         unchecked {
-            long.owed -= uint128(taken);
+            long.owed -= uint112(taken);
             poolOf[seriesId] -= taken;
         }
-        _longs[account][seriesId] = long;
         outstanding = long.owed;
         if (owedBefore == 0 && outstanding != 0) {
-            _list(_claimSeries[account], _claimSeriesIndex[account], seriesId);
+            _listClaim(account, seriesId, long);
         } else if (owedBefore != 0 && outstanding == 0) {
-            _unlist(_claimSeries[account], _claimSeriesIndex[account], seriesId);
+            _unlistClaim(account, long);
         }
+        _longs[account][seriesId] = long;
         if (taken != 0) paid = _payOut(account, taken);
     }
 
@@ -486,7 +486,30 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
         if (reduced == debt) _unlist(_debtSeries[account], _debtSeriesIndex[account], seriesId);
     }
 
-    /// @dev Appends `seriesId` to an account's series list (debts or claims) with its 1-based index.
+    /// @dev Appends `seriesId` to `account`'s claim list; its place is kept in `long` (stored by the caller).
+    function _listClaim(address account, uint256 seriesId, LongClaim memory long) internal {
+        uint256[] storage list = _claimSeries[account];
+        list.push(seriesId);
+        long.listIndex = SafeCast.toUint32(list.length);
+    }
+
+    /// @dev Removes the claim `long` (stored by the caller) from `account`'s claim list by moving the last entry
+    /// into its place.
+    function _unlistClaim(address account, LongClaim memory long) internal {
+        uint256[] storage list = _claimSeries[account];
+        uint256 index = long.listIndex;
+        uint256 last = list.length;
+        if (index != last) {
+            uint256 moved = list[last - 1];
+            list[index - 1] = moved;
+            // index < last <= the list's length, which `_listClaim` checked fits 32 bits.
+            _longs[account][moved].listIndex = uint32(index);
+        }
+        list.pop();
+        long.listIndex = 0;
+    }
+
+    /// @dev Appends `seriesId` to an account's debt list with its 1-based index.
     function _list(
         uint256[] storage list,
         mapping(uint256 seriesId => uint256) storage indexOf,
@@ -496,7 +519,7 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
         indexOf[seriesId] = list.length;
     }
 
-    /// @dev Removes `seriesId` from an account's series list by moving the last entry into its place.
+    /// @dev Removes `seriesId` from an account's debt list by moving the last entry into its place.
     function _unlist(
         uint256[] storage list,
         mapping(uint256 seriesId => uint256) storage indexOf,

@@ -23,7 +23,7 @@ contract InsuranceFundTest is LiquidationFixture {
 
         InsuranceFund direct = new InsuranceFund(ADMIN, vault, address(engine));
         assertEq(direct.liquidationEngine(), address(engine), "set in the constructor");
-        vm.expectRevert(abi.encodeWithSelector(InsuranceFund.Insurance_EngineAlreadySet.selector, address(engine)));
+        vm.expectRevert(abi.encodeWithSelector(IInsuranceFund.Insurance_EngineAlreadySet.selector, address(engine)));
         vm.prank(ADMIN);
         fund.setLiquidationEngine(KEEPER);
         InsuranceFund later = new InsuranceFund(ADMIN, vault, address(0));
@@ -40,7 +40,7 @@ contract InsuranceFundTest is LiquidationFixture {
         vm.prank(KEEPER);
         later.setLiquidationEngine(KEEPER);
         vm.expectEmit(true, true, true, true, address(later));
-        emit InsuranceFund.LiquidationEngineSet(address(engine));
+        emit IInsuranceFund.LiquidationEngineSet(address(engine));
         vm.prank(ADMIN);
         later.setLiquidationEngine(address(engine));
     }
