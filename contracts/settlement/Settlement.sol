@@ -352,7 +352,7 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
         for (uint256 i; i < ids.length; ++i) {
             uint256 taken = _due(_longs[account][ids[i]], _flows[ids[i]], ids[i]);
             if (taken == 0) continue;
-            uint256 claimPaid = balance >= pooled ? taken : Math.mulDiv(taken, balance, pooled);
+            uint256 claimPaid = _scaledDown(taken, balance, pooled);
             // unchecked: as in `_payOut`, taken <= pooled and claimPaid <= balance.
             unchecked {
                 pooled -= taken;
@@ -460,12 +460,18 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
     function _payOut(address account, uint256 taken) internal returns (uint256 paid) {
         uint256 pooled = totalPooled;
         uint256 balance = vault.balanceOf(address(this), quoteAsset);
-        paid = balance >= pooled ? taken : Math.mulDiv(taken, balance, pooled);
+        paid = _scaledDown(taken, balance, pooled);
         // unchecked: every pool's amount is counted in totalPooled, so taken <= pooled.
         unchecked {
             totalPooled = pooled - taken;
         }
         if (paid != 0) vault.clearingTransfer(address(this), account, quoteAsset, paid);
+    }
+
+    /// @dev Equivalent to `taken × min(balance, pooled) / pooled`, rounded down (in the pools' favour): a payout of
+    /// `taken` nominal out of the pools when this contract's vault `balance` backs `pooled` (see `_payOut`).
+    function _scaledDown(uint256 taken, uint256 balance, uint256 pooled) internal pure returns (uint256) {
+        return balance >= pooled ? taken : Math.mulDiv(taken, balance, pooled);
     }
 
     /// @dev Takes min(amount, debt) off `account`'s debt on `seriesId` (its current `debt` > 0) into the pool.
