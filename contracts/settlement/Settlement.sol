@@ -50,7 +50,7 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
     /// @inheritdoc ISettlement
     mapping(address account => mapping(uint256 seriesId => uint256)) public debtOn;
     /// @dev A long's entitlement on a series (paid and unpaid) and its unpaid part, quote units, and the claim's
-    /// 1-based place in the account's claim list (`_claimSeries`; 0: not listed), packed in one slot so listing a
+    /// 1-based place in the account's claim list (`_claimPages`; 0: not listed), packed in one slot so listing a
     /// claim writes no slot of its own. 112 bits hold any quote amount (5.1e33 units; SafeCast checks).
     struct LongClaim {
         uint112 entitled;
@@ -83,10 +83,12 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
     mapping(address account => uint256[]) internal _debtSeries;
     mapping(address account => mapping(uint256 seriesId => uint256)) internal _debtSeriesIndex;
 
-    /// @dev The series on which each account holds an unpaid long claim (`LongClaim.owed` != 0; its index there is
-    /// `LongClaim.listIndex`), so a collection pays the debtor's own claims first. Written only when a claim stays
-    /// unpaid or is paid off, never on the paths that pay a long in full at once.
-    mapping(address account => uint256[]) internal _claimSeries;
+    /// @dev The series on which each account holds an unpaid long claim (`LongClaim.owed` != 0), so a collection
+    /// pays the debtor's own claims first: 64-bit lanes, four to a slot (page). Lane 0 holds the count and lane k
+    /// (k >= 1) the k-th listed series (`LongClaim.listIndex` == k), so the count and the first three claims share
+    /// one slot. Series ids fit 64 bits: the position book holds no other (`IPositionBook`, SafeCast). Written only
+    /// when a claim stays unpaid or is paid off, never on the paths that pay a long in full at once.
+    mapping(address account => mapping(uint256 page => uint256)) internal _claimPages;
 
     /// @param admin Governance (the timelock): grants `DEBT_RESOLVER_ROLE`.
     constructor(address admin, IVault vault_, IPositionBook book_, ISeriesRegistry registry_) {
@@ -199,7 +201,7 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
 
     /// @inheritdoc ISettlement
     function claimSeriesOf(address account) external view returns (uint256[] memory) {
-        return _claimSeries[account];
+        return _claimIds(account);
     }
 
     /// @inheritdoc ISettlement
@@ -334,7 +336,7 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
     /// collateral for a debt its own claims pay). Returns the total paid into its quote balance.
     function _payOwnClaims(address account) internal returns (uint256 paid) {
         // A copy: paying a claim off removes it from the list.
-        uint256[] memory ids = _claimSeries[account];
+        uint256[] memory ids = _claimIds(account);
         for (uint256 i; i < ids.length; ++i) {
             uint256 claimPaid = _payClaim(account, ids[i]);
             if (claimPaid != 0) {
@@ -346,7 +348,7 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
 
     /// @dev What `_payOwnClaims` would pay now: each claim's `_due`, scaled as `_payOut` scales it, in the same order.
     function _ownClaimsDue(address account) internal view returns (uint256 paid) {
-        uint256[] memory ids = _claimSeries[account];
+        uint256[] memory ids = _claimIds(account);
         uint256 pooled = totalPooled;
         uint256 balance = vault.balanceOf(address(this), quoteAsset);
         for (uint256 i; i < ids.length; ++i) {
@@ -494,25 +496,48 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
 
     /// @dev Appends `seriesId` to `account`'s claim list; its place is kept in `long` (stored by the caller).
     function _listClaim(address account, uint256 seriesId, LongClaim memory long) internal {
-        uint256[] storage list = _claimSeries[account];
-        list.push(seriesId);
-        long.listIndex = SafeCast.toUint32(list.length);
+        uint256 count = _claimLane(account, 0) + 1;
+        _setClaimLane(account, count, SafeCast.toUint64(seriesId));
+        _setClaimLane(account, 0, count);
+        long.listIndex = SafeCast.toUint32(count);
     }
 
     /// @dev Removes the claim `long` (stored by the caller) from `account`'s claim list by moving the last entry
     /// into its place.
     function _unlistClaim(address account, LongClaim memory long) internal {
-        uint256[] storage list = _claimSeries[account];
         uint256 index = long.listIndex;
-        uint256 last = list.length;
+        uint256 last = _claimLane(account, 0);
         if (index != last) {
-            uint256 moved = list[last - 1];
-            list[index - 1] = moved;
-            // index < last <= the list's length, which `_listClaim` checked fits 32 bits.
+            uint256 moved = _claimLane(account, last);
+            _setClaimLane(account, index, moved);
+            // index < last, which `_listClaim` checked fits 32 bits.
             _longs[account][moved].listIndex = uint32(index);
         }
-        list.pop();
+        _setClaimLane(account, last, 0);
+        // unchecked: the claim being removed is listed, so last >= 1.
+        unchecked {
+            _setClaimLane(account, 0, last - 1);
+        }
         long.listIndex = 0;
+    }
+
+    /// @dev `account`'s claim list, in list order.
+    function _claimIds(address account) internal view returns (uint256[] memory ids) {
+        uint256 count = _claimLane(account, 0);
+        ids = new uint256[](count);
+        for (uint256 k = 1; k <= count; ++k) ids[k - 1] = _claimLane(account, k);
+    }
+
+    /// @dev Lane `k` of `account`'s claim list (see `_claimPages`).
+    function _claimLane(address account, uint256 k) internal view returns (uint256) {
+        return uint64(_claimPages[account][k >> 2] >> ((k & 3) << 6));
+    }
+
+    /// @dev Sets lane `k` of `account`'s claim list to `value` (< 2^64).
+    function _setClaimLane(address account, uint256 k, uint256 value) internal {
+        uint256 shift = (k & 3) << 6;
+        mapping(uint256 page => uint256) storage pages = _claimPages[account];
+        pages[k >> 2] = (pages[k >> 2] & ~(uint256(type(uint64).max) << shift)) | (value << shift);
     }
 
     /// @dev Appends `seriesId` to an account's debt list with its 1-based index.
