@@ -116,21 +116,9 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
         uint256 seriesId
     ) external nonReentrant returns (uint256 paid, uint256 outstanding) {
         (uint256[] memory ids, int256[] memory sizes) = book.positionsOf(account);
-        SeriesTerms[] memory terms = registry.seriesTerms(ids);
-        uint256 n = ids.length;
-        uint256 group = type(uint256).max;
-        for (uint256 i; i < n; ++i) {
-            if (ids[i] == seriesId) group = terms[i].group();
-        }
-        if (group == type(uint256).max) revert Settlement_NoPosition(account, seriesId);
-        // Longs first: their payouts land in the account's quote balance, from which its shorts then pay.
-        for (uint256 pass; pass < 2; ++pass) {
-            for (uint256 i; i < n; ++i) {
-                if (terms[i].group() != group || (sizes[i] > 0) != (pass == 0)) continue;
-                (uint256 legPaid, uint256 legOutstanding) = _settleLeg(account, ids[i]);
-                if (ids[i] == seriesId) (paid, outstanding) = (legPaid, legOutstanding);
-            }
-        }
+        // A lone position has nothing to net with: no terms to read.
+        if (ids.length == 1 && ids[0] == seriesId) (paid, outstanding) = _settleLeg(account, seriesId);
+        else (paid, outstanding) = _settleGroup(account, seriesId, ids, sizes);
         if (debtOf[account] != 0) _repayFromBalance(account);
     }
 
@@ -247,6 +235,32 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
         SeriesOutcome memory outcome = _outcomes[seriesId];
         if (outcome.expiryPriceE18 == 0) outcome = _outcome(seriesId);
         return _amountOf(position, outcome.intrinsicE18);
+    }
+
+    /// @dev Settles every position of `account` (`ids`, `sizes`: its book) in `seriesId`'s expiry group, longs
+    /// first: their payouts land in the account's quote balance, from which its shorts then pay. Returns the
+    /// outcome of `seriesId`'s own leg.
+    function _settleGroup(
+        address account,
+        uint256 seriesId,
+        uint256[] memory ids,
+        int256[] memory sizes
+    ) internal returns (uint256 paid, uint256 outstanding) {
+        uint256 n = ids.length;
+        SeriesTerms[] memory terms = registry.seriesTerms(ids);
+        uint256 group = type(uint256).max;
+        for (uint256 i; i < n; ++i) {
+            if (ids[i] == seriesId) group = terms[i].group();
+        }
+        if (group == type(uint256).max) revert Settlement_NoPosition(account, seriesId);
+        // Longs first: their payouts land in the account's quote balance, from which its shorts then pay.
+        for (uint256 pass; pass < 2; ++pass) {
+            for (uint256 i; i < n; ++i) {
+                if (terms[i].group() != group || (sizes[i] > 0) != (pass == 0)) continue;
+                (uint256 legPaid, uint256 legOutstanding) = _settleLeg(account, ids[i]);
+                if (ids[i] == seriesId) (paid, outstanding) = (legPaid, legOutstanding);
+            }
+        }
     }
 
     /// @dev Closes one position and moves its value: a short pays from the account's quote balance (the rest is
