@@ -230,7 +230,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             (after_.seriesIds, after_.sizes) = book.positionsOf(account);
             _partition(after_);
             bool valued;
-            (m, , valued) = _valuation(account, after_);
+            (m, , valued) = _valuation(after_, vault.collateralValue(account), _debtWad(account));
             // Prices do not change within the call, so what was valued before the bid is valued now; never end on
             // a valuation the engine could not make.
             if (!valued) return;
@@ -310,14 +310,16 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         (c.seriesIds, c.sizes) = book.positionsOf(account);
         _partition(c);
         IVault.MarketValue memory v = vault.collateralMarketValue(account);
+        int256 debtWad = _debtWad(account);
+        // The vault's haircut value of the collateral is the sum of its two haircut parts (`IVault`).
         (IMarginEngine.AccountMargin memory m, IMarginEngine.AccountMargin memory frozen, bool valued) = _valuation(
-            account,
-            c
+            c,
+            v.okHaircutWad + v.unhealthyHaircutWad,
+            debtWad
         );
         LiquidationStatus memory s = c.status;
         s.equityWad = m.equityWad;
         s.maintenanceWad = m.maintenanceWad;
-        int256 debtWad = _debtWad(account);
 
         // Haircuts are a margin buffer, not a transfer price: a bidder takes the positions on healthy underlyings
         // and the collateral whose price is Ok at market value; the rest is left out (unhealthy collateral valued
@@ -348,29 +350,32 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         _auctionTerms(c, account, debtWad, marksWad + SafeCast.toInt256(v.okHaircutWad), underwater && s.pricesOk);
     }
 
-    /// @dev The account's margin as the engine values it (`margin.marginOf` while every underlying it holds is
-    /// healthy), and the part of it of the positions on unhealthy underlyings (`c.frozen`). With such positions:
+    /// @dev The account's margin as the engine values it (`margin.marginOf`, from the positions `c` already read,
+    /// its collateral's haircut value `collateralWad` and its debt, while every underlying it holds is healthy),
+    /// and the part of it of the positions on unhealthy underlyings (`c.frozen`). With such positions:
     /// collateral at haircut value − debt + the other positions on the `marginOf` valuation + the frozen ones on the
     /// `exitMarginOf` valuation (each at the end of its outage range that goes against the account), margin being
     /// additive across underlyings. Zeros and `valued` false when the margin engine cannot value them (the status
     /// then says why nothing can happen).
     function _valuation(
-        address account,
-        Context memory c
+        Context memory c,
+        uint256 collateralWad,
+        int256 debtWad
     )
         internal
         view
         returns (IMarginEngine.AccountMargin memory m, IMarginEngine.AccountMargin memory frozen, bool valued)
     {
-        if (c.unhealthyUnderlying == 0) return (margin.marginOf(account), frozen, true);
+        if (c.unhealthyUnderlying == 0) {
+            // `marginOf` on the positions already read: the same sum, without reading the book again.
+            m = margin.positionsMarginOf(c.seriesIds, c.sizes, false);
+            m.equityWad += SafeCast.toInt256(collateralWad) - debtWad;
+            return (m, frozen, true);
+        }
         IMarginEngine.AccountMargin memory live;
         (frozen, live, valued) = _splitMargins(c);
         if (!valued) return (m, IMarginEngine.AccountMargin(0, 0, 0), false);
-        m.equityWad =
-            SafeCast.toInt256(vault.collateralValue(account)) -
-            _debtWad(account) +
-            live.equityWad +
-            frozen.equityWad;
+        m.equityWad = SafeCast.toInt256(collateralWad) - debtWad + live.equityWad + frozen.equityWad;
         m.initialWad = live.initialWad + frozen.initialWad;
         m.maintenanceWad = live.maintenanceWad + frozen.maintenanceWad;
         valued = true;
