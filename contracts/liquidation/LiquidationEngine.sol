@@ -216,16 +216,17 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             // Debt the fund and one socialisation event could not resolve keeps the auction open (see `endAuction`).
             if (!_hasDebt(account)) _end(account, true);
         } else {
-            _endIfAtMaintenance(account, c.unhealthyUnderlying != 0);
+            _endIfAtMaintenance(account, c);
         }
     }
 
     /// @dev After a partial bid. Measured, not predicted: the auction ends only if the account really is at
     /// maintenance now, with the margin engine's rounding (against the account) and the rounding of every slice
-    /// taken; positions left on an unhealthy underlying (`frozenHeld`) valued as before the bid, conservatively.
-    function _endIfAtMaintenance(address account, bool frozenHeld) internal {
+    /// taken (`c`: the calculation before the bid, its sizes updated by `_take`); positions left on an unhealthy
+    /// underlying valued as before the bid, conservatively.
+    function _endIfAtMaintenance(address account, Context memory c) internal {
         IMarginEngine.AccountMargin memory m;
-        if (frozenHeld) {
+        if (c.unhealthyUnderlying != 0) {
             Context memory after_;
             (after_.seriesIds, after_.sizes) = book.positionsOf(account);
             _partition(after_);
@@ -235,7 +236,9 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             // a valuation the engine could not make.
             if (!valued) return;
         } else {
-            m = margin.marginOf(account);
+            // `c.sizes` is what the account holds now (`_take`), none of it zero (a partial bid takes less than
+            // every position): `marginOf` without reading the book again.
+            (m, , ) = _valuation(c, vault.collateralValue(account), _debtWad(account));
         }
         if (m.equityWad >= SafeCast.toInt256(m.maintenanceWad)) _end(account, false);
     }
@@ -553,7 +556,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     /// @dev Moves `fractionWad` of every position and of every collateral balance whose price is Ok from `account`
     /// to `bidder` (rounded down: the account keeps the rounding), netting the quote collateral taken against
     /// `bidderPays` (bidder → account). Collateral whose price is not Ok is not priced, so not sold: it stays with the
-    /// account, or goes to the insurance fund in a takeover the fund pays for (`takeover`).
+    /// account, or goes to the insurance fund in a takeover the fund pays for (`takeover`). Leaves in `c.sizes` what
+    /// the account keeps of each position.
     function _take(
         address account,
         address bidder,
@@ -577,6 +581,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             ids[taking] = c.seriesIds[i];
             // amount <= |size| < 2**127, so the cast and the negation are exact.
             amounts[taking] = size > 0 ? int256(amount) : -int256(amount);
+            // What the account keeps: |size| − amount, signed as the position.
+            c.sizes[i] = size - amounts[taking];
             // unchecked: taking <= i < n.
             unchecked {
                 ++taking;
