@@ -20,7 +20,8 @@ import {IVault} from "../interfaces/IVault.sol";
 /// - collection of watched accounts' settlement debt from what they hold in the quote asset, their own claims
 ///   first (`ISettlement.collectDebt` with the quote asset as `token`: the automation pays nothing and takes
 ///   nothing; buying a debtor's other collateral needs a collector's capital and is left to keepers);
-/// - `risk.poke` of underlyings whose observation is due (parameters set, `minUpdateInterval` passed, spot Ok).
+/// - `riskController.poke` of underlyings whose observation is due (parameters set, `minUpdateInterval` passed,
+///   spot Ok).
 ///
 /// Watch list: permissionless and bounded. Anyone may `watch` accounts that hold at least one open position (up to
 /// `MAX_WATCHED` in total) and `prune` watched accounts that hold none and owe no settlement debt. Once the list is
@@ -63,7 +64,7 @@ contract LiquidationAutomation is ILiquidationAutomation {
     /// @inheritdoc ILiquidationAutomation
     ISeriesRegistry public immutable registry;
     /// @inheritdoc ILiquidationAutomation
-    IRiskController public immutable risk;
+    IRiskController public immutable riskController;
     /// @inheritdoc ILiquidationAutomation
     uint256 public immutable maxBatch;
     /// @inheritdoc ILiquidationAutomation
@@ -78,7 +79,7 @@ contract LiquidationAutomation is ILiquidationAutomation {
         ISettlement settlement_,
         IPositionBook book_,
         ISeriesRegistry registry_,
-        IRiskController risk_,
+        IRiskController riskController_,
         uint256 maxBatch_
     ) {
         if (
@@ -86,7 +87,7 @@ contract LiquidationAutomation is ILiquidationAutomation {
             address(settlement_) == address(0) ||
             address(book_) == address(0) ||
             address(registry_) == address(0) ||
-            address(risk_) == address(0) ||
+            address(riskController_) == address(0) ||
             maxBatch_ == 0 ||
             maxBatch_ > MAX_BATCH
         ) revert Automation_InvalidConfig();
@@ -96,7 +97,7 @@ contract LiquidationAutomation is ILiquidationAutomation {
         settlement = settlement_;
         book = book_;
         registry = registry_;
-        risk = risk_;
+        riskController = riskController_;
         maxBatch = maxBatch_;
         maxActions = maxBatch_ * (3 + book_.MAX_LIVE_SERIES_LIMIT());
     }
@@ -185,9 +186,9 @@ contract LiquidationAutomation is ILiquidationAutomation {
             }
         }
         count = _scanUnderlyings(actions, count);
-        // Trim the array to the actions found: count <= maxActions, the allocated length.
-        /// @solidity memory-safe-assembly
-        assembly {
+        // Trim the array to the actions found: count <= maxActions, the allocated length. Its own assembly: an
+        // array of structs (`MemoryArrays` trims arrays of words).
+        assembly ("memory-safe") {
             mstore(actions, count)
         }
         return (count != 0, abi.encode(actions));
@@ -328,11 +329,11 @@ contract LiquidationAutomation is ILiquidationAutomation {
         }
     }
 
-    /// @dev Whether `risk.poke(id)` would observe now: parameters set, the interval passed, spot Ok.
+    /// @dev Whether `riskController.poke(id)` would observe now: parameters set, the interval passed, spot Ok.
     function _pokeDue(uint256 underlyingId) internal view returns (bool) {
-        try risk.riskParams(underlyingId) returns (IRiskController.RiskParams memory params) {
+        try riskController.riskParams(underlyingId) returns (IRiskController.RiskParams memory params) {
             if (params.halfLifeSeconds == 0) return false;
-            try risk.riskState(underlyingId) returns (IRiskController.RiskState memory state) {
+            try riskController.riskState(underlyingId) returns (IRiskController.RiskState memory state) {
                 if (state.lastUpdate != 0 && block.timestamp - state.lastUpdate < params.minUpdateInterval) {
                     return false;
                 }
@@ -408,7 +409,7 @@ contract LiquidationAutomation is ILiquidationAutomation {
     }
 
     function _poke(uint256 underlyingId) internal returns (bool) {
-        try risk.poke(underlyingId) returns (bool observed) {
+        try riskController.poke(underlyingId) returns (bool observed) {
             return observed;
         } catch {
             return false;

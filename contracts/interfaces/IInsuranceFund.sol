@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
+import {IVault} from "./IVault.sol";
+
 /// @title IInsuranceFund
 /// @notice Holds the protocol's insurance capital as a vault account (its own address) in the quote asset. It
 /// receives its share of trading fees (the exchange credits this account) and liquidation proceeds, and pays
@@ -14,6 +16,8 @@ interface IInsuranceFund {
     error Insurance_BelowFloor(uint256 balance, uint256 amount, uint256 floor);
     /// @notice A zero address or amount.
     error Insurance_InvalidInput();
+    /// @notice The liquidation engine is already set (to `engine`): it is set once.
+    error Insurance_EngineAlreadySet(address engine);
 
     /// @notice The fund paid `amount` (quote units) to vault account `to`.
     event InsurancePaid(address indexed to, uint256 amount);
@@ -23,6 +27,8 @@ interface IInsuranceFund {
     event CollateralWithdrawn(address indexed token, address indexed to, uint256 amount);
     /// @notice The floor changed.
     event FloorSet(uint256 floor);
+    /// @notice The liquidation engine was set.
+    event LiquidationEngineSet(address indexed engine);
 
     /// @notice Pays up to `amount` to vault account `to`, as far as the balance goes. Liquidation engine only.
     /// @return paid What was paid.
@@ -50,4 +56,10 @@ interface IInsuranceFund {
 
     /// @notice The floor below which governance cannot withdraw.
     function floor() external view returns (uint256);
+
+    /// @notice The vault holding the fund's account.
+    function vault() external view returns (IVault);
+
+    /// @notice The vault's quote asset, in which the fund holds and pays.
+    function quoteAsset() external view returns (address);
 }

@@ -99,7 +99,7 @@ interface ILiquidationAutomation is AutomationCompatibleInterface {
     function registry() external view returns (ISeriesRegistry);
 
     /// @notice The risk controller.
-    function risk() external view returns (IRiskController);
+    function riskController() external view returns (IRiskController);
 
     /// @notice Accounts (and underlyings) scanned per check.
     function maxBatch() external view returns (uint256);

@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
+import {IInsuranceFund} from "./IInsuranceFund.sol";
+import {IMarginEngine} from "./IMarginEngine.sol";
+import {IPositionBook} from "./IPositionBook.sol";
+import {IRiskController} from "./IRiskController.sol";
+import {ISeriesRegistry} from "./ISeriesRegistry.sol";
+import {ISettlement} from "./ISettlement.sol";
 import {IVault} from "./IVault.sol";
 
 /// @title ILiquidationEngine
@@ -196,4 +202,45 @@ interface ILiquidationEngine {
 
     /// @notice When `account`'s running auction started (0: none).
     function auctionStart(address account) external view returns (uint256);
+
+    /// @notice Largest `maxDiscountWad`.
+    function MAX_DISCOUNT_WAD() external view returns (uint256);
+
+    /// @notice Largest `bufferWad`.
+    function MAX_BUFFER_WAD() external view returns (uint256);
+
+    /// @notice Largest `flagRewardWad` (a fraction of maintenance margin).
+    function MAX_FLAG_REWARD_WAD() external view returns (uint256);
+
+    /// @notice Largest share of a solvent bid's discount that goes to the insurance fund.
+    function MAX_FUND_SHARE_WAD() external view returns (uint256);
+
+    /// @notice The position book.
+    function book() external view returns (IPositionBook);
+
+    /// @notice The series registry (series terms and each underlying's router).
+    function registry() external view returns (ISeriesRegistry);
+
+    /// @notice The margin engine.
+    function margin() external view returns (IMarginEngine);
+
+    /// @notice The insurance fund.
+    function fund() external view returns (IInsuranceFund);
+
+    /// @notice The risk controller, whose `allowsLiquidation` gates liquidations per underlying.
+    function riskController() external view returns (IRiskController);
+
+    /// @notice Settlement (from the margin engine), or zero when none is deployed.
+    function settlement() external view returns (ISettlement);
+
+    /// @notice The vault's quote asset.
+    function quoteAsset() external view returns (address);
+
+    /// @notice 10^(18 − quote decimals): quote token units to WAD.
+    function QUOTE_TO_WAD() external view returns (uint256);
+
+    /// @notice Largest share of the account's size that what the engine may not price (unhealthy-price collateral
+    /// and positions on unhealthy underlyings) may contribute and still be left out of a solvent auction instead of
+    /// making it wait; see `ILiquidationEngine` (prices).
+    function UNHEALTHY_COLLATERAL_SHARE_WAD() external view returns (uint256);
 }

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
+import {IPositionBook} from "./IPositionBook.sol";
+import {ISeriesRegistry} from "./ISeriesRegistry.sol";
+import {IVault} from "./IVault.sol";
+
 /// @title ISettlement
 /// @notice Cash settlement of expired series. Once a series' expiry price is set, anyone may settle any account's
 /// position in it: the position closes and intrinsic value moves in the quote asset, shorts paying into the
@@ -182,4 +186,19 @@ interface ISettlement {
     /// @notice The amount a position of `position` in `seriesId` owes (negative) or is owed (positive) at the
     /// stored expiry price, quote token units: shorts rounded up, longs down. Reverts when the price is not set.
     function settlementAmount(uint256 seriesId, int256 position) external view returns (int256 amount);
+
+    /// @notice The vault holding margin accounts (and this contract's pool account).
+    function vault() external view returns (IVault);
+
+    /// @notice The position book whose expired positions this contract closes.
+    function book() external view returns (IPositionBook);
+
+    /// @notice The series registry (terms and routers for expiry prices).
+    function registry() external view returns (ISeriesRegistry);
+
+    /// @notice The quote asset in which settlement pays.
+    function quoteAsset() external view returns (address);
+
+    /// @notice The sum of all series pools (nominal), what this contract's vault balance backs.
+    function totalPooled() external view returns (uint256);
 }

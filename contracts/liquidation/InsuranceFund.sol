@@ -14,21 +14,15 @@ import {IVault} from "../interfaces/IVault.sol";
 /// without reading a price. Deployment cycle: the engine's constructor takes the fund, so the fund may be deployed
 /// with a zero engine and governance sets it once with `setLiquidationEngine`.
 contract InsuranceFund is IInsuranceFund, AccessControl {
-    /// @notice The vault holding the fund's account.
+    /// @inheritdoc IInsuranceFund
     IVault public immutable vault;
-    /// @notice The vault's quote asset, in which the fund holds and pays.
+    /// @inheritdoc IInsuranceFund
     address public immutable quoteAsset;
 
     /// @inheritdoc IInsuranceFund
     address public liquidationEngine;
     /// @inheritdoc IInsuranceFund
     uint256 public floor;
-
-    /// @notice The liquidation engine is already set.
-    error Insurance_EngineAlreadySet(address engine);
-
-    /// @notice The liquidation engine was set.
-    event LiquidationEngineSet(address indexed engine);
 
     /// @param admin Governance (the timelock).
     /// @param vault_ The vault.

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
-import {SeriesTerms} from "../libraries/SeriesTerms.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -15,6 +14,9 @@ import {IRiskController} from "../interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../interfaces/ISeriesRegistry.sol";
 import {ISettlement} from "../interfaces/ISettlement.sol";
 import {IVault} from "../interfaces/IVault.sol";
+import {WAD} from "../libraries/Constants.sol";
+import {MemoryArrays} from "../libraries/MemoryArrays.sol";
+import {SeriesTerms} from "../libraries/SeriesTerms.sol";
 import {LiquidationMath} from "./LiquidationMath.sol";
 
 /// @title LiquidationEngine
@@ -40,38 +42,35 @@ import {LiquidationMath} from "./LiquidationMath.sol";
 /// the same fund path.
 /// An auction that turns insolvent keeps its start time: its discount ramps from the auction's start.
 contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard {
-    uint256 internal constant WAD = 1e18;
-    /// @notice Largest `maxDiscountWad`.
+    /// @inheritdoc ILiquidationEngine
     uint256 public constant MAX_DISCOUNT_WAD = 0.5e18;
-    /// @notice Largest `bufferWad`.
+    /// @inheritdoc ILiquidationEngine
     uint256 public constant MAX_BUFFER_WAD = 1e18;
-    /// @notice Largest `flagRewardWad` (a fraction of maintenance margin).
+    /// @inheritdoc ILiquidationEngine
     uint256 public constant MAX_FLAG_REWARD_WAD = 0.1e18;
-    /// @notice Largest share of a solvent bid's discount that goes to the insurance fund.
+    /// @inheritdoc ILiquidationEngine
     uint256 public constant MAX_FUND_SHARE_WAD = 0.5e18;
 
-    /// @notice The vault holding every account.
+    /// @inheritdoc ILiquidationEngine
     IVault public immutable vault;
-    /// @notice The position book.
+    /// @inheritdoc ILiquidationEngine
     IPositionBook public immutable book;
-    /// @notice The series registry (series terms and each underlying's router).
+    /// @inheritdoc ILiquidationEngine
     ISeriesRegistry public immutable registry;
-    /// @notice The margin engine.
+    /// @inheritdoc ILiquidationEngine
     IMarginEngine public immutable margin;
-    /// @notice The insurance fund.
+    /// @inheritdoc ILiquidationEngine
     IInsuranceFund public immutable fund;
-    /// @notice The risk controller, or zero (then only the routers' spot health gates liquidations).
-    IRiskController public immutable risk;
-    /// @notice Settlement (from the margin engine), or zero when none is deployed.
+    /// @inheritdoc ILiquidationEngine
+    IRiskController public immutable riskController;
+    /// @inheritdoc ILiquidationEngine
     ISettlement public immutable settlement;
-    /// @notice The vault's quote asset.
+    /// @inheritdoc ILiquidationEngine
     address public immutable quoteAsset;
-    /// @notice 10^(18 − quote decimals): quote token units to WAD.
+    /// @inheritdoc ILiquidationEngine
     uint256 public immutable QUOTE_TO_WAD;
 
-    /// @notice Largest share of the account's size that what the engine may not price (unhealthy-price collateral
-    /// and positions on unhealthy underlyings) may contribute and still be left out of a solvent auction instead of
-    /// making it wait; see `ILiquidationEngine` (prices).
+    /// @inheritdoc ILiquidationEngine
     uint256 public constant UNHEALTHY_COLLATERAL_SHARE_WAD = 0.01e18;
 
     AuctionParams internal _params;
@@ -102,7 +101,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     }
 
     /// @param admin Governance (the timelock).
-    /// @param risk_ The risk controller, or zero until it is deployed.
+    /// @param riskController_ The risk controller.
     constructor(
         address admin,
         IVault vault_,
@@ -110,7 +109,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         ISeriesRegistry registry_,
         IMarginEngine margin_,
         IInsuranceFund fund_,
-        IRiskController risk_
+        IRiskController riskController_
     ) {
         if (
             admin == address(0) ||
@@ -118,7 +117,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             address(book_) == address(0) ||
             address(registry_) == address(0) ||
             address(margin_) == address(0) ||
-            address(fund_) == address(0)
+            address(fund_) == address(0) ||
+            address(riskController_) == address(0)
         ) revert Liquidation_ZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         vault = vault_;
@@ -126,7 +126,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         registry = registry_;
         margin = margin_;
         fund = fund_;
-        risk = risk_;
+        riskController = riskController_;
         settlement = margin_.settlement();
         address quote = vault_.quoteAsset();
         quoteAsset = quote;
@@ -216,26 +216,29 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             // Debt the fund and one socialisation event could not resolve keeps the auction open (see `endAuction`).
             if (!_hasDebt(account)) _end(account, true);
         } else {
-            _endIfAtMaintenance(account, c.unhealthyUnderlying != 0);
+            _endIfAtMaintenance(account, c);
         }
     }
 
     /// @dev After a partial bid. Measured, not predicted: the auction ends only if the account really is at
     /// maintenance now, with the margin engine's rounding (against the account) and the rounding of every slice
-    /// taken; positions left on an unhealthy underlying (`frozenHeld`) valued as before the bid, conservatively.
-    function _endIfAtMaintenance(address account, bool frozenHeld) internal {
+    /// taken (`c`: the calculation before the bid, its sizes updated by `_take`); positions left on an unhealthy
+    /// underlying valued as before the bid, conservatively.
+    function _endIfAtMaintenance(address account, Context memory c) internal {
         IMarginEngine.AccountMargin memory m;
-        if (frozenHeld) {
+        if (c.unhealthyUnderlying != 0) {
             Context memory after_;
             (after_.seriesIds, after_.sizes) = book.positionsOf(account);
             _partition(after_);
             bool valued;
-            (m, , valued) = _valuation(account, after_);
+            (m, , valued) = _valuation(after_, vault.collateralValue(account), _debtWad(account));
             // Prices do not change within the call, so what was valued before the bid is valued now; never end on
             // a valuation the engine could not make.
             if (!valued) return;
         } else {
-            m = margin.marginOf(account);
+            // `c.sizes` is what the account holds now (`_take`), none of it zero (a partial bid takes less than
+            // every position): `marginOf` without reading the book again.
+            (m, , ) = _valuation(c, vault.collateralValue(account), _debtWad(account));
         }
         if (m.equityWad >= SafeCast.toInt256(m.maintenanceWad)) _end(account, false);
     }
@@ -310,14 +313,16 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         (c.seriesIds, c.sizes) = book.positionsOf(account);
         _partition(c);
         IVault.MarketValue memory v = vault.collateralMarketValue(account);
+        int256 debtWad = _debtWad(account);
+        // The vault's haircut value of the collateral is the sum of its two haircut parts (`IVault`).
         (IMarginEngine.AccountMargin memory m, IMarginEngine.AccountMargin memory frozen, bool valued) = _valuation(
-            account,
-            c
+            c,
+            v.okHaircutWad + v.unhealthyHaircutWad,
+            debtWad
         );
         LiquidationStatus memory s = c.status;
         s.equityWad = m.equityWad;
         s.maintenanceWad = m.maintenanceWad;
-        int256 debtWad = _debtWad(account);
 
         // Haircuts are a margin buffer, not a transfer price: a bidder takes the positions on healthy underlyings
         // and the collateral whose price is Ok at market value; the rest is left out (unhealthy collateral valued
@@ -348,29 +353,32 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         _auctionTerms(c, account, debtWad, marksWad + SafeCast.toInt256(v.okHaircutWad), underwater && s.pricesOk);
     }
 
-    /// @dev The account's margin as the engine values it (`margin.marginOf` while every underlying it holds is
-    /// healthy), and the part of it of the positions on unhealthy underlyings (`c.frozen`). With such positions:
+    /// @dev The account's margin as the engine values it (`margin.marginOf`, from the positions `c` already read,
+    /// its collateral's haircut value `collateralWad` and its debt, while every underlying it holds is healthy),
+    /// and the part of it of the positions on unhealthy underlyings (`c.frozen`). With such positions:
     /// collateral at haircut value − debt + the other positions on the `marginOf` valuation + the frozen ones on the
     /// `exitMarginOf` valuation (each at the end of its outage range that goes against the account), margin being
     /// additive across underlyings. Zeros and `valued` false when the margin engine cannot value them (the status
     /// then says why nothing can happen).
     function _valuation(
-        address account,
-        Context memory c
+        Context memory c,
+        uint256 collateralWad,
+        int256 debtWad
     )
         internal
         view
         returns (IMarginEngine.AccountMargin memory m, IMarginEngine.AccountMargin memory frozen, bool valued)
     {
-        if (c.unhealthyUnderlying == 0) return (margin.marginOf(account), frozen, true);
+        if (c.unhealthyUnderlying == 0) {
+            // `marginOf` on the positions already read: the same sum, without reading the book again.
+            m = margin.positionsMarginOf(c.seriesIds, c.sizes, false);
+            m.equityWad += SafeCast.toInt256(collateralWad) - debtWad;
+            return (m, frozen, true);
+        }
         IMarginEngine.AccountMargin memory live;
         (frozen, live, valued) = _splitMargins(c);
         if (!valued) return (m, IMarginEngine.AccountMargin(0, 0, 0), false);
-        m.equityWad =
-            SafeCast.toInt256(vault.collateralValue(account)) -
-            _debtWad(account) +
-            live.equityWad +
-            frozen.equityWad;
+        m.equityWad = SafeCast.toInt256(collateralWad) - debtWad + live.equityWad + frozen.equityWad;
         m.initialWad = live.initialWad + frozen.initialWad;
         m.maintenanceWad = live.maintenanceWad + frozen.maintenanceWad;
         valued = true;
@@ -516,7 +524,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     }
 
     /// @dev Marks the positions on an underlying whose price the engine may not act on (`c.frozen`): the risk
-    /// controller forbids liquidations on it or, without one, its router's spot is not Ok. `c.unhealthyUnderlying`
+    /// controller forbids liquidations on it (which includes its router's spot not being Ok). `c.unhealthyUnderlying`
     /// is the first such underlying (0: none; underlying ids start at 1). Each underlying is read once.
     function _partition(Context memory c) internal view {
         uint256 n = c.seriesIds.length;
@@ -539,18 +547,17 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         }
     }
 
-    /// @dev The risk controller's rule already includes an Ok router spot: ask it alone when it is set, so the router
-    /// is read once per underlying.
+    /// @dev The risk controller's rule, which already includes an Ok router spot (so the router is read once per
+    /// underlying).
     function _liquidationAllowed(uint256 underlyingId) internal view returns (bool) {
-        if (address(risk) != address(0)) return risk.allowsLiquidation(underlyingId);
-        (, Health health) = registry.routerOf(underlyingId).spot();
-        return health == Health.Ok;
+        return riskController.allowsLiquidation(underlyingId);
     }
 
     /// @dev Moves `fractionWad` of every position and of every collateral balance whose price is Ok from `account`
     /// to `bidder` (rounded down: the account keeps the rounding), netting the quote collateral taken against
     /// `bidderPays` (bidder → account). Collateral whose price is not Ok is not priced, so not sold: it stays with the
-    /// account, or goes to the insurance fund in a takeover the fund pays for (`takeover`).
+    /// account, or goes to the insurance fund in a takeover the fund pays for (`takeover`). Leaves in `c.sizes` what
+    /// the account keeps of each position.
     function _take(
         address account,
         address bidder,
@@ -574,18 +581,17 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
             ids[taking] = c.seriesIds[i];
             // amount <= |size| < 2**127, so the cast and the negation are exact.
             amounts[taking] = size > 0 ? int256(amount) : -int256(amount);
+            // What the account keeps: |size| − amount, signed as the position.
+            c.sizes[i] = size - amounts[taking];
             // unchecked: taking <= i < n.
             unchecked {
                 ++taking;
             }
         }
         if (taking != 0) {
-            // Trim both arrays to the entries filled: `taking` <= their allocated length, so the memory stays valid.
-            /// @solidity memory-safe-assembly
-            assembly {
-                mstore(ids, taking)
-                mstore(amounts, taking)
-            }
+            // Trim both arrays to the entries filled.
+            MemoryArrays.trim(ids, taking);
+            MemoryArrays.trim(amounts, taking);
             book.transferPositions(account, bidder, ids, amounts);
         }
         if (takeover) _seizeUnhealthyCollateral(account);

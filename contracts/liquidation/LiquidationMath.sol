@@ -3,13 +3,12 @@ pragma solidity 0.8.30;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {WAD} from "../libraries/Constants.sol";
 
 /// @title LiquidationMath
 /// @notice The pure arithmetic of Dutch-auction liquidations, WAD throughout. Every rounding favours the liquidated
 /// account and the protocol over the bidder: discounts, fractions and fund payments round down, bidder payments up.
 library LiquidationMath {
-    uint256 internal constant WAD = 1e18;
-
     /// @dev Equivalent to `start + (max − start) × min(elapsed, ramp) / ramp`, rounded down. `ramp` > 0.
     function discountDown(
         uint256 startWad,

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
-import {SeriesTerms} from "../libraries/SeriesTerms.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
@@ -12,6 +11,8 @@ import {IPositionBook} from "../interfaces/IPositionBook.sol";
 import {ISeriesRegistry} from "../interfaces/ISeriesRegistry.sol";
 import {ISettlement} from "../interfaces/ISettlement.sol";
 import {IVault} from "../interfaces/IVault.sol";
+import {WAD} from "../libraries/Constants.sol";
+import {SeriesTerms} from "../libraries/SeriesTerms.sol";
 
 /// @title Settlement
 /// @notice Cash settlement of expired series against per-series pools held in this contract's vault account, with
@@ -19,21 +20,19 @@ import {IVault} from "../interfaces/IVault.sol";
 /// @dev Permissionless and parameter-free. Needs the vault's CLEARING_ROLE and the book's SETTLER_ROLE. Governance
 /// (`DEFAULT_ADMIN_ROLE`) only grants `DEBT_RESOLVER_ROLE` to the liquidation engine.
 contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
-    uint256 internal constant WAD = 1e18;
-
     /// @inheritdoc ISettlement
     uint256 public constant COLLECTION_DISCOUNT_WAD = 0.02e18;
 
     /// @inheritdoc ISettlement
     bytes32 public constant DEBT_RESOLVER_ROLE = keccak256("DEBT_RESOLVER_ROLE");
 
-    /// @notice The vault holding margin accounts (and this contract's pool account).
+    /// @inheritdoc ISettlement
     IVault public immutable vault;
-    /// @notice The position book whose expired positions this contract closes.
+    /// @inheritdoc ISettlement
     IPositionBook public immutable book;
-    /// @notice The series registry (terms and routers for expiry prices).
+    /// @inheritdoc ISettlement
     ISeriesRegistry public immutable registry;
-    /// @notice The quote asset in which settlement pays.
+    /// @inheritdoc ISettlement
     address public immutable quoteAsset;
     /// @dev WAD × 10^(18 − quote decimals): divides a WAD·WAD product into quote token units.
     uint256 internal immutable WAD_TIMES_QUOTE_SCALE;
@@ -42,7 +41,7 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
 
     /// @inheritdoc ISettlement
     mapping(uint256 seriesId => uint256) public poolOf;
-    /// @notice The sum of all series pools (nominal), what this contract's vault balance backs.
+    /// @inheritdoc ISettlement
     uint256 public totalPooled;
     /// @inheritdoc ISettlement
     mapping(uint256 seriesId => uint256) public shortfallOf;
@@ -50,11 +49,13 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
     mapping(address account => uint256) public debtOf;
     /// @inheritdoc ISettlement
     mapping(address account => mapping(uint256 seriesId => uint256)) public debtOn;
-    /// @dev A long's entitlement on a series (paid and unpaid) and its unpaid part, quote units. 128 bits hold any
-    /// quote amount (SafeCast checks).
+    /// @dev A long's entitlement on a series (paid and unpaid) and its unpaid part, quote units, and the claim's
+    /// 1-based place in the account's claim list (`_claimPages`; 0: not listed), packed in one slot so listing a
+    /// claim writes no slot of its own. 112 bits hold any quote amount (5.1e33 units; SafeCast checks).
     struct LongClaim {
-        uint128 entitled;
-        uint128 owed;
+        uint112 entitled;
+        uint112 owed;
+        uint32 listIndex;
     }
 
     mapping(address account => mapping(uint256 seriesId => LongClaim)) internal _longs;
@@ -82,11 +83,12 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
     mapping(address account => uint256[]) internal _debtSeries;
     mapping(address account => mapping(uint256 seriesId => uint256)) internal _debtSeriesIndex;
 
-    /// @dev The series on which each account holds an unpaid long claim (`LongClaim.owed` != 0), and their 1-based
-    /// index in that list, so a collection pays the debtor's own claims first. Written only when a claim stays
-    /// unpaid or is paid off, never on the paths that pay a long in full at once.
-    mapping(address account => uint256[]) internal _claimSeries;
-    mapping(address account => mapping(uint256 seriesId => uint256)) internal _claimSeriesIndex;
+    /// @dev The series on which each account holds an unpaid long claim (`LongClaim.owed` != 0), so a collection
+    /// pays the debtor's own claims first: 64-bit lanes, four to a slot (page). Lane 0 holds the count and lane k
+    /// (k >= 1) the k-th listed series (`LongClaim.listIndex` == k), so the count and the first three claims share
+    /// one slot. Series ids fit 64 bits: the position book holds no other (`IPositionBook`, SafeCast). Written only
+    /// when a claim stays unpaid or is paid off, never on the paths that pay a long in full at once.
+    mapping(address account => mapping(uint256 page => uint256)) internal _claimPages;
 
     /// @param admin Governance (the timelock): grants `DEBT_RESOLVER_ROLE`.
     constructor(address admin, IVault vault_, IPositionBook book_, ISeriesRegistry registry_) {
@@ -114,21 +116,9 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
         uint256 seriesId
     ) external nonReentrant returns (uint256 paid, uint256 outstanding) {
         (uint256[] memory ids, int256[] memory sizes) = book.positionsOf(account);
-        SeriesTerms[] memory terms = registry.seriesTerms(ids);
-        uint256 n = ids.length;
-        uint256 group = type(uint256).max;
-        for (uint256 i; i < n; ++i) {
-            if (ids[i] == seriesId) group = terms[i].group();
-        }
-        if (group == type(uint256).max) revert Settlement_NoPosition(account, seriesId);
-        // Longs first: their payouts land in the account's quote balance, from which its shorts then pay.
-        for (uint256 pass; pass < 2; ++pass) {
-            for (uint256 i; i < n; ++i) {
-                if (terms[i].group() != group || (sizes[i] > 0) != (pass == 0)) continue;
-                (uint256 legPaid, uint256 legOutstanding) = _settleLeg(account, ids[i]);
-                if (ids[i] == seriesId) (paid, outstanding) = (legPaid, legOutstanding);
-            }
-        }
+        // A lone position has nothing to net with: no terms to read.
+        if (ids.length == 1 && ids[0] == seriesId) (paid, outstanding) = _settleLeg(account, seriesId);
+        else (paid, outstanding) = _settleGroup(account, seriesId, ids, sizes);
         if (debtOf[account] != 0) _repayFromBalance(account);
     }
 
@@ -199,7 +189,7 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
 
     /// @inheritdoc ISettlement
     function claimSeriesOf(address account) external view returns (uint256[] memory) {
-        return _claimSeries[account];
+        return _claimIds(account);
     }
 
     /// @inheritdoc ISettlement
@@ -247,6 +237,32 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
         return _amountOf(position, outcome.intrinsicE18);
     }
 
+    /// @dev Settles every position of `account` (`ids`, `sizes`: its book) in `seriesId`'s expiry group, longs
+    /// first: their payouts land in the account's quote balance, from which its shorts then pay. Returns the
+    /// outcome of `seriesId`'s own leg.
+    function _settleGroup(
+        address account,
+        uint256 seriesId,
+        uint256[] memory ids,
+        int256[] memory sizes
+    ) internal returns (uint256 paid, uint256 outstanding) {
+        uint256 n = ids.length;
+        SeriesTerms[] memory terms = registry.seriesTerms(ids);
+        uint256 group = type(uint256).max;
+        for (uint256 i; i < n; ++i) {
+            if (ids[i] == seriesId) group = terms[i].group();
+        }
+        if (group == type(uint256).max) revert Settlement_NoPosition(account, seriesId);
+        // Longs first: their payouts land in the account's quote balance, from which its shorts then pay.
+        for (uint256 pass; pass < 2; ++pass) {
+            for (uint256 i; i < n; ++i) {
+                if (terms[i].group() != group || (sizes[i] > 0) != (pass == 0)) continue;
+                (uint256 legPaid, uint256 legOutstanding) = _settleLeg(account, ids[i]);
+                if (ids[i] == seriesId) (paid, outstanding) = (legPaid, legOutstanding);
+            }
+        }
+    }
+
     /// @dev Closes one position and moves its value: a short pays from the account's quote balance (the rest is
     /// debt), a long gets its entitlement recorded and is paid its pro rata share now.
     function _settleLeg(address account, uint256 seriesId) internal returns (uint256 paid, uint256 outstanding) {
@@ -268,7 +284,7 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
                 shortfallOf[seriesId] += outstanding;
             }
         } else if (amount > 0) {
-            uint128 owed = SafeCast.toUint128(uint256(amount));
+            uint112 owed = SafeCast.toUint112(uint256(amount));
             // Recorded after the book lowered the open interest, so the series' total entitlement counts it once.
             SeriesFlows memory flows = _flows[seriesId];
             flows.settledEntitlement += owed;
@@ -311,16 +327,16 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
         uint256 taken = _due(long, flows, seriesId);
         // unchecked: `_due` never exceeds the claim or the pool.
         unchecked {
-            long.owed -= uint128(taken);
+            long.owed -= uint112(taken);
             poolOf[seriesId] -= taken;
         }
-        _longs[account][seriesId] = long;
         outstanding = long.owed;
         if (owedBefore == 0 && outstanding != 0) {
-            _list(_claimSeries[account], _claimSeriesIndex[account], seriesId);
+            _listClaim(account, seriesId, long);
         } else if (owedBefore != 0 && outstanding == 0) {
-            _unlist(_claimSeries[account], _claimSeriesIndex[account], seriesId);
+            _unlistClaim(account, long);
         }
+        _longs[account][seriesId] = long;
         if (taken != 0) paid = _payOut(account, taken);
     }
 
@@ -334,7 +350,7 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
     /// collateral for a debt its own claims pay). Returns the total paid into its quote balance.
     function _payOwnClaims(address account) internal returns (uint256 paid) {
         // A copy: paying a claim off removes it from the list.
-        uint256[] memory ids = _claimSeries[account];
+        uint256[] memory ids = _claimIds(account);
         for (uint256 i; i < ids.length; ++i) {
             uint256 claimPaid = _payClaim(account, ids[i]);
             if (claimPaid != 0) {
@@ -346,13 +362,13 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
 
     /// @dev What `_payOwnClaims` would pay now: each claim's `_due`, scaled as `_payOut` scales it, in the same order.
     function _ownClaimsDue(address account) internal view returns (uint256 paid) {
-        uint256[] memory ids = _claimSeries[account];
+        uint256[] memory ids = _claimIds(account);
         uint256 pooled = totalPooled;
         uint256 balance = vault.balanceOf(address(this), quoteAsset);
         for (uint256 i; i < ids.length; ++i) {
             uint256 taken = _due(_longs[account][ids[i]], _flows[ids[i]], ids[i]);
             if (taken == 0) continue;
-            uint256 claimPaid = balance >= pooled ? taken : Math.mulDiv(taken, balance, pooled);
+            uint256 claimPaid = _scaledDown(taken, balance, pooled);
             // unchecked: as in `_payOut`, taken <= pooled and claimPaid <= balance.
             unchecked {
                 pooled -= taken;
@@ -460,12 +476,18 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
     function _payOut(address account, uint256 taken) internal returns (uint256 paid) {
         uint256 pooled = totalPooled;
         uint256 balance = vault.balanceOf(address(this), quoteAsset);
-        paid = balance >= pooled ? taken : Math.mulDiv(taken, balance, pooled);
+        paid = _scaledDown(taken, balance, pooled);
         // unchecked: every pool's amount is counted in totalPooled, so taken <= pooled.
         unchecked {
             totalPooled = pooled - taken;
         }
         if (paid != 0) vault.clearingTransfer(address(this), account, quoteAsset, paid);
+    }
+
+    /// @dev Equivalent to `taken × min(balance, pooled) / pooled`, rounded down (in the pools' favour): a payout of
+    /// `taken` nominal out of the pools when this contract's vault `balance` backs `pooled` (see `_payOut`).
+    function _scaledDown(uint256 taken, uint256 balance, uint256 pooled) internal pure returns (uint256) {
+        return balance >= pooled ? taken : Math.mulDiv(taken, balance, pooled);
     }
 
     /// @dev Takes min(amount, debt) off `account`'s debt on `seriesId` (its current `debt` > 0) into the pool.
@@ -486,7 +508,53 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
         if (reduced == debt) _unlist(_debtSeries[account], _debtSeriesIndex[account], seriesId);
     }
 
-    /// @dev Appends `seriesId` to an account's series list (debts or claims) with its 1-based index.
+    /// @dev Appends `seriesId` to `account`'s claim list; its place is kept in `long` (stored by the caller).
+    function _listClaim(address account, uint256 seriesId, LongClaim memory long) internal {
+        uint256 count = _claimLane(account, 0) + 1;
+        _setClaimLane(account, count, SafeCast.toUint64(seriesId));
+        _setClaimLane(account, 0, count);
+        long.listIndex = SafeCast.toUint32(count);
+    }
+
+    /// @dev Removes the claim `long` (stored by the caller) from `account`'s claim list by moving the last entry
+    /// into its place.
+    function _unlistClaim(address account, LongClaim memory long) internal {
+        uint256 index = long.listIndex;
+        uint256 last = _claimLane(account, 0);
+        if (index != last) {
+            uint256 moved = _claimLane(account, last);
+            _setClaimLane(account, index, moved);
+            // index < last, which `_listClaim` checked fits 32 bits.
+            _longs[account][moved].listIndex = uint32(index);
+        }
+        _setClaimLane(account, last, 0);
+        // unchecked: the claim being removed is listed, so last >= 1.
+        unchecked {
+            _setClaimLane(account, 0, last - 1);
+        }
+        long.listIndex = 0;
+    }
+
+    /// @dev `account`'s claim list, in list order.
+    function _claimIds(address account) internal view returns (uint256[] memory ids) {
+        uint256 count = _claimLane(account, 0);
+        ids = new uint256[](count);
+        for (uint256 k = 1; k <= count; ++k) ids[k - 1] = _claimLane(account, k);
+    }
+
+    /// @dev Lane `k` of `account`'s claim list (see `_claimPages`).
+    function _claimLane(address account, uint256 k) internal view returns (uint256) {
+        return uint64(_claimPages[account][k >> 2] >> ((k & 3) << 6));
+    }
+
+    /// @dev Sets lane `k` of `account`'s claim list to `value` (< 2^64).
+    function _setClaimLane(address account, uint256 k, uint256 value) internal {
+        uint256 shift = (k & 3) << 6;
+        mapping(uint256 page => uint256) storage pages = _claimPages[account];
+        pages[k >> 2] = (pages[k >> 2] & ~(uint256(type(uint64).max) << shift)) | (value << shift);
+    }
+
+    /// @dev Appends `seriesId` to an account's debt list with its 1-based index.
     function _list(
         uint256[] storage list,
         mapping(uint256 seriesId => uint256) storage indexOf,
@@ -496,7 +564,7 @@ contract Settlement is ISettlement, AccessControl, ReentrancyGuardTransient {
         indexOf[seriesId] = list.length;
     }
 
-    /// @dev Removes `seriesId` from an account's series list by moving the last entry into its place.
+    /// @dev Removes `seriesId` from an account's debt list by moving the last entry into its place.
     function _unlist(
         uint256[] storage list,
         mapping(uint256 seriesId => uint256) storage indexOf,

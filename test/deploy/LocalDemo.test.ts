@@ -77,7 +77,7 @@ describe("deploy: Ignition modules and governance wiring", () => {
     expect(await d.liquidationEngine.fund()).to.equal(fund);
     expect(await d.liquidationEngine.margin()).to.equal(margin);
     expect(await d.liquidationEngine.settlement()).to.equal(settlement);
-    expect(await d.liquidationEngine.risk()).to.equal(await d.riskController.getAddress());
+    expect(await d.liquidationEngine.riskController()).to.equal(await d.riskController.getAddress());
     expect(await d.vault.quoteLossIndex()).to.equal(10n ** 18n);
     // Nobody else may socialise a loss or resolve debts.
     expect(await d.vault.hasRole(ROLES.SOCIALISER, await d.exchange.getAddress())).to.equal(false);
@@ -115,7 +115,7 @@ describe("deploy: Ignition modules and governance wiring", () => {
     const { d } = await networkHelpers.loadFixture(deployLocal);
     expect(await d.automation.engine()).to.equal(await d.liquidationEngine.getAddress());
     expect(await d.automation.settlement()).to.equal(await d.settlement.getAddress());
-    expect(await d.automation.risk()).to.equal(await d.riskController.getAddress());
+    expect(await d.automation.riskController()).to.equal(await d.riskController.getAddress());
     expect((await d.liquidationEngine.auctionParams()).fundShareWad).to.equal(2n * 10n ** 17n);
     const [needed] = (await d.automation.checkUpkeep("0x")) as [boolean, string];
     expect(needed).to.equal(false);

@@ -24,7 +24,7 @@ contract InsuranceFundTest is LiquidationFixture {
 
         InsuranceFund direct = Deploy.insuranceFund(ADMIN, vault, address(engine));
         assertEq(direct.liquidationEngine(), address(engine), "set in the constructor");
-        vm.expectRevert(abi.encodeWithSelector(InsuranceFund.Insurance_EngineAlreadySet.selector, address(engine)));
+        vm.expectRevert(abi.encodeWithSelector(IInsuranceFund.Insurance_EngineAlreadySet.selector, address(engine)));
         vm.prank(ADMIN);
         fund.setLiquidationEngine(KEEPER);
         InsuranceFund later = Deploy.insuranceFund(ADMIN, vault, address(0));
@@ -41,7 +41,7 @@ contract InsuranceFundTest is LiquidationFixture {
         vm.prank(KEEPER);
         later.setLiquidationEngine(KEEPER);
         vm.expectEmit(true, true, true, true, address(later));
-        emit InsuranceFund.LiquidationEngineSet(address(engine));
+        emit IInsuranceFund.LiquidationEngineSet(address(engine));
         vm.prank(ADMIN);
         later.setLiquidationEngine(address(engine));
     }

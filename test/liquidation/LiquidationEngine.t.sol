@@ -26,7 +26,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         assertEq(address(engine.registry()), address(registry), "registry");
         assertEq(address(engine.margin()), address(margin), "margin");
         assertEq(address(engine.fund()), address(fund), "fund");
-        assertEq(address(engine.risk()), address(risk), "risk controller");
+        assertEq(address(engine.riskController()), address(risk), "risk controller");
         assertEq(address(engine.settlement()), address(settlement), "settlement from the margin engine");
         assertEq(engine.QUOTE_TO_WAD(), Q, "quote scale");
         ILiquidationEngine.AuctionParams memory p = engine.auctionParams();
@@ -41,19 +41,20 @@ contract LiquidationEngineTest is LiquidationFixture {
     }
 
     function test_constructor_revertsOnZeroAddress() public {
-        IRiskController noRisk = IRiskController(address(0));
         vm.expectRevert(ILiquidationEngine.Liquidation_ZeroAddress.selector);
-        Deploy.liquidationEngine(address(0), vault, book, registry, margin, fund, noRisk);
+        Deploy.liquidationEngine(address(0), vault, book, registry, margin, fund, risk);
         vm.expectRevert(ILiquidationEngine.Liquidation_ZeroAddress.selector);
-        Deploy.liquidationEngine(ADMIN, IVault(address(0)), book, registry, margin, fund, noRisk);
+        Deploy.liquidationEngine(ADMIN, IVault(address(0)), book, registry, margin, fund, risk);
         vm.expectRevert(ILiquidationEngine.Liquidation_ZeroAddress.selector);
-        Deploy.liquidationEngine(ADMIN, vault, IPositionBook(address(0)), registry, margin, fund, noRisk);
+        Deploy.liquidationEngine(ADMIN, vault, IPositionBook(address(0)), registry, margin, fund, risk);
         vm.expectRevert(ILiquidationEngine.Liquidation_ZeroAddress.selector);
-        Deploy.liquidationEngine(ADMIN, vault, book, ISeriesRegistry(address(0)), margin, fund, noRisk);
+        Deploy.liquidationEngine(ADMIN, vault, book, ISeriesRegistry(address(0)), margin, fund, risk);
         vm.expectRevert(ILiquidationEngine.Liquidation_ZeroAddress.selector);
-        Deploy.liquidationEngine(ADMIN, vault, book, registry, IMarginEngine(address(0)), fund, noRisk);
+        Deploy.liquidationEngine(ADMIN, vault, book, registry, IMarginEngine(address(0)), fund, risk);
         vm.expectRevert(ILiquidationEngine.Liquidation_ZeroAddress.selector);
-        Deploy.liquidationEngine(ADMIN, vault, book, registry, margin, IInsuranceFund(address(0)), noRisk);
+        Deploy.liquidationEngine(ADMIN, vault, book, registry, margin, IInsuranceFund(address(0)), risk);
+        vm.expectRevert(ILiquidationEngine.Liquidation_ZeroAddress.selector);
+        Deploy.liquidationEngine(ADMIN, vault, book, registry, margin, fund, IRiskController(address(0)));
     }
 
     function test_setAuctionParams_governanceOnlyAndBounded() public {

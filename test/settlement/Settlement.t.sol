@@ -98,6 +98,38 @@ contract SettlementTest is SettlementFixture {
         settlement.claim(ALICE, callId);
     }
 
+    /// @dev The claim list (its index packed with each claim) stays exact while claims are paid off in any order:
+    /// each removal moves the last entry into the freed place.
+    function test_claimList_staysExactWhenClaimsArePaidOffInAnyOrder() public {
+        uint256[4] memory ids;
+        ids[0] = callId;
+        vm.startPrank(LISTER);
+        for (uint256 i = 1; i < 4; ++i) ids[i] = registry.listSeries(1, STRIKE - i * 100e18, EXPIRY, true);
+        vm.stopPrank();
+        for (uint256 i; i < 4; ++i) book.transferPosition(ids[i], ALICE, BOB, 1e18);
+        _deposit(BOB, 10_000e6);
+        _expire(3_100e8);
+        // Alice's longs settle first (netted: all four at once) against empty pools: four unpaid claims.
+        settlement.settle(ALICE, callId);
+        assertEq(settlement.claimSeriesOf(ALICE).length, 4, "four claims listed");
+        settlement.settle(BOB, callId);
+        uint256[4] memory payOrder = [ids[1], ids[3], ids[0], ids[2]];
+        for (uint256 k; k < 4; ++k) {
+            uint256 id = payOrder[k];
+            uint256 owed = settlement.claimOf(ALICE, id);
+            assertTrue(owed != 0, "claim unpaid before");
+            assertEq(settlement.claim(ALICE, id), owed, "claim paid in full");
+            uint256[] memory listed = settlement.claimSeriesOf(ALICE);
+            assertEq(listed.length, 3 - k, "one claim less");
+            // Exactly the claims not yet paid are listed.
+            for (uint256 j = k + 1; j < 4; ++j) {
+                bool found;
+                for (uint256 m; m < listed.length; ++m) if (listed[m] == payOrder[j]) found = true;
+                assertTrue(found, "unpaid claim still listed");
+            }
+        }
+    }
+
     function test_claim_withEmptyPoolPaysNothing() public {
         book.transferPosition(callId, ALICE, BOB, 1e18);
         _expire(3_100e8);

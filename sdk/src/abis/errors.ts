@@ -382,6 +382,14 @@ export const optioErrorsAbi = [
   { inputs: [], name: "Margin_ZeroAddress", type: "error" },
   {
     inputs: [
+      { internalType: "uint256", name: "length", type: "uint256" },
+      { internalType: "uint256", name: "newLength", type: "uint256" },
+    ],
+    name: "MemoryArrays_TrimTooLong",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "address", name: "feed", type: "address" },
       { internalType: "uint256", name: "updatedAt", type: "uint256" },
       { internalType: "uint256", name: "blockTimestamp", type: "uint256" },

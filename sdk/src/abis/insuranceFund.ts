@@ -11,6 +11,11 @@ export const insuranceFundAbi = [
     name: "Insurance_BelowFloor",
     type: "error",
   },
+  {
+    inputs: [{ internalType: "address", name: "engine", type: "address" }],
+    name: "Insurance_EngineAlreadySet",
+    type: "error",
+  },
   { inputs: [], name: "Insurance_InvalidInput", type: "error" },
   {
     inputs: [{ internalType: "address", name: "caller", type: "address" }],
@@ -40,6 +45,12 @@ export const insuranceFundAbi = [
       { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
     ],
     name: "InsurancePaid",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [{ indexed: true, internalType: "address", name: "engine", type: "address" }],
+    name: "LiquidationEngineSet",
     type: "event",
   },
   {
@@ -83,6 +94,13 @@ export const insuranceFundAbi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "quoteAsset",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "uint256", name: "floor", type: "uint256" }],
     name: "setFloor",
     outputs: [],
@@ -94,6 +112,13 @@ export const insuranceFundAbi = [
     name: "setLiquidationEngine",
     outputs: [],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "vault",
+    outputs: [{ internalType: "contract IVault", name: "", type: "address" }],
+    stateMutability: "view",
     type: "function",
   },
   {

@@ -216,7 +216,7 @@ export const liquidationAutomationAbi = [
   },
   {
     inputs: [],
-    name: "risk",
+    name: "riskController",
     outputs: [{ internalType: "contract IRiskController", name: "", type: "address" }],
     stateMutability: "view",
     type: "function",

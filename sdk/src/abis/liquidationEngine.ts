@@ -154,6 +154,48 @@ export const liquidationEngineAbi = [
   },
   {
     inputs: [],
+    name: "MAX_BUFFER_WAD",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "MAX_DISCOUNT_WAD",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "MAX_FLAG_REWARD_WAD",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "MAX_FUND_SHARE_WAD",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "QUOTE_TO_WAD",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "UNHEALTHY_COLLATERAL_SHARE_WAD",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "auctionParams",
     outputs: [
       {
@@ -196,10 +238,24 @@ export const liquidationEngineAbi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "book",
+    outputs: [{ internalType: "contract IPositionBook", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "address", name: "account", type: "address" }],
     name: "endAuction",
     outputs: [],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "fund",
+    outputs: [{ internalType: "contract IInsuranceFund", name: "", type: "address" }],
+    stateMutability: "view",
     type: "function",
   },
   {
@@ -236,10 +292,38 @@ export const liquidationEngineAbi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "margin",
+    outputs: [{ internalType: "contract IMarginEngine", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "quoteAsset",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "registry",
+    outputs: [{ internalType: "contract ISeriesRegistry", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "address", name: "creditor", type: "address" }],
     name: "resolveLossClaim",
     outputs: [{ internalType: "uint256", name: "resolved", type: "uint256" }],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "riskController",
+    outputs: [{ internalType: "contract IRiskController", name: "", type: "address" }],
+    stateMutability: "view",
     type: "function",
   },
   {
@@ -264,6 +348,13 @@ export const liquidationEngineAbi = [
     name: "setAuctionParams",
     outputs: [],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "settlement",
+    outputs: [{ internalType: "contract ISettlement", name: "", type: "address" }],
+    stateMutability: "view",
     type: "function",
   },
   {

@@ -138,6 +138,13 @@ export const settlementAbi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "book",
+    outputs: [{ internalType: "contract IPositionBook", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [
       { internalType: "address", name: "account", type: "address" },
       { internalType: "uint256", name: "seriesId", type: "uint256" },
@@ -274,6 +281,20 @@ export const settlementAbi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "quoteAsset",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "registry",
+    outputs: [{ internalType: "contract ISeriesRegistry", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [
       { internalType: "address", name: "account", type: "address" },
       { internalType: "uint256", name: "seriesId", type: "uint256" },
@@ -324,6 +345,20 @@ export const settlementAbi = [
     inputs: [{ internalType: "uint256", name: "seriesId", type: "uint256" }],
     name: "shortfallOf",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "totalPooled",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "vault",
+    outputs: [{ internalType: "contract IVault", name: "", type: "address" }],
     stateMutability: "view",
     type: "function",
   },

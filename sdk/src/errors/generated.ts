@@ -50,7 +50,7 @@ export const optioErrorMessages = {
   Exchange_ZeroAmount: "A zero amount (or a fill whose premium rounds to zero).",
   FailedCall: "A call to an address target failed.",
   Insurance_BelowFloor: "Withdrawing `amount` would leave the fund below its floor.",
-  Insurance_EngineAlreadySet: "The liquidation engine is already set.",
+  Insurance_EngineAlreadySet: "The liquidation engine is already set (to `engine`): it is set once.",
   Insurance_InvalidInput: "A zero address or amount.",
   Insurance_Unauthorized: "The caller is not the liquidation engine.",
   InvalidAccountNonce: "The nonce used for an `account` is not the expected current nonce.",
@@ -84,6 +84,7 @@ export const optioErrorMessages = {
     "`account` owes settlement debt (`debtWad`, quote WAD): nothing may leave it until the debt is repaid or collected (`ISettlement.collectDebt`).",
   Margin_UnknownUnderlying: "No margin parameters are set for the underlying.",
   Margin_ZeroAddress: "A zero address where the admin, vault, position book, registry or risk controller is required.",
+  MemoryArrays_TrimTooLong: "Custom error: a trim may only shorten.",
   Oracle_FutureTimestamp: "The source's observation is stamped after the current block.",
   Oracle_InvalidConfig: "A constructor argument is out of its allowed range.",
   Oracle_NonPositivePrice: "The source's answer is zero or negative.",
@@ -395,7 +396,7 @@ export class Insurance_BelowFloorError extends OptioContractError<"Insurance_Bel
   override name = "Insurance_BelowFloorError" as const;
 }
 
-/** The liquidation engine is already set. */
+/** The liquidation engine is already set (to `engine`): it is set once. */
 export class Insurance_EngineAlreadySetError extends OptioContractError<"Insurance_EngineAlreadySet"> {
   override name = "Insurance_EngineAlreadySetError" as const;
 }
@@ -533,6 +534,11 @@ export class Margin_UnknownUnderlyingError extends OptioContractError<"Margin_Un
 /** A zero address where the admin, vault, position book, registry or risk controller is required. */
 export class Margin_ZeroAddressError extends OptioContractError<"Margin_ZeroAddress"> {
   override name = "Margin_ZeroAddressError" as const;
+}
+
+/** Custom error: a trim may only shorten. */
+export class MemoryArrays_TrimTooLongError extends OptioContractError<"MemoryArrays_TrimTooLong"> {
+  override name = "MemoryArrays_TrimTooLongError" as const;
 }
 
 /** The source's observation is stamped after the current block. */
@@ -1104,6 +1110,7 @@ export const optioErrorClasses = {
   Margin_SettlementDebtOutstanding: Margin_SettlementDebtOutstandingError,
   Margin_UnknownUnderlying: Margin_UnknownUnderlyingError,
   Margin_ZeroAddress: Margin_ZeroAddressError,
+  MemoryArrays_TrimTooLong: MemoryArrays_TrimTooLongError,
   Oracle_FutureTimestamp: Oracle_FutureTimestampError,
   Oracle_InvalidConfig: Oracle_InvalidConfigError,
   Oracle_NonPositivePrice: Oracle_NonPositivePriceError,
