@@ -2,8 +2,11 @@
 pragma solidity 0.8.30;
 
 import {IMarginHook} from "./IMarginHook.sol";
+import {IPositionBook} from "./IPositionBook.sol";
 import {IRiskController} from "./IRiskController.sol";
+import {ISeriesRegistry} from "./ISeriesRegistry.sol";
 import {ISettlement} from "./ISettlement.sol";
+import {IVault} from "./IVault.sol";
 
 /// @title IMarginEngine
 /// @notice Standard margin. Marks every account to model and computes, per account:
@@ -13,11 +16,12 @@ import {ISettlement} from "./ISettlement.sol";
 /// - naked short initial = (max(a·S − OTM, b·S) + mark) × |size|, maintenance = (c·S + mark) × |size|; longs need
 ///   nothing beyond their premium;
 /// - a, b and c are the governance ratios times the risk controller's shock multiplier m >= 1 of the underlying
-///   (a·m, b·m, c·m, each rounded up; m = 1 while no risk controller is set).
+///   (a·m, b·m, c·m, each rounded up).
 /// `marginOf` is the one calculation that the exchange, the vault's withdrawal hook, the liquidation engine and
 /// the SDK all use.
-/// @dev WAD throughout, values in the quote asset. Requirements round up, marks of longs round down and marks of
-/// shorts round up: every rounding makes the account look poorer.
+/// @dev WAD throughout, values in the quote asset (settlement debt, kept in quote token units, is converted exactly).
+/// Requirements round up, marks of longs round down and marks of shorts round up: every rounding makes the account
+/// look poorer. Every dependency is immutable, set and checked non-zero at construction.
 interface IMarginEngine is IMarginHook {
     /// @notice Per-underlying ratios, WAD fractions of spot.
     /// @param initialRatioWad a: naked short initial requirement before the OTM deduction (Deribit 0.15).
@@ -62,15 +66,12 @@ interface IMarginEngine is IMarginHook {
     error Margin_InvalidParams(uint256 underlyingId);
     /// @notice No margin parameters are set for the underlying.
     error Margin_UnknownUnderlying(uint256 underlyingId);
-    /// @notice A zero address where the admin, vault, position book, registry or risk controller is required.
+    /// @notice A zero address where the admin, vault, position book, registry, settlement or risk controller is
+    /// required.
     error Margin_ZeroAddress();
-    /// @notice The risk controller is already set (it is set once).
-    error Margin_RiskControllerAlreadySet(address riskController);
 
     /// @notice An underlying's margin parameters were set.
     event MarginParamsSet(uint256 indexed underlyingId, uint256 a, uint256 b, uint256 c);
-    /// @notice The risk controller whose shock multiplier scales a, b and c was set.
-    event RiskControllerSet(address indexed riskController);
 
     /// @notice `account`'s equity and initial and maintenance requirements. Reverts with `Margin_PriceUnavailable`
     /// when an underlying it holds positions on has no spot (Down); with the volatility out, marks use the last
@@ -123,19 +124,24 @@ interface IMarginEngine is IMarginHook {
     /// volatility before expiry; intrinsic value at the expiry price (or spot while unset) after it.
     function markOf(uint256 seriesId) external view returns (uint256 markE18);
 
-    /// @notice Settlement, whose debts count against equity and block withdrawals (zero while none is deployed).
-    /// The liquidation engine reads it here to add the debt back into an account's gross value and to resolve a
-    /// liquidated account's debts.
+    /// @notice Settlement, whose debts count against equity and block withdrawals. The liquidation engine reads it
+    /// here to add the debt back into an account's gross value and to resolve a liquidated account's debts.
     function settlement() external view returns (ISettlement);
+
+    /// @notice The risk controller, whose shock multiplier m scales each underlying's ratios.
+    function riskController() external view returns (IRiskController);
+
+    /// @notice The vault, whose collateral values make the accounts' equity (and whose margin hook this is).
+    function vault() external view returns (IVault);
+
+    /// @notice The position book, whose positions are margined.
+    function book() external view returns (IPositionBook);
+
+    /// @notice The series registry: series terms and each underlying's oracle router.
+    function registry() external view returns (ISeriesRegistry);
 
     /// @notice Sets an underlying's margin ratios. Governance (timelock) only.
     function setMarginParams(uint256 underlyingId, MarginParams calldata params) external;
-
-    /// @notice Sets the risk controller, once (until then the shock multiplier is 1). Governance (timelock) only.
-    function setRiskController(IRiskController riskController) external;
-
-    /// @notice The risk controller (zero when none is set).
-    function riskController() external view returns (IRiskController);
 
     /// @notice An underlying's margin ratios (before the shock multiplier).
     function marginParams(uint256 underlyingId) external view returns (MarginParams memory);

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
-import {SeriesTerms} from "../libraries/SeriesTerms.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -14,45 +13,37 @@ import {ISeriesRegistry} from "../interfaces/ISeriesRegistry.sol";
 import {ISettlement} from "../interfaces/ISettlement.sol";
 import {IVault} from "../interfaces/IVault.sol";
 import {BlackScholes} from "../libraries/BlackScholes.sol";
+import {WAD} from "../libraries/Constants.sol";
+import {SeriesTerms} from "../libraries/SeriesTerms.sol";
 import {StandardMarginLib} from "./StandardMarginLib.sol";
 
 /// @title MarginEngine
 /// @notice Standard margin over the position book, the vault and the oracle routers of the series registry.
 /// Governance (the timelock) holds `DEFAULT_ADMIN_ROLE` and sets the per-underlying ratios.
-/// @dev One pass per account: positions are sorted by (underlying, expiry, strike, put before call) through a packed
-/// key, so each underlying's prices are read once, each expiry group is a contiguous run whose legs are already in
-/// the strike order that `StandardMarginLib.maxLoss` needs, and a call and a put of one strike share one
-/// Black–Scholes evaluation. Expired series stay margined like any other until settlement closes them, marked at
-/// intrinsic value against the expiry price (spot while it is unset), and their group's ratios apply to that price.
+/// @dev One pass per account: positions are sorted by their packed series terms (`SeriesTerms`: underlying, expiry,
+/// strike, put before call), so each underlying's prices are read once, each expiry group is a contiguous run whose
+/// legs are already in the strike order that `StandardMarginLib.maxLoss` needs, and a call and a put of one strike
+/// share one Black–Scholes evaluation. Expired series stay margined like any other until settlement closes them,
+/// marked at intrinsic value against the expiry price (spot while it is unset), and their group's ratios apply to
+/// that price.
 /// The ratios are scaled by the risk controller's shock multiplier once per underlying and pass (`_loadUnderlying`),
 /// so every requirement of `marginOf` — and of the checks and the liquidation engine that call it — includes it.
 contract MarginEngine is IMarginEngine, AccessControl {
-    uint256 internal constant WAD = 1e18;
     /// @dev The largest volatility Black–Scholes accepts (its domain is [0, 2^64) WAD).
     uint256 internal constant MAX_VOL_E18 = type(uint64).max;
 
-    // Sort key of a position: the registry's packed terms (`ISeriesRegistry.seriesTerms`: underlyingId 32 bits |
-    // expiry 64 | strike 128 | isCall 1 | 31 zero bits) with the position's index in the low bits.
-    uint256 internal constant KEY_UNDERLYING_SHIFT = 224;
-    uint256 internal constant KEY_EXPIRY_SHIFT = 160;
-    uint256 internal constant KEY_STRIKE_SHIFT = 32;
-    uint256 internal constant KEY_CALL_BIT = 1 << 31;
-    uint256 internal constant KEY_INDEX_MASK = KEY_CALL_BIT - 1;
-
-    /// @notice The vault whose collateral backs the accounts.
-    IVault public immutable vault;
-    /// @notice The position book.
-    IPositionBook public immutable book;
-    /// @notice The series registry (series terms and each underlying's oracle router).
-    ISeriesRegistry public immutable registry;
-    /// @notice Settlement, whose debts count against equity; zero while none is deployed (debt is then 0), so a
-    /// deployment may be staged in steps.
-    ISettlement public immutable settlement;
-    /// @notice 10^(18 − quote decimals): turns quote token units into WAD exactly.
-    uint256 public immutable QUOTE_TO_WAD;
-
     /// @inheritdoc IMarginEngine
-    IRiskController public riskController;
+    IVault public immutable vault;
+    /// @inheritdoc IMarginEngine
+    IPositionBook public immutable book;
+    /// @inheritdoc IMarginEngine
+    ISeriesRegistry public immutable registry;
+    /// @inheritdoc IMarginEngine
+    ISettlement public immutable settlement;
+    /// @inheritdoc IMarginEngine
+    IRiskController public immutable riskController;
+    /// @dev 10^(18 − quote decimals): WAD per quote token unit (`_quoteToWad`).
+    uint256 internal immutable WAD_PER_QUOTE_UNIT;
 
     mapping(uint256 underlyingId => MarginParams) internal _params;
 
@@ -77,12 +68,15 @@ contract MarginEngine is IMarginEngine, AccessControl {
         uint256 volHighE18;
     }
 
-    /// @dev One expiry group: its pricing inputs, the fractions of its price the ratios give, and its running sums.
+    /// @dev One expiry group: its pricing inputs, the fractions of its price the ratios give, its running sums, and
+    /// the last Black–Scholes evaluation (`pricedStrikeKey`, the `SeriesTerms.strikeKey` it priced, 0 for none): a
+    /// put sorts right before the call of its strike, and the one evaluation prices both.
     struct Group {
         uint256 priceE18;
         uint256 volE18;
         uint256 secondsToExpiry;
         bool expired;
+        bool widened;
         uint256 aSpotE18;
         uint256 bSpotE18;
         uint256 cSpotE18;
@@ -90,34 +84,46 @@ contract MarginEngine is IMarginEngine, AccessControl {
         uint256 shortE36;
         uint256 nakedInitialE36;
         uint256 nakedMaintenanceE36;
-        uint256 pairedCallE18;
-        bool paired;
+        uint256 pricedStrikeKey;
+        uint256 callE18;
+        uint256 putE18;
+        uint256 errorE18;
         uint256 priceLowE18;
         uint256 priceHighE18;
         uint256 volLowE18;
         uint256 volHighE18;
-        bool widened;
     }
 
     /// @param admin Governance (the timelock).
     /// @param vault_ The vault; its quote asset's decimals are read once here.
     /// @param book_ The position book.
     /// @param registry_ The series registry.
-    /// @param settlement_ Settlement, or zero while none is deployed (no debt is counted).
-    constructor(address admin, IVault vault_, IPositionBook book_, ISeriesRegistry registry_, ISettlement settlement_) {
+    /// @param settlement_ Settlement, whose debts count against equity.
+    /// @param riskController_ The risk controller, whose shock multiplier scales the ratios.
+    constructor(
+        address admin,
+        IVault vault_,
+        IPositionBook book_,
+        ISeriesRegistry registry_,
+        ISettlement settlement_,
+        IRiskController riskController_
+    ) {
         if (
             admin == address(0) ||
             address(vault_) == address(0) ||
             address(book_) == address(0) ||
-            address(registry_) == address(0)
+            address(registry_) == address(0) ||
+            address(settlement_) == address(0) ||
+            address(riskController_) == address(0)
         ) revert Margin_ZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         vault = vault_;
         book = book_;
         registry = registry_;
         settlement = settlement_;
+        riskController = riskController_;
         // The vault caps decimals at 18.
-        QUOTE_TO_WAD = 10 ** (18 - vault_.collateralConfig(vault_.quoteAsset()).decimals);
+        WAD_PER_QUOTE_UNIT = 10 ** (18 - vault_.collateralConfig(vault_.quoteAsset()).decimals);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -132,14 +138,6 @@ contract MarginEngine is IMarginEngine, AccessControl {
         if (c == 0 || c > b || b > a || a > WAD) revert Margin_InvalidParams(underlyingId);
         _params[underlyingId] = params;
         emit MarginParamsSet(underlyingId, a, b, c);
-    }
-
-    /// @inheritdoc IMarginEngine
-    function setRiskController(IRiskController riskController_) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        if (address(riskController_) == address(0)) revert Margin_ZeroAddress();
-        if (address(riskController) != address(0)) revert Margin_RiskControllerAlreadySet(address(riskController));
-        riskController = riskController_;
-        emit RiskControllerSet(address(riskController_));
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -291,13 +289,13 @@ contract MarginEngine is IMarginEngine, AccessControl {
         margin.equityWad = equityBeforeWad;
         uint256 n = seriesIds.length;
         if (n == 0) return (margin, u, 0);
-        uint256[] memory keys = _sortedKeys(seriesIds);
+        SeriesTerms[] memory terms = _sortedTerms(seriesIds);
         uint256 start;
         while (start < n) {
-            uint256 underlyingId = keys[start] >> KEY_UNDERLYING_SHIFT;
+            uint256 underlyingId = terms[start].underlyingId();
             if (underlyingId != u.id) u = _loadUnderlying(underlyingId, exit);
-            uint256 end = _groupEnd(keys, start);
-            if (_addGroup(margin, u, keys, sizes, start, end)) outageId = underlyingId;
+            uint256 end = _groupEnd(terms, start);
+            if (_addGroup(margin, u, terms, sizes, start, end)) outageId = underlyingId;
             start = end;
         }
         return (margin, u, outageId);
@@ -311,44 +309,32 @@ contract MarginEngine is IMarginEngine, AccessControl {
         return SafeCast.toInt256(collateralWad) - SafeCast.toInt256(debtWad);
     }
 
-    /// @dev The end (exclusive) of the expiry group starting at `keys[start]`: the run of keys sharing its
+    /// @dev The end (exclusive) of the expiry group starting at `terms[start]`: the run of terms sharing its
     /// underlying and expiry.
-    function _groupEnd(uint256[] memory keys, uint256 start) internal pure returns (uint256 end) {
-        uint256 groupId = keys[start] >> KEY_EXPIRY_SHIFT;
-        uint256 n = keys.length;
+    function _groupEnd(SeriesTerms[] memory terms, uint256 start) internal pure returns (uint256 end) {
+        uint256 group = terms[start].group();
+        uint256 n = terms.length;
         end = start + 1;
-        while (end < n && keys[end] >> KEY_EXPIRY_SHIFT == groupId) ++end;
+        while (end < n && terms[end].group() == group) ++end;
     }
 
-    /// @dev Adds one expiry group `keys[start:end]` to `margin`: its marks (to equity) and its initial and
-    /// maintenance requirements, min(Σ naked, exact maximum loss). Sums are exact in E36 and rounded once. Returns
-    /// whether the group was valued on an outage range.
+    /// @dev Adds one expiry group `terms[start:end]` (each leg's size at `sizes[terms[k].tag()]`) to `margin`: its
+    /// marks (to equity) and its initial and maintenance requirements, min(Σ naked, exact maximum loss). Sums are
+    /// exact in E36 and rounded once. Returns whether the group was valued on an outage range.
     function _addGroup(
         AccountMargin memory margin,
         Underlying memory u,
-        uint256[] memory keys,
+        SeriesTerms[] memory terms,
         int256[] memory sizes,
         uint256 start,
         uint256 end
     ) internal view returns (bool widened) {
-        // Safe cast: the expiry field of the key is 64 bits wide.
-        Group memory g = _groupPricing(u, uint64(keys[start] >> KEY_EXPIRY_SHIFT));
-        StandardMarginLib.Leg[] memory legs = new StandardMarginLib.Leg[](end - start);
+        Group memory g = _groupPricing(u, terms[start].expiry());
         for (uint256 k = start; k < end; ++k) {
-            uint256 key = keys[k];
-            StandardMarginLib.Leg memory leg = StandardMarginLib.Leg({
-                // Safe cast: the strike field of the key is 128 bits wide.
-                strikeE18: uint128(key >> KEY_STRIKE_SHIFT),
-                sizeE18: sizes[key & KEY_INDEX_MASK],
-                isCall: key & KEY_CALL_BIT != 0
-            });
-            legs[k - start] = leg;
-            // A put sorts right before the call of the same strike: one evaluation prices both (not on an outage
-            // range, where each leg takes its own end of it).
-            bool pairWithNext = !g.widened && k + 1 < end && keys[k + 1] >> KEY_STRIKE_SHIFT == key >> KEY_STRIKE_SHIFT;
-            _addLeg(g, leg, pairWithNext);
+            SeriesTerms leg = terms[k];
+            _addLeg(g, leg, sizes[leg.tag()]);
         }
-        (uint256 lossE18, bool bounded) = StandardMarginLib.maxLoss(legs);
+        (uint256 lossE18, bool bounded) = StandardMarginLib.maxLoss(terms, sizes, start, end);
         // Longs' value rounds down, shorts' value and the requirements up (in the protocol's favour).
         margin.equityWad += SafeCast.toInt256(g.longE36 / WAD) - SafeCast.toInt256(Math.ceilDiv(g.shortE36, WAD));
         uint256 nakedE18 = Math.ceilDiv(g.nakedInitialE36, WAD);
@@ -358,11 +344,14 @@ contract MarginEngine is IMarginEngine, AccessControl {
         return g.widened;
     }
 
-    /// @dev Adds one position's value to the group's sums and, for a short, its naked requirements, all in E36
-    /// (size × price, exact). `pairWithNext`: the next leg is the call of this put's strike, priced now with it.
-    function _addLeg(Group memory g, StandardMarginLib.Leg memory leg, bool pairWithNext) internal pure {
-        (uint256 modelE18, uint256 errorE18) = g.widened ? _adverseModel(g, leg) : _legModel(g, leg, pairWithNext);
-        int256 sizeE18 = leg.sizeE18;
+    /// @dev Adds one position (`leg`, of signed size `sizeE18`) to the group's sums and, for a short, its naked
+    /// requirements, all in E36 (size × price, exact).
+    function _addLeg(Group memory g, SeriesTerms leg, int256 sizeE18) internal pure {
+        uint256 strikeE18 = leg.strikeE18();
+        bool isCall = leg.isCall();
+        (uint256 modelE18, uint256 errorE18) = g.widened
+            ? _adverseModel(g, strikeE18, isCall, sizeE18 > 0)
+            : _legModel(g, leg, strikeE18, isCall);
         if (sizeE18 > 0) {
             // A long's mark is the model minus its error bound (in the protocol's favour).
             g.longE36 += uint256(sizeE18) * (modelE18 > errorE18 ? modelE18 - errorE18 : 0);
@@ -379,29 +368,30 @@ contract MarginEngine is IMarginEngine, AccessControl {
                 g.aSpotE18,
                 g.bSpotE18,
                 // The spot that makes the short least out of the money (both ends are the price outside an outage).
-                leg.isCall ? g.priceHighE18 : g.priceLowE18,
-                leg.strikeE18,
-                leg.isCall,
+                isCall ? g.priceHighE18 : g.priceLowE18,
+                strikeE18,
+                isCall,
                 shortMarkE18
             );
         g.nakedMaintenanceE36 += shortE18 * (g.cSpotE18 + shortMarkE18);
     }
 
-    /// @dev A leg's model value and error bound, sharing one Black–Scholes evaluation between a put and the call of
-    /// the same strike that follows it.
+    /// @dev A leg's model value and error bound at the group's price: one Black–Scholes evaluation per strike, kept
+    /// in the group, prices the call and the put of that strike (a put sorts right before its call).
     function _legModel(
         Group memory g,
-        StandardMarginLib.Leg memory leg,
-        bool pairWithNext
+        SeriesTerms leg,
+        uint256 strikeE18,
+        bool isCall
     ) internal pure returns (uint256 modelE18, uint256 errorE18) {
-        if (g.paired) {
-            g.paired = false;
-            return (g.pairedCallE18, BlackScholes.priceErrorBound(g.priceE18, leg.strikeE18));
+        if (g.expired) return _model(g, strikeE18, isCall);
+        uint256 strikeKey = leg.strikeKey();
+        if (strikeKey != g.pricedStrikeKey) {
+            g.pricedStrikeKey = strikeKey;
+            (g.callE18, g.putE18) = BlackScholes.prices(g.priceE18, strikeE18, g.secondsToExpiry, g.volE18);
+            g.errorE18 = BlackScholes.priceErrorBound(g.priceE18, strikeE18);
         }
-        if (!pairWithNext || g.expired) return _model(g, leg.strikeE18, leg.isCall);
-        (g.pairedCallE18, modelE18) = BlackScholes.prices(g.priceE18, leg.strikeE18, g.secondsToExpiry, g.volE18);
-        errorE18 = BlackScholes.priceErrorBound(g.priceE18, leg.strikeE18);
-        g.paired = true;
+        return (isCall ? g.callE18 : g.putE18, g.errorE18);
     }
 
     /// @dev A leg's model value and error bound on an outage range: a long at the ends of the spot and volatility
@@ -409,17 +399,18 @@ contract MarginEngine is IMarginEngine, AccessControl {
     /// call and fall for a put, and rise with volatility for both, so the worst case is at a corner.
     function _adverseModel(
         Group memory g,
-        StandardMarginLib.Leg memory leg
+        uint256 strikeE18,
+        bool isCall,
+        bool isLong
     ) internal pure returns (uint256 modelE18, uint256 errorE18) {
-        bool isLong = leg.sizeE18 > 0;
-        uint256 spotE18 = leg.isCall == isLong ? g.priceLowE18 : g.priceHighE18;
+        uint256 spotE18 = isCall == isLong ? g.priceLowE18 : g.priceHighE18;
         if (g.expired) {
-            if (leg.isCall) return (spotE18 > leg.strikeE18 ? spotE18 - leg.strikeE18 : 0, 0);
-            return (leg.strikeE18 > spotE18 ? leg.strikeE18 - spotE18 : 0, 0);
+            if (isCall) return (spotE18 > strikeE18 ? spotE18 - strikeE18 : 0, 0);
+            return (strikeE18 > spotE18 ? strikeE18 - spotE18 : 0, 0);
         }
         uint256 volE18 = isLong ? g.volLowE18 : g.volHighE18;
-        modelE18 = BlackScholes.price(spotE18, leg.strikeE18, g.secondsToExpiry, volE18, leg.isCall);
-        errorE18 = BlackScholes.priceErrorBound(spotE18, leg.strikeE18);
+        modelE18 = BlackScholes.price(spotE18, strikeE18, g.secondsToExpiry, volE18, isCall);
+        errorE18 = BlackScholes.priceErrorBound(spotE18, strikeE18);
     }
 
     /// @dev The model value of one option and its error bound: Black–Scholes before expiry, intrinsic value (exact,
@@ -475,17 +466,10 @@ contract MarginEngine is IMarginEngine, AccessControl {
         u.id = underlyingId;
         u.exit = exit;
         u.router = registry.routerOf(underlyingId);
-        IRiskController risk = riskController;
-        if (address(risk) == address(0)) {
-            u.initialRatioWad = params.initialRatioWad;
-            u.minInitialRatioWad = params.minInitialRatioWad;
-            u.maintenanceRatioWad = params.maintenanceRatioWad;
-        } else {
-            uint256 m = risk.shockMultiplier(underlyingId);
-            u.initialRatioWad = Math.mulDiv(params.initialRatioWad, m, WAD, Math.Rounding.Ceil);
-            u.minInitialRatioWad = Math.mulDiv(params.minInitialRatioWad, m, WAD, Math.Rounding.Ceil);
-            u.maintenanceRatioWad = Math.mulDiv(params.maintenanceRatioWad, m, WAD, Math.Rounding.Ceil);
-        }
+        uint256 m = riskController.shockMultiplier(underlyingId);
+        u.initialRatioWad = Math.mulDiv(params.initialRatioWad, m, WAD, Math.Rounding.Ceil);
+        u.minInitialRatioWad = Math.mulDiv(params.minInitialRatioWad, m, WAD, Math.Rounding.Ceil);
+        u.maintenanceRatioWad = Math.mulDiv(params.maintenanceRatioWad, m, WAD, Math.Rounding.Ceil);
     }
 
     /// @dev The router's spot and its range, read once per pass; Degraded is used. Down: a strict pass reverts, an
@@ -533,40 +517,40 @@ contract MarginEngine is IMarginEngine, AccessControl {
         return u.volE18;
     }
 
-    /// @dev Sort keys of the positions, ascending: underlying, expiry, strike, put before call; the low bits hold
-    /// the index into the book's arrays. Insertion sort: the book caps an account at a few dozen positions.
-    function _sortedKeys(uint256[] memory seriesIds) internal view returns (uint256[] memory keys) {
-        SeriesTerms[] memory terms = registry.seriesTerms(seriesIds);
-        // The same words, read as plain integers for the sort below (the tag bits carry the index).
-        assembly ("memory-safe") {
-            keys := terms
-        }
-        uint256 n = keys.length;
+    /// @dev The positions' series terms, sorted ascending (underlying, expiry, strike, put before call: the order of
+    /// the words, see `SeriesTerms`), each tagged with its index into the book's arrays. Insertion sort: the book
+    /// caps an account at a few dozen positions.
+    function _sortedTerms(uint256[] memory seriesIds) internal view returns (SeriesTerms[] memory terms) {
+        terms = registry.seriesTerms(seriesIds);
+        uint256 n = terms.length;
         for (uint256 i; i < n; ++i) {
-            uint256 key = keys[i] | i;
-            /// @solidity memory-safe-assembly
-            assembly {
-                // Insertion into keys[0..i], all within the array (n words after its length word): shift every
-                // larger key one slot up, then store. Plain assembly: the bounds checks cost more than the sort.
-                let data := add(keys, 0x20)
+            // The registry returns untagged words; the tag (i < 2^31) keeps distinct series in their order.
+            SeriesTerms term = terms[i].withTag(i);
+            assembly ("memory-safe") {
+                // Insertion into terms[0..i], all within the array (n words after its length word): shift every
+                // larger word one slot up, then store. Plain assembly: the bounds checks cost more than the sort.
+                let data := add(terms, 0x20)
                 let slot := add(data, shl(5, i))
                 for {} gt(slot, data) {} {
                     let previous := mload(sub(slot, 0x20))
-                    if iszero(gt(previous, key)) {
+                    if iszero(gt(previous, term)) {
                         break
                     }
                     mstore(slot, previous)
                     slot := sub(slot, 0x20)
                 }
-                mstore(slot, key)
+                mstore(slot, term)
             }
         }
     }
 
-    /// @dev The account's settlement debt in WAD: quote units times 10^(18 − decimals), exact (so no rounding is
-    /// needed). Zero while no settlement is deployed.
+    /// @dev The account's settlement debt in WAD.
     function _debtWad(address account) internal view returns (uint256) {
-        if (address(settlement) == address(0)) return 0;
-        return settlement.debtOf(account) * QUOTE_TO_WAD;
+        return _quoteToWad(settlement.debtOf(account));
+    }
+
+    /// @dev Equivalent to `amountQuote` × 10^(18 − quote decimals): quote token units in WAD, exact (no rounding).
+    function _quoteToWad(uint256 amountQuote) internal view returns (uint256 amountWad) {
+        return amountQuote * WAD_PER_QUOTE_UNIT;
     }
 }

@@ -2,6 +2,8 @@
 pragma solidity 0.8.30;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {WAD} from "../libraries/Constants.sol";
+import {SeriesTerms} from "../libraries/SeriesTerms.sol";
 
 /// @title StandardMarginLib
 /// @notice The pure formulas of standard margin, kept apart from the engine so the SDK can mirror them line by line
@@ -22,22 +24,10 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 /// f(0) = Σ_puts size × K; f at successive strikes follows from the slope, all exact in E36 (size × price), and the
 /// loss is rounded up to E18 once at the end.
 library StandardMarginLib {
-    /// @notice One position of an expiry group.
-    /// @param strikeE18 The strike.
-    /// @param sizeE18 The signed size: long > 0, short < 0.
-    /// @param isCall Call (true) or put.
-    struct Leg {
-        uint256 strikeE18;
-        int256 sizeE18;
-        bool isCall;
-    }
-
     /// @notice `maxLoss` needs its legs sorted by strike, ascending; the leg at `index` breaks the order.
     error StandardMargin_UnsortedLegs(uint256 index);
     /// @notice The leg at `index` (or, for 2^8 legs or more, their count) lies outside `maxLoss`'s domain.
     error StandardMargin_LegOutOfRange(uint256 index);
-
-    uint256 internal constant WAD = 1e18;
 
     /// @dev Equivalent to ceil(ratio × S): a fraction of spot (a·S, b·S or c·S), rounded up.
     function fractionOfSpotUp(uint256 ratioWad, uint256 spotE18) internal pure returns (uint256) {
@@ -65,26 +55,35 @@ library StandardMarginLib {
         return bounded && maxLossE18 < nakedE18 ? maxLossE18 : nakedE18;
     }
 
-    /// @dev Equivalent to ceil(max(0, −min over P ∈ {0} ∪ strikes of f(P)) / 1e18), the exact maximum loss of the
-    /// legs' payoff at expiry, and whether it is bounded (Σ call sizes >= 0; when it is not, `lossE18` is the loss
-    /// over P in [0, highest strike] and means nothing on its own). Legs must be sorted by strike, ascending
-    /// (equal strikes in any order), else reverts with `StandardMargin_UnsortedLegs`. Domain: fewer than 2^8 legs,
-    /// strikes below 2^120, sizes within int128 (the position book's range); else reverts with
-    /// `StandardMargin_LegOutOfRange`. Inside it nothing overflows (see the comments), so the loops run unchecked.
-    function maxLoss(Leg[] memory legs) internal pure returns (uint256 lossE18, bool bounded) {
-        uint256 n = legs.length;
+    /// @dev Equivalent to ceil(max(0, −min over P ∈ {0} ∪ strikes of f(P)) / 1e18), the exact maximum loss at expiry
+    /// of the legs `legs[start:end]`, and whether it is bounded (Σ call sizes >= 0; when it is not, `lossE18` is the
+    /// loss over P in [0, highest strike] and means nothing on its own). A leg is a series' terms (`SeriesTerms`:
+    /// its strike and call flag are read) whose tag indexes its signed size in `sizes`, as the engine's sorted
+    /// positions carry them. Legs must be sorted by strike, ascending (equal strikes in any order), else reverts with
+    /// `StandardMargin_UnsortedLegs(k − start)`. Domain: fewer than 2^8 legs, strikes below 2^120, sizes within
+    /// int128 (the position book's range); else reverts with `StandardMargin_LegOutOfRange` (the leg's place
+    /// k − start, or the count). Inside it nothing overflows (see the comments), so the sums run unchecked.
+    function maxLoss(
+        SeriesTerms[] memory legs,
+        int256[] memory sizes,
+        uint256 start,
+        uint256 end
+    ) internal pure returns (uint256 lossE18, bool bounded) {
+        uint256 n = end - start;
         if (n >> 8 != 0) revert StandardMargin_LegOutOfRange(n);
         // f(0) = Σ_puts size × K (E36) and the slope on [0, K_min] = −Σ_puts size (E18).
         int256 valueE36;
         int256 slopeE18;
-        // unchecked: within the domain |size × K| < 2^247 and |size| < 2^127, summed over fewer than 2^8 legs.
+        // unchecked: within the domain |size × K| < 2^247 and |size| < 2^127, summed over fewer than 2^8 legs; k
+        // stays below `end`.
         unchecked {
-            for (uint256 i; i < n; ++i) {
-                Leg memory leg = legs[i];
-                int256 sizeE18 = leg.sizeE18;
-                if (leg.strikeE18 >> 120 != 0 || sizeE18 != int128(sizeE18)) revert StandardMargin_LegOutOfRange(i);
-                if (!leg.isCall) {
-                    valueE36 += sizeE18 * int256(leg.strikeE18);
+            for (uint256 k = start; k < end; ++k) {
+                SeriesTerms leg = legs[k];
+                int256 sizeE18 = sizes[leg.tag()];
+                uint256 strikeE18 = leg.strikeE18();
+                if (strikeE18 >> 120 != 0 || sizeE18 != int128(sizeE18)) revert StandardMargin_LegOutOfRange(k - start);
+                if (!leg.isCall()) {
+                    valueE36 += sizeE18 * int256(strikeE18);
                     slopeE18 -= sizeE18;
                 }
             }
@@ -94,14 +93,14 @@ library StandardMarginLib {
         // unchecked: the slope is a sum of fewer than 2^8 sizes (|slope| < 2^135) and each step is below 2^120, so
         // |slope × step| < 2^255; the value after each step is f at a strike, |f(K)| <= Σ |size| × K < 2^255.
         unchecked {
-            for (uint256 i; i < n; ++i) {
-                Leg memory leg = legs[i];
-                uint256 strikeE18 = leg.strikeE18;
-                if (strikeE18 < previousE18) revert StandardMargin_UnsortedLegs(i);
+            for (uint256 k = start; k < end; ++k) {
+                SeriesTerms leg = legs[k];
+                uint256 strikeE18 = leg.strikeE18();
+                if (strikeE18 < previousE18) revert StandardMargin_UnsortedLegs(k - start);
                 // Walk to this strike along the current slope, then bend the slope by this leg's size.
                 valueE36 += slopeE18 * int256(strikeE18 - previousE18);
                 if (valueE36 < minE36) minE36 = valueE36;
-                slopeE18 += leg.sizeE18;
+                slopeE18 += sizes[leg.tag()];
                 previousE18 = strikeE18;
             }
         }

@@ -9,12 +9,13 @@ import {IExchange} from "../../contracts/interfaces/IExchange.sol";
 import {IMarginEngine} from "../../contracts/interfaces/IMarginEngine.sol";
 import {IMarginHook, IPositionCounter} from "../../contracts/interfaces/IMarginHook.sol";
 import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
-import {ISettlement} from "../../contracts/interfaces/ISettlement.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {ChainlinkAdapter} from "../../contracts/oracles/ChainlinkAdapter.sol";
 import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
 import {PositionBook} from "../../contracts/positions/PositionBook.sol";
+import {RiskController} from "../../contracts/risk/RiskController.sol";
 import {SeriesRegistry} from "../../contracts/series/SeriesRegistry.sol";
+import {Settlement} from "../../contracts/settlement/Settlement.sol";
 import {MarginEngine} from "../../contracts/margin/MarginEngine.sol";
 import {OpenPositionsMarginHook} from "../../contracts/vault/OpenPositionsMarginHook.sol";
 import {Vault} from "../../contracts/vault/Vault.sol";
@@ -105,7 +106,14 @@ abstract contract ExchangeBase is Test {
         registry = new SeriesRegistry(ADMIN, guard);
         book = new PositionBook(ADMIN, registry, MAX_LIVE_SERIES);
         vault = new Vault(ADMIN, address(usdc), new OpenPositionsMarginHook(IPositionCounter(address(0))));
-        MarginEngine engine = new MarginEngine(ADMIN, vault, book, registry, ISettlement(address(0)));
+        MarginEngine engine = new MarginEngine(
+            ADMIN,
+            vault,
+            book,
+            registry,
+            new Settlement(ADMIN, vault, book, registry),
+            new RiskController(ADMIN, registry)
+        );
         margin = engine;
         exchange = new Exchange(ADMIN, vault, book, registry, margin, guard, FEE_RECIPIENT, INSURANCE);
 

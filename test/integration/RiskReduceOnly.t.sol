@@ -10,6 +10,7 @@ import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.
 import {InsuranceFund} from "../../contracts/liquidation/InsuranceFund.sol";
 import {LiquidationEngine} from "../../contracts/liquidation/LiquidationEngine.sol";
 import {MarginEngine} from "../../contracts/margin/MarginEngine.sol";
+import {RiskController} from "../../contracts/risk/RiskController.sol";
 import {RiskFixture} from "../risk/RiskFixture.sol";
 
 /// @notice The risk controller wired into the whole stack (registry, margin engine, exchange) on real oracles:
@@ -154,8 +155,23 @@ contract RiskReduceOnlyTest is RiskFixture {
         }
         uint256 m = risk.shockMultiplier(ETH_ID);
         assertGe(m, 1.2e18, "spiked");
-        MarginEngine scaled = new MarginEngine(ADMIN, vault, book, registry, settlement);
-        MarginEngine unscaled = new MarginEngine(ADMIN, vault, book, registry, settlement);
+        // Engines whose own (unconfigured) risk controllers keep the multiplier at 1.
+        MarginEngine scaled = new MarginEngine(
+            ADMIN,
+            vault,
+            book,
+            registry,
+            settlement,
+            new RiskController(ADMIN, registry)
+        );
+        MarginEngine unscaled = new MarginEngine(
+            ADMIN,
+            vault,
+            book,
+            registry,
+            settlement,
+            new RiskController(ADMIN, registry)
+        );
         vm.startPrank(ADMIN);
         scaled.setMarginParams(ETH_ID, _marginParams(m));
         unscaled.setMarginParams(ETH_ID, _marginParams(1e18));
@@ -178,25 +194,16 @@ contract RiskReduceOnlyTest is RiskFixture {
     }
 
     function test_setRiskController_onceByGovernance() public {
+        assertEq(address(margin.riskController()), address(risk), "the margin engine's, immutable");
         vm.startPrank(ADMIN);
-        vm.expectRevert(abi.encodeWithSelector(IMarginEngine.Margin_RiskControllerAlreadySet.selector, address(risk)));
-        margin.setRiskController(risk);
         vm.expectRevert(abi.encodeWithSelector(IExchange.Exchange_RiskControllerAlreadySet.selector, address(risk)));
         exchange.setRiskController(risk);
         bytes4 registrySet = ISeriesRegistry.Series_RiskControllerAlreadySet.selector;
         vm.expectRevert(abi.encodeWithSelector(registrySet, address(risk)));
         registry.setRiskController(risk);
-        MarginEngine fresh = new MarginEngine(ADMIN, vault, book, registry, settlement);
-        vm.expectRevert(IMarginEngine.Margin_ZeroAddress.selector);
-        fresh.setRiskController(IRiskController(address(0)));
-        vm.expectEmit(true, false, false, false, address(fresh));
-        emit IMarginEngine.RiskControllerSet(address(risk));
-        fresh.setRiskController(risk);
-        assertEq(address(fresh.riskController()), address(risk), "set");
         vm.stopPrank();
-        MarginEngine other = new MarginEngine(ADMIN, vault, book, registry, settlement);
-        vm.expectRevert(); // AccessControlUnauthorizedAccount(this, DEFAULT_ADMIN_ROLE)
-        other.setRiskController(risk);
+        vm.expectRevert(IMarginEngine.Margin_ZeroAddress.selector);
+        new MarginEngine(ADMIN, vault, book, registry, settlement, IRiskController(address(0)));
     }
 
     // ---------------------------------------------------------------- LUNA-style frozen feed

@@ -14,6 +14,7 @@ import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {ChainlinkAdapter} from "../../contracts/oracles/ChainlinkAdapter.sol";
 import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
 import {PositionBook} from "../../contracts/positions/PositionBook.sol";
+import {RiskController} from "../../contracts/risk/RiskController.sol";
 import {SeriesRegistry} from "../../contracts/series/SeriesRegistry.sol";
 import {Settlement} from "../../contracts/settlement/Settlement.sol";
 import {OpenPositionsMarginHook} from "../../contracts/vault/OpenPositionsMarginHook.sol";
@@ -77,7 +78,7 @@ abstract contract MarginFixture is Test {
         book = new PositionBook(ADMIN, registry, 32);
         vault = new Vault(ADMIN, address(usdc), new OpenPositionsMarginHook(IPositionCounter(address(0))));
         settlement = new Settlement(ADMIN, vault, book, registry);
-        engine = new MarginEngine(ADMIN, vault, book, registry, settlement);
+        engine = new MarginEngine(ADMIN, vault, book, registry, settlement, new RiskController(ADMIN, registry));
 
         vm.startPrank(ADMIN);
         ethId = registry.addUnderlying(

@@ -76,7 +76,7 @@ abstract contract ProtocolFixture is Test {
         book = new PositionBook(ADMIN, registry, 16);
         vault = new Vault(ADMIN, address(usdc), new OpenPositionsMarginHook(book));
         settlement = new Settlement(ADMIN, vault, book, registry);
-        margin = new MarginEngine(ADMIN, vault, book, registry, settlement);
+        margin = new MarginEngine(ADMIN, vault, book, registry, settlement, risk);
         exchange = new Exchange(ADMIN, vault, book, registry, margin, guard, FEE_RECIPIENT, INSURANCE);
 
         _wire();
@@ -99,7 +99,6 @@ abstract contract ProtocolFixture is Test {
         vault.grantRole(vault.CLEARING_ROLE(), address(settlement));
         vault.setMarginHook(margin);
         registry.setRiskController(risk);
-        margin.setRiskController(risk);
         exchange.setRiskController(risk);
         vault.listCollateral(address(weth), 0.2e18, ethRouter);
         registry.addUnderlying(

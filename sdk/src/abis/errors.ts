@@ -362,11 +362,6 @@ export const optioErrorsAbi = [
     type: "error",
   },
   {
-    inputs: [{ internalType: "address", name: "riskController", type: "address" }],
-    name: "Margin_RiskControllerAlreadySet",
-    type: "error",
-  },
-  {
     inputs: [
       { internalType: "address", name: "account", type: "address" },
       { internalType: "uint256", name: "debtWad", type: "uint256" },

@@ -31,11 +31,6 @@ export const marginEngineAbi = [
     type: "error",
   },
   {
-    inputs: [{ internalType: "address", name: "riskController", type: "address" }],
-    name: "Margin_RiskControllerAlreadySet",
-    type: "error",
-  },
-  {
     inputs: [
       { internalType: "address", name: "account", type: "address" },
       { internalType: "uint256", name: "debtWad", type: "uint256" },
@@ -61,10 +56,11 @@ export const marginEngineAbi = [
     type: "event",
   },
   {
-    anonymous: false,
-    inputs: [{ indexed: true, internalType: "address", name: "riskController", type: "address" }],
-    name: "RiskControllerSet",
-    type: "event",
+    inputs: [],
+    name: "book",
+    outputs: [{ internalType: "contract IPositionBook", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
   },
   {
     inputs: [{ internalType: "address", name: "account", type: "address" }],
@@ -229,6 +225,13 @@ export const marginEngineAbi = [
   },
   {
     inputs: [],
+    name: "registry",
+    outputs: [{ internalType: "contract ISeriesRegistry", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "riskController",
     outputs: [{ internalType: "contract IRiskController", name: "", type: "address" }],
     stateMutability: "view",
@@ -254,16 +257,16 @@ export const marginEngineAbi = [
     type: "function",
   },
   {
-    inputs: [{ internalType: "contract IRiskController", name: "riskController", type: "address" }],
-    name: "setRiskController",
-    outputs: [],
-    stateMutability: "nonpayable",
+    inputs: [],
+    name: "settlement",
+    outputs: [{ internalType: "contract ISettlement", name: "", type: "address" }],
+    stateMutability: "view",
     type: "function",
   },
   {
     inputs: [],
-    name: "settlement",
-    outputs: [{ internalType: "contract ISettlement", name: "", type: "address" }],
+    name: "vault",
+    outputs: [{ internalType: "contract IVault", name: "", type: "address" }],
     stateMutability: "view",
     type: "function",
   },

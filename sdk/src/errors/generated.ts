@@ -79,11 +79,11 @@ export const optioErrorMessages = {
   Margin_InvalidParams: "Margin parameters out of range: 0 < c <= b <= a <= 1e18.",
   Margin_PriceUnavailable:
     "An underlying's spot or volatility is unavailable (health Down), so positions on it cannot be marked.",
-  Margin_RiskControllerAlreadySet: "The risk controller is already set (it is set once).",
   Margin_SettlementDebtOutstanding:
     "`account` owes settlement debt (`debtWad`, quote WAD): nothing may leave it until the debt is repaid or collected (`ISettlement.collectDebt`).",
   Margin_UnknownUnderlying: "No margin parameters are set for the underlying.",
-  Margin_ZeroAddress: "A zero address where the admin, vault, position book, registry or risk controller is required.",
+  Margin_ZeroAddress:
+    "A zero address where the admin, vault, position book, registry, settlement or risk controller is required.",
   Oracle_FutureTimestamp: "The source's observation is stamped after the current block.",
   Oracle_InvalidConfig: "A constructor argument is out of its allowed range.",
   Oracle_NonPositivePrice: "The source's answer is zero or negative.",
@@ -515,11 +515,6 @@ export class Margin_PriceUnavailableError extends OptioContractError<"Margin_Pri
   override name = "Margin_PriceUnavailableError" as const;
 }
 
-/** The risk controller is already set (it is set once). */
-export class Margin_RiskControllerAlreadySetError extends OptioContractError<"Margin_RiskControllerAlreadySet"> {
-  override name = "Margin_RiskControllerAlreadySetError" as const;
-}
-
 /** `account` owes settlement debt (`debtWad`, quote WAD): nothing may leave it until the debt is repaid or collected (`ISettlement.collectDebt`). */
 export class Margin_SettlementDebtOutstandingError extends OptioContractError<"Margin_SettlementDebtOutstanding"> {
   override name = "Margin_SettlementDebtOutstandingError" as const;
@@ -530,7 +525,7 @@ export class Margin_UnknownUnderlyingError extends OptioContractError<"Margin_Un
   override name = "Margin_UnknownUnderlyingError" as const;
 }
 
-/** A zero address where the admin, vault, position book, registry or risk controller is required. */
+/** A zero address where the admin, vault, position book, registry, settlement or risk controller is required. */
 export class Margin_ZeroAddressError extends OptioContractError<"Margin_ZeroAddress"> {
   override name = "Margin_ZeroAddressError" as const;
 }
@@ -1100,7 +1095,6 @@ export const optioErrorClasses = {
   Margin_InsufficientMaintenanceMargin: Margin_InsufficientMaintenanceMarginError,
   Margin_InvalidParams: Margin_InvalidParamsError,
   Margin_PriceUnavailable: Margin_PriceUnavailableError,
-  Margin_RiskControllerAlreadySet: Margin_RiskControllerAlreadySetError,
   Margin_SettlementDebtOutstanding: Margin_SettlementDebtOutstandingError,
   Margin_UnknownUnderlying: Margin_UnknownUnderlyingError,
   Margin_ZeroAddress: Margin_ZeroAddressError,
