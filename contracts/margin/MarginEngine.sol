@@ -14,7 +14,7 @@ import {ISettlement} from "../interfaces/ISettlement.sol";
 import {IVault} from "../interfaces/IVault.sol";
 import {BlackScholes} from "../libraries/BlackScholes.sol";
 import {WAD} from "../libraries/Constants.sol";
-import {SeriesTerms} from "../libraries/SeriesTerms.sol";
+import {SeriesTerms, SeriesTermsLib} from "../libraries/SeriesTerms.sol";
 import {StandardMarginLib} from "./StandardMarginLib.sol";
 
 /// @title MarginEngine
@@ -345,13 +345,27 @@ contract MarginEngine is IMarginEngine, AccessControl {
     }
 
     /// @dev Adds one position (`leg`, of signed size `sizeE18`) to the group's sums and, for a short, its naked
-    /// requirements, all in E36 (size × price, exact).
+    /// requirements, all in E36 (size × price, exact). Before expiry one Black–Scholes evaluation per strike, kept in
+    /// the group, prices the call and the put of that strike (a put sorts right before its call); on an outage range
+    /// each leg takes its own corner of it (`_adverseModel`).
     function _addLeg(Group memory g, SeriesTerms leg, int256 sizeE18) internal pure {
         uint256 strikeE18 = leg.strikeE18();
         bool isCall = leg.isCall();
-        (uint256 modelE18, uint256 errorE18) = g.widened
-            ? _adverseModel(g, strikeE18, isCall, sizeE18 > 0)
-            : _legModel(g, leg, strikeE18, isCall);
+        uint256 modelE18;
+        uint256 errorE18;
+        if (g.widened) {
+            (modelE18, errorE18) = _adverseModel(g, strikeE18, isCall, sizeE18 > 0);
+        } else if (g.expired) {
+            modelE18 = _intrinsic(g.priceE18, strikeE18, isCall);
+        } else {
+            uint256 strikeKey = leg.strikeKey();
+            if (strikeKey != g.pricedStrikeKey) {
+                g.pricedStrikeKey = strikeKey;
+                (g.callE18, g.putE18) = BlackScholes.prices(g.priceE18, strikeE18, g.secondsToExpiry, g.volE18);
+                g.errorE18 = BlackScholes.priceErrorBound(g.priceE18, strikeE18);
+            }
+            (modelE18, errorE18) = (isCall ? g.callE18 : g.putE18, g.errorE18);
+        }
         if (sizeE18 > 0) {
             // A long's mark is the model minus its error bound (in the protocol's favour).
             g.longE36 += uint256(sizeE18) * (modelE18 > errorE18 ? modelE18 - errorE18 : 0);
@@ -376,24 +390,6 @@ contract MarginEngine is IMarginEngine, AccessControl {
         g.nakedMaintenanceE36 += shortE18 * (g.cSpotE18 + shortMarkE18);
     }
 
-    /// @dev A leg's model value and error bound at the group's price: one Black–Scholes evaluation per strike, kept
-    /// in the group, prices the call and the put of that strike (a put sorts right before its call).
-    function _legModel(
-        Group memory g,
-        SeriesTerms leg,
-        uint256 strikeE18,
-        bool isCall
-    ) internal pure returns (uint256 modelE18, uint256 errorE18) {
-        if (g.expired) return _model(g, strikeE18, isCall);
-        uint256 strikeKey = leg.strikeKey();
-        if (strikeKey != g.pricedStrikeKey) {
-            g.pricedStrikeKey = strikeKey;
-            (g.callE18, g.putE18) = BlackScholes.prices(g.priceE18, strikeE18, g.secondsToExpiry, g.volE18);
-            g.errorE18 = BlackScholes.priceErrorBound(g.priceE18, strikeE18);
-        }
-        return (isCall ? g.callE18 : g.putE18, g.errorE18);
-    }
-
     /// @dev A leg's model value and error bound on an outage range: a long at the ends of the spot and volatility
     /// ranges that make it worth least, a short at those that make it cost most. Option values rise with spot for a
     /// call and fall for a put, and rise with volatility for both, so the worst case is at a corner.
@@ -404,10 +400,7 @@ contract MarginEngine is IMarginEngine, AccessControl {
         bool isLong
     ) internal pure returns (uint256 modelE18, uint256 errorE18) {
         uint256 spotE18 = isCall == isLong ? g.priceLowE18 : g.priceHighE18;
-        if (g.expired) {
-            if (isCall) return (spotE18 > strikeE18 ? spotE18 - strikeE18 : 0, 0);
-            return (strikeE18 > spotE18 ? strikeE18 - spotE18 : 0, 0);
-        }
+        if (g.expired) return (_intrinsic(spotE18, strikeE18, isCall), 0);
         uint256 volE18 = isLong ? g.volLowE18 : g.volHighE18;
         modelE18 = BlackScholes.price(spotE18, strikeE18, g.secondsToExpiry, volE18, isCall);
         errorE18 = BlackScholes.priceErrorBound(spotE18, strikeE18);
@@ -421,12 +414,18 @@ contract MarginEngine is IMarginEngine, AccessControl {
         bool isCall
     ) internal pure returns (uint256 modelE18, uint256 errorE18) {
         uint256 priceE18 = g.priceE18;
-        if (g.expired) {
-            if (isCall) return (priceE18 > strikeE18 ? priceE18 - strikeE18 : 0, 0);
-            return (strikeE18 > priceE18 ? strikeE18 - priceE18 : 0, 0);
-        }
+        if (g.expired) return (_intrinsic(priceE18, strikeE18, isCall), 0);
         modelE18 = BlackScholes.price(priceE18, strikeE18, g.secondsToExpiry, g.volE18, isCall);
         errorE18 = BlackScholes.priceErrorBound(priceE18, strikeE18);
+    }
+
+    /// @dev Equivalent to max(P − K, 0) for a call, max(K − P, 0) for a put: the payoff at `priceE18`.
+    function _intrinsic(uint256 priceE18, uint256 strikeE18, bool isCall) internal pure returns (uint256) {
+        // unchecked: each difference is taken only when positive.
+        unchecked {
+            if (isCall) return priceE18 > strikeE18 ? priceE18 - strikeE18 : 0;
+            return strikeE18 > priceE18 ? strikeE18 - priceE18 : 0;
+        }
     }
 
     /// @dev The pricing inputs of an expiry group: after expiry the expiry price when set (then no live price is
@@ -518,19 +517,21 @@ contract MarginEngine is IMarginEngine, AccessControl {
     }
 
     /// @dev The positions' series terms, sorted ascending (underlying, expiry, strike, put before call: the order of
-    /// the words, see `SeriesTerms`), each tagged with its index into the book's arrays. Insertion sort: the book
-    /// caps an account at a few dozen positions.
+    /// the words, see `SeriesTerms`), each tagged with its index into the book's arrays (`withTag(i)`, i < 2^31: the
+    /// book caps an account at a few dozen positions), which keeps distinct series in their order. Insertion sort.
     function _sortedTerms(uint256[] memory seriesIds) internal view returns (SeriesTerms[] memory terms) {
         terms = registry.seriesTerms(seriesIds);
-        uint256 n = terms.length;
-        for (uint256 i; i < n; ++i) {
-            // The registry returns untagged words; the tag (i < 2^31) keeps distinct series in their order.
-            SeriesTerms term = terms[i].withTag(i);
-            assembly ("memory-safe") {
-                // Insertion into terms[0..i], all within the array (n words after its length word): shift every
-                // larger word one slot up, then store. Plain assembly: the bounds checks cost more than the sort.
-                let data := add(terms, 0x20)
-                let slot := add(data, shl(5, i))
+        uint256 tagMask = SeriesTermsLib.TAG_MASK;
+        assembly ("memory-safe") {
+            // Plain assembly, all within the array (its length word, then its words): the bounds checks of the
+            // Solidity version cost more than the sort.
+            let data := add(terms, 0x20)
+            let last := add(data, shl(5, mload(terms)))
+            for { let next := data } lt(next, last) { next := add(next, 0x20) } {
+                // `withTag(i)` for the word at index i = (next − data) / 32.
+                let term := or(and(mload(next), not(tagMask)), and(shr(5, sub(next, data)), tagMask))
+                // Insertion into the sorted words before it: shift every larger word one slot up, then store.
+                let slot := next
                 for {} gt(slot, data) {} {
                     let previous := mload(sub(slot, 0x20))
                     if iszero(gt(previous, term)) {
