@@ -62,8 +62,14 @@ interface IMarginEngine is IMarginHook {
     error Margin_SettlementDebtOutstanding(address account, uint256 debtWad);
     /// @notice An underlying's spot or volatility is unavailable (health Down), so positions on it cannot be marked.
     error Margin_PriceUnavailable(uint256 underlyingId);
+    /// @notice A price of an underlying's expiry group (`priceE18`, or a·P from it) is 2^120 (1.3e18 quote units
+    /// per unit) or more: outside the engine's domain.
+    error Margin_PriceOutOfRange(uint256 underlyingId, uint256 priceE18);
     /// @notice Margin parameters out of range: 0 < c <= b <= a <= 1e18.
     error Margin_InvalidParams(uint256 underlyingId);
+    /// @notice `source` (the position book or the series registry) returned data that does not decode as its
+    /// interface declares.
+    error Margin_MalformedReturnData(address source);
     /// @notice No margin parameters are set for the underlying.
     error Margin_UnknownUnderlying(uint256 underlyingId);
     /// @notice A zero address where the admin, vault, position book, registry, settlement or risk controller is

@@ -69,8 +69,9 @@ contract MarginEngine is IMarginEngine, AccessControl {
     }
 
     /// @dev One expiry group: its pricing inputs, the fractions of its price the ratios give, its running sums, and
-    /// the last Black–Scholes evaluation (`pricedStrikeKey`, the `SeriesTerms.strikeKey` it priced, 0 for none): a
-    /// put sorts right before the call of its strike, and the one evaluation prices both.
+    /// the last Black–Scholes evaluation (`pricedStrikeE18`, the strike it priced; none while it is
+    /// `type(uint256).max`, above every strike): a put sorts right before the call of its strike, and the one
+    /// evaluation prices both.
     struct Group {
         uint256 priceE18;
         uint256 volE18;
@@ -84,7 +85,7 @@ contract MarginEngine is IMarginEngine, AccessControl {
         uint256 shortE36;
         uint256 nakedInitialE36;
         uint256 nakedMaintenanceE36;
-        uint256 pricedStrikeKey;
+        uint256 pricedStrikeE18;
         uint256 callE18;
         uint256 putE18;
         uint256 errorE18;
@@ -236,7 +237,7 @@ contract MarginEngine is IMarginEngine, AccessControl {
         bool isWithdrawal
     ) internal view returns (Underlying memory) {
         address account = c.account;
-        (uint256[] memory seriesIds, int256[] memory sizes) = book.positionsOf(account);
+        (uint256[] memory seriesIds, int256[] memory sizes) = _positionsOf(account);
         uint256 debtWad = _debtWad(account);
         // Nothing held and nothing owed: equity is collateral >= 0 = every requirement. No oracle is read.
         if (seriesIds.length == 0 && debtWad == 0) return u;
@@ -262,7 +263,7 @@ contract MarginEngine is IMarginEngine, AccessControl {
         Underlying memory u,
         bool exit
     ) internal view returns (AccountMargin memory margin, Underlying memory) {
-        (uint256[] memory seriesIds, int256[] memory sizes) = book.positionsOf(account);
+        (uint256[] memory seriesIds, int256[] memory sizes) = _positionsOf(account);
         (margin, u, ) = _margin(_equityBeforePositions(account, _debtWad(account), exit), seriesIds, sizes, u, exit);
         return (margin, u);
     }
@@ -294,9 +295,9 @@ contract MarginEngine is IMarginEngine, AccessControl {
         while (start < n) {
             uint256 underlyingId = terms[start].underlyingId();
             if (underlyingId != u.id) u = _loadUnderlying(underlyingId, exit);
-            uint256 end = _groupEnd(terms, start);
-            if (_addGroup(margin, u, terms, sizes, start, end)) outageId = underlyingId;
-            start = end;
+            bool widened;
+            (start, widened) = _addGroup(margin, u, terms, sizes, start);
+            if (widened) outageId = underlyingId;
         }
         return (margin, u, outageId);
     }
@@ -309,30 +310,29 @@ contract MarginEngine is IMarginEngine, AccessControl {
         return SafeCast.toInt256(collateralWad) - SafeCast.toInt256(debtWad);
     }
 
-    /// @dev The end (exclusive) of the expiry group starting at `terms[start]`: the run of terms sharing its
-    /// underlying and expiry.
-    function _groupEnd(SeriesTerms[] memory terms, uint256 start) internal pure returns (uint256 end) {
-        uint256 group = terms[start].group();
-        uint256 n = terms.length;
-        end = start + 1;
-        while (end < n && terms[end].group() == group) ++end;
-    }
-
-    /// @dev Adds one expiry group `terms[start:end]` (each leg's size at `sizes[terms[k].tag()]`) to `margin`: its
-    /// marks (to equity) and its initial and maintenance requirements, min(Σ naked, exact maximum loss). Sums are
-    /// exact in E36 and rounded once. Returns whether the group was valued on an outage range.
+    /// @dev Adds the expiry group starting at `terms[start]` (the run of terms sharing its underlying and expiry,
+    /// each leg's size at `sizes[terms[k].tag()]`) to `margin`: its marks (to equity) and its initial and maintenance
+    /// requirements, min(Σ naked, exact maximum loss). Sums are exact in E36 and rounded once. Returns the group's
+    /// end (exclusive) and whether it was valued on an outage range.
     function _addGroup(
         AccountMargin memory margin,
         Underlying memory u,
         SeriesTerms[] memory terms,
         int256[] memory sizes,
-        uint256 start,
-        uint256 end
-    ) internal view returns (bool widened) {
-        Group memory g = _groupPricing(u, terms[start].expiry());
-        for (uint256 k = start; k < end; ++k) {
-            SeriesTerms leg = terms[k];
+        uint256 start
+    ) internal view returns (uint256 end, bool widened) {
+        SeriesTerms first = terms[start];
+        uint256 group = first.group();
+        Group memory g = _groupPricing(u, first.expiry());
+        uint256 n = terms.length;
+        for (end = start; end < n; ) {
+            SeriesTerms leg = terms[end];
+            if (leg.group() != group) break;
             _addLeg(g, leg, sizes[leg.tag()]);
+            // unchecked: end < n.
+            unchecked {
+                ++end;
+            }
         }
         (uint256 lossE18, bool bounded) = StandardMarginLib.maxLoss(terms, sizes, start, end);
         // Longs' value rounds down, shorts' value and the requirements up (in the protocol's favour).
@@ -341,7 +341,7 @@ contract MarginEngine is IMarginEngine, AccessControl {
         margin.initialWad += StandardMarginLib.groupRequirement(nakedE18, lossE18, bounded);
         nakedE18 = Math.ceilDiv(g.nakedMaintenanceE36, WAD);
         margin.maintenanceWad += StandardMarginLib.groupRequirement(nakedE18, lossE18, bounded);
-        return g.widened;
+        return (end, g.widened);
     }
 
     /// @dev Adds one position (`leg`, of signed size `sizeE18`) to the group's sums and, for a short, its naked
@@ -358,36 +358,44 @@ contract MarginEngine is IMarginEngine, AccessControl {
         } else if (g.expired) {
             modelE18 = _intrinsic(g.priceE18, strikeE18, isCall);
         } else {
-            uint256 strikeKey = leg.strikeKey();
-            if (strikeKey != g.pricedStrikeKey) {
-                g.pricedStrikeKey = strikeKey;
+            // Within a group, equal strikes are equal strike keys (`SeriesTerms.strikeKey`): a call and its put.
+            if (strikeE18 != g.pricedStrikeE18) {
+                g.pricedStrikeE18 = strikeE18;
                 (g.callE18, g.putE18) = BlackScholes.prices(g.priceE18, strikeE18, g.secondsToExpiry, g.volE18);
                 g.errorE18 = BlackScholes.priceErrorBound(g.priceE18, strikeE18);
             }
             (modelE18, errorE18) = (isCall ? g.callE18 : g.putE18, g.errorE18);
         }
-        if (sizeE18 > 0) {
-            // A long's mark is the model minus its error bound (in the protocol's favour).
-            g.longE36 += uint256(sizeE18) * (modelE18 > errorE18 ? modelE18 - errorE18 : 0);
-            return;
+        // unchecked: the group's sums are used only after `StandardMarginLib.maxLoss` accepted its legs (fewer than
+        // 2^8, |size| <= 2^127, strike < 2^120), and `_groupPricing` bounds its prices and a·P below 2^120. A mark is
+        // then below 2^120 (intrinsic value after expiry, at most max(P, K); before it Black–Scholes caps P and K
+        // below 2^100, error bound included) and a naked requirement per unit (at most a·P + mark, or c·P + mark)
+        // below 2^121: each product is at most 2^248 and each sum over fewer than 2^8 legs below 2^256.
+        unchecked {
+            if (sizeE18 > 0) {
+                // A long's mark is the model minus its error bound (in the protocol's favour).
+                g.longE36 += uint256(sizeE18) * (modelE18 > errorE18 ? modelE18 - errorE18 : 0);
+                return;
+            }
+            // Within int128, so the negation is exact.
+            uint256 shortE18 = uint256(-sizeE18);
+            // A short's mark is the model plus its error bound (in the protocol's favour).
+            uint256 shortMarkE18 = modelE18 + errorE18;
+            g.shortE36 += shortE18 * shortMarkE18;
+            g.nakedInitialE36 +=
+                shortE18 *
+                StandardMarginLib.nakedInitialPerUnit(
+                    g.aSpotE18,
+                    g.bSpotE18,
+                    // The spot that makes the short least out of the money (both ends are the price outside an
+                    // outage).
+                    isCall ? g.priceHighE18 : g.priceLowE18,
+                    strikeE18,
+                    isCall,
+                    shortMarkE18
+                );
+            g.nakedMaintenanceE36 += shortE18 * (g.cSpotE18 + shortMarkE18);
         }
-        // Sizes come from int128 positions, so the negation is exact.
-        uint256 shortE18 = uint256(-sizeE18);
-        // A short's mark is the model plus its error bound (in the protocol's favour).
-        uint256 shortMarkE18 = modelE18 + errorE18;
-        g.shortE36 += shortE18 * shortMarkE18;
-        g.nakedInitialE36 +=
-            shortE18 *
-            StandardMarginLib.nakedInitialPerUnit(
-                g.aSpotE18,
-                g.bSpotE18,
-                // The spot that makes the short least out of the money (both ends are the price outside an outage).
-                isCall ? g.priceHighE18 : g.priceLowE18,
-                strikeE18,
-                isCall,
-                shortMarkE18
-            );
-        g.nakedMaintenanceE36 += shortE18 * (g.cSpotE18 + shortMarkE18);
     }
 
     /// @dev A leg's model value and error bound on an outage range: a long at the ends of the spot and volatility
@@ -432,6 +440,7 @@ contract MarginEngine is IMarginEngine, AccessControl {
     /// read), else spot; before it spot, volatility and the time left; with their ranges (see `Underlying`). On an
     /// outage range `priceE18` is its high end, so the ratios' fractions of spot are the largest.
     function _groupPricing(Underlying memory u, uint256 expiry) internal view returns (Group memory g) {
+        g.pricedStrikeE18 = type(uint256).max;
         if (block.timestamp >= expiry) {
             g.expired = true;
             (uint256 expiryPriceE18, bool isSet) = u.router.expiryPrice(expiry);
@@ -455,6 +464,8 @@ contract MarginEngine is IMarginEngine, AccessControl {
         g.aSpotE18 = StandardMarginLib.fractionOfSpotUp(u.initialRatioWad, g.priceE18);
         g.bSpotE18 = StandardMarginLib.fractionOfSpotUp(u.minInitialRatioWad, g.priceE18);
         g.cSpotE18 = StandardMarginLib.fractionOfSpotUp(u.maintenanceRatioWad, g.priceE18);
+        // The domain of `_addLeg`'s unchecked sums: every price of the group, and a·P (>= b·P >= c·P), below 2^120.
+        if ((g.priceHighE18 | g.aSpotE18) >> 120 != 0) revert Margin_PriceOutOfRange(u.id, g.priceHighE18);
     }
 
     /// @dev The underlying's router and ratios times the shock multiplier m (each rounded up, in the protocol's
@@ -466,9 +477,10 @@ contract MarginEngine is IMarginEngine, AccessControl {
         u.exit = exit;
         u.router = registry.routerOf(underlyingId);
         uint256 m = riskController.shockMultiplier(underlyingId);
-        u.initialRatioWad = Math.mulDiv(params.initialRatioWad, m, WAD, Math.Rounding.Ceil);
-        u.minInitialRatioWad = Math.mulDiv(params.minInitialRatioWad, m, WAD, Math.Rounding.Ceil);
-        u.maintenanceRatioWad = Math.mulDiv(params.maintenanceRatioWad, m, WAD, Math.Rounding.Ceil);
+        // Products of a 64-bit ratio and the controller's bounded multiplier: far inside 256 bits.
+        u.initialRatioWad = Math.ceilDiv(params.initialRatioWad * m, WAD);
+        u.minInitialRatioWad = Math.ceilDiv(params.minInitialRatioWad * m, WAD);
+        u.maintenanceRatioWad = Math.ceilDiv(params.maintenanceRatioWad * m, WAD);
     }
 
     /// @dev The router's spot and its range, read once per pass; Degraded is used. Down: a strict pass reverts, an
@@ -520,14 +532,18 @@ contract MarginEngine is IMarginEngine, AccessControl {
     /// the words, see `SeriesTerms`), each tagged with its index into the book's arrays (`withTag(i)`, i < 2^31: the
     /// book caps an account at a few dozen positions), which keeps distinct series in their order. Insertion sort.
     function _sortedTerms(uint256[] memory seriesIds) internal view returns (SeriesTerms[] memory terms) {
-        terms = registry.seriesTerms(seriesIds);
+        terms = _seriesTerms(seriesIds);
         uint256 tagMask = SeriesTermsLib.TAG_MASK;
         assembly ("memory-safe") {
             // Plain assembly, all within the array (its length word, then its words): the bounds checks of the
             // Solidity version cost more than the sort.
             let data := add(terms, 0x20)
             let last := add(data, shl(5, mload(terms)))
-            for { let next := data } lt(next, last) { next := add(next, 0x20) } {
+            for {
+                let next := data
+            } lt(next, last) {
+                next := add(next, 0x20)
+            } {
                 // `withTag(i)` for the word at index i = (next − data) / 32.
                 let term := or(and(mload(next), not(tagMask)), and(shr(5, sub(next, data)), tagMask))
                 // Insertion into the sorted words before it: shift every larger word one slot up, then store.
@@ -543,6 +559,75 @@ contract MarginEngine is IMarginEngine, AccessControl {
                 mstore(slot, term)
             }
         }
+    }
+
+    /// @dev `book.positionsOf(account)`, decoded in place: the two arrays are the return data's own words (a dynamic
+    /// array's ABI encoding is its memory layout), checked to lie within it with equal lengths, instead of copied
+    /// word by word; else `Margin_MalformedReturnData`.
+    function _positionsOf(address account) internal view returns (uint256[] memory seriesIds, int256[] memory sizes) {
+        IPositionBook target = book;
+        bytes4 selector = IPositionBook.positionsOf.selector;
+        bool wellFormed;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            mstore(add(ptr, 0x04), account)
+            if iszero(staticcall(gas(), target, ptr, 0x24, 0, 0)) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+            let size := returndatasize()
+            returndatacopy(ptr, 0, size)
+            mstore(0x40, add(ptr, and(add(size, 0x1f), not(0x1f))))
+            let idsOffset := mload(ptr)
+            let sizesOffset := mload(add(ptr, 0x20))
+            // Two offsets, each followed by a length word inside the data (offsets below `size` cannot overflow).
+            let ok := and(gt(size, 0x3f), and(lt(idsOffset, size), lt(sizesOffset, size)))
+            ok := and(ok, iszero(or(gt(add(idsOffset, 0x20), size), gt(add(sizesOffset, 0x20), size))))
+            if ok {
+                seriesIds := add(ptr, idsOffset)
+                sizes := add(ptr, sizesOffset)
+                let n := mload(seriesIds)
+                // Equal lengths below 2^32, each array's words inside the data.
+                ok := and(eq(n, mload(sizes)), lt(n, 0x100000000))
+                let idsEnd := add(add(idsOffset, 0x20), shl(5, n))
+                let sizesEnd := add(add(sizesOffset, 0x20), shl(5, n))
+                ok := and(ok, iszero(or(gt(idsEnd, size), gt(sizesEnd, size))))
+            }
+            wellFormed := ok
+        }
+        if (!wellFormed) revert Margin_MalformedReturnData(address(target));
+    }
+
+    /// @dev `registry.seriesTerms(seriesIds)`: the call data is the ids array copied whole (`mcopy`) after the
+    /// selector and its offset, and the returned array is decoded in place as in `_positionsOf` (one word per id).
+    function _seriesTerms(uint256[] memory seriesIds) internal view returns (SeriesTerms[] memory terms) {
+        ISeriesRegistry target = registry;
+        bytes4 selector = ISeriesRegistry.seriesTerms.selector;
+        bool wellFormed;
+        assembly ("memory-safe") {
+            let n := mload(seriesIds)
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            mstore(add(ptr, 0x04), 0x20)
+            mcopy(add(ptr, 0x24), seriesIds, add(0x20, shl(5, n)))
+            if iszero(staticcall(gas(), target, ptr, add(0x44, shl(5, n)), 0, 0)) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+            let size := returndatasize()
+            returndatacopy(ptr, 0, size)
+            mstore(0x40, add(ptr, and(add(size, 0x1f), not(0x1f))))
+            let offset := mload(ptr)
+            let ok := and(gt(size, 0x1f), lt(offset, size))
+            ok := and(ok, iszero(gt(add(offset, 0x20), size)))
+            if ok {
+                terms := add(ptr, offset)
+                ok := and(eq(mload(terms), n), iszero(gt(add(add(offset, 0x20), shl(5, n)), size)))
+            }
+            wellFormed := ok
+        }
+        if (!wellFormed) revert Margin_MalformedReturnData(address(target));
     }
 
     /// @dev The account's settlement debt in WAD.

@@ -46,8 +46,15 @@ library StandardMarginLib {
         bool isCall,
         uint256 shortMarkE18
     ) internal pure returns (uint256) {
-        uint256 otmE18 = isCall ? _positivePart(strikeE18, spotE18) : _positivePart(spotE18, strikeE18);
-        return Math.max(_positivePart(aSpotE18, otmE18), bSpotE18) + shortMarkE18;
+        uint256 reducedE18;
+        // unchecked: each difference is taken only when it is positive.
+        unchecked {
+            uint256 otmE18 = isCall
+                ? (strikeE18 > spotE18 ? strikeE18 - spotE18 : 0)
+                : (spotE18 > strikeE18 ? spotE18 - strikeE18 : 0);
+            reducedE18 = aSpotE18 > otmE18 ? aSpotE18 - otmE18 : 0;
+        }
+        return (reducedE18 > bSpotE18 ? reducedE18 : bSpotE18) + shortMarkE18;
     }
 
     /// @dev Equivalent to min(`nakedE18`, `maxLossE18`) when the loss is bounded, else `nakedE18`: the requirement
@@ -165,14 +172,6 @@ library StandardMarginLib {
                 previousE18 := strikeE18
             }
             endSlopeE18 := slopeE18
-        }
-    }
-
-    /// @dev Equivalent to max(x − y, 0).
-    function _positivePart(uint256 x, uint256 y) private pure returns (uint256) {
-        // unchecked: runs only when x > y.
-        unchecked {
-            return x > y ? x - y : 0;
         }
     }
 }
