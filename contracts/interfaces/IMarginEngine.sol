@@ -70,6 +70,8 @@ interface IMarginEngine is IMarginHook {
     /// @notice `source` (the position book or the series registry) returned data that does not decode as its
     /// interface declares.
     error Margin_MalformedReturnData(address source);
+    /// @notice `positionsMarginOf` got `seriesIds` and `sizes` of different lengths.
+    error Margin_LengthMismatch(uint256 seriesIds, uint256 sizes);
     /// @notice No margin parameters are set for the underlying.
     error Margin_UnknownUnderlying(uint256 underlyingId);
     /// @notice A zero address where the admin, vault, position book, registry, settlement or risk controller is
@@ -106,8 +108,9 @@ interface IMarginEngine is IMarginHook {
     /// so the positions of an account in some of its underlyings, valued here, plus those in the others plus its
     /// collateral less its debt make its margin. The liquidation engine values an account's positions in an
     /// underlying whose price it may not act on this way (`exit` true), conservatively.
-    /// @dev `seriesIds` and `sizes` are parallel; each series at most once. Reverts as `marginOf` (strict) or
-    /// `exitMarginOf` (exit) would.
+    /// @dev `seriesIds` and `sizes` are parallel (else `Margin_LengthMismatch`); each series at most once; sizes
+    /// within int128, as the book's (else `StandardMarginLib.StandardMargin_LegOutOfRange`). Reverts as `marginOf`
+    /// (strict) or `exitMarginOf` (exit) would.
     function positionsMarginOf(
         uint256[] calldata seriesIds,
         int256[] calldata sizes,

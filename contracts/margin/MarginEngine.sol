@@ -202,6 +202,7 @@ contract MarginEngine is IMarginEngine, AccessControl {
         int256[] calldata sizes,
         bool exit
     ) external view returns (AccountMargin memory margin) {
+        if (sizes.length != seriesIds.length) revert Margin_LengthMismatch(seriesIds.length, sizes.length);
         Underlying memory u;
         (margin, , ) = _margin(0, seriesIds, sizes, u, exit);
     }

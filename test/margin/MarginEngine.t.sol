@@ -286,6 +286,37 @@ contract MarginEngineTest is MarginFixture {
         engine.markOf(1);
     }
 
+    /// @notice A price from 2^120 (1.3e18 dollars) is outside the engine's domain: refused with its own error before
+    /// any sum is taken (the leg sums run unchecked inside the domain).
+    function test_priceFrom2To120IsOutOfRange() public {
+        _trade(ALICE, _list(3_300e18, EXPIRY_1, true), -1e18);
+        _deposit(ALICE, 10_000e6);
+        int256 hugeE8 = int256((uint256(1) << 120) / 1e10 + 1);
+        _setPrices(hugeE8, VOL_E8);
+        uint256 hugeE18 = uint256(hugeE8) * 1e10;
+        vm.expectRevert(abi.encodeWithSelector(IMarginEngine.Margin_PriceOutOfRange.selector, ethId, hugeE18));
+        engine.marginOf(ALICE);
+    }
+
+    /// @notice `positionsMarginOf` takes parallel arrays: different lengths are refused by name.
+    function test_positionsMarginOf_revertsOnLengthMismatch() public {
+        uint256[] memory ids = new uint256[](2);
+        int256[] memory sizes = new int256[](1);
+        vm.expectRevert(abi.encodeWithSelector(IMarginEngine.Margin_LengthMismatch.selector, 2, 1));
+        engine.positionsMarginOf(ids, sizes, false);
+    }
+
+    /// @notice Sizes outside int128 (the book's range) are refused by the max-loss domain check, never summed into
+    /// a wrong figure.
+    function test_positionsMarginOf_revertsOnSizeOutsideInt128() public {
+        uint256[] memory ids = new uint256[](1);
+        ids[0] = _list(3_300e18, EXPIRY_1, true);
+        int256[] memory sizes = new int256[](1);
+        sizes[0] = int256(type(int128).max) + 1;
+        vm.expectRevert(abi.encodeWithSelector(StandardMarginLib.StandardMargin_LegOutOfRange.selector, 0));
+        engine.positionsMarginOf(ids, sizes, false);
+    }
+
     function test_volDownReverts() public {
         _trade(ALICE, _list(3_300e18, EXPIRY_1, true), 1e18);
         volFeed.updateAnswer(0);

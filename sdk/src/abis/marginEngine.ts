@@ -26,6 +26,19 @@ export const marginEngineAbi = [
     type: "error",
   },
   {
+    inputs: [{ internalType: "address", name: "source", type: "address" }],
+    name: "Margin_MalformedReturnData",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "underlyingId", type: "uint256" },
+      { internalType: "uint256", name: "priceE18", type: "uint256" },
+    ],
+    name: "Margin_PriceOutOfRange",
+    type: "error",
+  },
+  {
     inputs: [{ internalType: "uint256", name: "underlyingId", type: "uint256" }],
     name: "Margin_PriceUnavailable",
     type: "error",

@@ -77,6 +77,10 @@ export const optioErrorMessages = {
   Margin_InsufficientInitialMargin: "`account`'s equity is below its initial margin requirement.",
   Margin_InsufficientMaintenanceMargin: "`account`'s equity is below its maintenance margin requirement.",
   Margin_InvalidParams: "Margin parameters out of range: 0 < c <= b <= a <= 1e18.",
+  Margin_MalformedReturnData:
+    "`source` (the position book or the series registry) returned data that does not decode as its interface declares.",
+  Margin_PriceOutOfRange:
+    "A price of an underlying's expiry group (`priceE18`, or a·P from it) is 2^120 (1.3e18 quote units per unit) or more: outside the engine's domain.",
   Margin_PriceUnavailable:
     "An underlying's spot or volatility is unavailable (health Down), so positions on it cannot be marked.",
   Margin_SettlementDebtOutstanding:
@@ -508,6 +512,16 @@ export class Margin_InsufficientMaintenanceMarginError extends OptioContractErro
 /** Margin parameters out of range: 0 < c <= b <= a <= 1e18. */
 export class Margin_InvalidParamsError extends OptioContractError<"Margin_InvalidParams"> {
   override name = "Margin_InvalidParamsError" as const;
+}
+
+/** `source` (the position book or the series registry) returned data that does not decode as its interface declares. */
+export class Margin_MalformedReturnDataError extends OptioContractError<"Margin_MalformedReturnData"> {
+  override name = "Margin_MalformedReturnDataError" as const;
+}
+
+/** A price of an underlying's expiry group (`priceE18`, or a·P from it) is 2^120 (1.3e18 quote units per unit) or more: outside the engine's domain. */
+export class Margin_PriceOutOfRangeError extends OptioContractError<"Margin_PriceOutOfRange"> {
+  override name = "Margin_PriceOutOfRangeError" as const;
 }
 
 /** An underlying's spot or volatility is unavailable (health Down), so positions on it cannot be marked. */
@@ -1094,6 +1108,8 @@ export const optioErrorClasses = {
   Margin_InsufficientInitialMargin: Margin_InsufficientInitialMarginError,
   Margin_InsufficientMaintenanceMargin: Margin_InsufficientMaintenanceMarginError,
   Margin_InvalidParams: Margin_InvalidParamsError,
+  Margin_MalformedReturnData: Margin_MalformedReturnDataError,
+  Margin_PriceOutOfRange: Margin_PriceOutOfRangeError,
   Margin_PriceUnavailable: Margin_PriceUnavailableError,
   Margin_SettlementDebtOutstanding: Margin_SettlementDebtOutstandingError,
   Margin_UnknownUnderlying: Margin_UnknownUnderlyingError,
