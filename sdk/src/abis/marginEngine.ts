@@ -26,6 +26,14 @@ export const marginEngineAbi = [
     type: "error",
   },
   {
+    inputs: [
+      { internalType: "uint256", name: "seriesIds", type: "uint256" },
+      { internalType: "uint256", name: "sizes", type: "uint256" },
+    ],
+    name: "Margin_LengthMismatch",
+    type: "error",
+  },
+  {
     inputs: [{ internalType: "address", name: "source", type: "address" }],
     name: "Margin_MalformedReturnData",
     type: "error",

@@ -77,6 +77,7 @@ export const optioErrorMessages = {
   Margin_InsufficientInitialMargin: "`account`'s equity is below its initial margin requirement.",
   Margin_InsufficientMaintenanceMargin: "`account`'s equity is below its maintenance margin requirement.",
   Margin_InvalidParams: "Margin parameters out of range: 0 < c <= b <= a <= 1e18.",
+  Margin_LengthMismatch: "`positionsMarginOf` got `seriesIds` and `sizes` of different lengths.",
   Margin_MalformedReturnData:
     "`source` (the position book or the series registry) returned data that does not decode as its interface declares.",
   Margin_PriceOutOfRange:
@@ -512,6 +513,11 @@ export class Margin_InsufficientMaintenanceMarginError extends OptioContractErro
 /** Margin parameters out of range: 0 < c <= b <= a <= 1e18. */
 export class Margin_InvalidParamsError extends OptioContractError<"Margin_InvalidParams"> {
   override name = "Margin_InvalidParamsError" as const;
+}
+
+/** `positionsMarginOf` got `seriesIds` and `sizes` of different lengths. */
+export class Margin_LengthMismatchError extends OptioContractError<"Margin_LengthMismatch"> {
+  override name = "Margin_LengthMismatchError" as const;
 }
 
 /** `source` (the position book or the series registry) returned data that does not decode as its interface declares. */
@@ -1108,6 +1114,7 @@ export const optioErrorClasses = {
   Margin_InsufficientInitialMargin: Margin_InsufficientInitialMarginError,
   Margin_InsufficientMaintenanceMargin: Margin_InsufficientMaintenanceMarginError,
   Margin_InvalidParams: Margin_InvalidParamsError,
+  Margin_LengthMismatch: Margin_LengthMismatchError,
   Margin_MalformedReturnData: Margin_MalformedReturnDataError,
   Margin_PriceOutOfRange: Margin_PriceOutOfRangeError,
   Margin_PriceUnavailable: Margin_PriceUnavailableError,
