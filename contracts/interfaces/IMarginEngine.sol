@@ -2,8 +2,11 @@
 pragma solidity 0.8.30;
 
 import {IMarginHook} from "./IMarginHook.sol";
+import {IPositionBook} from "./IPositionBook.sol";
 import {IRiskController} from "./IRiskController.sol";
+import {ISeriesRegistry} from "./ISeriesRegistry.sol";
 import {ISettlement} from "./ISettlement.sol";
+import {IVault} from "./IVault.sol";
 
 /// @title IMarginEngine
 /// @notice Standard margin. Marks every account to model and computes, per account:
@@ -13,11 +16,12 @@ import {ISettlement} from "./ISettlement.sol";
 /// - naked short initial = (max(a·S − OTM, b·S) + mark) × |size|, maintenance = (c·S + mark) × |size|; longs need
 ///   nothing beyond their premium;
 /// - a, b and c are the governance ratios times the risk controller's shock multiplier m >= 1 of the underlying
-///   (a·m, b·m, c·m, each rounded up; m = 1 while no risk controller is set).
+///   (a·m, b·m, c·m, each rounded up).
 /// `marginOf` is the one calculation that the exchange, the vault's withdrawal hook, the liquidation engine and
 /// the SDK all use.
-/// @dev WAD throughout, values in the quote asset. Requirements round up, marks of longs round down and marks of
-/// shorts round up: every rounding makes the account look poorer.
+/// @dev WAD throughout, values in the quote asset (settlement debt, kept in quote token units, is converted exactly).
+/// Requirements round up, marks of longs round down and marks of shorts round up: every rounding makes the account
+/// look poorer. Every dependency is immutable, set and checked non-zero at construction.
 interface IMarginEngine is IMarginHook {
     /// @notice Per-underlying ratios, WAD fractions of spot.
     /// @param initialRatioWad a: naked short initial requirement before the OTM deduction (Deribit 0.15).
@@ -58,19 +62,24 @@ interface IMarginEngine is IMarginHook {
     error Margin_SettlementDebtOutstanding(address account, uint256 debtWad);
     /// @notice An underlying's spot or volatility is unavailable (health Down), so positions on it cannot be marked.
     error Margin_PriceUnavailable(uint256 underlyingId);
+    /// @notice A price of an underlying's expiry group (`priceE18`, or a·P from it) is 2^120 (1.3e18 quote units
+    /// per unit) or more: outside the engine's domain.
+    error Margin_PriceOutOfRange(uint256 underlyingId, uint256 priceE18);
     /// @notice Margin parameters out of range: 0 < c <= b <= a <= 1e18.
     error Margin_InvalidParams(uint256 underlyingId);
+    /// @notice `source` (the position book or the series registry) returned data that does not decode as its
+    /// interface declares.
+    error Margin_MalformedReturnData(address source);
+    /// @notice `positionsMarginOf` got `seriesIds` and `sizes` of different lengths.
+    error Margin_LengthMismatch(uint256 seriesIds, uint256 sizes);
     /// @notice No margin parameters are set for the underlying.
     error Margin_UnknownUnderlying(uint256 underlyingId);
-    /// @notice A zero address where the admin, vault, position book, registry or risk controller is required.
+    /// @notice A zero address where the admin, vault, position book, registry, settlement or risk controller is
+    /// required.
     error Margin_ZeroAddress();
-    /// @notice The risk controller is already set (it is set once).
-    error Margin_RiskControllerAlreadySet(address riskController);
 
     /// @notice An underlying's margin parameters were set.
     event MarginParamsSet(uint256 indexed underlyingId, uint256 a, uint256 b, uint256 c);
-    /// @notice The risk controller whose shock multiplier scales a, b and c was set.
-    event RiskControllerSet(address indexed riskController);
 
     /// @notice `account`'s equity and initial and maintenance requirements. Reverts with `Margin_PriceUnavailable`
     /// when an underlying it holds positions on has no spot (Down); with the volatility out, marks use the last
@@ -99,8 +108,9 @@ interface IMarginEngine is IMarginHook {
     /// so the positions of an account in some of its underlyings, valued here, plus those in the others plus its
     /// collateral less its debt make its margin. The liquidation engine values an account's positions in an
     /// underlying whose price it may not act on this way (`exit` true), conservatively.
-    /// @dev `seriesIds` and `sizes` are parallel; each series at most once. Reverts as `marginOf` (strict) or
-    /// `exitMarginOf` (exit) would.
+    /// @dev `seriesIds` and `sizes` are parallel (else `Margin_LengthMismatch`); each series at most once; sizes
+    /// within int128, as the book's (else `StandardMarginLib.StandardMargin_LegOutOfRange`). Reverts as `marginOf`
+    /// (strict) or `exitMarginOf` (exit) would.
     function positionsMarginOf(
         uint256[] calldata seriesIds,
         int256[] calldata sizes,
@@ -123,19 +133,24 @@ interface IMarginEngine is IMarginHook {
     /// volatility before expiry; intrinsic value at the expiry price (or spot while unset) after it.
     function markOf(uint256 seriesId) external view returns (uint256 markE18);
 
-    /// @notice Settlement, whose debts count against equity and block withdrawals (zero while none is deployed).
-    /// The liquidation engine reads it here to add the debt back into an account's gross value and to resolve a
-    /// liquidated account's debts.
+    /// @notice Settlement, whose debts count against equity and block withdrawals. The liquidation engine reads it
+    /// here to add the debt back into an account's gross value and to resolve a liquidated account's debts.
     function settlement() external view returns (ISettlement);
+
+    /// @notice The risk controller, whose shock multiplier m scales each underlying's ratios.
+    function riskController() external view returns (IRiskController);
+
+    /// @notice The vault, whose collateral values make the accounts' equity (and whose margin hook this is).
+    function vault() external view returns (IVault);
+
+    /// @notice The position book, whose positions are margined.
+    function book() external view returns (IPositionBook);
+
+    /// @notice The series registry: series terms and each underlying's oracle router.
+    function registry() external view returns (ISeriesRegistry);
 
     /// @notice Sets an underlying's margin ratios. Governance (timelock) only.
     function setMarginParams(uint256 underlyingId, MarginParams calldata params) external;
-
-    /// @notice Sets the risk controller, once (until then the shock multiplier is 1). Governance (timelock) only.
-    function setRiskController(IRiskController riskController) external;
-
-    /// @notice The risk controller (zero when none is set).
-    function riskController() external view returns (IRiskController);
 
     /// @notice An underlying's margin ratios (before the shock multiplier).
     function marginParams(uint256 underlyingId) external view returns (MarginParams memory);

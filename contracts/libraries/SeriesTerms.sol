@@ -31,17 +31,17 @@ library SeriesTermsLib {
 
     /// @notice Packs terms. Each field must fit its width (the registry bounds them at listing).
     function pack(
-        uint256 underlyingId,
-        uint256 expiry,
-        uint256 strikeE18,
-        bool isCall
+        uint256 underlyingId_,
+        uint256 expiry_,
+        uint256 strikeE18_,
+        bool isCall_
     ) internal pure returns (SeriesTerms) {
         return
             SeriesTerms.wrap(
-                (uint256(uint32(underlyingId)) << UNDERLYING_SHIFT) |
-                    (uint256(uint64(expiry)) << EXPIRY_SHIFT) |
-                    (uint256(uint128(strikeE18)) << STRIKE_SHIFT) |
-                    (isCall ? CALL_BIT : 0)
+                (uint256(uint32(underlyingId_)) << UNDERLYING_SHIFT) |
+                    (uint256(uint64(expiry_)) << EXPIRY_SHIFT) |
+                    (uint256(uint128(strikeE18_)) << STRIKE_SHIFT) |
+                    (isCall_ ? CALL_BIT : 0)
             );
     }
 

@@ -2,13 +2,24 @@
 pragma solidity 0.8.30;
 
 import {StandardMarginLib} from "../margin/StandardMarginLib.sol";
+import {SeriesTerms, SeriesTermsLib} from "../libraries/SeriesTerms.sol";
 
-/// @notice Exposes `StandardMarginLib` to the SDK's equality tests; `maxLossBatch` evaluates many leg sets in one
-/// call and reports each one's revert data instead of reverting the batch.
+/// @notice Exposes `StandardMarginLib` to the SDK's equality tests and the Solidity unit tests; `maxLossBatch`
+/// evaluates many leg sets in one call and reports each one's revert data instead of reverting the batch.
 contract StandardMarginHarness {
+    /// @notice One position of an expiry group, as the tests write it.
+    /// @param strikeE18 The strike.
+    /// @param sizeE18 The signed size: long > 0, short < 0.
+    /// @param isCall Call (true) or put.
+    struct Leg {
+        uint256 strikeE18;
+        int256 sizeE18;
+        bool isCall;
+    }
+
     /// @notice `maxLoss` of each leg set, or the revert data it produced (empty when it returned).
     function maxLossBatch(
-        StandardMarginLib.Leg[][] calldata legSets
+        Leg[][] calldata legSets
     ) external view returns (uint256[] memory losses, bool[] memory bounded, bytes[] memory reverts) {
         uint256 n = legSets.length;
         losses = new uint256[](n);
@@ -23,8 +34,20 @@ contract StandardMarginHarness {
         }
     }
 
-    function maxLoss(StandardMarginLib.Leg[] memory legs) external pure returns (uint256 lossE18, bool bounded) {
-        return StandardMarginLib.maxLoss(legs);
+    /// @notice `maxLoss` of `legs`, passed as the engine passes them: each leg's terms tagged with the index of its
+    /// size. A strike too wide for the terms word (2^128 or more) is outside `maxLoss`'s domain (below 2^120)
+    /// anyway and reverts as the library would.
+    function maxLoss(Leg[] memory legs) external pure returns (uint256 lossE18, bool bounded) {
+        uint256 n = legs.length;
+        SeriesTerms[] memory terms = new SeriesTerms[](n);
+        int256[] memory sizes = new int256[](n);
+        for (uint256 i; i < n; ++i) {
+            Leg memory leg = legs[i];
+            if (leg.strikeE18 >> 128 != 0) revert StandardMarginLib.StandardMargin_LegOutOfRange(i);
+            terms[i] = SeriesTermsLib.pack(0, 0, leg.strikeE18, leg.isCall).withTag(i);
+            sizes[i] = leg.sizeE18;
+        }
+        return StandardMarginLib.maxLoss(terms, sizes, 0, n);
     }
 
     function fractionOfSpotUp(uint256 ratioWad, uint256 spotE18) external pure returns (uint256) {

@@ -60,7 +60,9 @@ export function buildCore(
   const interimHook = m.contract("OpenPositionsMarginHook", [book]);
   const vault = m.contract("Vault", [deployer, quoteAsset, interimHook]);
   const settlement = m.contract("Settlement", [deployer, vault, book, registry]);
-  const margin = m.contract("MarginEngine", [deployer, vault, book, registry, settlement]);
+  // The margin engine's dependencies are immutable constructor arguments: the risk controller (which needs only the
+  // registry) and settlement (vault, book, registry) are deployed before it.
+  const margin = m.contract("MarginEngine", [deployer, vault, book, registry, settlement, riskController]);
   // The engine's constructor takes the fund, so the fund starts without an engine and is told it once below.
   const insuranceFund = m.contract("InsuranceFund", [deployer, vault, ZERO]);
   // The fee recipient's share goes to a vault account of the timelock; the insurance share to the fund.
@@ -103,7 +105,6 @@ export function buildCore(
     m.call(vault, "grantRole", [ROLES.CLEARING, settlement], { id: "vault_grantClearing_settlement" }),
     m.call(vault, "setMarginHook", [margin], { id: "vault_setMarginHook_margin" }),
     m.call(registry, "setRiskController", [riskController], { id: "registry_setRiskController" }),
-    m.call(margin, "setRiskController", [riskController], { id: "margin_setRiskController" }),
     m.call(exchange, "setRiskController", [riskController], { id: "exchange_setRiskController" }),
     m.call(book, "grantRole", [ROLES.TRADER, liquidationEngine], { id: "book_grantTrader_liquidation" }),
     m.call(vault, "grantRole", [ROLES.CLEARING, liquidationEngine], { id: "vault_grantClearing_liquidation" }),

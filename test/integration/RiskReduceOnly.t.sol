@@ -8,6 +8,7 @@ import {IRiskController} from "../../contracts/interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
 import {MarginEngine} from "../../contracts/margin/MarginEngine.sol";
+import {RiskController} from "../../contracts/risk/RiskController.sol";
 import {RiskFixture} from "../risk/RiskFixture.sol";
 import {Deploy} from "../utils/Deploy.sol";
 
@@ -135,8 +136,23 @@ contract RiskReduceOnlyTest is RiskFixture {
         }
         uint256 m = risk.shockMultiplier(ETH_ID);
         assertGe(m, 1.2e18, "spiked");
-        MarginEngine scaled = Deploy.marginEngine(ADMIN, vault, book, registry, settlement);
-        MarginEngine unscaled = Deploy.marginEngine(ADMIN, vault, book, registry, settlement);
+        // Engines whose own (unconfigured) risk controllers keep the multiplier at 1.
+        MarginEngine scaled = Deploy.marginEngine(
+            ADMIN,
+            vault,
+            book,
+            registry,
+            settlement,
+            Deploy.riskController(ADMIN, registry)
+        );
+        MarginEngine unscaled = Deploy.marginEngine(
+            ADMIN,
+            vault,
+            book,
+            registry,
+            settlement,
+            Deploy.riskController(ADMIN, registry)
+        );
         vm.startPrank(ADMIN);
         scaled.setMarginParams(ETH_ID, _marginParams(m));
         unscaled.setMarginParams(ETH_ID, _marginParams(1e18));
@@ -159,25 +175,16 @@ contract RiskReduceOnlyTest is RiskFixture {
     }
 
     function test_setRiskController_onceByGovernance() public {
+        assertEq(address(margin.riskController()), address(risk), "the margin engine's, immutable");
         vm.startPrank(ADMIN);
-        vm.expectRevert(abi.encodeWithSelector(IMarginEngine.Margin_RiskControllerAlreadySet.selector, address(risk)));
-        margin.setRiskController(risk);
         vm.expectRevert(abi.encodeWithSelector(IExchange.Exchange_RiskControllerAlreadySet.selector, address(risk)));
         exchange.setRiskController(risk);
         bytes4 registrySet = ISeriesRegistry.Series_RiskControllerAlreadySet.selector;
         vm.expectRevert(abi.encodeWithSelector(registrySet, address(risk)));
         registry.setRiskController(risk);
-        MarginEngine fresh = Deploy.marginEngine(ADMIN, vault, book, registry, settlement);
-        vm.expectRevert(IMarginEngine.Margin_ZeroAddress.selector);
-        fresh.setRiskController(IRiskController(address(0)));
-        vm.expectEmit(true, false, false, false, address(fresh));
-        emit IMarginEngine.RiskControllerSet(address(risk));
-        fresh.setRiskController(risk);
-        assertEq(address(fresh.riskController()), address(risk), "set");
         vm.stopPrank();
-        MarginEngine other = Deploy.marginEngine(ADMIN, vault, book, registry, settlement);
-        vm.expectRevert(); // AccessControlUnauthorizedAccount(this, DEFAULT_ADMIN_ROLE)
-        other.setRiskController(risk);
+        vm.expectRevert(IMarginEngine.Margin_ZeroAddress.selector);
+        Deploy.marginEngine(ADMIN, vault, book, registry, settlement, IRiskController(address(0)));
     }
 
     // ---------------------------------------------------------------- LUNA-style frozen feed

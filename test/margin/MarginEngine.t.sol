@@ -5,21 +5,17 @@ import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol"
 import {IMarginEngine} from "../../contracts/interfaces/IMarginEngine.sol";
 import {Health} from "../../contracts/interfaces/IOracleRouter.sol";
 import {IPositionBook} from "../../contracts/interfaces/IPositionBook.sol";
+import {IRiskController} from "../../contracts/interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
 import {ISettlement} from "../../contracts/interfaces/ISettlement.sol";
 import {IVault} from "../../contracts/interfaces/IVault.sol";
 import {MarginEngine} from "../../contracts/margin/MarginEngine.sol";
+import {RiskController} from "../../contracts/risk/RiskController.sol";
 import {StandardMarginLib} from "../../contracts/margin/StandardMarginLib.sol";
+import {StandardMarginHarness} from "../../contracts/mocks/StandardMarginHarness.sol";
 import {MarginFixture} from "./MarginFixture.sol";
 import {Deploy} from "../utils/Deploy.sol";
 import {WAD} from "../../contracts/libraries/Constants.sol";
-
-/// @notice Exposes `StandardMarginLib.maxLoss` so its reverts can be expected (a library harness, not a mock).
-contract MaxLossHarness {
-    function maxLoss(StandardMarginLib.Leg[] memory legs) external pure returns (uint256 lossE18, bool bounded) {
-        return StandardMarginLib.maxLoss(legs);
-    }
-}
 
 /// @notice The margin engine on the real oracle, registry, book, vault and settlement stack. Expected values are
 /// computed in the test from the documented formulas (`contracts/margin/README.md`), with Black–Scholes marks from
@@ -35,11 +31,12 @@ contract MarginEngineTest is MarginFixture {
     /// @dev The library's error bound is 2e-14 × (S + K) + 2 wei: at most 1.3e-10 here.
     uint256 internal constant REF_TOLERANCE = 1e9;
 
-    MaxLossHarness internal harness;
+    /// @dev Exposes `StandardMarginLib.maxLoss` so its reverts can be expected (a library harness, not a mock).
+    StandardMarginHarness internal harness;
 
     function setUp() public override {
         super.setUp();
-        harness = new MaxLossHarness();
+        harness = new StandardMarginHarness();
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -291,6 +288,37 @@ contract MarginEngineTest is MarginFixture {
         margin.markOf(1);
     }
 
+    /// @notice A price from 2^120 (1.3e18 dollars) is outside the engine's domain: refused with its own error before
+    /// any sum is taken (the leg sums run unchecked inside the domain).
+    function test_priceFrom2To120IsOutOfRange() public {
+        _position(ALICE, _list(3_300e18, EXPIRY_1, true), -1e18);
+        _deposit(ALICE, 10_000e6);
+        int256 hugeE8 = int256((uint256(1) << 120) / 1e10 + 1);
+        _setPrices(hugeE8, VOL_E8);
+        uint256 hugeE18 = uint256(hugeE8) * 1e10;
+        vm.expectRevert(abi.encodeWithSelector(IMarginEngine.Margin_PriceOutOfRange.selector, ETH_ID, hugeE18));
+        margin.marginOf(ALICE);
+    }
+
+    /// @notice `positionsMarginOf` takes parallel arrays: different lengths are refused by name.
+    function test_positionsMarginOf_revertsOnLengthMismatch() public {
+        uint256[] memory ids = new uint256[](2);
+        int256[] memory sizes = new int256[](1);
+        vm.expectRevert(abi.encodeWithSelector(IMarginEngine.Margin_LengthMismatch.selector, 2, 1));
+        margin.positionsMarginOf(ids, sizes, false);
+    }
+
+    /// @notice Sizes outside int128 (the book's range) are refused by the max-loss domain check, never summed into
+    /// a wrong figure.
+    function test_positionsMarginOf_revertsOnSizeOutsideInt128() public {
+        uint256[] memory ids = new uint256[](1);
+        ids[0] = _list(3_300e18, EXPIRY_1, true);
+        int256[] memory sizes = new int256[](1);
+        sizes[0] = int256(type(int128).max) + 1;
+        vm.expectRevert(abi.encodeWithSelector(StandardMarginLib.StandardMargin_LegOutOfRange.selector, 0));
+        margin.positionsMarginOf(ids, sizes, false);
+    }
+
     function test_volDownReverts() public {
         _position(ALICE, _list(3_300e18, EXPIRY_1, true), 1e18);
         volFeed.updateAnswer(0);
@@ -448,21 +476,6 @@ contract MarginEngineTest is MarginFixture {
         margin.checkInitialMargin(ALICE);
     }
 
-    /// @notice With no settlement deployed (a staged deployment) debt is 0.
-    function test_debt_zeroWithoutSettlement() public {
-        MarginEngine staged = Deploy.marginEngine(ADMIN, vault, book, registry, ISettlement(address(0)));
-        assertEq(address(staged.settlement()), address(0), "no settlement");
-        vm.prank(ADMIN);
-        staged.setMarginParams(ETH_ID, _marginParams(A, B, C));
-        _position(ALICE, _list(3_300e18, EXPIRY_1, true), 1e18);
-        _deposit(ALICE, 100e6);
-        uint256 longMark = _call(SPOT, 3_300e18, T30) - _err(SPOT, 3_300e18);
-        IMarginEngine.AccountMargin memory m = staged.marginOf(ALICE);
-        assertEq(m.equityWad, 100e18 + int256(longMark), "equity");
-        assertEq(m.initialWad, 0, "long needs nothing");
-        staged.checkInitialMargin(BOB);
-    }
-
     // ------------------------------------------------------------------------------------------------------------
     // Parameters, constructor, access
     // ------------------------------------------------------------------------------------------------------------
@@ -472,20 +485,26 @@ contract MarginEngineTest is MarginFixture {
         assertEq(address(margin.book()), address(book), "book");
         assertEq(address(margin.registry()), address(registry), "registry");
         assertEq(address(margin.settlement()), address(settlement), "settlement");
-        assertEq(margin.QUOTE_TO_WAD(), 1e12, "6-decimal quote");
+        assertEq(address(RiskController(address(margin.riskController())).registry()), address(registry), "risk");
         assertTrue(margin.hasRole(margin.DEFAULT_ADMIN_ROLE(), ADMIN), "admin");
     }
 
     function test_constructor_revertsOnZeroAddresses() public {
         bytes memory err = abi.encodeWithSelector(IMarginEngine.Margin_ZeroAddress.selector);
+        IRiskController rc = margin.riskController();
         vm.expectRevert(err);
-        Deploy.marginEngine(address(0), vault, book, registry, settlement);
+        Deploy.marginEngine(address(0), vault, book, registry, settlement, rc);
         vm.expectRevert(err);
-        Deploy.marginEngine(ADMIN, IVault(address(0)), book, registry, settlement);
+        Deploy.marginEngine(ADMIN, IVault(address(0)), book, registry, settlement, rc);
         vm.expectRevert(err);
-        Deploy.marginEngine(ADMIN, vault, IPositionBook(address(0)), registry, settlement);
+        Deploy.marginEngine(ADMIN, vault, IPositionBook(address(0)), registry, settlement, rc);
         vm.expectRevert(err);
-        Deploy.marginEngine(ADMIN, vault, book, ISeriesRegistry(address(0)), settlement);
+        Deploy.marginEngine(ADMIN, vault, book, ISeriesRegistry(address(0)), settlement, rc);
+        // Settlement and the risk controller are required too (no staged deployment without them).
+        vm.expectRevert(err);
+        Deploy.marginEngine(ADMIN, vault, book, registry, ISettlement(address(0)), rc);
+        vm.expectRevert(err);
+        Deploy.marginEngine(ADMIN, vault, book, registry, settlement, IRiskController(address(0)));
     }
 
     function test_setMarginParams_storesAndEmits() public {
@@ -551,7 +570,7 @@ contract MarginEngineTest is MarginFixture {
     // ------------------------------------------------------------------------------------------------------------
 
     function test_maxLoss_shapes() public view {
-        StandardMarginLib.Leg[] memory legs = new StandardMarginLib.Leg[](1);
+        StandardMarginHarness.Leg[] memory legs = new StandardMarginHarness.Leg[](1);
         legs[0] = _leg(2_000e18, -1e18, false);
         _assertLoss(legs, 2_000e18, true, "short put: its strike, at 0");
         legs[0] = _leg(2_000e18, -1e18, true);
@@ -559,18 +578,18 @@ contract MarginEngineTest is MarginFixture {
         legs[0] = _leg(2_000e18, 1e18, true);
         _assertLoss(legs, 0, true, "long call");
         // A put spread (long 2500, short 2700): worst at and below 2500, −200.
-        legs = new StandardMarginLib.Leg[](2);
+        legs = new StandardMarginHarness.Leg[](2);
         legs[0] = _leg(2_500e18, 1e18, false);
         legs[1] = _leg(2_700e18, -1e18, false);
         _assertLoss(legs, 200e18, true, "put spread");
         // Rounded up: a third of an option short a put struck at 1 wei above 1.
-        legs = new StandardMarginLib.Leg[](1);
+        legs = new StandardMarginHarness.Leg[](1);
         legs[0] = _leg(1e18 + 1, -333333333333333333, false);
         _assertLoss(legs, 333333333333333334, true, "rounds up");
     }
 
     function test_maxLoss_revertsOnUnsortedLegs() public {
-        StandardMarginLib.Leg[] memory legs = new StandardMarginLib.Leg[](3);
+        StandardMarginHarness.Leg[] memory legs = new StandardMarginHarness.Leg[](3);
         legs[0] = _leg(2_000e18, 1e18, true);
         legs[1] = _leg(2_500e18, 1e18, false);
         legs[2] = _leg(2_400e18, -1e18, true);
@@ -579,7 +598,7 @@ contract MarginEngineTest is MarginFixture {
     }
 
     function test_maxLoss_revertsOutsideDomain() public {
-        StandardMarginLib.Leg[] memory legs = new StandardMarginLib.Leg[](2);
+        StandardMarginHarness.Leg[] memory legs = new StandardMarginHarness.Leg[](2);
         legs[0] = _leg(1e18, 1e18, true);
         legs[1] = _leg(1 << 120, 1e18, true);
         vm.expectRevert(abi.encodeWithSelector(StandardMarginLib.StandardMargin_LegOutOfRange.selector, 1));
@@ -587,7 +606,7 @@ contract MarginEngineTest is MarginFixture {
         legs[1] = _leg(2e18, int256(type(int128).max) + 1, true);
         vm.expectRevert(abi.encodeWithSelector(StandardMarginLib.StandardMargin_LegOutOfRange.selector, 1));
         harness.maxLoss(legs);
-        legs = new StandardMarginLib.Leg[](256);
+        legs = new StandardMarginHarness.Leg[](256);
         vm.expectRevert(abi.encodeWithSelector(StandardMarginLib.StandardMargin_LegOutOfRange.selector, 256));
         harness.maxLoss(legs);
     }
@@ -597,7 +616,7 @@ contract MarginEngineTest is MarginFixture {
     /// highest strike.
     function testFuzz_maxLoss_matchesBruteForce(uint256 seed) public view {
         uint256 n = 1 + (seed % 6);
-        StandardMarginLib.Leg[] memory legs = new StandardMarginLib.Leg[](n);
+        StandardMarginHarness.Leg[] memory legs = new StandardMarginHarness.Leg[](n);
         for (uint256 i; i < n; ++i) {
             uint256 r = uint256(keccak256(abi.encode(seed, i)));
             // Strikes on a 50 grid in [1000, 5000] (so ties happen), sizes in ±[0.001, 100] with odd wei.
@@ -634,12 +653,12 @@ contract MarginEngineTest is MarginFixture {
     // Helpers
     // ------------------------------------------------------------------------------------------------------------
 
-    function _leg(uint256 strike, int256 size, bool isCall) internal pure returns (StandardMarginLib.Leg memory) {
-        return StandardMarginLib.Leg(strike, size, isCall);
+    function _leg(uint256 strike, int256 size, bool isCall) internal pure returns (StandardMarginHarness.Leg memory) {
+        return StandardMarginHarness.Leg(strike, size, isCall);
     }
 
     function _assertLoss(
-        StandardMarginLib.Leg[] memory legs,
+        StandardMarginHarness.Leg[] memory legs,
         uint256 expected,
         bool expectedBounded,
         string memory label
@@ -650,12 +669,12 @@ contract MarginEngineTest is MarginFixture {
     }
 
     /// @dev Brute force: the loss at `price`, rounded up to WAD.
-    function _lossAt(StandardMarginLib.Leg[] memory legs, uint256 price) internal pure returns (uint256) {
+    function _lossAt(StandardMarginHarness.Leg[] memory legs, uint256 price) internal pure returns (uint256) {
         int256 value = _payoffAt(legs, price);
         return value >= 0 ? 0 : _ceilDiv(uint256(-value), WAD);
     }
 
-    function _sortByStrike(StandardMarginLib.Leg[] memory legs) internal pure {
+    function _sortByStrike(StandardMarginHarness.Leg[] memory legs) internal pure {
         for (uint256 i = 1; i < legs.length; ++i) {
             for (uint256 j = i; j > 0 && legs[j - 1].strikeE18 > legs[j].strikeE18; --j) {
                 (legs[j - 1], legs[j]) = (legs[j], legs[j - 1]);
@@ -664,7 +683,7 @@ contract MarginEngineTest is MarginFixture {
     }
 
     /// @dev The payoff at `price`, exact in E36, evaluated leg by leg.
-    function _payoffAt(StandardMarginLib.Leg[] memory legs, uint256 price) internal pure returns (int256 value) {
+    function _payoffAt(StandardMarginHarness.Leg[] memory legs, uint256 price) internal pure returns (int256 value) {
         for (uint256 i; i < legs.length; ++i) {
             uint256 k = legs[i].strikeE18;
             uint256 intrinsic = legs[i].isCall ? (price > k ? price - k : 0) : (k > price ? k - price : 0);

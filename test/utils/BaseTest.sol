@@ -127,7 +127,7 @@ abstract contract BaseTest is Accounts {
         book = Deploy.positionBook(ADMIN, registry, config.maxLiveSeries);
         vault = Deploy.vault(ADMIN, address(usdc), Deploy.marginHook(book));
         settlement = Deploy.settlement(ADMIN, vault, book, registry);
-        margin = Deploy.marginEngine(ADMIN, vault, book, registry, settlement);
+        margin = Deploy.marginEngine(ADMIN, vault, book, registry, settlement, risk);
         exchange = Deploy.exchange(ADMIN, vault, book, registry, margin, guard, FEE_RECIPIENT, INSURANCE);
         fund = Deploy.insuranceFund(ADMIN, vault, address(0));
         engine = Deploy.liquidationEngine(ADMIN, vault, book, registry, margin, fund, risk);
@@ -152,7 +152,6 @@ abstract contract BaseTest is Accounts {
         fund.setLiquidationEngine(address(engine));
         if (config.marginEngineIsHook) vault.setMarginHook(margin);
         registry.setRiskController(risk);
-        margin.setRiskController(risk);
         exchange.setRiskController(risk);
         vault.listCollateral(address(weth), 0.2e18, ethRouter);
         registry.addUnderlying("ETH", _underlying(ethRouter, config.maxExpiryHorizon, config.openInterestCap));

@@ -73,9 +73,10 @@ library Deploy {
         IVault vault_,
         IPositionBook book,
         ISeriesRegistry registry_,
-        ISettlement settlement_
+        ISettlement settlement_,
+        IRiskController riskController_
     ) internal returns (MarginEngine) {
-        return new MarginEngine(admin, vault_, book, registry_, settlement_);
+        return new MarginEngine(admin, vault_, book, registry_, settlement_, riskController_);
     }
 
     function exchange(

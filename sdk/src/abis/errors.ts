@@ -357,13 +357,29 @@ export const optioErrorsAbi = [
     type: "error",
   },
   {
-    inputs: [{ internalType: "uint256", name: "underlyingId", type: "uint256" }],
-    name: "Margin_PriceUnavailable",
+    inputs: [
+      { internalType: "uint256", name: "seriesIds", type: "uint256" },
+      { internalType: "uint256", name: "sizes", type: "uint256" },
+    ],
+    name: "Margin_LengthMismatch",
     type: "error",
   },
   {
-    inputs: [{ internalType: "address", name: "riskController", type: "address" }],
-    name: "Margin_RiskControllerAlreadySet",
+    inputs: [{ internalType: "address", name: "source", type: "address" }],
+    name: "Margin_MalformedReturnData",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "underlyingId", type: "uint256" },
+      { internalType: "uint256", name: "priceE18", type: "uint256" },
+    ],
+    name: "Margin_PriceOutOfRange",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "underlyingId", type: "uint256" }],
+    name: "Margin_PriceUnavailable",
     type: "error",
   },
   {

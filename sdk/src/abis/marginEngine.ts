@@ -26,13 +26,29 @@ export const marginEngineAbi = [
     type: "error",
   },
   {
-    inputs: [{ internalType: "uint256", name: "underlyingId", type: "uint256" }],
-    name: "Margin_PriceUnavailable",
+    inputs: [
+      { internalType: "uint256", name: "seriesIds", type: "uint256" },
+      { internalType: "uint256", name: "sizes", type: "uint256" },
+    ],
+    name: "Margin_LengthMismatch",
     type: "error",
   },
   {
-    inputs: [{ internalType: "address", name: "riskController", type: "address" }],
-    name: "Margin_RiskControllerAlreadySet",
+    inputs: [{ internalType: "address", name: "source", type: "address" }],
+    name: "Margin_MalformedReturnData",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "underlyingId", type: "uint256" },
+      { internalType: "uint256", name: "priceE18", type: "uint256" },
+    ],
+    name: "Margin_PriceOutOfRange",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "underlyingId", type: "uint256" }],
+    name: "Margin_PriceUnavailable",
     type: "error",
   },
   {
@@ -61,10 +77,11 @@ export const marginEngineAbi = [
     type: "event",
   },
   {
-    anonymous: false,
-    inputs: [{ indexed: true, internalType: "address", name: "riskController", type: "address" }],
-    name: "RiskControllerSet",
-    type: "event",
+    inputs: [],
+    name: "book",
+    outputs: [{ internalType: "contract IPositionBook", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
   },
   {
     inputs: [{ internalType: "address", name: "account", type: "address" }],
@@ -229,6 +246,13 @@ export const marginEngineAbi = [
   },
   {
     inputs: [],
+    name: "registry",
+    outputs: [{ internalType: "contract ISeriesRegistry", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "riskController",
     outputs: [{ internalType: "contract IRiskController", name: "", type: "address" }],
     stateMutability: "view",
@@ -254,16 +278,16 @@ export const marginEngineAbi = [
     type: "function",
   },
   {
-    inputs: [{ internalType: "contract IRiskController", name: "riskController", type: "address" }],
-    name: "setRiskController",
-    outputs: [],
-    stateMutability: "nonpayable",
+    inputs: [],
+    name: "settlement",
+    outputs: [{ internalType: "contract ISettlement", name: "", type: "address" }],
+    stateMutability: "view",
     type: "function",
   },
   {
     inputs: [],
-    name: "settlement",
-    outputs: [{ internalType: "contract ISettlement", name: "", type: "address" }],
+    name: "vault",
+    outputs: [{ internalType: "contract IVault", name: "", type: "address" }],
     stateMutability: "view",
     type: "function",
   },

@@ -2,9 +2,10 @@
  * `MarginEngine.marginOf` in bigint: equity, initial and maintenance margin of one account, bit-exact.
  *
  * Mirrors `contracts/margin/MarginEngine.sol`: `_margin` (one pass over positions sorted by underlying, expiry,
- * strike, put before call), `_addGroup`, `_addLeg`, `_legModel` (a put and the call of its strike share one
- * evaluation), `_model`, `_groupPricing` (expired groups at intrinsic value against the expiry price, spot while it
- * is unset), `_loadUnderlying` (ratios times the risk controller's shock multiplier, rounded up) and `_sortedKeys`;
+ * strike, put before call), `_addGroup`, `_addLeg` (one evaluation per strike prices a put and the call of its
+ * strike), `_model`, `_groupPricing` (expired groups at intrinsic value against the expiry price, spot while it
+ * is unset; prices and a·P from 2^120 are out of range), `_loadUnderlying` (ratios times the risk controller's
+ * shock multiplier, rounded up) and `_sortedTerms`;
  * the formulas are `StandardMarginLib`'s (`./standardMargin.ts`) and the marks `BlackScholes`' (`./blackScholes.ts`).
  * What the engine reads from other contracts is an input here: collateral value (`Vault.collateralValue`), settlement
  * debt (`Settlement.debtOf` × 10^(18 − quote decimals)), positions with their series terms, each underlying's spot
@@ -43,7 +44,7 @@ export interface UnderlyingMarket {
   volE18: bigint | undefined;
   /** The governance ratios (`marginParams(id)`); an all-zero set means the underlying is unknown. */
   params: MarginParams;
-  /** `RiskController.shockMultiplier(id)`; undefined when the engine has no risk controller. */
+  /** `RiskController.shockMultiplier(id)` (the engine always has a risk controller); undefined is read as 1. */
   shockMultiplierWad?: bigint;
   /** Proven expiry prices by expiry (`OracleRouter.expiryPrice`); a missing entry is unset. */
   expiryPrices?: ReadonlyMap<bigint, bigint>;
@@ -77,6 +78,17 @@ export class MarginPriceUnavailableError extends Error {
   }
 }
 
+/** `Margin_PriceOutOfRange(underlyingId, priceE18)`: a group's price, or a·P, is 2^120 or more. */
+export class MarginPriceOutOfRangeError extends Error {
+  override name = "MarginPriceOutOfRangeError";
+  constructor(
+    readonly underlyingId: bigint,
+    readonly priceE18: bigint,
+  ) {
+    super(`Margin: price ${priceE18} out of range for underlying ${underlyingId}`);
+  }
+}
+
 /** `Margin_UnknownUnderlying(underlyingId)`: no ratios are set (or no market was given). */
 export class MarginUnknownUnderlyingError extends Error {
   override name = "MarginUnknownUnderlyingError";
@@ -107,9 +119,17 @@ interface Group {
   shortE36: bigint;
   nakedInitialE36: bigint;
   nakedMaintenanceE36: bigint;
-  pairedCallE18: bigint;
-  paired: boolean;
+  /** The strike of the last Black–Scholes evaluation (`PRICED_NONE` for none), with its call, put and error. */
+  pricedStrikeE18: bigint;
+  callE18: bigint;
+  putE18: bigint;
+  errorE18: bigint;
 }
+
+/** `type(uint256).max`: above every strike, so no evaluation is cached yet. */
+const PRICED_NONE = (1n << 256n) - 1n;
+/** The bound of `_groupPricing`'s range check: 2^120. */
+const PRICE_LIMIT = 1n << 120n;
 
 /** `MarginEngine._loadUnderlying`. */
 export function loadRatios(params: MarginParams, shockMultiplierWad?: bigint): { a: bigint; b: bigint; c: bigint } {
@@ -149,7 +169,9 @@ function groupPricing(u: LoadedUnderlying, expiry: bigint, timestamp: bigint): G
     volE18 = u.market.volE18;
     secondsToExpiry = expiry - timestamp;
   }
-  return newGroup(priceE18, volE18, secondsToExpiry, expired, u);
+  const g = newGroup(priceE18, volE18, secondsToExpiry, expired, u);
+  if (priceE18 >= PRICE_LIMIT || g.aSpotE18 >= PRICE_LIMIT) throw new MarginPriceOutOfRangeError(u.id, priceE18);
+  return g;
 }
 
 function newGroup(
@@ -171,8 +193,10 @@ function newGroup(
     shortE36: 0n,
     nakedInitialE36: 0n,
     nakedMaintenanceE36: 0n,
-    pairedCallE18: 0n,
-    paired: false,
+    pricedStrikeE18: PRICED_NONE,
+    callE18: 0n,
+    putE18: 0n,
+    errorE18: 0n,
   };
 }
 
@@ -186,22 +210,22 @@ function model(g: Group, strikeE18: bigint, isCall: boolean): [bigint, bigint] {
   return [bsPrice(p, strikeE18, g.secondsToExpiry, g.volE18, isCall), priceErrorBound(p, strikeE18)];
 }
 
-/** `MarginEngine._legModel`. */
-function legModel(g: Group, leg: Leg, pairWithNext: boolean): [bigint, bigint] {
-  if (g.paired) {
-    g.paired = false;
-    return [g.pairedCallE18, priceErrorBound(g.priceE18, leg.strikeE18)];
+/** `MarginEngine._addLeg`'s model: intrinsic after expiry, else one Black–Scholes evaluation per strike. */
+function legModel(g: Group, leg: Leg): [bigint, bigint] {
+  if (g.expired) return model(g, leg.strikeE18, leg.isCall);
+  if (leg.strikeE18 !== g.pricedStrikeE18) {
+    g.pricedStrikeE18 = leg.strikeE18;
+    const both = prices(g.priceE18, leg.strikeE18, g.secondsToExpiry, g.volE18);
+    g.callE18 = both.call;
+    g.putE18 = both.put;
+    g.errorE18 = priceErrorBound(g.priceE18, leg.strikeE18);
   }
-  if (!pairWithNext || g.expired) return model(g, leg.strikeE18, leg.isCall);
-  const both = prices(g.priceE18, leg.strikeE18, g.secondsToExpiry, g.volE18);
-  g.pairedCallE18 = both.call;
-  g.paired = true;
-  return [both.put, priceErrorBound(g.priceE18, leg.strikeE18)];
+  return [leg.isCall ? g.callE18 : g.putE18, g.errorE18];
 }
 
 /** `MarginEngine._addLeg`. */
-function addLeg(g: Group, leg: Leg, pairWithNext: boolean): void {
-  const [modelE18, errorE18] = legModel(g, leg, pairWithNext);
+function addLeg(g: Group, leg: Leg): void {
+  const [modelE18, errorE18] = legModel(g, leg);
   const size = leg.sizeE18;
   if (size > 0n) {
     g.longE36 += size * (modelE18 > errorE18 ? modelE18 - errorE18 : 0n);
@@ -215,24 +239,22 @@ function addLeg(g: Group, leg: Leg, pairWithNext: boolean): void {
   g.nakedMaintenanceE36 += shortE18 * (g.cSpotE18 + shortMarkE18);
 }
 
-/** A position with its packed sort key (`ISeriesRegistry.seriesTerms` | index). */
+/** A position with its packed terms (`ISeriesRegistry.seriesTerms`, tagged with its index). */
 interface Keyed {
   key: bigint;
   /** key >> 160: underlying and expiry. */
   group: bigint;
-  /** key >> 32: underlying, expiry and strike. */
-  strikeKey: bigint;
   position: MarginPosition;
 }
 
 const KEY_CALL_BIT = 1n << 31n;
 
-/** `MarginEngine._sortedKeys`: ascending by (underlying, expiry, strike, put before call, index). */
+/** `MarginEngine._sortedTerms`: ascending by (underlying, expiry, strike, put before call, index). */
 function sortedKeys(positions: readonly MarginPosition[]): Keyed[] {
   const keyed = positions.map((p, i): Keyed => {
     const key =
       (p.underlyingId << 224n) | (p.expiry << 160n) | (p.strikeE18 << 32n) | (p.isCall ? KEY_CALL_BIT : 0n) | BigInt(i);
-    return { key, group: key >> 160n, strikeKey: key >> 32n, position: p };
+    return { key, group: key >> 160n, position: p };
   });
   keyed.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
   return keyed;
@@ -271,9 +293,10 @@ export function standardMargin(input: ExpiryGroupInput): ExpiryGroupMargin {
   const g = newGroup(input.priceE18, input.volE18, input.secondsToExpiry, input.expired, input.ratios);
   const legs = input.legs;
   const n = legs.length;
-  for (let k = 0; k < n; k++) {
-    addLeg(g, legs[k], k + 1 < n && legs[k + 1].strikeE18 === legs[k].strikeE18);
+  if (input.priceE18 >= PRICE_LIMIT || g.aSpotE18 >= PRICE_LIMIT) {
+    throw new MarginPriceOutOfRangeError(0n, input.priceE18);
   }
+  for (let k = 0; k < n; k++) addLeg(g, legs[k]);
   return closeGroup(g, legs);
 }
 
@@ -295,7 +318,7 @@ function addGroup(margin: AccountMargin, u: LoadedUnderlying, keyed: Keyed[], st
     const p = keyed[k].position;
     const leg: Leg = { strikeE18: p.strikeE18, sizeE18: p.sizeE18, isCall: p.isCall };
     legs[k - start] = leg;
-    addLeg(g, leg, k + 1 < end && keyed[k + 1].strikeKey === keyed[k].strikeKey);
+    addLeg(g, leg);
   }
   const r = closeGroup(g, legs);
   margin.equityWad += toInt256(r.longValueWad) - toInt256(r.shortValueWad);
