@@ -29,11 +29,11 @@ describe("BlackScholes: accuracy against the 60-digit reference", () => {
   async function checkPrices(cases: PricingCase[], label: string) {
     const rows = await priceErrors(h(), cases);
     const maxOverSpot = report(label, rows);
-    // The target: max |on-chain - reference| / spot <= 1e-12.
-    expect(maxOverSpot).to.be.at.most(1e-12);
-    // The documented bound, case by case: 2e-14 (spot + strike) + 2 wei.
+    // The target: max |on-chain - reference| / spot <= 1e-15.
+    expect(maxOverSpot).to.be.at.most(1e-15);
+    // The documented bound, case by case: 1e-15 (spot + strike) + 2 wei.
     for (const r of rows) {
-      const bound = Number(r.input.spot + r.input.strike) * 2e-14 + 2;
+      const bound = Number(r.input.spot + r.input.strike) * 1e-15 + 2;
       expect(
         r.callWei,
         `call ${JSON.stringify(r.input, (_, v) => (typeof v === "bigint" ? v.toString() : v))}`,

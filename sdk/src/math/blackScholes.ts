@@ -43,8 +43,8 @@ export interface PriceAndGreeks {
 export const INV_SQRT_2PI_WAD = 398942280401432678n;
 /** `BlackScholes.VOL_SQRT_TIME_TO_Q96`. */
 export const VOL_SQRT_TIME_TO_Q96 = 260253154810983904072398467n;
-/** `BlackScholes.PRICE_ERROR_WAD`: 2e-14 of spot + strike. */
-export const PRICE_ERROR_WAD = 20000n;
+/** `BlackScholes.PRICE_ERROR_WAD`: 1e-15 of spot + strike. */
+export const PRICE_ERROR_WAD = 1000n;
 
 const Q96 = 0x1000000000000000000000000n;
 const EIGHT_Q96 = 0x8000000000000000000000000n;
@@ -53,18 +53,20 @@ const SQRT2_Q96 = 112045541949572279837463876454n;
 const LN2_Q96 = 54916777467707473351141471128n;
 const HALF_LN2_Q96 = 27458388733853736675570735564n;
 
-const TAIL_A1 = 224141394309534327328339193756n;
-const TAIL_B1 = 1014530238943787648184646536943n;
-const TAIL_C1 = 432856688485587511112661621982n;
-const TAIL_D1 = 608536588336266738383190325562n;
-const TAIL_A2 = 217240938772633550255104373798n;
-const TAIL_B2 = 907052058601103101628772997535n;
-const TAIL_C2 = 421097668883516882538169402595n;
-const TAIL_D2 = 725150726464193656692009635401n;
-const TAIL_A3 = 24703698129340323008073367486n;
-const TAIL_B3 = 86085894131973854673372035822n;
-const TAIL_C3 = 395951597142529296755169738584n;
-const TAIL_D3 = 1028722517734721515904317073982n;
+const TAIL_E_Q192 = 69488727711525925387252677054870623702306441804016112369664n;
+const TAIL_F_Q96 = 234601720488335949059646883636n;
+const TAIL_A1_Q96 = 992795879856548517721002482280n;
+const TAIL_B1_Q192 = 192540118868988347514318653304548092746461648778597043798016n;
+const TAIL_C1_Q96 = 464543314767110792825964315351n;
+const TAIL_D1_Q96 = 741912430351499077440494807872n;
+const TAIL_A2_Q96 = 150087990073824709916746900059n;
+const TAIL_B2_Q192 = 424281168227701809183417940398732480430382188334585741312n;
+const TAIL_C2_Q96 = 450226995712158512593337673522n;
+const TAIL_D2_Q96 = 901419790919630524413453598274n;
+const TAIL_A3_Q96 = 2755115610377595115637257611n;
+const TAIL_B3_Q192 = 3083066360785595243500236392166052817141287539623721959424n;
+const TAIL_C3_Q96 = 424412464697085034388978490010n;
+const TAIL_D3_Q96 = 1251576709851470256468895150170n;
 
 const LN_P6 = 13340168605169970281300806668n;
 const LN_P5 = 14357675661891614706576672509n;
@@ -95,14 +97,13 @@ function log2Floor(x: bigint): bigint {
   return BigInt((hex.length - 1) * 4 + 31 - Math.clz32(parseInt(hex[0], 16)));
 }
 
-/** R(x) = N(-x) exp(x²/2) in Q96 for x in [0, 8·2^96] (its three partial fractions, as in `_call`). */
+/** R(x) = N(-x) exp(x²/2) in Q96 for x in [0, 8·2^96] (the caller clamps): `scaledNormalTail` in `_call`. */
 function tail(x: bigint): bigint {
-  if (x > EIGHT_Q96) x = EIGHT_Q96;
-  const x2 = (x * x) >> 96n;
-  const t =
-    ((((TAIL_A1 * x) >> 96n) + TAIL_B1) << 96n) / (x2 + ((TAIL_C1 * x) >> 96n) + TAIL_D1) +
-    ((((TAIL_A3 * x) >> 96n) + TAIL_B3) << 96n) / (x2 + ((TAIL_C3 * x) >> 96n) + TAIL_D3);
-  return t - ((((TAIL_A2 * x) >> 96n) + TAIL_B2) << 96n) / (x2 + ((TAIL_C2 * x) >> 96n) + TAIL_D2);
+  let r =
+    TAIL_E_Q192 / (x + TAIL_F_Q96) +
+    (TAIL_A2_Q96 * x + TAIL_B2_Q192) / (((x * (x + TAIL_C2_Q96)) >> 96n) + TAIL_D2_Q96);
+  r += (TAIL_B3_Q192 - TAIL_A3_Q96 * x) / (((x * (x + TAIL_C3_Q96)) >> 96n) + TAIL_D3_Q96);
+  return r - (TAIL_A1_Q96 * x + TAIL_B1_Q192) / (((x * (x + TAIL_C1_Q96)) >> 96n) + TAIL_D1_Q96);
 }
 
 /** base · exp(-dm²/2) · 2^32, truncated (the exp kernel of `_call`, also `_farGaussian`'s). */
@@ -201,6 +202,11 @@ function callKernel(spot: bigint, strike: bigint, secondsToExpiry: bigint, vol: 
     g32 = 0n;
   } else {
     g32 = gaussian32(g32, dm);
+    // Only the larger |d| (ra ^ rb ^ dm) can exceed 8: both are clamped to it then.
+    if ((ra ^ rb ^ dm) > EIGHT_Q96) {
+      if (ra > EIGHT_Q96) ra = EIGHT_Q96;
+      if (rb > EIGHT_Q96) rb = EIGHT_Q96;
+    }
     ra = tail(ra);
     rb = tail(rb);
   }
@@ -285,7 +291,7 @@ export function greeks(
   };
 }
 
-/** `BlackScholes.priceErrorBound`: 2e-14 · (spot + strike) rounded up, plus 2 wei. */
+/** `BlackScholes.priceErrorBound`: 1e-15 · (spot + strike) rounded up, plus 2 wei. */
 export function priceErrorBound(spot: bigint, strike: bigint): bigint {
   return ((spot + strike) * PRICE_ERROR_WAD + WAD - 1n) / WAD + 2n;
 }
