@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {WAD} from "./Constants.sol";
+import {LogMath} from "./LogMath.sol";
 
 /// @title BlackScholes
 /// @notice European option prices and greeks in WAD fixed point, for marks and scenario shocks of the margin
@@ -18,8 +19,8 @@ import {WAD} from "./Constants.sol";
 /// year, vol 10%-300%) the largest error is 1.6e-16 * spot. Rounding is not directed (a caller wanting a one-sided
 /// bound adds or subtracts `priceErrorBound`), but results always satisfy the no-arbitrage bounds exactly:
 /// intrinsic <= price, call <= spot, put <= strike, and call - put = spot - strike.
-/// Budget: the normal tail fit, 2.2e-17 per N (times S + K); ln(S/K), 1e-18 absolute, and v, 3e-17 relative, both
-/// move the price by less than 1e-16 * (S + K); exp, 4e-16 relative on G <= min(S, K), so below 2.2e-16 * (S + K);
+/// Budget: the normal tail fit, 2.2e-17 per N (times S + K); ln(S/K) (`LogMath.lnRatioQ96`), 1e-20 absolute (3e-17
+/// when S/K < 2**-59), and v, 3e-17 relative, both move the price by less than 1e-16 * (S + K); exp, 4e-16 relative on G <= min(S, K), so below 2.2e-16 * (S + K);
 /// a |d| beyond 8, neglected (both) or clamped to 8 (one), 6.2e-16 * (S + K); Q96 rounding, below 1e-26; the final
 /// WAD rounding, 1 wei. The sum is below 9.6e-16 * (S + K). Measured on the grid with one kernel at a time
 /// replaced by the exact function: exp accounts for about 1.3e-16 * spot, the tail fit for about 6e-17 * spot.
@@ -29,10 +30,10 @@ import {WAD} from "./Constants.sol";
 /// call = S [d1 >= 0] - K [d2 >= 0] + G (+-R(|d1|) -+ R(|d2|)) with one exp and two R, and put = call - S + K.
 /// G is computed from the smaller of |d1|, |d2| (exponent at most 32) and the price takes it as 0 when both are at
 /// least 8; the greeks, whose vega and gamma are G times factors that grow as v shrinks, compute it up to 16. The
-/// kernels (sqrt of time, ln of the moneyness, exp, R) are in one assembly block in `_call`, each with its domain
-/// and error beside it; their coefficients are fits computed in 50-digit arithmetic by
-/// `scripts/math/fitKernels.py`. Gas: about 2,130 for `price` and 2,550 for `priceAndGreeks` inside a caller
-/// (moneyness in [1/2, 2); other moneyness adds a 256-bit log2, about 150).
+/// kernels (sqrt of time, exp, R) are in the assembly of `_call`, each with its domain and error beside it, and ln of
+/// the moneyness is the protocol's one logarithm, `LogMath.lnRatioQ96`; their coefficients are fits computed in
+/// 50-digit arithmetic by `scripts/math/fitKernels.py`. Gas: about 2,240 for `price` and 2,660 for `priceAndGreeks`
+/// inside a caller (moneyness in [1/2, 2); other moneyness adds a 256-bit log2, about 150).
 library BlackScholes {
     /// @notice An input lies outside the documented domain.
     error BlackScholes_InputOutOfRange(uint256 spot, uint256 strike, uint256 secondsToExpiry, uint256 vol);
@@ -229,7 +230,7 @@ library BlackScholes {
     /// of spot, 0 when both |d| >= 8), ra = R(|d1|) in Q96, vq = v in Q96 (0 when the price is intrinsic), and
     /// whether d1 >= 0. The kernels work in Q96 fixed point (a real x stored as x * 2**96); the errors quoted are the
     /// fits' (Q96 rounding, about 2**-90 relative, is far below them).
-    // A single assembly block on purpose: splitting it into functions costs about 150 gas of call overhead.
+    // Assembly on purpose: each kernel as its own function would cost about 40 gas of call overhead.
     // solhint-disable-next-line function-max-lines
     function _call(
         uint256 spot,
@@ -237,6 +238,10 @@ library BlackScholes {
         uint256 secondsToExpiry,
         uint256 vol
     ) private pure returns (uint256 callPrice, uint256 g32, uint256 ra, uint256 vq, bool d1NonNegative) {
+        // ln(S/K) in signed Q96, |error| < 1e-20 when spot and strike are in [1, 2**100), the only case that uses
+        // it (vq > 0 below); meaningless but harmless (`lnRatioQ96` never reverts) otherwise. Held in ra (two's
+        // complement) until ra becomes |d1|: one stack slot fewer.
+        ra = uint256(LogMath.lnRatioQ96(spot, strike));
         assembly ("memory-safe") {
             if or(or(shr(100, or(spot, strike)), shr(26, secondsToExpiry)), shr(64, vol)) {
                 // revert BlackScholes_InputOutOfRange(spot, strike, secondsToExpiry, vol), encoded past the free
@@ -258,36 +263,6 @@ library BlackScholes {
                 r := or(r, lt(0x1, shr(r, x)))
             }
 
-            // floor(log2(x)), 0 for x = 0; exact. A binary search for the highest set bit.
-            function log2Floor(x) -> r {
-                r := shl(7, lt(0xffffffffffffffffffffffffffffffff, x))
-                r := or(r, shl(6, lt(0xffffffffffffffff, shr(r, x))))
-                r := or(r, shl(5, lt(0xffffffff, shr(r, x))))
-                r := or(r, log2Floor32(shr(r, x)))
-            }
-
-            // R(x) = N(-x) exp(x**2 / 2) in Q96 for x in [0, 8 * 2**96] (the caller clamps x to 8): a rational P6(x) / Q7(x)
-            // fitted to minimise the absolute error of N(-x) itself (weight exp(-x**2 / 2)): |exp(-x**2 / 2) error|
-            // <= 2.2e-17 on [0, 8]. Evaluated as its partial fractions (poles -2.96, -2.93 +- 0.88i, -2.84 +- 1.79i,
-            // -2.68 +- 2.93i, all away from [0, 8]). x <= 2**99 and every Q96 coefficient is below 2**100, every Q192
-            // one below 2**197: numerators below 2**200 (B3 - A3 x stays positive, above 0.21 * 2**192, for x <= 8),
-            // x (x + C) below 2**200, so denominators below 2**105 and at least 2.9 * 2**96; each fraction is below
-            // 3.8 * 2**96 and the sum, R >= 0.12, is positive. Q96 rounding: four units.
-            function scaledNormalTail(x) -> r {
-                r := add(
-                    div(TAIL_E_Q192, add(x, TAIL_F_Q96)),
-                    div(add(mul(TAIL_A2_Q96, x), TAIL_B2_Q192), add(shr(96, mul(x, add(x, TAIL_C2_Q96))), TAIL_D2_Q96))
-                )
-                r := add(
-                    r,
-                    div(sub(TAIL_B3_Q192, mul(TAIL_A3_Q96, x)), add(shr(96, mul(x, add(x, TAIL_C3_Q96))), TAIL_D3_Q96))
-                )
-                r := sub(
-                    r,
-                    div(add(mul(TAIL_A1_Q96, x), TAIL_B1_Q192), add(shr(96, mul(x, add(x, TAIL_C1_Q96))), TAIL_D1_Q96))
-                )
-            }
-
             // A zero spot, strike or time prices at intrinsic value, the formula's limit (spot * strike * T < 2**226
             // does not wrap); so does a zero vol, through vq = 0 below.
             if mul(mul(spot, strike), secondsToExpiry) {
@@ -307,6 +282,28 @@ library BlackScholes {
                 // v in Q96: vol < 2**64, sqrt(T * 2**128) < 2**78 and the constant < 2**87.8: product < 2**230.
                 vq := shr(128, mul(mul(vol, z), VOL_SQRT_TIME_TO_Q96))
             }
+            // R(x) = N(-x) exp(x**2 / 2) in Q96 for x in [0, 8 * 2**96] (the caller clamps x to 8): a rational P6(x) / Q7(x)
+            // fitted to minimise the absolute error of N(-x) itself (weight exp(-x**2 / 2)): |exp(-x**2 / 2) error|
+            // <= 2.2e-17 on [0, 8]. Evaluated as its partial fractions (poles -2.96, -2.93 +- 0.88i, -2.84 +- 1.79i,
+            // -2.68 +- 2.93i, all away from [0, 8]). x <= 2**99 and every Q96 coefficient is below 2**100, every Q192
+            // one below 2**197: numerators below 2**200 (B3 - A3 x stays positive, above 0.21 * 2**192, for x <= 8),
+            // x (x + C) below 2**200, so denominators below 2**105 and at least 2.9 * 2**96; each fraction is below
+            // 3.8 * 2**96 and the sum, R >= 0.049, is positive. Q96 rounding: four units.
+            function scaledNormalTail(x) -> r {
+                r := add(
+                    div(TAIL_E_Q192, add(x, TAIL_F_Q96)),
+                    div(add(mul(TAIL_A2_Q96, x), TAIL_B2_Q192), add(shr(96, mul(x, add(x, TAIL_C2_Q96))), TAIL_D2_Q96))
+                )
+                r := add(
+                    r,
+                    div(sub(TAIL_B3_Q192, mul(TAIL_A3_Q96, x)), add(shr(96, mul(x, add(x, TAIL_C3_Q96))), TAIL_D3_Q96))
+                )
+                r := sub(
+                    r,
+                    div(add(mul(TAIL_A1_Q96, x), TAIL_B1_Q192), add(shr(96, mul(x, add(x, TAIL_C1_Q96))), TAIL_D1_Q96))
+                )
+            }
+
             switch vq
             case 0 {
                 // Intrinsic value only (also when v < 2**-96); g32 = ra = 0.
@@ -318,52 +315,7 @@ library BlackScholes {
             default {
                 // d1 = ln(S/K) / v + v / 2 in Q96: |ln| < 70 * 2**96, so the shift stays below 2**199 in
                 // magnitude. d2 = d1 - v. Both below 2**200 in magnitude.
-                // ln(S/K) in signed Q96 (kept in d1), absolute error below 2**-60 (1e-18).
-                // ln(a / b) in signed Q96 for a, b in [1, 2**100); absolute error below 2**-60 (1e-18).
-                // q = a / b * 2**155 in (2**55, 2**255) keeps at least 55 significant bits (96 whenever a/b >= 2**-59);
-                // m = q / 2**k reduced to [1/sqrt2, sqrt2]; ln m = z A(z**2) with z = (m - 1) / (m + 1), |z| <= 0.172,
-                // A a degree-6 fit of 2 atanh(sqrt w) / sqrt w on [0, 0.0295] (relative error 3.5e-16, so the error of
-                // ln m is below 6.1e-17).
-                let d1
-                {
-                    // s < 2**100, so s << 155 < 2**255.
-                    let q := div(shl(155, spot), strike)
-                    // The usual moneyness a/b in [1/2, 2) puts q in [2**154, 2**156): k in two comparisons.
-                    // e = floor(log2 q) and the mantissa m = q / 2**e in [1, 2) as Q96 (x).
-                    let e := shr(154, q)
-                    let x
-                    switch lt(sub(e, 1), 3)
-                    case 1 {
-                        e := add(154, gt(e, 1))
-                        x := shr(sub(e, 96), q)
-                    }
-                    default {
-                        e := log2Floor(q)
-                        x := shr(sub(e, 96), q)
-                        // A shift left when q has fewer than 96 bits.
-                        if lt(e, 96) {
-                            x := shl(sub(96, e), q)
-                        }
-                    }
-                    // Halve m above sqrt2 (floor(sqrt2 * 2**96)), adding one to the binary exponent.
-                    let h := gt(x, 112045541949572279837463876454)
-                    x := shr(h, x)
-                    e := add(e, h)
-                    // z (in x) in signed Q96: |m - 1| < 2**95, so the shift stays below 2**191 in magnitude; m + 1 > 0.
-                    x := sdiv(shl(96, sub(x, 0x1000000000000000000000000)), add(x, 0x1000000000000000000000000))
-                    // w = z**2 < 0.0295 (z * z < 2**188 whatever the sign of z).
-                    let w := shr(96, mul(x, x))
-                    // Horner in w: positive coefficients, partial sums below 2**98, products below 2**191.
-                    let p := add(shr(96, mul(13340168605169970281300806668, w)), 14357675661891614706576672509)
-                    p := add(shr(96, mul(p, w)), 17607218839558652537656218543)
-                    p := add(shr(96, mul(p, w)), 22636607917829743575697099488)
-                    p := add(shr(96, mul(p, w)), 31691265054622482263372612229)
-                    p := add(shr(96, mul(p, w)), 52818775009419437418139992507)
-                    p := add(shr(96, mul(p, w)), 158456325028528702264823706510)
-                    // ln = z A(w) + (k - 155) ln 2 (floor(ln2 * 2**96)); |e - 155| <= 101: the product is below 2**104.
-                    d1 := add(sar(96, mul(x, p)), mul(sub(e, 155), 54916777467707473351141471128))
-                }
-                d1 := add(sdiv(shl(96, d1), vq), shr(1, vq))
+                let d1 := add(sdiv(shl(96, ra), vq), shr(1, vq))
                 // |d1| and its sign (d1NonNegative); then d1 becomes d2 = d1 - v, then |d2| (magnitudes below 2**200;
                 // m2 is the sign mask of d2, all ones when negative).
                 d1NonNegative := iszero(slt(d1, 0))
@@ -387,6 +339,16 @@ library BlackScholes {
                     g32 := 0
                 }
                 default {
+                    // Each |d| clamped to 8 for R: only the larger one, the other than dm (ra xor d1 xor dm), can
+                    // exceed it.
+                    if gt(xor(xor(ra, d1), dm), FAR_D_Q96) {
+                        if gt(ra, FAR_D_Q96) {
+                            ra := FAR_D_Q96
+                        }
+                        if gt(d1, FAR_D_Q96) {
+                            d1 := FAR_D_Q96
+                        }
+                    }
                     // exp(-dm**2 / 2) = mantissa * 2**-(96 + shift) with mantissa in [0.70, 1.42] * 2**96, for
                     // dm < 8 * 2**96 (y = dm**2 / 2 < 32 * 2**96); relative error below 4e-16. y = shift ln2 + r,
                     // |r| <= ln2 / 2, and exp(-r) = (C - r) / (C + r) with C a degree-4 fit in r**2 of
@@ -407,16 +369,7 @@ library BlackScholes {
                     // Then G = base * mantissa: base < 2**100, mantissa < 1.42 * 2**96, product below 2**197;
                     // shift <= 47.
                     g32 := shr(add(64, shift), mul(g32, div(shl(96, sub(c2, dm)), add(c2, dm))))
-                    // R(|d1|) into ra and R(|d2|) into d1, each |d| clamped to 8 first: only the larger one, the
-                    // other than dm (ra xor d1 xor dm), can exceed it.
-                    if gt(xor(xor(ra, d1), dm), FAR_D_Q96) {
-                        if gt(ra, FAR_D_Q96) {
-                            ra := FAR_D_Q96
-                        }
-                        if gt(d1, FAR_D_Q96) {
-                            d1 := FAR_D_Q96
-                        }
-                    }
+                    // R(|d1|) into ra and R(|d2|) into d1.
                     ra := scaledNormalTail(ra)
                     d1 := scaledNormalTail(d1)
                 }

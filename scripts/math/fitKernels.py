@@ -3,7 +3,7 @@
 
 Prints, in Q96 (x * 2**96, rounded to nearest):
   - the exp kernel: C(s) ~ r coth(r / 2), s = r**2 on [0, (ln2 / 2)**2], degree 4 (Chebyshev fit);
-  - the ln kernel: A(w) ~ 2 atanh(sqrt w) / sqrt w on [0, ((sqrt2 - 1) / (sqrt2 + 1))**2], degree 6;
+  - the ln kernel (LogMath.lnRatioQ96): A(w) ~ 2 atanh(sqrt w) / sqrt w on [0, ((sqrt2 - 1) / (sqrt2 + 1))**2], degree 8;
   - the normal tail R(x) = N(-x) exp(x**2 / 2) on [0, 8]: a rational P6 / Q7 minimising the absolute error of
     N(-x) (weight exp(-x**2 / 2)) by linearised least squares with Lawson reweighting, then its partial fractions
     (one real pole, e / (x + f), and three conjugate pairs, (a x + b) / (x^2 + c x + d)), numerators' constants in
@@ -83,7 +83,7 @@ def main():
     print("exp kernel C (highest degree first), max error", mp.nstr(err, 3), [q96(v) for v in coeffs])
 
     atanh_ratio = lambda w: mp.mpf(2) if w == 0 else 2 * mp.atanh(mp.sqrt(w)) / mp.sqrt(w)
-    coeffs, err = mp.chebyfit(atanh_ratio, [0, ((mp.sqrt(2) - 1) / (mp.sqrt(2) + 1)) ** 2], 7, error=True)
+    coeffs, err = mp.chebyfit(atanh_ratio, [0, ((mp.sqrt(2) - 1) / (mp.sqrt(2) + 1)) ** 2], 9, error=True)
     print("ln kernel A (highest degree first), max relative error", mp.nstr(err, 3), [q96(v) for v in coeffs])
 
     worst, p, q = fit_tail(6, 7, mp.mpf(8), points=300, iterations=60)

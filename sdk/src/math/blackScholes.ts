@@ -68,13 +68,18 @@ const TAIL_B3_Q192 = 3083066360785595243500236392166052817141287539623721959424n
 const TAIL_C3_Q96 = 424412464697085034388978490010n;
 const TAIL_D3_Q96 = 1251576709851470256468895150170n;
 
-const LN_P6 = 13340168605169970281300806668n;
-const LN_P5 = 14357675661891614706576672509n;
-const LN_P4 = 17607218839558652537656218543n;
-const LN_P3 = 22636607917829743575697099488n;
-const LN_P2 = 31691265054622482263372612229n;
-const LN_P1 = 52818775009419437418139992507n;
-const LN_P0 = 158456325028528702264823706510n;
+/** `LogMath.lnRatioQ96`'s degree-8 fit, highest degree first. */
+const LN_P = [
+  10507321051664220437306530330n,
+  10496751546893639531825185874n,
+  12190964864888890370746502238n,
+  14405085245131392633950839979n,
+  17606258696759439035145511745n,
+  22636617859150967252549010753n,
+  31691265005711672341296507266n,
+  52818775009509551836045453442n,
+  158456325028528675188280060356n,
+];
 
 const EXP_C4 = -130010480588535286117031n;
 const EXP_C3 = 5239854114809173287717253n;
@@ -117,6 +122,27 @@ function gaussian32(base: bigint, dm: bigint): bigint {
   c = ((c * r2) >> 96n) + EXP_C1;
   c = ((c * r2) >> 96n) + EXP_C0;
   return (base * (((c - r) << 96n) / (c + r))) >> (64n + shift);
+}
+
+/**
+ * ln(a / b) in signed Q96 for a, b in [1, 2^100): mirrors `LogMath.lnRatioQ96` (contracts/libraries/LogMath.sol),
+ * the kernel of `_call`'s moneyness and of the risk controller's log-returns.
+ */
+export function lnRatioQ96(a: bigint, b: bigint): bigint {
+  const q = (a << 155n) / b;
+  let e = q >> 154n;
+  if (e >= 1n && e <= 3n) e = e > 1n ? 155n : 154n;
+  else e = log2Floor(q);
+  let x = e >= 96n ? q >> (e - 96n) : q << (96n - e);
+  if (x > SQRT2_Q96) {
+    x >>= 1n;
+    e += 1n;
+  }
+  x = ((x - Q96) << 96n) / (x + Q96);
+  const w = (x * x) >> 96n;
+  let p = LN_P[0];
+  for (let i = 1; i < LN_P.length; i++) p = ((p * w) >> 96n) + LN_P[i];
+  return ((x * p) >> 96n) + (e - 155n) * LN2_Q96;
 }
 
 function checkDomain(spot: bigint, strike: bigint, secondsToExpiry: bigint, vol: bigint): void {
@@ -162,30 +188,7 @@ function callKernel(spot: bigint, strike: bigint, secondsToExpiry: bigint, vol: 
     const itm = spot > strike;
     return { callPrice: itm ? spot - strike : 0n, g32: 0n, ra: 0n, vq: 0n, d1NonNegative: itm };
   }
-  // ln(S/K) in signed Q96.
-  const q = (spot << 155n) / strike;
-  let e = q >> 154n;
-  let x: bigint;
-  if (e >= 1n && e <= 3n) {
-    e = e > 1n ? 155n : 154n;
-    x = q >> (e - 96n);
-  } else {
-    e = log2Floor(q);
-    x = e >= 96n ? q >> (e - 96n) : q << (96n - e);
-  }
-  if (x > SQRT2_Q96) {
-    x >>= 1n;
-    e += 1n;
-  }
-  x = ((x - Q96) << 96n) / (x + Q96);
-  const w = (x * x) >> 96n;
-  let p = ((LN_P6 * w) >> 96n) + LN_P5;
-  p = ((p * w) >> 96n) + LN_P4;
-  p = ((p * w) >> 96n) + LN_P3;
-  p = ((p * w) >> 96n) + LN_P2;
-  p = ((p * w) >> 96n) + LN_P1;
-  p = ((p * w) >> 96n) + LN_P0;
-  let d1 = ((x * p) >> 96n) + (e - 155n) * LN2_Q96;
+  let d1 = lnRatioQ96(spot, strike);
   d1 = (d1 << 96n) / vq + (vq >> 1n);
   const d1NonNegative = d1 >= 0n;
   let ra = d1NonNegative ? d1 : -d1;
@@ -201,12 +204,12 @@ function callKernel(spot: bigint, strike: bigint, secondsToExpiry: bigint, vol: 
   if (dm >= EIGHT_Q96) {
     g32 = 0n;
   } else {
-    g32 = gaussian32(g32, dm);
     // Only the larger |d| (ra ^ rb ^ dm) can exceed 8: both are clamped to it then.
     if ((ra ^ rb ^ dm) > EIGHT_Q96) {
       if (ra > EIGHT_Q96) ra = EIGHT_Q96;
       if (rb > EIGHT_Q96) rb = EIGHT_Q96;
     }
+    g32 = gaussian32(g32, dm);
     ra = tail(ra);
     rb = tail(rb);
   }
