@@ -28,8 +28,9 @@ import {LogMath} from "./LogMath.sol";
 /// Method: one exponential. With G = S exp(-d1**2 / 2) = K exp(-d2**2 / 2) and the scaled normal tail
 /// R(x) = N(-x) exp(x**2 / 2), N(d) is 1 - (G / S) R(d) or (G / S) R(-d) by the sign of d, so
 /// call = S [d1 >= 0] - K [d2 >= 0] + G (+-R(|d1|) -+ R(|d2|)) with one exp and two R, and put = call - S + K.
-/// G is computed from the smaller of |d1|, |d2| (exponent at most 32) and the price takes it as 0 when both are at
-/// least 8; the greeks, whose vega and gamma are G times factors that grow as v shrinks, compute it up to 16. The
+/// G is computed from the smaller of |d1|, |d2| up to 16 (exponent at most 128; beyond, it truncates to 0); the
+/// price neglects it when both are at least 8, the greeks keep it (vega and gamma are G times factors that grow as v
+/// shrinks). The
 /// kernels (sqrt of time, exp, R) are in the assembly of `_call`, each with its domain and error beside it, and ln of
 /// the moneyness is the protocol's one logarithm, `LogMath.lnRatioQ96`; their coefficients are fits computed in
 /// 50-digit arithmetic by `scripts/math/fitKernels.py`. Gas: about 2,240 for `price` and 2,660 for `priceAndGreeks`
@@ -65,7 +66,7 @@ library BlackScholes {
     uint256 private constant TAIL_B3_Q192 = 3083066360785595243500236392166052817141287539623721959424;
     uint256 private constant TAIL_C3_Q96 = 424412464697085034388978490010;
     uint256 private constant TAIL_D3_Q96 = 1251576709851470256468895150170;
-    /// @dev 8 in Q96: from this |d| on, `_call` neglects G (and leaves |d1| in place of R(|d1|)).
+    /// @dev 8 in Q96: the end of the tail fit; when both |d| reach it, the price neglects G.
     uint256 private constant FAR_D_Q96 = 0x8000000000000000000000000;
     /// @dev 16 in Q96: from this |d| on, G * 2**32 truncates to 0 for every spot and strike of the domain.
     uint256 private constant FAR_LIMIT_D_Q96 = 0x10000000000000000000000000;
@@ -156,11 +157,8 @@ library BlackScholes {
                     : WAD / 2;
             return (callPrice, callDelta, 0, 0);
         }
-        // Both |d| >= 8 (`_call` then leaves |d1| in ra, at least 8 * 2**96, where R(|d1|) is at most 1/2): the
-        // price neglects G, below N(-8) (S + K), but vega and gamma are G times factors that grow as v shrinks, so
-        // the density is computed here. The delta keeps G = 0 (its error is below N(-8) < 1e-15).
-        uint256 gDensity32 = g32;
-        if (ra >= FAR_D_Q96) gDensity32 = _farGaussian(spot, strike, ra, vq, d1NonNegative);
+        // Both |d| >= 8: `_call` leaves ra = 0, so the delta is the payoff's (its error is below N(-8) < 1e-15), but
+        // g32 is still G up to |d| = 16, as vega and gamma are G times factors that grow as v shrinks.
         assembly ("memory-safe") {
             // N(-|d1|) = G R(|d1|) / S in WAD. g32 < 2**133 and ra <= 2**95: the product is below 2**228; after
             // the shift, times 1e18, below 2**193. spot >= 1 here and spot << 32 < 2**132.
@@ -174,62 +172,18 @@ library BlackScholes {
             }
             // vega = G sqrt(T) / sqrt(2 pi) = g32 vq INV / (2**128 vol): g32 vq < 2**234, shifted by 96 then
             // times INV (< 2**59) below 2**197. vol >= 1 because vq > 0.
-            vega := shr(32, div(mul(shr(96, mul(gDensity32, vq)), INV_SQRT_2PI_WAD), vol))
+            vega := shr(32, div(mul(shr(96, mul(g32, vq)), INV_SQRT_2PI_WAD), vol))
             // gamma = phi(d1) / (S v) in WAD: phiQ = phi(d1) * 1e18 * 2**32 < 2**91 (g32 INV < 2**192), then
             // phiQ * 1e18 * 2**64 < 2**215 over S vq (>= 1, < 2**201).
-            let phiQ := div(mul(gDensity32, INV_SQRT_2PI_WAD), spot)
+            let phiQ := div(mul(g32, INV_SQRT_2PI_WAD), spot)
             gamma := div(shl(64, mul(phiQ, WAD)), mul(spot, vq))
         }
     }
 
-    /// @dev G * 2**32 = S exp(-d1**2 / 2) * 2**32 = K exp(-d2**2 / 2) * 2**32, truncated, when both |d| >= 8, from
-    /// `absD1` = |d1| and `vq` = v in Q96: the exp kernel of `_call` on the smaller |d|, relative error below 4e-16.
-    /// 0 when both |d| >= 16: then G * 2**32 < 2**100 * exp(-128) * 2**32 < 1.
-    function _farGaussian(
-        uint256 spot,
-        uint256 strike,
-        uint256 absD1,
-        uint256 vq,
-        bool d1NonNegative
-    ) private pure returns (uint256 g32) {
-        assembly ("memory-safe") {
-            // d2 = d1 - v in signed Q96 (|d1| < 2**200 and vq < 2**200: no wrap), then |d2|.
-            let d2 := sub(absD1, vq)
-            if iszero(d1NonNegative) {
-                d2 := sub(sub(0, absD1), vq)
-            }
-            let m2 := sar(255, d2)
-            d2 := xor(add(d2, m2), m2)
-            let dm := d2
-            g32 := strike
-            if iszero(gt(absD1, d2)) {
-                dm := absD1
-                g32 := spot
-            }
-            switch lt(dm, FAR_LIMIT_D_Q96)
-            case 0 {
-                g32 := 0
-            }
-            default {
-                // As in `_call`: y = dm**2 / 2 < 128 * 2**96 (dm < 2**100), shift = round(y / ln2) <= 185, r in
-                // [-ln2/2, ln2/2] and exp(-r) = (C - r) / (C + r); base * mantissa < 2**197, shifted by at most 249.
-                dm := shr(97, mul(dm, dm))
-                let shift := div(add(dm, 27458388733853736675570735564), 54916777467707473351141471128)
-                dm := sub(dm, mul(shift, 54916777467707473351141471128))
-                let r2 := shr(96, mul(dm, dm))
-                let c2 := add(sar(96, mul(sub(0, 130010480588535286117031), r2)), 5239854114809173287717253)
-                c2 := sub(sar(96, mul(c2, r2)), 220078224759942962407420212)
-                c2 := add(sar(96, mul(c2, r2)), 13204693752310652754591960853)
-                c2 := add(sar(96, mul(c2, r2)), 158456325028528835496930362642)
-                g32 := shr(add(64, shift), mul(g32, div(shl(96, sub(c2, dm)), add(c2, dm))))
-            }
-        }
-    }
-
     /// @dev The call price clamped to [max(S - K, 0), S], and what the greeks need: g32 = G * 2**32 (G in the unit
-    /// of spot, 0 when both |d| >= 8), ra = R(|d1|) in Q96, vq = v in Q96 (0 when the price is intrinsic), and
-    /// whether d1 >= 0. The kernels work in Q96 fixed point (a real x stored as x * 2**96); the errors quoted are the
-    /// fits' (Q96 rounding, about 2**-90 relative, is far below them).
+    /// of spot, 0 when both |d| >= 16), ra = R(|d1|) in Q96 (0 when both |d| >= 8), vq = v in Q96 (0 when the price is
+    /// intrinsic), and whether d1 >= 0. The kernels work in Q96 fixed point (a real x stored as x * 2**96); the errors
+    /// quoted are the fits' (Q96 rounding, about 2**-90 relative, is far below them).
     // Assembly on purpose: each kernel as its own function would cost about 40 gas of call overhead.
     // solhint-disable-next-line function-max-lines
     function _call(
@@ -334,26 +288,19 @@ library BlackScholes {
                     dm := ra
                     g32 := spot
                 }
-                switch lt(dm, 0x8000000000000000000000000)
+                // G up to |d| = 16, where G * 2**32 truncates to 0 for every spot and strike of the domain (below
+                // 2**100 * exp(-128) * 2**32 < 1); the price uses it only below |d| = 8.
+                switch lt(dm, FAR_LIMIT_D_Q96)
                 case 0 {
                     g32 := 0
                 }
                 default {
-                    // Each |d| clamped to 8 for R: only the larger one, the other than dm (ra xor d1 xor dm), can
-                    // exceed it.
-                    if gt(xor(xor(ra, d1), dm), FAR_D_Q96) {
-                        if gt(ra, FAR_D_Q96) {
-                            ra := FAR_D_Q96
-                        }
-                        if gt(d1, FAR_D_Q96) {
-                            d1 := FAR_D_Q96
-                        }
-                    }
                     // exp(-dm**2 / 2) = mantissa * 2**-(96 + shift) with mantissa in [0.70, 1.42] * 2**96, for
-                    // dm < 8 * 2**96 (y = dm**2 / 2 < 32 * 2**96); relative error below 4e-16. y = shift ln2 + r,
+                    // dm < 16 * 2**96 (y = dm**2 / 2 < 128 * 2**96); relative error below 4e-16. y = shift ln2 + r,
                     // |r| <= ln2 / 2, and exp(-r) = (C - r) / (C + r) with C a degree-4 fit in r**2 of
                     // r coth(r / 2) on [0, 0.1202] (absolute error 2.0e-15; the relative error of the quotient is
-                    // |r| / 2 times that).
+                    // |r| / 2 times that). First the larger |d|, the other than dm (ra xor d1 xor dm), for R below.
+                    let dLarger := xor(xor(ra, d1), dm)
                     dm := shr(97, mul(dm, dm))
                     // shift = round(y / ln2) (the first constant is ln2 / 2 in Q96).
                     let shift := div(add(dm, 27458388733853736675570735564), 54916777467707473351141471128)
@@ -367,16 +314,40 @@ library BlackScholes {
                     c2 := add(sar(96, mul(c2, r2)), 158456325028528835496930362642)
                     // C is about 2 * 2**96 and |r| <= 0.35 * 2**96: C - r and C + r are positive, below 2**98.
                     // Then G = base * mantissa: base < 2**100, mantissa < 1.42 * 2**96, product below 2**197;
-                    // shift <= 47.
+                    // shift <= 185, so the shift right is at most 249.
                     g32 := shr(add(64, shift), mul(g32, div(shl(96, sub(c2, dm)), add(c2, dm))))
                     // R(|d1|) into ra and R(|d2|) into d1.
-                    ra := scaledNormalTail(ra)
-                    d1 := scaledNormalTail(d1)
+                    switch gt(dLarger, FAR_D_Q96)
+                    case 0 {
+                        ra := scaledNormalTail(ra)
+                        d1 := scaledNormalTail(d1)
+                    }
+                    default {
+                        switch lt(xor(xor(ra, d1), dLarger), FAR_D_Q96)
+                        case 0 {
+                            // Both |d| at least 8: the price neglects G (u = 0 below), below N(-8) (S + K), and the
+                            // greeks keep it.
+                            ra := 0
+                            d1 := 0
+                        }
+                        default {
+                            // One |d| beyond 8: R(8) in its place (R(8) G and the term it stands for are both
+                            // below N(-8) times its base).
+                            if gt(ra, FAR_D_Q96) {
+                                ra := FAR_D_Q96
+                            }
+                            if gt(d1, FAR_D_Q96) {
+                                d1 := FAR_D_Q96
+                            }
+                            ra := scaledNormalTail(ra)
+                            d1 := scaledNormalTail(d1)
+                        }
+                    }
                 }
                 // call = S [d1 >= 0] - K [d2 >= 0] + G (u1 - u2), u = R(|d|) when d < 0 and -R(|d|) otherwise.
                 // g32 < 2**133 and R <= 1/2, so |u1 - u2| <= 2**96 and the product stays below 2**229 (signed).
-                // With g32 = 0 the tails are unused.
-                // (ra and d1 now hold R(|d1|) and R(|d2|); m1 = d1NonNegative - 1 is the sign mask of d1.)
+                // (ra and d1 now hold R(|d1|) and R(|d2|), both 0 when both |d| >= 8, and anything when g32 = 0;
+                // m1 = d1NonNegative - 1 is the sign mask of d1.)
                 let u := sub(xor(ra, sub(0, d1NonNegative)), sub(0, d1NonNegative))
                 u := sub(u, sub(xor(d1, not(m2)), not(m2)))
                 callPrice := add(sub(mul(spot, d1NonNegative), and(strike, not(m2))), sar(128, mul(g32, u)))

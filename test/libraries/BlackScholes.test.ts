@@ -152,12 +152,23 @@ describe("BlackScholes: edges", () => {
   });
 
   it("gives the payoff's greeks at expiry", async () => {
-    const [, dItm, vega, gamma] = await harness.priceAndGreeks(2n * WAD, WAD, 0n, WAD, true);
+    const [, dItm, vega, gamma] = await harness.priceAndGreeks(
+      { spot: 2n * WAD, strike: WAD, secondsToExpiry: 0n, vol: WAD },
+      true,
+    );
     expect([dItm, vega, gamma]).to.deep.equal([WAD, 0n, 0n]);
-    expect((await harness.priceAndGreeks(WAD, 2n * WAD, 0n, WAD, true))[1]).to.equal(0n);
-    expect((await harness.priceAndGreeks(WAD, WAD, 0n, WAD, true))[1]).to.equal(WAD / 2n);
-    expect((await harness.priceAndGreeks(WAD, WAD, 0n, WAD, false))[1]).to.equal(-WAD / 2n);
-    expect((await harness.priceAndGreeks(2n * WAD, WAD, 0n, WAD, false))[1]).to.equal(0n);
+    expect(
+      (await harness.priceAndGreeks({ spot: WAD, strike: 2n * WAD, secondsToExpiry: 0n, vol: WAD }, true))[1],
+    ).to.equal(0n);
+    expect((await harness.priceAndGreeks({ spot: WAD, strike: WAD, secondsToExpiry: 0n, vol: WAD }, true))[1]).to.equal(
+      WAD / 2n,
+    );
+    expect(
+      (await harness.priceAndGreeks({ spot: WAD, strike: WAD, secondsToExpiry: 0n, vol: WAD }, false))[1],
+    ).to.equal(-WAD / 2n);
+    expect(
+      (await harness.priceAndGreeks({ spot: 2n * WAD, strike: WAD, secondsToExpiry: 0n, vol: WAD }, false))[1],
+    ).to.equal(0n);
   });
 
   it("tends to spot for a call as vol grows, without reverting", async () => {
@@ -197,10 +208,9 @@ describe("BlackScholes: edges", () => {
       await expect(harness.price(...args, true))
         .to.be.revertedWithCustomError({ interface: errors } as never, "BlackScholes_InputOutOfRange")
         .withArgs(...args);
-      await expect(harness.priceAndGreeks(...args, false)).to.be.revertedWithCustomError(
-        { interface: errors } as never,
-        "BlackScholes_InputOutOfRange",
-      );
+      await expect(
+        harness.priceAndGreeks({ spot: args[0], strike: args[1], secondsToExpiry: args[2], vol: args[3] }, false),
+      ).to.be.revertedWithCustomError({ interface: errors } as never, "BlackScholes_InputOutOfRange");
     }
   });
 });

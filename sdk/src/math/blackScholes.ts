@@ -2,7 +2,7 @@
  * Black–Scholes (Black-76, zero rate) in bigint, bit-exact with the contracts.
  *
  * Mirrors `contracts/libraries/BlackScholes.sol`: `price`, `prices`, `priceAndGreeks`, `priceErrorBound` and the
- * private `_call` / `_callAndGreeks` / `_farGaussian`, including the assembly kernels of `_call` (sqrt of time, ln of
+ * private `_call` / `_callAndGreeks`, including the assembly kernels of `_call` (sqrt of time, ln of
  * the moneyness, exp, the scaled normal tail R) operation for operation. EVM semantics: `div`/`shr` on values the
  * contract keeps non-negative are bigint `/` and `>>`; `sdiv` truncates toward zero like bigint `/`; `sar` floors
  * like bigint `>>`. The contract's words never wrap inside the domain (its comments bound every product), so plain
@@ -87,7 +87,7 @@ const EXP_C2 = 220078224759942962407420212n;
 const EXP_C1 = 13204693752310652754591960853n;
 const EXP_C0 = 158456325028528835496930362642n;
 
-/** What `_call` returns: the clamped call, G·2^32, R(|d1|) (or |d1| when both |d| >= 8), v in Q96, d1 >= 0. */
+/** What `_call` returns: the clamped call, G·2^32 (0 beyond |d| = 16), R(|d1|) (0 when both |d| >= 8), v, d1 >= 0. */
 interface CallKernel {
   callPrice: bigint;
   g32: bigint;
@@ -111,7 +111,7 @@ function tail(x: bigint): bigint {
   return r - (TAIL_A1_Q96 * x + TAIL_B1_Q192) / (((x * (x + TAIL_C1_Q96)) >> 96n) + TAIL_D1_Q96);
 }
 
-/** base · exp(-dm²/2) · 2^32, truncated (the exp kernel of `_call`, also `_farGaussian`'s). */
+/** base · exp(-dm²/2) · 2^32, truncated (the exp kernel of `_call`). */
 function gaussian32(base: bigint, dm: bigint): bigint {
   const y = (dm * dm) >> 97n;
   const shift = (y + HALF_LN2_Q96) / LN2_Q96;
@@ -201,17 +201,25 @@ function callKernel(spot: bigint, strike: bigint, secondsToExpiry: bigint, vol: 
     dm = ra;
     g32 = spot;
   }
-  if (dm >= EIGHT_Q96) {
+  if (dm >= SIXTEEN_Q96) {
     g32 = 0n;
   } else {
-    // Only the larger |d| (ra ^ rb ^ dm) can exceed 8: both are clamped to it then.
-    if ((ra ^ rb ^ dm) > EIGHT_Q96) {
+    const dLarger = ra ^ rb ^ dm;
+    g32 = gaussian32(g32, dm);
+    if (dLarger <= EIGHT_Q96) {
+      ra = tail(ra);
+      rb = tail(rb);
+    } else if ((ra ^ rb ^ dLarger) >= EIGHT_Q96) {
+      // Both |d| >= 8: the price neglects G, the greeks keep it.
+      ra = 0n;
+      rb = 0n;
+    } else {
+      // One |d| beyond 8: R(8) in its place.
       if (ra > EIGHT_Q96) ra = EIGHT_Q96;
       if (rb > EIGHT_Q96) rb = EIGHT_Q96;
+      ra = tail(ra);
+      rb = tail(rb);
     }
-    g32 = gaussian32(g32, dm);
-    ra = tail(ra);
-    rb = tail(rb);
   }
   const u = (d1NonNegative ? -ra : ra) - (d2Negative ? rb : -rb);
   let callPrice = (d1NonNegative ? spot : 0n) - (d2Negative ? 0n : strike) + ((g32 * u) >> 128n);
@@ -219,15 +227,6 @@ function callKernel(spot: bigint, strike: bigint, secondsToExpiry: bigint, vol: 
   if (callPrice < low) callPrice = low;
   if (callPrice > spot) callPrice = spot;
   return { callPrice, g32, ra, vq, d1NonNegative };
-}
-
-/** Mirrors `BlackScholes._farGaussian`: G·2^32 when both |d| >= 8 (from |d1| = `absD1`), 0 beyond |d| = 16. */
-function farGaussian32(spot: bigint, strike: bigint, absD1: bigint, vq: bigint, d1NonNegative: boolean): bigint {
-  const d2 = (d1NonNegative ? absD1 : -absD1) - vq;
-  const absD2 = d2 < 0n ? -d2 : d2;
-  const [dm, base] = absD1 <= absD2 ? [absD1, spot] : [absD2, strike];
-  if (dm >= SIXTEEN_Q96) return 0n;
-  return gaussian32(base, dm);
 }
 
 /**
@@ -279,9 +278,8 @@ export function greeks(
     let tailWad = (((k.g32 * k.ra) >> 96n) * WAD) / (spot << 32n);
     if (tailWad > WAD) tailWad = WAD;
     callDelta = k.d1NonNegative ? WAD - tailWad : tailWad;
-    let g32 = k.g32;
-    // Both |d| >= 8: the price neglects G, the density still needs it (see `_callAndGreeks`).
-    if (k.ra >= EIGHT_Q96) g32 = farGaussian32(spot, strike, k.ra, k.vq, k.d1NonNegative);
+    // Both |d| >= 8: ra = 0 (the payoff's delta), g32 still the density (see `_callAndGreeks`).
+    const g32 = k.g32;
     vega = ((((g32 * k.vq) >> 96n) * INV_SQRT_2PI_WAD) / vol) >> 32n;
     const phiQ = (g32 * INV_SQRT_2PI_WAD) / spot;
     gamma = ((phiQ * WAD) << 64n) / (spot * k.vq);
