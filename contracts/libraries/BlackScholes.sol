@@ -20,10 +20,11 @@ import {LogMath} from "./LogMath.sol";
 /// bound adds or subtracts `priceErrorBound`), but results always satisfy the no-arbitrage bounds exactly:
 /// intrinsic <= price, call <= spot, put <= strike, and call - put = spot - strike.
 /// Budget: the normal tail fit, 2.2e-17 per N (times S + K); ln(S/K) (`LogMath.lnRatioQ96`), 1e-20 absolute (3e-17
-/// when S/K < 2**-59), and v, 3e-17 relative, both move the price by less than 1e-16 * (S + K); exp, 4e-16 relative on G <= min(S, K), so below 2.2e-16 * (S + K);
-/// a |d| beyond 8, neglected (both) or clamped to 8 (one), 6.2e-16 * (S + K); Q96 rounding, below 1e-26; the final
-/// WAD rounding, 1 wei. The sum is below 9.6e-16 * (S + K). Measured on the grid with one kernel at a time
-/// replaced by the exact function: exp accounts for about 1.3e-16 * spot, the tail fit for about 6e-17 * spot.
+/// when S/K < 2**-59), and v, 3e-17 relative, both move the price by less than 1e-16 * (S + K); exp, 4e-16 relative
+/// on G <= min(S, K), so below 2.2e-16 * (S + K); a |d| beyond 8, neglected (both) or clamped to 8 (one), 6.2e-16 *
+/// (S + K); Q96 rounding, below 1e-26; the final WAD rounding, 1 wei. The sum is below 9.6e-16 * (S + K). Measured
+/// on the grid with one kernel at a time replaced by the exact function: exp accounts for about 1.3e-16 * spot, the
+/// tail fit for about 6e-17 * spot.
 ///
 /// Method: one exponential. With G = S exp(-d1**2 / 2) = K exp(-d2**2 / 2) and the scaled normal tail
 /// R(x) = N(-x) exp(x**2 / 2), N(d) is 1 - (G / S) R(d) or (G / S) R(-d) by the sign of d, so
@@ -236,13 +237,14 @@ library BlackScholes {
                 // v in Q96: vol < 2**64, sqrt(T * 2**128) < 2**78 and the constant < 2**87.8: product < 2**230.
                 vq := shr(128, mul(mul(vol, z), VOL_SQRT_TIME_TO_Q96))
             }
-            // R(x) = N(-x) exp(x**2 / 2) in Q96 for x in [0, 8 * 2**96] (the caller clamps x to 8): a rational P6(x) / Q7(x)
-            // fitted to minimise the absolute error of N(-x) itself (weight exp(-x**2 / 2)): |exp(-x**2 / 2) error|
-            // <= 2.2e-17 on [0, 8]. Evaluated as its partial fractions (poles -2.96, -2.93 +- 0.88i, -2.84 +- 1.79i,
-            // -2.68 +- 2.93i, all away from [0, 8]). x <= 2**99 and every Q96 coefficient is below 2**100, every Q192
-            // one below 2**197: numerators below 2**200 (B3 - A3 x stays positive, above 0.21 * 2**192, for x <= 8),
-            // x (x + C) below 2**200, so denominators below 2**105 and at least 2.9 * 2**96; each fraction is below
-            // 3.8 * 2**96 and the sum, R >= 0.049, is positive. Q96 rounding: four units.
+            // R(x) = N(-x) exp(x**2 / 2) in Q96 for x in [0, 8 * 2**96] (the caller clamps x to 8): a rational
+            // P6(x) / Q7(x) fitted to minimise the absolute error of N(-x) itself (weight exp(-x**2 / 2)):
+            // |exp(-x**2 / 2) error| <= 2.2e-17 on [0, 8]. Evaluated as its partial fractions (poles -2.96,
+            // -2.93 +- 0.88i, -2.84 +- 1.79i, -2.68 +- 2.93i, all away from [0, 8]). x <= 2**99, every Q96 coefficient
+            // is below 2**100 and every Q192 one below 2**197: numerators below 2**200 (B3 - A3 x stays positive, above
+            // 0.21 * 2**192, for x <= 8), x (x + C) below 2**200, so denominators below 2**105 and at least
+            // 2.9 * 2**96; each fraction is below 3.8 * 2**96 and the sum, R >= 0.049, is positive. Q96 rounding: four
+            // units.
             function scaledNormalTail(x) -> r {
                 r := add(
                     div(TAIL_E_Q192, add(x, TAIL_F_Q96)),
