@@ -34,7 +34,7 @@ import {LogMath} from "./LogMath.sol";
 /// shrinks). The
 /// kernels (sqrt of time, exp, R) are in the assembly of `_call`, each with its domain and error beside it, and ln of
 /// the moneyness is the protocol's one logarithm, `LogMath.lnRatioQ96`; their coefficients are fits computed in
-/// 50-digit arithmetic by `scripts/math/fitKernels.py`. Gas: about 2,240 for `price` and 2,660 for `priceAndGreeks`
+/// 50-digit arithmetic by `scripts/math/fitKernels.py`. Gas: about 2,180 for `price` and 2,570 for `priceAndGreeks`
 /// inside a caller (moneyness in [1/2, 2); other moneyness adds a 256-bit log2, about 150).
 library BlackScholes {
     /// @notice An input lies outside the documented domain.
@@ -273,17 +273,15 @@ library BlackScholes {
                 // magnitude. d2 = d1 - v. Both below 2**200 in magnitude.
                 let d1 := add(sdiv(shl(96, ra), vq), shr(1, vq))
                 // |d1| and its sign (d1NonNegative); then d1 becomes d2 = d1 - v, then |d2| (magnitudes below 2**200;
-                // m2 is the sign mask of d2, all ones when negative).
-                d1NonNegative := iszero(slt(d1, 0))
-                ra := d1
-                if iszero(d1NonNegative) {
-                    ra := sub(0, d1)
-                }
+                // m1 and m2 are the sign masks of d1 and d2, all ones when negative).
+                let m1 := sar(255, d1)
+                ra := xor(add(d1, m1), m1)
+                d1NonNegative := iszero(m1)
                 d1 := sub(d1, vq)
                 let m2 := sar(255, d1)
                 d1 := xor(add(d1, m2), m2)
                 // G from the smaller |d|: S exp(-d1**2 / 2) when |d1| <= |d2| (that is, S <= K), else
-                // K exp(-d2**2 / 2). Both |d| >= 8: G = 0 (the neglected terms are below N(-8) (S + K)).
+                // K exp(-d2**2 / 2).
                 let dm := d1
                 g32 := strike
                 if iszero(gt(ra, d1)) {
@@ -301,8 +299,7 @@ library BlackScholes {
                     // dm < 16 * 2**96 (y = dm**2 / 2 < 128 * 2**96); relative error below 4e-16. y = shift ln2 + r,
                     // |r| <= ln2 / 2, and exp(-r) = (C - r) / (C + r) with C a degree-4 fit in r**2 of
                     // r coth(r / 2) on [0, 0.1202] (absolute error 2.0e-15; the relative error of the quotient is
-                    // |r| / 2 times that). First the larger |d|, the other than dm (ra xor d1 xor dm), for R below.
-                    let dLarger := xor(xor(ra, d1), dm)
+                    // |r| / 2 times that).
                     dm := shr(97, mul(dm, dm))
                     // shift = round(y / ln2) (the first constant is ln2 / 2 in Q96).
                     let shift := div(add(dm, 27458388733853736675570735564), 54916777467707473351141471128)
@@ -319,13 +316,19 @@ library BlackScholes {
                     // shift <= 185, so the shift right is at most 249.
                     g32 := shr(add(64, shift), mul(g32, div(shl(96, sub(c2, dm)), add(c2, dm))))
                     // R(|d1|) into ra and R(|d2|) into d1.
-                    switch gt(dLarger, FAR_D_Q96)
+                    // Both |d| at most 8 unless ra | d1 exceeds 8 (a larger |d| of exactly 8 may still take the second
+                    // branch, where its clamp changes nothing).
+                    switch gt(or(ra, d1), FAR_D_Q96)
                     case 0 {
                         ra := scaledNormalTail(ra)
                         d1 := scaledNormalTail(d1)
                     }
                     default {
-                        switch lt(xor(xor(ra, d1), dLarger), FAR_D_Q96)
+                        let dSmaller := d1
+                        if lt(ra, d1) {
+                            dSmaller := ra
+                        }
+                        switch lt(dSmaller, FAR_D_Q96)
                         case 0 {
                             // Both |d| at least 8: the price neglects G (u = 0 below), below N(-8) (S + K), and the
                             // greeks keep it.
@@ -354,10 +357,8 @@ library BlackScholes {
                 u := sub(u, sub(xor(d1, not(m2)), not(m2)))
                 callPrice := add(sub(mul(spot, d1NonNegative), and(strike, not(m2))), sar(128, mul(g32, u)))
                 // Clamp to [max(S - K, 0), S]: the no-arbitrage bounds (the sum may be negative by rounding).
-                let low := 0
-                if gt(spot, strike) {
-                    low := sub(spot, strike)
-                }
+                // low = max(S - K, 0) (the wrapped difference times 0 when S < K).
+                let low := mul(gt(spot, strike), sub(spot, strike))
                 if slt(callPrice, low) {
                     callPrice := low
                 }

@@ -54,17 +54,20 @@ library LogMath {
             let q := div(shl(155, a), b)
             // The usual moneyness a/b in [1/2, 2) puts q in [2**154, 2**156): e = floor(log2 q) in two comparisons.
             let e := shr(154, q)
+            // The mantissa m = q / 2**e in [1, 2) as Q96 (x).
+            let x
             switch lt(sub(e, 1), 3)
             case 1 {
                 e := add(154, gt(e, 1))
+                x := shr(sub(e, 96), q)
             }
             default {
                 e := log2Floor(q)
-            }
-            // The mantissa m = q / 2**e in [1, 2) as Q96 (x); a shift left when q has fewer than 96 bits.
-            let x := shr(sub(e, 96), q)
-            if lt(e, 96) {
-                x := shl(sub(96, e), q)
+                x := shr(sub(e, 96), q)
+                // A shift left when q has fewer than 96 bits.
+                if lt(e, 96) {
+                    x := shl(sub(96, e), q)
+                }
             }
             // Halve m above sqrt2 (floor(sqrt2 * 2**96)), adding one to the binary exponent.
             let h := gt(x, 112045541949572279837463876454)

@@ -204,12 +204,11 @@ function callKernel(spot: bigint, strike: bigint, secondsToExpiry: bigint, vol: 
   if (dm >= SIXTEEN_Q96) {
     g32 = 0n;
   } else {
-    const dLarger = ra ^ rb ^ dm;
     g32 = gaussian32(g32, dm);
-    if (dLarger <= EIGHT_Q96) {
+    if ((ra | rb) <= EIGHT_Q96) {
       ra = tail(ra);
       rb = tail(rb);
-    } else if ((ra ^ rb ^ dLarger) >= EIGHT_Q96) {
+    } else if ((ra < rb ? ra : rb) >= EIGHT_Q96) {
       // Both |d| >= 8: the price neglects G, the greeks keep it.
       ra = 0n;
       rb = 0n;
