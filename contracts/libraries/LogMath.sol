@@ -36,6 +36,8 @@ library LogMath {
     /// @dev Equivalent to ln(a / b) * 2**96 within 1e-20 * 2**96, for a, b in [1, 2**100) (see the library NatSpec).
     /// Unchecked, for the pricing kernel: outside the domain the result is meaningless (it never reverts); callers
     /// keep a and b in it. Exactly 0 when a = b.
+    // One assembly block on purpose: this is the pricing kernel's logarithm, where call overhead counts.
+    // solhint-disable-next-line function-max-lines
     function lnRatioQ96(uint256 a, uint256 b) internal pure returns (int256 lnQ96) {
         assembly ("memory-safe") {
             // floor(log2(x)), 0 for x = 0; exact. A binary search for the highest set bit.
