@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
+import {ISeriesRegistry} from "./ISeriesRegistry.sol";
+
 /// @title IRiskController
 /// @notice Autonomous risk controls per underlying, within bounds governance sets:
 /// - an on-chain EWMA of squared oracle log-returns (annualised) raises the margin engine's spot-shock multiplier
@@ -65,4 +67,28 @@ interface IRiskController {
 
     /// @notice An underlying's running state.
     function riskState(uint256 underlyingId) external view returns (RiskState memory);
+
+    /// @notice The series registry: each underlying's oracle router.
+    function registry() external view returns (ISeriesRegistry);
+
+    /// @notice The year of annualisation (as the volatility feed quotes it): 365 days.
+    function SECONDS_PER_YEAR() external view returns (uint256);
+
+    /// @notice Smallest `RiskParams.halfLifeSeconds`: one hour.
+    function MIN_HALF_LIFE() external view returns (uint256);
+
+    /// @notice Largest `RiskParams.halfLifeSeconds`: 30 days.
+    function MAX_HALF_LIFE() external view returns (uint256);
+
+    /// @notice Smallest `RiskParams.targetVolWad`: 5 % annualised.
+    function MIN_TARGET_VOL_WAD() external view returns (uint256);
+
+    /// @notice Largest `RiskParams.targetVolWad`: 500 % annualised.
+    function MAX_TARGET_VOL_WAD() external view returns (uint256);
+
+    /// @notice Largest `RiskParams.maxMultiplierWad`: margin shocks at most quadrupled.
+    function MAX_MULTIPLIER_WAD() external view returns (uint256);
+
+    /// @notice Smallest `RiskParams.minUpdateInterval` (one minute); the largest is the half-life.
+    function MIN_UPDATE_INTERVAL() external view returns (uint256);
 }

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
+import {WAD} from "./Constants.sol";
+import {LogMath} from "./LogMath.sol";
+
 /// @title BlackScholes
 /// @notice European option prices and greeks in WAD fixed point, for marks and scenario shocks of the margin
 /// engine. Black-76 with a zero rate: `spot` is taken as the forward and nothing is discounted, so
@@ -11,29 +14,32 @@ pragma solidity 0.8.30;
 /// `vol` in [0, 2**64) WAD (1844%). Every function reverts with `BlackScholes_InputOutOfRange` outside it and never
 /// reverts inside it. T = 0, vol = 0, a zero spot or strike, or v below 2**-96 price at intrinsic value.
 ///
-/// Error against the exact formula: |price - exact| <= 2e-14 * (spot + strike) + 2 wei (`priceErrorBound`),
-/// from the error budget below; measured against a 60-digit reference on 4,000 cases (moneyness 0.5-2, T 1 hour-1
-/// year, vol 10%-300%) the largest error is 1.5e-14 * spot. Rounding is not directed (a caller wanting a one-sided
+/// Error against the exact formula: |price - exact| <= 1e-15 * (spot + strike) + 2 wei (`priceErrorBound`),
+/// from the error budget below; measured against a 60-digit reference on 4,028 cases (moneyness 0.5-2, T 1 hour-1
+/// year, vol 10%-300%) the largest error is 1.6e-16 * spot. Rounding is not directed (a caller wanting a one-sided
 /// bound adds or subtracts `priceErrorBound`), but results always satisfy the no-arbitrage bounds exactly:
 /// intrinsic <= price, call <= spot, put <= strike, and call - put = spot - strike.
-/// Budget: the normal tail fit, 5.0e-15 per N (times S + K); ln(S/K), 1e-18 absolute, and v, 3e-17 relative, both
-/// move the price by less than 1e-16 * (S + K); exp, 4e-16 relative on G <= min(S, K); neglected tails beyond
-/// |d| = 8, 6.2e-16 * (S + K); Q96 rounding, below 1e-26; the final WAD rounding, 1 wei.
+/// Budget: the normal tail fit, 2.2e-17 per N (times S + K); ln(S/K) (`LogMath.lnRatioQ96`), 1e-20 absolute (3e-17
+/// when S/K < 2**-59), and v, 3e-17 relative, both move the price by less than 1e-16 * (S + K); exp, 4e-16 relative
+/// on G <= min(S, K), so below 2.2e-16 * (S + K); a |d| beyond 8, neglected (both) or clamped to 8 (one), 6.2e-16 *
+/// (S + K); Q96 rounding, below 1e-26; the final WAD rounding, 1 wei. The sum is below 9.6e-16 * (S + K). Measured
+/// on the grid with one kernel at a time replaced by the exact function: exp accounts for about 1.3e-16 * spot, the
+/// tail fit for about 6e-17 * spot.
 ///
 /// Method: one exponential. With G = S exp(-d1**2 / 2) = K exp(-d2**2 / 2) and the scaled normal tail
 /// R(x) = N(-x) exp(x**2 / 2), N(d) is 1 - (G / S) R(d) or (G / S) R(-d) by the sign of d, so
 /// call = S [d1 >= 0] - K [d2 >= 0] + G (+-R(|d1|) -+ R(|d2|)) with one exp and two R, and put = call - S + K.
-/// G is computed from the smaller of |d1|, |d2| (exponent at most 32) and the price takes it as 0 when both are at
-/// least 8; the greeks, whose vega and gamma are G times factors that grow as v shrinks, compute it up to 16. The
-/// kernels (sqrt of time, ln of the moneyness, exp, R) are inlined in one assembly block in `_call`, each with its
-/// domain and error beside it; their coefficients are fits computed in 50-digit arithmetic by
-/// `scripts/math/fitKernels.py`. Gas: about 2,190 for `price` and 2,610 for `priceAndGreeks` inside a caller
-/// (moneyness in [1/2, 2); other moneyness adds a 256-bit log2, about 150).
+/// G is computed from the smaller of |d1|, |d2| up to 16 (exponent at most 128; beyond, it truncates to 0); the
+/// price neglects it when both are at least 8, the greeks keep it (vega and gamma are G times factors that grow as v
+/// shrinks). The
+/// kernels (sqrt of time, exp, R) are in the assembly of `_call`, each with its domain and error beside it, and ln of
+/// the moneyness is the protocol's one logarithm, `LogMath.lnRatioQ96`; their coefficients are fits computed in
+/// 50-digit arithmetic by `scripts/math/fitKernels.py`. Gas: about 2,180 for `price` and 2,570 for `priceAndGreeks`
+/// inside a caller (moneyness in [1/2, 2); other moneyness adds a 256-bit log2, about 150).
 library BlackScholes {
     /// @notice An input lies outside the documented domain.
     error BlackScholes_InputOutOfRange(uint256 spot, uint256 strike, uint256 secondsToExpiry, uint256 vol);
 
-    uint256 internal constant WAD = 1e18;
     /// @dev The year of the volatility quote: 365 days.
     uint256 internal constant SECONDS_PER_YEAR = 365 days;
     /// @dev 1 / sqrt(2 pi) in WAD, rounded to nearest.
@@ -43,27 +49,30 @@ library BlackScholes {
     /// @dev `BlackScholes_InputOutOfRange.selector`, left-aligned in a word (checked by the unit tests).
     uint256 internal constant INPUT_OUT_OF_RANGE_SELECTOR =
         0xad2ddeba00000000000000000000000000000000000000000000000000000000;
-    /// @dev The scaled normal tail R(x) = N(-x) exp(x**2 / 2) = (A1 x + B1) / (x**2 + C1 x + D1)
-    /// - (A2 x + B2) / (x**2 + C2 x + D2) + (A3 x + B3) / (x**2 + C3 x + D3), coefficients in Q96: the partial
-    /// fractions of a rational P5 / Q6 fit (see `_call`), three divisions but fewer operations than Horner.
-    uint256 private constant TAIL_A1 = 224141394309534327328339193756;
-    uint256 private constant TAIL_B1 = 1014530238943787648184646536943;
-    uint256 private constant TAIL_C1 = 432856688485587511112661621982;
-    uint256 private constant TAIL_D1 = 608536588336266738383190325562;
-    uint256 private constant TAIL_A2 = 217240938772633550255104373798;
-    uint256 private constant TAIL_B2 = 907052058601103101628772997535;
-    uint256 private constant TAIL_C2 = 421097668883516882538169402595;
-    uint256 private constant TAIL_D2 = 725150726464193656692009635401;
-    uint256 private constant TAIL_A3 = 24703698129340323008073367486;
-    uint256 private constant TAIL_B3 = 86085894131973854673372035822;
-    uint256 private constant TAIL_C3 = 395951597142529296755169738584;
-    uint256 private constant TAIL_D3 = 1028722517734721515904317073982;
-    /// @dev 8 in Q96: from this |d| on, `_call` neglects G (and leaves |d1| in place of R(|d1|)).
+    /// @dev The scaled normal tail R(x) = N(-x) exp(x**2 / 2) = E / (x + F) - (A1 x + B1) / (x**2 + C1 x + D1)
+    /// + (A2 x + B2) / (x**2 + C2 x + D2) + (B3 - A3 x) / (x**2 + C3 x + D3): the partial fractions of a rational
+    /// P6 / Q7 fit (see `_call`). The numerators' constants are in Q192 and the rest in Q96, so that each fraction is
+    /// one multiplication over one product, without rescaling the numerator.
+    uint256 private constant TAIL_E_Q192 = 69488727711525925387252677054870623702306441804016112369664;
+    uint256 private constant TAIL_F_Q96 = 234601720488335949059646883636;
+    uint256 private constant TAIL_A1_Q96 = 992795879856548517721002482280;
+    uint256 private constant TAIL_B1_Q192 = 192540118868988347514318653304548092746461648778597043798016;
+    uint256 private constant TAIL_C1_Q96 = 464543314767110792825964315351;
+    uint256 private constant TAIL_D1_Q96 = 741912430351499077440494807872;
+    uint256 private constant TAIL_A2_Q96 = 150087990073824709916746900059;
+    uint256 private constant TAIL_B2_Q192 = 424281168227701809183417940398732480430382188334585741312;
+    uint256 private constant TAIL_C2_Q96 = 450226995712158512593337673522;
+    uint256 private constant TAIL_D2_Q96 = 901419790919630524413453598274;
+    uint256 private constant TAIL_A3_Q96 = 2755115610377595115637257611;
+    uint256 private constant TAIL_B3_Q192 = 3083066360785595243500236392166052817141287539623721959424;
+    uint256 private constant TAIL_C3_Q96 = 424412464697085034388978490010;
+    uint256 private constant TAIL_D3_Q96 = 1251576709851470256468895150170;
+    /// @dev 8 in Q96: the end of the tail fit; when both |d| reach it, the price neglects G.
     uint256 private constant FAR_D_Q96 = 0x8000000000000000000000000;
     /// @dev 16 in Q96: from this |d| on, G * 2**32 truncates to 0 for every spot and strike of the domain.
     uint256 private constant FAR_LIMIT_D_Q96 = 0x10000000000000000000000000;
-    /// @dev Absolute error bound of `price`, relative part: 2e-14 of spot + strike, in WAD.
-    uint256 internal constant PRICE_ERROR_WAD = 20000;
+    /// @dev Absolute error bound of `price`, relative part: 1e-15 of spot + strike, in WAD.
+    uint256 internal constant PRICE_ERROR_WAD = 1000;
 
     /// @dev Equivalent to the Black-76 (zero rate) price of a call (`isCall`) or a put, in the unit of `spot`.
     /// |result - exact| <= `priceErrorBound(spot, strike)`; clamped to [intrinsic, spot] for a call and
@@ -122,7 +131,7 @@ library BlackScholes {
         }
     }
 
-    /// @dev Equivalent to the documented absolute error bound of `price`: 2e-14 * (spot + strike) + 2 wei, rounded
+    /// @dev Equivalent to the documented absolute error bound of `price`: 1e-15 * (spot + strike) + 2 wei, rounded
     /// up. Never reverts within the domain.
     function priceErrorBound(uint256 spot, uint256 strike) internal pure returns (uint256) {
         return ((spot + strike) * PRICE_ERROR_WAD + WAD - 1) / WAD + 2;
@@ -149,13 +158,9 @@ library BlackScholes {
                     : WAD / 2;
             return (callPrice, callDelta, 0, 0);
         }
-        // Both |d| >= 8 (`_call` then leaves |d1| in ra, at least 8 * 2**96, where R(|d1|) is at most 1/2): the
-        // price neglects G, below N(-8) (S + K), but vega and gamma are G times factors that grow as v shrinks, so
-        // the density is computed here. The delta keeps G = 0 (its error is below N(-8) < 1e-15).
-        uint256 gDensity32 = g32;
-        if (ra >= FAR_D_Q96) gDensity32 = _farGaussian(spot, strike, ra, vq, d1NonNegative);
-        /// @solidity memory-safe-assembly
-        assembly {
+        // Both |d| >= 8: `_call` leaves ra = 0, so the delta is the payoff's (its error is below N(-8) < 1e-15), but
+        // g32 is still G up to |d| = 16, as vega and gamma are G times factors that grow as v shrinks.
+        assembly ("memory-safe") {
             // N(-|d1|) = G R(|d1|) / S in WAD. g32 < 2**133 and ra <= 2**95: the product is below 2**228; after
             // the shift, times 1e18, below 2**193. spot >= 1 here and spot << 32 < 2**132.
             let tail := div(mul(shr(96, mul(g32, ra)), WAD), shl(32, spot))
@@ -168,64 +173,19 @@ library BlackScholes {
             }
             // vega = G sqrt(T) / sqrt(2 pi) = g32 vq INV / (2**128 vol): g32 vq < 2**234, shifted by 96 then
             // times INV (< 2**59) below 2**197. vol >= 1 because vq > 0.
-            vega := shr(32, div(mul(shr(96, mul(gDensity32, vq)), INV_SQRT_2PI_WAD), vol))
+            vega := shr(32, div(mul(shr(96, mul(g32, vq)), INV_SQRT_2PI_WAD), vol))
             // gamma = phi(d1) / (S v) in WAD: phiQ = phi(d1) * 1e18 * 2**32 < 2**91 (g32 INV < 2**192), then
             // phiQ * 1e18 * 2**64 < 2**215 over S vq (>= 1, < 2**201).
-            let phiQ := div(mul(gDensity32, INV_SQRT_2PI_WAD), spot)
+            let phiQ := div(mul(g32, INV_SQRT_2PI_WAD), spot)
             gamma := div(shl(64, mul(phiQ, WAD)), mul(spot, vq))
         }
     }
 
-    /// @dev G * 2**32 = S exp(-d1**2 / 2) * 2**32 = K exp(-d2**2 / 2) * 2**32, truncated, when both |d| >= 8, from
-    /// `absD1` = |d1| and `vq` = v in Q96: the exp kernel of `_call` on the smaller |d|, relative error below 4e-16.
-    /// 0 when both |d| >= 16: then G * 2**32 < 2**100 * exp(-128) * 2**32 < 1.
-    function _farGaussian(
-        uint256 spot,
-        uint256 strike,
-        uint256 absD1,
-        uint256 vq,
-        bool d1NonNegative
-    ) private pure returns (uint256 g32) {
-        /// @solidity memory-safe-assembly
-        assembly {
-            // d2 = d1 - v in signed Q96 (|d1| < 2**200 and vq < 2**200: no wrap), then |d2|.
-            let d2 := sub(absD1, vq)
-            if iszero(d1NonNegative) {
-                d2 := sub(sub(0, absD1), vq)
-            }
-            let m2 := sar(255, d2)
-            d2 := xor(add(d2, m2), m2)
-            let dm := d2
-            g32 := strike
-            if iszero(gt(absD1, d2)) {
-                dm := absD1
-                g32 := spot
-            }
-            switch lt(dm, FAR_LIMIT_D_Q96)
-            case 0 {
-                g32 := 0
-            }
-            default {
-                // As in `_call`: y = dm**2 / 2 < 128 * 2**96 (dm < 2**100), shift = round(y / ln2) <= 185, r in
-                // [-ln2/2, ln2/2] and exp(-r) = (C - r) / (C + r); base * mantissa < 2**197, shifted by at most 249.
-                dm := shr(97, mul(dm, dm))
-                let shift := div(add(dm, 27458388733853736675570735564), 54916777467707473351141471128)
-                dm := sub(dm, mul(shift, 54916777467707473351141471128))
-                let r2 := shr(96, mul(dm, dm))
-                let c2 := add(sar(96, mul(sub(0, 130010480588535286117031), r2)), 5239854114809173287717253)
-                c2 := sub(sar(96, mul(c2, r2)), 220078224759942962407420212)
-                c2 := add(sar(96, mul(c2, r2)), 13204693752310652754591960853)
-                c2 := add(sar(96, mul(c2, r2)), 158456325028528835496930362642)
-                g32 := shr(add(64, shift), mul(g32, div(shl(96, sub(c2, dm)), add(c2, dm))))
-            }
-        }
-    }
-
     /// @dev The call price clamped to [max(S - K, 0), S], and what the greeks need: g32 = G * 2**32 (G in the unit
-    /// of spot, 0 when both |d| >= 8), ra = R(|d1|) in Q96, vq = v in Q96 (0 when the price is intrinsic), and
-    /// whether d1 >= 0. The kernels work in Q96 fixed point (a real x stored as x * 2**96); the errors quoted are the
-    /// fits' (Q96 rounding, about 2**-90 relative, is far below them).
-    // A single assembly block on purpose: splitting it into functions costs about 150 gas of call overhead.
+    /// of spot, 0 when both |d| >= 16), ra = R(|d1|) in Q96 (0 when both |d| >= 8), vq = v in Q96 (0 when the price is
+    /// intrinsic), and whether d1 >= 0. The kernels work in Q96 fixed point (a real x stored as x * 2**96); the errors
+    /// quoted are the fits' (Q96 rounding, about 2**-90 relative, is far below them).
+    // Assembly on purpose: each kernel as its own function would cost about 40 gas of call overhead.
     // solhint-disable-next-line function-max-lines
     function _call(
         uint256 spot,
@@ -233,8 +193,11 @@ library BlackScholes {
         uint256 secondsToExpiry,
         uint256 vol
     ) private pure returns (uint256 callPrice, uint256 g32, uint256 ra, uint256 vq, bool d1NonNegative) {
-        /// @solidity memory-safe-assembly
-        assembly {
+        // ln(S/K) in signed Q96, |error| < 1e-20 when spot and strike are in [1, 2**100), the only case that uses
+        // it (vq > 0 below); meaningless but harmless (`lnRatioQ96` never reverts) otherwise. Held in ra (two's
+        // complement) until ra becomes |d1|: one stack slot fewer.
+        ra = uint256(LogMath.lnRatioQ96(spot, strike));
+        assembly ("memory-safe") {
             if or(or(shr(100, or(spot, strike)), shr(26, secondsToExpiry)), shr(64, vol)) {
                 // revert BlackScholes_InputOutOfRange(spot, strike, secondsToExpiry, vol), encoded past the free
                 // memory pointer (scratch memory that nothing reads after the revert).
@@ -255,14 +218,6 @@ library BlackScholes {
                 r := or(r, lt(0x1, shr(r, x)))
             }
 
-            // floor(log2(x)), 0 for x = 0; exact. A binary search for the highest set bit.
-            function log2Floor(x) -> r {
-                r := shl(7, lt(0xffffffffffffffffffffffffffffffff, x))
-                r := or(r, shl(6, lt(0xffffffffffffffff, shr(r, x))))
-                r := or(r, shl(5, lt(0xffffffff, shr(r, x))))
-                r := or(r, log2Floor32(shr(r, x)))
-            }
-
             // A zero spot, strike or time prices at intrinsic value, the formula's limit (spot * strike * T < 2**226
             // does not wrap); so does a zero vol, through vq = 0 below.
             if mul(mul(spot, strike), secondsToExpiry) {
@@ -272,12 +227,8 @@ library BlackScholes {
                 // 1.6e-2, 1.2e-4, 7.2e-9, 2.6e-17. Newton steps from any positive guess stay at or above the floor of
                 // the root (>= 2**64), so no division is by zero; x < 2**154 and z < 2**78: no overflow.
                 let x := shl(128, secondsToExpiry)
-                // e = 128 + floor(log2 T), T < 2**26: a binary search for the highest set bit of T.
-                let e := shl(4, lt(0xffff, secondsToExpiry))
-                e := or(e, shl(3, lt(0xff, shr(e, secondsToExpiry))))
-                e := or(e, shl(2, lt(0xf, shr(e, secondsToExpiry))))
-                e := or(e, shl(1, lt(0x3, shr(e, secondsToExpiry))))
-                e := add(128, or(e, lt(0x1, shr(e, secondsToExpiry))))
+                // e = 128 + floor(log2 T), T < 2**26.
+                let e := add(128, log2Floor32(secondsToExpiry))
                 let z := shr(4, shl(shr(1, e), add(19, shl(3, and(e, 1)))))
                 z := shr(1, add(z, div(x, z)))
                 z := shr(1, add(z, div(x, z)))
@@ -286,6 +237,29 @@ library BlackScholes {
                 // v in Q96: vol < 2**64, sqrt(T * 2**128) < 2**78 and the constant < 2**87.8: product < 2**230.
                 vq := shr(128, mul(mul(vol, z), VOL_SQRT_TIME_TO_Q96))
             }
+            // R(x) = N(-x) exp(x**2 / 2) in Q96 for x in [0, 8 * 2**96] (the caller clamps x to 8): a rational
+            // P6(x) / Q7(x) fitted to minimise the absolute error of N(-x) itself (weight exp(-x**2 / 2)):
+            // |exp(-x**2 / 2) error| <= 2.2e-17 on [0, 8]. Evaluated as its partial fractions (poles -2.96,
+            // -2.93 +- 0.88i, -2.84 +- 1.79i, -2.68 +- 2.93i, all away from [0, 8]). x <= 2**99, every Q96 coefficient
+            // is below 2**100 and every Q192 one below 2**197: numerators below 2**200 (B3 - A3 x stays positive, above
+            // 0.21 * 2**192, for x <= 8), x (x + C) below 2**200, so denominators below 2**105 and at least
+            // 2.9 * 2**96; each fraction is below 3.8 * 2**96 and the sum, R >= 0.049, is positive. Q96 rounding: four
+            // units.
+            function scaledNormalTail(x) -> r {
+                r := add(
+                    div(TAIL_E_Q192, add(x, TAIL_F_Q96)),
+                    div(add(mul(TAIL_A2_Q96, x), TAIL_B2_Q192), add(shr(96, mul(x, add(x, TAIL_C2_Q96))), TAIL_D2_Q96))
+                )
+                r := add(
+                    r,
+                    div(sub(TAIL_B3_Q192, mul(TAIL_A3_Q96, x)), add(shr(96, mul(x, add(x, TAIL_C3_Q96))), TAIL_D3_Q96))
+                )
+                r := sub(
+                    r,
+                    div(add(mul(TAIL_A1_Q96, x), TAIL_B1_Q192), add(shr(96, mul(x, add(x, TAIL_C1_Q96))), TAIL_D1_Q96))
+                )
+            }
+
             switch vq
             case 0 {
                 // Intrinsic value only (also when v < 2**-96); g32 = ra = 0.
@@ -297,77 +271,32 @@ library BlackScholes {
             default {
                 // d1 = ln(S/K) / v + v / 2 in Q96: |ln| < 70 * 2**96, so the shift stays below 2**199 in
                 // magnitude. d2 = d1 - v. Both below 2**200 in magnitude.
-                // ln(S/K) in signed Q96 (kept in d1), absolute error below 2**-60 (1e-18).
-                // ln(a / b) in signed Q96 for a, b in [1, 2**100); absolute error below 2**-60 (1e-18).
-                // q = a / b * 2**155 in (2**55, 2**255) keeps at least 55 significant bits (96 whenever a/b >= 2**-59);
-                // m = q / 2**k reduced to [1/sqrt2, sqrt2]; ln m = z A(z**2) with z = (m - 1) / (m + 1), |z| <= 0.172,
-                // A a degree-6 fit of 2 atanh(sqrt w) / sqrt w on [0, 0.0295] (relative error 3.5e-16, so the error of
-                // ln m is below 6.1e-17).
-                let d1
-                {
-                    // s < 2**100, so s << 155 < 2**255.
-                    let q := div(shl(155, spot), strike)
-                    // The usual moneyness a/b in [1/2, 2) puts q in [2**154, 2**156): k in two comparisons.
-                    // e = floor(log2 q) and the mantissa m = q / 2**e in [1, 2) as Q96 (x).
-                    let e := shr(154, q)
-                    let x
-                    switch lt(sub(e, 1), 3)
-                    case 1 {
-                        e := add(154, gt(e, 1))
-                        x := shr(sub(e, 96), q)
-                    }
-                    default {
-                        e := log2Floor(q)
-                        x := shr(sub(e, 96), q)
-                        // A shift left when q has fewer than 96 bits.
-                        if lt(e, 96) {
-                            x := shl(sub(96, e), q)
-                        }
-                    }
-                    // Halve m above sqrt2 (floor(sqrt2 * 2**96)), adding one to the binary exponent.
-                    let h := gt(x, 112045541949572279837463876454)
-                    x := shr(h, x)
-                    e := add(e, h)
-                    // z (in x) in signed Q96: |m - 1| < 2**95, so the shift stays below 2**191 in magnitude; m + 1 > 0.
-                    x := sdiv(shl(96, sub(x, 0x1000000000000000000000000)), add(x, 0x1000000000000000000000000))
-                    // w = z**2 < 0.0295 (z * z < 2**188 whatever the sign of z).
-                    let w := shr(96, mul(x, x))
-                    // Horner in w: positive coefficients, partial sums below 2**98, products below 2**191.
-                    let p := add(shr(96, mul(13340168605169970281300806668, w)), 14357675661891614706576672509)
-                    p := add(shr(96, mul(p, w)), 17607218839558652537656218543)
-                    p := add(shr(96, mul(p, w)), 22636607917829743575697099488)
-                    p := add(shr(96, mul(p, w)), 31691265054622482263372612229)
-                    p := add(shr(96, mul(p, w)), 52818775009419437418139992507)
-                    p := add(shr(96, mul(p, w)), 158456325028528702264823706510)
-                    // ln = z A(w) + (k - 155) ln 2 (floor(ln2 * 2**96)); |e - 155| <= 101: the product is below 2**104.
-                    d1 := add(sar(96, mul(x, p)), mul(sub(e, 155), 54916777467707473351141471128))
-                }
-                d1 := add(sdiv(shl(96, d1), vq), shr(1, vq))
+                let d1 := add(sdiv(shl(96, ra), vq), shr(1, vq))
                 // |d1| and its sign (d1NonNegative); then d1 becomes d2 = d1 - v, then |d2| (magnitudes below 2**200;
-                // m2 is the sign mask of d2, all ones when negative).
-                d1NonNegative := iszero(slt(d1, 0))
-                ra := d1
-                if iszero(d1NonNegative) {
-                    ra := sub(0, d1)
-                }
+                // m1 and m2 are the sign masks of d1 and d2, all ones when negative).
+                let m1 := sar(255, d1)
+                ra := xor(add(d1, m1), m1)
+                d1NonNegative := iszero(m1)
                 d1 := sub(d1, vq)
                 let m2 := sar(255, d1)
                 d1 := xor(add(d1, m2), m2)
                 // G from the smaller |d|: S exp(-d1**2 / 2) when |d1| <= |d2| (that is, S <= K), else
-                // K exp(-d2**2 / 2). Both |d| >= 8: G = 0 (the neglected terms are below N(-8) (S + K)).
+                // K exp(-d2**2 / 2).
                 let dm := d1
                 g32 := strike
                 if iszero(gt(ra, d1)) {
                     dm := ra
                     g32 := spot
                 }
-                switch lt(dm, 0x8000000000000000000000000)
+                // G up to |d| = 16, where G * 2**32 truncates to 0 for every spot and strike of the domain (below
+                // 2**100 * exp(-128) * 2**32 < 1); the price uses it only below |d| = 8.
+                switch lt(dm, FAR_LIMIT_D_Q96)
                 case 0 {
                     g32 := 0
                 }
                 default {
                     // exp(-dm**2 / 2) = mantissa * 2**-(96 + shift) with mantissa in [0.70, 1.42] * 2**96, for
-                    // dm < 8 * 2**96 (y = dm**2 / 2 < 32 * 2**96); relative error below 4e-16. y = shift ln2 + r,
+                    // dm < 16 * 2**96 (y = dm**2 / 2 < 128 * 2**96); relative error below 4e-16. y = shift ln2 + r,
                     // |r| <= ln2 / 2, and exp(-r) = (C - r) / (C + r) with C a degree-4 fit in r**2 of
                     // r coth(r / 2) on [0, 0.1202] (absolute error 2.0e-15; the relative error of the quotient is
                     // |r| / 2 times that).
@@ -384,76 +313,52 @@ library BlackScholes {
                     c2 := add(sar(96, mul(c2, r2)), 158456325028528835496930362642)
                     // C is about 2 * 2**96 and |r| <= 0.35 * 2**96: C - r and C + r are positive, below 2**98.
                     // Then G = base * mantissa: base < 2**100, mantissa < 1.42 * 2**96, product below 2**197;
-                    // shift <= 47.
+                    // shift <= 185, so the shift right is at most 249.
                     g32 := shr(add(64, shift), mul(g32, div(shl(96, sub(c2, dm)), add(c2, dm))))
-                    // R(|d1|) into ra and R(|d2|) into d1. R(x) = N(-x) exp(x**2 / 2) in Q96 for x in [0, 8],
-                    // and R(8) for larger x: a rational P5(x) / Q6(x) fitted to minimise the absolute error of
-                    // N(-x) itself (weight exp(-x**2 / 2)), |exp(-x**2 / 2) error| <= 5.0e-15 on [0, 8], evaluated
-                    // as its three partial fractions (poles -2.73 +- 0.47i, -2.66 +- 1.45i, -2.50 +- 2.60i, far
-                    // from [0, 8]). x <= 2**99 and every coefficient is below 2**100: numerators below 2**102
-                    // (shifted: 2**198), denominators at least 7.6 * 2**96, each fraction below 1.7 * 2**96; R is
-                    // at least 0.049. Q96 rounding: three units.
-                    {
-                        if gt(ra, 0x8000000000000000000000000) {
-                            ra := 0x8000000000000000000000000
-                        }
-                        let x2 := shr(96, mul(ra, ra))
-                        let t := div(
-                            shl(96, add(shr(96, mul(TAIL_A1, ra)), TAIL_B1)),
-                            add(add(x2, shr(96, mul(TAIL_C1, ra))), TAIL_D1)
-                        )
-                        t := add(
-                            t,
-                            div(
-                                shl(96, add(shr(96, mul(TAIL_A3, ra)), TAIL_B3)),
-                                add(add(x2, shr(96, mul(TAIL_C3, ra))), TAIL_D3)
-                            )
-                        )
-                        ra := sub(
-                            t,
-                            div(
-                                shl(96, add(shr(96, mul(TAIL_A2, ra)), TAIL_B2)),
-                                add(add(x2, shr(96, mul(TAIL_C2, ra))), TAIL_D2)
-                            )
-                        )
+                    // R(|d1|) into ra and R(|d2|) into d1.
+                    // Both |d| at most 8 unless ra | d1 exceeds 8 (a larger |d| of exactly 8 may still take the second
+                    // branch, where its clamp changes nothing).
+                    switch gt(or(ra, d1), FAR_D_Q96)
+                    case 0 {
+                        ra := scaledNormalTail(ra)
+                        d1 := scaledNormalTail(d1)
                     }
-                    {
-                        if gt(d1, 0x8000000000000000000000000) {
-                            d1 := 0x8000000000000000000000000
+                    default {
+                        let dSmaller := d1
+                        if lt(ra, d1) {
+                            dSmaller := ra
                         }
-                        let x2 := shr(96, mul(d1, d1))
-                        let t := div(
-                            shl(96, add(shr(96, mul(TAIL_A1, d1)), TAIL_B1)),
-                            add(add(x2, shr(96, mul(TAIL_C1, d1))), TAIL_D1)
-                        )
-                        t := add(
-                            t,
-                            div(
-                                shl(96, add(shr(96, mul(TAIL_A3, d1)), TAIL_B3)),
-                                add(add(x2, shr(96, mul(TAIL_C3, d1))), TAIL_D3)
-                            )
-                        )
-                        d1 := sub(
-                            t,
-                            div(
-                                shl(96, add(shr(96, mul(TAIL_A2, d1)), TAIL_B2)),
-                                add(add(x2, shr(96, mul(TAIL_C2, d1))), TAIL_D2)
-                            )
-                        )
+                        switch lt(dSmaller, FAR_D_Q96)
+                        case 0 {
+                            // Both |d| at least 8: the price neglects G (u = 0 below), below N(-8) (S + K), and the
+                            // greeks keep it.
+                            ra := 0
+                            d1 := 0
+                        }
+                        default {
+                            // One |d| beyond 8: R(8) in its place (R(8) G and the term it stands for are both
+                            // below N(-8) times its base).
+                            if gt(ra, FAR_D_Q96) {
+                                ra := FAR_D_Q96
+                            }
+                            if gt(d1, FAR_D_Q96) {
+                                d1 := FAR_D_Q96
+                            }
+                            ra := scaledNormalTail(ra)
+                            d1 := scaledNormalTail(d1)
+                        }
                     }
                 }
                 // call = S [d1 >= 0] - K [d2 >= 0] + G (u1 - u2), u = R(|d|) when d < 0 and -R(|d|) otherwise.
                 // g32 < 2**133 and R <= 1/2, so |u1 - u2| <= 2**96 and the product stays below 2**229 (signed).
-                // With g32 = 0 the tails are unused.
-                // (ra and d1 now hold R(|d1|) and R(|d2|); m1 = d1NonNegative - 1 is the sign mask of d1.)
+                // (ra and d1 now hold R(|d1|) and R(|d2|), both 0 when both |d| >= 8, and anything when g32 = 0;
+                // m1 = d1NonNegative - 1 is the sign mask of d1.)
                 let u := sub(xor(ra, sub(0, d1NonNegative)), sub(0, d1NonNegative))
                 u := sub(u, sub(xor(d1, not(m2)), not(m2)))
                 callPrice := add(sub(mul(spot, d1NonNegative), and(strike, not(m2))), sar(128, mul(g32, u)))
                 // Clamp to [max(S - K, 0), S]: the no-arbitrage bounds (the sum may be negative by rounding).
-                let low := 0
-                if gt(spot, strike) {
-                    low := sub(spot, strike)
-                }
+                // low = max(S - K, 0) (the wrapped difference times 0 when S < K).
+                let low := mul(gt(spot, strike), sub(spot, strike))
                 if slt(callPrice, low) {
                     callPrice := low
                 }

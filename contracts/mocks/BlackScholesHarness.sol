@@ -8,13 +8,6 @@ import {BlackScholesGasHarness} from "./BlackScholesGasHarness.sol";
 /// one call so a reference comparison over thousands of cases costs one `eth_call`. The single-price wrappers
 /// (`price`, `prices`, `priceAndGreeks`) are the gas harness's.
 contract BlackScholesHarness is BlackScholesGasHarness {
-    struct Input {
-        uint256 spot;
-        uint256 strike;
-        uint256 secondsToExpiry;
-        uint256 vol;
-    }
-
     function priceErrorBound(uint256 spot, uint256 strike) external pure returns (uint256) {
         return BlackScholes.priceErrorBound(spot, strike);
     }
@@ -56,29 +49,20 @@ contract BlackScholesHarness is BlackScholesGasHarness {
         }
     }
 
-    /// @notice Gas of one library price call, measured with `gasleft()` around it (no call or ABI overhead).
-    function measurePrice(
-        uint256 spot,
-        uint256 strike,
-        uint256 secondsToExpiry,
-        uint256 vol,
-        bool isCall
-    ) external view returns (uint256 result, uint256 gasUsed) {
+    /// @notice Gas of one library price call, measured with `gasleft()` around it (no call or ABI overhead; the
+    /// arguments are on the stack before the first reading).
+    function measurePrice(Input calldata x, bool isCall) external view returns (uint256 result, uint256 gasUsed) {
+        (uint256 s, uint256 k, uint256 t, uint256 v) = (x.spot, x.strike, x.secondsToExpiry, x.vol);
         uint256 before = gasleft();
-        result = BlackScholes.price(spot, strike, secondsToExpiry, vol, isCall);
+        result = BlackScholes.price(s, k, t, v, isCall);
         gasUsed = before - gasleft();
     }
 
     /// @notice Gas of one `priceAndGreeks`, measured as `measurePrice`.
-    function measurePriceAndGreeks(
-        uint256 spot,
-        uint256 strike,
-        uint256 secondsToExpiry,
-        uint256 vol,
-        bool isCall
-    ) external view returns (uint256 result, uint256 gasUsed) {
+    function measurePriceAndGreeks(Input calldata x, bool isCall) external view returns (uint256 gasUsed) {
+        (uint256 s, uint256 k, uint256 t, uint256 v) = (x.spot, x.strike, x.secondsToExpiry, x.vol);
         uint256 before = gasleft();
-        (result, , , ) = BlackScholes.priceAndGreeks(spot, strike, secondsToExpiry, vol, isCall);
+        BlackScholes.priceAndGreeks(s, k, t, v, isCall);
         gasUsed = before - gasleft();
     }
 }

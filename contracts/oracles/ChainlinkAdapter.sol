@@ -4,7 +4,9 @@ pragma solidity 0.8.30;
 import {AggregatorV2V3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV2V3Interface.sol";
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IChainlinkAdapter} from "../interfaces/IChainlinkAdapter.sol";
 import {IPriceSource} from "../interfaces/IPriceSource.sol";
+import {PriceSourceWindow} from "./PriceSourceWindow.sol";
 
 /// @notice The phase registry of a Chainlink aggregator proxy: the aggregator it read during each phase.
 interface IChainlinkPhasedProxy {
@@ -16,17 +18,15 @@ interface IChainlinkPhasedProxy {
 /// the future and not older than heartbeat plus slack, decimals normalised to WAD, and (on L2s) the sequencer uptime
 /// feed up for longer than a grace period.
 /// @dev Every parameter is immutable and validated here; the decimal scale is computed once.
-contract ChainlinkAdapter is IPriceSource {
-    /// @notice The aggregator read.
+contract ChainlinkAdapter is IChainlinkAdapter, PriceSourceWindow {
+    /// @inheritdoc IChainlinkAdapter
     AggregatorV3Interface public immutable aggregator;
-    /// @notice Largest accepted age of the latest answer: the feed's heartbeat plus a slack, in seconds.
+    /// @inheritdoc IChainlinkAdapter
     uint256 public immutable maxAge;
-    /// @notice The L2 sequencer uptime feed (answer 0 = up, 1 = down); zero on L1.
+    /// @inheritdoc IChainlinkAdapter
     AggregatorV3Interface public immutable sequencerUptimeFeed;
-    /// @notice Seconds after the sequencer comes back up during which prices are not trusted.
+    /// @inheritdoc IChainlinkAdapter
     uint256 public immutable sequencerGracePeriod;
-    /// @inheritdoc IPriceSource
-    uint256 public immutable override maxObservationDelay;
 
     /// @dev 10 ** (18 - aggregator decimals): multiplies an answer into WAD exactly.
     uint256 internal immutable SCALE_TO_WAD;
@@ -45,10 +45,8 @@ contract ChainlinkAdapter is IPriceSource {
         AggregatorV3Interface sequencerUptimeFeed_,
         uint256 sequencerGracePeriod_,
         uint256 maxObservationDelay_
-    ) {
-        if (address(feed_) == address(0) || heartbeat == 0 || maxObservationDelay_ == 0) {
-            revert Oracle_InvalidConfig(address(feed_));
-        }
+    ) PriceSourceWindow(address(feed_), maxObservationDelay_) {
+        if (heartbeat == 0) revert Oracle_InvalidConfig(address(feed_));
         if (address(sequencerUptimeFeed_) != address(0) && sequencerGracePeriod_ == 0) {
             revert Oracle_InvalidConfig(address(feed_));
         }
@@ -59,7 +57,6 @@ contract ChainlinkAdapter is IPriceSource {
         maxAge = heartbeat + slack;
         sequencerUptimeFeed = sequencerUptimeFeed_;
         sequencerGracePeriod = sequencerGracePeriod_;
-        maxObservationDelay = maxObservationDelay_;
         SCALE_TO_WAD = 10 ** (18 - decimals);
     }
 
@@ -79,60 +76,41 @@ contract ChainlinkAdapter is IPriceSource {
         priceE18 = _validated(answer, updatedAt);
     }
 
-    /// @inheritdoc IPriceSource
-    function priceAt(
-        uint256 timestamp,
-        uint256 roundHint
-    ) external view returns (uint256 priceE18, uint256 observedAt) {
-        int256 answer;
-        (, answer, observedAt) = _firstRoundAtOrAfter(timestamp, roundHint, true);
-        priceE18 = uint256(answer) * SCALE_TO_WAD;
-        if (observedAt - timestamp > maxObservationDelay) {
-            revert Oracle_ObservationTooLate(address(aggregator), observedAt, timestamp, maxObservationDelay);
-        }
-    }
-
-    /// @inheritdoc IPriceSource
-    function proveNoObservation(uint256 timestamp, uint256 roundHint) external view {
-        uint256 closesAt = timestamp + maxObservationDelay;
-        if (roundHint == 0) {
-            if (block.timestamp <= closesAt) revert Oracle_WindowStillOpen(address(aggregator), closesAt);
-            (uint80 latestId, , , uint256 latestAt, ) = aggregator.latestRoundData();
-            if (latestAt >= timestamp) revert Oracle_ObservationExists(address(aggregator), latestId, latestAt);
-            return;
-        }
-        (uint80 roundId, int256 answer, uint256 observedAt) = _firstRoundAtOrAfter(timestamp, roundHint, false);
-        if (answer > 0 && observedAt <= closesAt) {
-            revert Oracle_ObservationExists(address(aggregator), roundId, observedAt);
-        }
-    }
-
-    /// @inheritdoc IPriceSource
-    function feed() external view returns (address) {
+    /// @inheritdoc PriceSourceWindow
+    function _source() internal view override returns (address) {
         return address(aggregator);
     }
 
-    /// @dev Reads round `roundHint` and checks it is the first observation at or after `timestamp`: it is at or
-    /// after it and its predecessor (`_previousRound`) is strictly before it. With `requireValid`, the round's answer
-    /// and timestamp are validated first.
+    /// @inheritdoc PriceSourceWindow
+    /// @dev A Chainlink aggregator always has a latest round.
+    function _latestRound() internal view override returns (bool exists, uint256 roundId, uint256 observedAt) {
+        (roundId, , , observedAt, ) = aggregator.latestRoundData();
+        exists = true;
+    }
+
+    /// @inheritdoc PriceSourceWindow
+    /// @dev The predecessor is `_previousRound`'s. A non-positive answer reads as 0 (without `requireValid`).
     function _firstRoundAtOrAfter(
         uint256 timestamp,
         uint256 roundHint,
         bool requireValid
-    ) internal view returns (uint80 roundId, int256 answer, uint256 observedAt) {
-        roundId = SafeCast.toUint80(roundHint);
-        (, answer, , observedAt, ) = aggregator.getRoundData(roundId);
-        if (requireValid) _validated(answer, observedAt);
+    ) internal view override returns (uint256 roundId, uint256 priceE18, uint256 observedAt) {
+        uint80 id = SafeCast.toUint80(roundHint);
+        int256 answer;
+        (, answer, , observedAt, ) = aggregator.getRoundData(id);
+        if (requireValid) priceE18 = _validated(answer, observedAt);
+        else if (answer > 0) priceE18 = uint256(answer) * SCALE_TO_WAD;
         if (observedAt < timestamp) {
-            revert Oracle_RoundBeforeTimestamp(address(aggregator), roundId, observedAt, timestamp);
+            revert Oracle_RoundBeforeTimestamp(address(aggregator), id, observedAt, timestamp);
         }
-        uint80 previousId = _previousRound(roundId);
+        uint80 previousId = _previousRound(id);
         (, , , uint256 previousAt, ) = aggregator.getRoundData(previousId);
         // A missing previous round (updatedAt 0) proves nothing about what came before the target time.
-        if (previousAt == 0) revert Oracle_RoundWithoutPredecessor(address(aggregator), roundId);
+        if (previousAt == 0) revert Oracle_RoundWithoutPredecessor(address(aggregator), id);
         if (previousAt >= timestamp) {
             revert Oracle_PreviousRoundNotBefore(address(aggregator), previousId, previousAt, timestamp);
         }
+        roundId = id;
     }
 
     /// @dev The round the proxy served before `roundId`. Proxy round ids are `phaseId << 64 | aggregatorRoundId`

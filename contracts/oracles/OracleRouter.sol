@@ -4,14 +4,13 @@ pragma solidity 0.8.30;
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IOracleRouter, Health} from "../interfaces/IOracleRouter.sol";
 import {IPriceSource} from "../interfaces/IPriceSource.sol";
+import {WAD} from "../libraries/Constants.sol";
 
 /// @title OracleRouter
 /// @notice One per underlying: combines a primary and an optional secondary price source into a price with a
 /// health, reads implied volatility, and stores expiry prices proven by round hints.
 /// @dev Sources and bounds are immutable: changing them means deploying a new router through governance.
 contract OracleRouter is IOracleRouter {
-    uint256 internal constant WAD = 1e18;
-
     /// @inheritdoc IOracleRouter
     uint256 public constant OUTAGE_SPOT_SHOCK_WAD = 0.1e18;
     /// @inheritdoc IOracleRouter

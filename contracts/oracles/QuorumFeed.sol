@@ -7,6 +7,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IQuorumFeed} from "../interfaces/IQuorumFeed.sol";
+import {WAD} from "../libraries/Constants.sol";
 
 /// @title QuorumFeed
 /// @notice A k-of-n EIP-712 signed feed storing the median of each accepted report as a new round.
@@ -27,8 +28,6 @@ contract QuorumFeed is IQuorumFeed, AccessControl, EIP712 {
     /// @inheritdoc IQuorumFeed
     uint256 public constant MAX_WIDEN_SECONDS = 7 days;
 
-    /// @dev 1 in WAD: the largest deviation bound (100 %).
-    uint256 internal constant WAD = 1e18;
     /// @dev The largest deviation bound after widening (a 10^18-fold move).
     uint256 internal constant MAX_BOUND_WAD = 1e36;
 

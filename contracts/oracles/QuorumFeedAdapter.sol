@@ -3,32 +3,34 @@ pragma solidity 0.8.30;
 
 import {IPriceSource} from "../interfaces/IPriceSource.sol";
 import {IQuorumFeed} from "../interfaces/IQuorumFeed.sol";
+import {IQuorumFeedAdapter} from "../interfaces/IQuorumFeedAdapter.sol";
+import {PriceSourceWindow} from "./PriceSourceWindow.sol";
 
 /// @title QuorumFeedAdapter
 /// @notice Reads one feed of a `QuorumFeed` as an `IPriceSource`. Quorum feed values are already in WAD, so no
 /// scaling is applied.
-contract QuorumFeedAdapter is IPriceSource {
-    /// @notice The quorum feed contract read.
+contract QuorumFeedAdapter is IQuorumFeedAdapter, PriceSourceWindow {
+    /// @inheritdoc IQuorumFeedAdapter
     IQuorumFeed public immutable quorumFeed;
-    /// @notice The feed id within `quorumFeed`.
+    /// @inheritdoc IQuorumFeedAdapter
     bytes32 public immutable feedId;
-    /// @notice The largest age, in seconds, of the latest round accepted by `latestPrice`.
+    /// @inheritdoc IQuorumFeedAdapter
     uint256 public immutable maxAge;
-    /// @inheritdoc IPriceSource
-    uint256 public immutable maxObservationDelay;
 
     /// @param quorumFeed_ The quorum feed contract; not zero.
     /// @param feedId_ The feed id within it.
     /// @param maxAge_ The staleness bound of `latestPrice`, in seconds; not zero.
     /// @param maxObservationDelay_ The largest delay between a target timestamp and its proving round; not zero.
-    constructor(IQuorumFeed quorumFeed_, bytes32 feedId_, uint256 maxAge_, uint256 maxObservationDelay_) {
-        if (address(quorumFeed_) == address(0) || maxAge_ == 0 || maxObservationDelay_ == 0) {
-            revert Oracle_InvalidConfig(address(quorumFeed_));
-        }
+    constructor(
+        IQuorumFeed quorumFeed_,
+        bytes32 feedId_,
+        uint256 maxAge_,
+        uint256 maxObservationDelay_
+    ) PriceSourceWindow(address(quorumFeed_), maxObservationDelay_) {
+        if (maxAge_ == 0) revert Oracle_InvalidConfig(address(quorumFeed_));
         quorumFeed = quorumFeed_;
         feedId = feedId_;
         maxAge = maxAge_;
-        maxObservationDelay = maxObservationDelay_;
     }
 
     /// @inheritdoc IPriceSource
@@ -42,33 +44,6 @@ contract QuorumFeedAdapter is IPriceSource {
         return _lastObservation();
     }
 
-    /// @inheritdoc IPriceSource
-    function priceAt(
-        uint256 timestamp,
-        uint256 roundHint
-    ) external view returns (uint256 priceE18, uint256 observedAt) {
-        (priceE18, observedAt) = _firstRoundAtOrAfter(timestamp, roundHint);
-        if (observedAt - timestamp > maxObservationDelay) {
-            revert Oracle_ObservationTooLate(address(quorumFeed), observedAt, timestamp, maxObservationDelay);
-        }
-    }
-
-    /// @inheritdoc IPriceSource
-    /// @dev Quorum rounds always hold a positive value, so only lateness (or absence) proves a missing observation.
-    function proveNoObservation(uint256 timestamp, uint256 roundHint) external view {
-        uint256 closesAt = timestamp + maxObservationDelay;
-        if (roundHint == 0) {
-            if (block.timestamp <= closesAt) revert Oracle_WindowStillOpen(address(quorumFeed), closesAt);
-            (uint256 latestId, , uint256 latestAt) = quorumFeed.latestRound(feedId);
-            if (latestId != 0 && latestAt >= timestamp) {
-                revert Oracle_ObservationExists(address(quorumFeed), latestId, latestAt);
-            }
-            return;
-        }
-        (, uint256 observedAt) = _firstRoundAtOrAfter(timestamp, roundHint);
-        if (observedAt <= closesAt) revert Oracle_ObservationExists(address(quorumFeed), roundHint, observedAt);
-    }
-
     /// @dev The latest round: reverts when there is none or it is stamped in the future.
     function _lastObservation() internal view returns (uint256 priceE18, uint256 updatedAt) {
         uint256 roundId;
@@ -77,13 +52,28 @@ contract QuorumFeedAdapter is IPriceSource {
         if (updatedAt > block.timestamp) revert Oracle_FutureTimestamp(address(quorumFeed), updatedAt, block.timestamp);
     }
 
-    /// @dev Reads round `roundHint` (reverting with `Quorum_UnknownRound` when it does not exist) and checks it is
-    /// the first at or after `timestamp`: at or after it, with a predecessor (when there is one) strictly before it.
+    /// @inheritdoc PriceSourceWindow
+    function _source() internal view override returns (address) {
+        return address(quorumFeed);
+    }
+
+    /// @inheritdoc PriceSourceWindow
+    function _latestRound() internal view override returns (bool exists, uint256 roundId, uint256 observedAt) {
+        (roundId, , observedAt) = quorumFeed.latestRound(feedId);
+        exists = roundId != 0;
+    }
+
+    /// @inheritdoc PriceSourceWindow
+    /// @dev Reverts with `Quorum_UnknownRound` when the round does not exist. Quorum rounds always hold a positive
+    /// value (so `requireValid` adds nothing): only lateness (or absence) proves a missing observation. The first
+    /// round has no predecessor to check.
     function _firstRoundAtOrAfter(
         uint256 timestamp,
-        uint256 roundHint
-    ) internal view returns (uint256 value, uint256 observedAt) {
-        (value, observedAt) = quorumFeed.getRound(feedId, roundHint);
+        uint256 roundHint,
+        bool
+    ) internal view override returns (uint256 roundId, uint256 priceE18, uint256 observedAt) {
+        roundId = roundHint;
+        (priceE18, observedAt) = quorumFeed.getRound(feedId, roundHint);
         if (observedAt < timestamp) {
             revert Oracle_RoundBeforeTimestamp(address(quorumFeed), roundHint, observedAt, timestamp);
         }
@@ -99,10 +89,5 @@ contract QuorumFeedAdapter is IPriceSource {
                 );
             }
         }
-    }
-
-    /// @inheritdoc IPriceSource
-    function feed() external view returns (address) {
-        return address(quorumFeed);
     }
 }

@@ -8,6 +8,7 @@ import {Health} from "../interfaces/IOracleRouter.sol";
 import {IRiskController} from "../interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../interfaces/ISeriesRegistry.sol";
 import {LogMath} from "../libraries/LogMath.sol";
+import {WAD} from "../libraries/Constants.sol";
 
 /// @title RiskController
 /// @notice Realised-volatility margin scaling and reduce-only mode per underlying. Governance (the timelock) holds
@@ -29,22 +30,22 @@ import {LogMath} from "../libraries/LogMath.sol";
 /// spot as Ok. Stale or invalid primary → Degraded or Down; disagreeing sources → Degraded; sequencer down or in its
 /// grace period → the Chainlink adapters revert → Degraded or Down. Neither view needs parameters.
 contract RiskController is IRiskController, AccessControl {
-    uint256 internal constant WAD = 1e18;
-    /// @notice The year of annualisation (as the volatility feed quotes it): 365 days.
+    /// @inheritdoc IRiskController
     uint256 public constant SECONDS_PER_YEAR = 365 days;
-
-    /// @notice Bounds of `RiskParams.halfLifeSeconds`: one hour to 30 days.
+    /// @inheritdoc IRiskController
     uint256 public constant MIN_HALF_LIFE = 1 hours;
+    /// @inheritdoc IRiskController
     uint256 public constant MAX_HALF_LIFE = 30 days;
-    /// @notice Bounds of `RiskParams.targetVolWad`: 5 % to 500 % annualised.
+    /// @inheritdoc IRiskController
     uint256 public constant MIN_TARGET_VOL_WAD = 0.05e18;
+    /// @inheritdoc IRiskController
     uint256 public constant MAX_TARGET_VOL_WAD = 5e18;
-    /// @notice Largest `RiskParams.maxMultiplierWad`: margin shocks at most quadrupled.
+    /// @inheritdoc IRiskController
     uint256 public constant MAX_MULTIPLIER_WAD = 4e18;
-    /// @notice Smallest `RiskParams.minUpdateInterval`; the largest is the half-life.
+    /// @inheritdoc IRiskController
     uint256 public constant MIN_UPDATE_INTERVAL = 1 minutes;
 
-    /// @notice The series registry: each underlying's oracle router.
+    /// @inheritdoc IRiskController
     ISeriesRegistry public immutable registry;
 
     mapping(uint256 underlyingId => RiskParams) internal _params;

@@ -21,20 +21,9 @@ export async function benchBlackScholes(): Promise<BenchResult[]> {
   const { ethers } = await network.create();
   const harness = await ethers.deployContract("BlackScholesHarness");
   const spot = 3_000n * 10n ** 18n;
-  const [, priceGas] = (await harness.measurePrice(
-    spot,
-    3_150n * 10n ** 18n,
-    30n * 86_400n,
-    8n * 10n ** 17n,
-    true,
-  )) as [bigint, bigint];
-  const [, greeksGas] = (await harness.measurePriceAndGreeks(
-    spot,
-    3_150n * 10n ** 18n,
-    30n * 86_400n,
-    8n * 10n ** 17n,
-    true,
-  )) as [bigint, bigint];
+  const input = { spot, strike: 3_150n * 10n ** 18n, secondsToExpiry: 30n * 86_400n, vol: 8n * 10n ** 17n };
+  const [, priceGas] = (await harness.measurePrice(input, true)) as [bigint, bigint];
+  const greeksGas = (await harness.measurePriceAndGreeks(input, true)) as bigint;
   const rows = await priceErrors(harness as unknown as BlackScholesHarnessLike, blackScholesGrid());
   const maxErr = rows.reduce((m, r) => Math.max(m, r.callOverSpot, r.putOverSpot), 0);
   return [

@@ -3,9 +3,11 @@
 
 Prints, in Q96 (x * 2**96, rounded to nearest):
   - the exp kernel: C(s) ~ r coth(r / 2), s = r**2 on [0, (ln2 / 2)**2], degree 4 (Chebyshev fit);
-  - the ln kernel: A(w) ~ 2 atanh(sqrt w) / sqrt w on [0, ((sqrt2 - 1) / (sqrt2 + 1))**2], degree 6;
-  - the normal tail R(x) = N(-x) exp(x**2 / 2) on [0, 8]: a rational P5 / Q6 minimising the absolute error of
-    N(-x) (weight exp(-x**2 / 2)) by linearised least squares with Lawson reweighting, then its partial fractions;
+  - the ln kernel (LogMath.lnRatioQ96): A(w) ~ 2 atanh(sqrt w) / sqrt w on [0, ((sqrt2 - 1) / (sqrt2 + 1))**2], degree 8;
+  - the normal tail R(x) = N(-x) exp(x**2 / 2) on [0, 8]: a rational P6 / Q7 minimising the absolute error of
+    N(-x) (weight exp(-x**2 / 2)) by linearised least squares with Lawson reweighting, then its partial fractions
+    (one real pole, e / (x + f), and three conjugate pairs, (a x + b) / (x^2 + c x + d)), numerators' constants in
+    Q192 and the rest in Q96;
   - the scale constants.
 Each fit's maximum error is printed beside it. Run: python3 scripts/math/fitKernels.py (about a minute).
 """
@@ -54,13 +56,18 @@ def fit_tail(n, m, cutoff, points=400, iterations=120):
 
 
 def partial_fractions(p, q):
-    """P / Q with deg P < deg Q and complex-conjugate pole pairs, as [(a, b, c, d)]: (a x + b) / (x^2 + c x + d)."""
-    roots = mp.polyroots(q[::-1], maxsteps=200, extraprec=200)
+    """P / Q with deg P < deg Q and simple poles, as [(e, f)] for a real pole, e / (x + f), and [(a, b, c, d)] for a
+    complex-conjugate pair, (a x + b) / (x^2 + c x + d)."""
+    roots = mp.polyroots(q[::-1], maxsteps=400, extraprec=400)
     dq = lambda x: sum(i * q[i] * x ** (i - 1) for i in range(1, len(q)))
     pv = lambda x: sum(p[i] * x**i for i in range(len(p)))
     terms, used = [], set()
     for i, r in enumerate(roots):
         if i in used:
+            continue
+        if abs(mp.im(r)) < 1e-30:
+            used.add(i)
+            terms.append((mp.re(pv(r) / dq(r)), -mp.re(r)))
             continue
         j = [k for k, s in enumerate(roots) if k not in used and k != i and abs(s - mp.conj(r)) < 1e-20][0]
         used |= {i, j}
@@ -76,13 +83,19 @@ def main():
     print("exp kernel C (highest degree first), max error", mp.nstr(err, 3), [q96(v) for v in coeffs])
 
     atanh_ratio = lambda w: mp.mpf(2) if w == 0 else 2 * mp.atanh(mp.sqrt(w)) / mp.sqrt(w)
-    coeffs, err = mp.chebyfit(atanh_ratio, [0, ((mp.sqrt(2) - 1) / (mp.sqrt(2) + 1)) ** 2], 7, error=True)
+    coeffs, err = mp.chebyfit(atanh_ratio, [0, ((mp.sqrt(2) - 1) / (mp.sqrt(2) + 1)) ** 2], 9, error=True)
     print("ln kernel A (highest degree first), max relative error", mp.nstr(err, 3), [q96(v) for v in coeffs])
 
-    worst, p, q = fit_tail(5, 6, mp.mpf(8))
-    print("tail P5/Q6 weighted max error", mp.nstr(worst, 3))
-    for a, b, c, d in partial_fractions(p, q):
-        print("  (a x + b) / (x^2 + c x + d):", [("-" if v < 0 else "") + str(q96(abs(v))) for v in (a, b, c, d)])
+    worst, p, q = fit_tail(6, 7, mp.mpf(8), points=300, iterations=60)
+    print("tail P6/Q7 weighted max error", mp.nstr(worst, 3))
+    q192 = lambda x: int(mp.nint(x * Q96 * Q96))
+    signed = lambda v, scale: ("-" if v < 0 else "") + str(scale(abs(v)))
+    for term in partial_fractions(p, q):
+        if len(term) == 2:
+            print("  e / (x + f), e in Q192:", [signed(term[0], q192), signed(term[1], q96)])
+        else:
+            a, b, c, d = term
+            print("  (a x + b) / (x^2 + c x + d), b in Q192:", [signed(a, q96), signed(b, q192), q96(c), q96(d)])
 
     year = 365 * 86400
     print("VOL_SQRT_TIME_TO_Q96", int(mp.floor(mp.mpf(2) ** 160 / (mp.sqrt(year) * 10**18))))

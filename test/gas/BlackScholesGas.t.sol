@@ -21,6 +21,10 @@ contract BlackScholesGasTest is Test {
     uint256 internal constant T = 30 days;
     uint256 internal constant VOL = 0.8e18;
 
+    function _input(uint256 strike) internal pure returns (BlackScholesGasHarness.Input memory) {
+        return BlackScholesGasHarness.Input({spot: SPOT, strike: strike, secondsToExpiry: T, vol: VOL});
+    }
+
     function setUp() public {
         harness = new BlackScholesGasHarness();
         measuring = new BlackScholesHarness();
@@ -48,21 +52,21 @@ contract BlackScholesGasTest is Test {
     }
 
     function test_gas_priceAndGreeks() public {
-        harness.priceAndGreeks(SPOT, CALL_STRIKE, T, VOL, true);
+        harness.priceAndGreeks(_input(CALL_STRIKE), true);
         vm.startSnapshotGas("BlackScholes", "priceAndGreeks");
-        harness.priceAndGreeks(SPOT, CALL_STRIKE, T, VOL, true);
+        harness.priceAndGreeks(_input(CALL_STRIKE), true);
         vm.stopSnapshotGas();
     }
 
     /// @dev The library alone, without the call: `gasleft()` around it inside the harness.
     function test_gas_price_libraryOnly() public {
-        (, uint256 gasUsed) = measuring.measurePrice(SPOT, CALL_STRIKE, T, VOL, true);
+        (, uint256 gasUsed) = measuring.measurePrice(_input(CALL_STRIKE), true);
         vm.snapshotValue("BlackScholes", "price_call_libraryOnly", gasUsed);
     }
 
     /// @dev `priceAndGreeks` alone, as `test_gas_price_libraryOnly`.
     function test_gas_priceAndGreeks_libraryOnly() public {
-        (, uint256 gasUsed) = measuring.measurePriceAndGreeks(SPOT, CALL_STRIKE, T, VOL, true);
+        uint256 gasUsed = measuring.measurePriceAndGreeks(_input(CALL_STRIKE), true);
         vm.snapshotValue("BlackScholes", "priceAndGreeks_libraryOnly", gasUsed);
     }
 

@@ -29,11 +29,11 @@ describe("BlackScholes: accuracy against the 60-digit reference", () => {
   async function checkPrices(cases: PricingCase[], label: string) {
     const rows = await priceErrors(h(), cases);
     const maxOverSpot = report(label, rows);
-    // The target: max |on-chain - reference| / spot <= 1e-12.
-    expect(maxOverSpot).to.be.at.most(1e-12);
-    // The documented bound, case by case: 2e-14 (spot + strike) + 2 wei.
+    // The target: max |on-chain - reference| / spot <= 1e-15.
+    expect(maxOverSpot).to.be.at.most(1e-15);
+    // The documented bound, case by case: 1e-15 (spot + strike) + 2 wei.
     for (const r of rows) {
-      const bound = Number(r.input.spot + r.input.strike) * 2e-14 + 2;
+      const bound = Number(r.input.spot + r.input.strike) * 1e-15 + 2;
       expect(
         r.callWei,
         `call ${JSON.stringify(r.input, (_, v) => (typeof v === "bigint" ? v.toString() : v))}`,
@@ -152,12 +152,23 @@ describe("BlackScholes: edges", () => {
   });
 
   it("gives the payoff's greeks at expiry", async () => {
-    const [, dItm, vega, gamma] = await harness.priceAndGreeks(2n * WAD, WAD, 0n, WAD, true);
+    const [, dItm, vega, gamma] = await harness.priceAndGreeks(
+      { spot: 2n * WAD, strike: WAD, secondsToExpiry: 0n, vol: WAD },
+      true,
+    );
     expect([dItm, vega, gamma]).to.deep.equal([WAD, 0n, 0n]);
-    expect((await harness.priceAndGreeks(WAD, 2n * WAD, 0n, WAD, true))[1]).to.equal(0n);
-    expect((await harness.priceAndGreeks(WAD, WAD, 0n, WAD, true))[1]).to.equal(WAD / 2n);
-    expect((await harness.priceAndGreeks(WAD, WAD, 0n, WAD, false))[1]).to.equal(-WAD / 2n);
-    expect((await harness.priceAndGreeks(2n * WAD, WAD, 0n, WAD, false))[1]).to.equal(0n);
+    expect(
+      (await harness.priceAndGreeks({ spot: WAD, strike: 2n * WAD, secondsToExpiry: 0n, vol: WAD }, true))[1],
+    ).to.equal(0n);
+    expect((await harness.priceAndGreeks({ spot: WAD, strike: WAD, secondsToExpiry: 0n, vol: WAD }, true))[1]).to.equal(
+      WAD / 2n,
+    );
+    expect(
+      (await harness.priceAndGreeks({ spot: WAD, strike: WAD, secondsToExpiry: 0n, vol: WAD }, false))[1],
+    ).to.equal(-WAD / 2n);
+    expect(
+      (await harness.priceAndGreeks({ spot: 2n * WAD, strike: WAD, secondsToExpiry: 0n, vol: WAD }, false))[1],
+    ).to.equal(0n);
   });
 
   it("tends to spot for a call as vol grows, without reverting", async () => {
@@ -197,10 +208,9 @@ describe("BlackScholes: edges", () => {
       await expect(harness.price(...args, true))
         .to.be.revertedWithCustomError({ interface: errors } as never, "BlackScholes_InputOutOfRange")
         .withArgs(...args);
-      await expect(harness.priceAndGreeks(...args, false)).to.be.revertedWithCustomError(
-        { interface: errors } as never,
-        "BlackScholes_InputOutOfRange",
-      );
+      await expect(
+        harness.priceAndGreeks({ spot: args[0], strike: args[1], secondsToExpiry: args[2], vol: args[3] }, false),
+      ).to.be.revertedWithCustomError({ interface: errors } as never, "BlackScholes_InputOutOfRange");
     }
   });
 });

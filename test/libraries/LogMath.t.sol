@@ -4,37 +4,53 @@ pragma solidity 0.8.30;
 import {LogMath} from "../../contracts/libraries/LogMath.sol";
 import {Test} from "../utils/Test.sol";
 
-/// @notice LogMath against 80-digit references (Python `decimal`, printed beside each constant) and its algebraic
-/// properties under fuzzing.
+/// @notice LogMath against high-precision references (printed beside each constant) and its algebraic properties
+/// under fuzzing.
 contract LogMathTest is Test {
-    /// @dev The documented error bound of `lnE36`, in units of 1e-36.
-    uint256 internal constant LN_BOUND = 125;
+    /// @dev The documented error bound of `lnRatioQ96` (for a / b >= 2**-59): 1e-20 * 2**96, rounded up, in Q96 units.
+    uint256 internal constant LN_BOUND = 792281626;
+    /// @dev The largest argument of the ln kernel: 2**100 - 1.
+    uint256 internal constant MAX_ARG = (1 << 100) - 1;
 
     function _absDiff(int256 a, int256 b) internal pure returns (uint256) {
         return a > b ? uint256(a - b) : uint256(b - a);
     }
 
-    function _assertLn(uint256 x, int256 expectedE36) internal pure {
-        assertLe(_absDiff(LogMath.lnE36(x), expectedE36), LN_BOUND, string.concat("ln ", vm.toString(x)));
+    function _assertLn(uint256 a, uint256 b, int256 expectedQ96) internal pure {
+        assertLe(
+            _absDiff(LogMath.lnRatioQ96(a, b), expectedQ96),
+            LN_BOUND,
+            string.concat("ln ", vm.toString(a), " / ", vm.toString(b))
+        );
     }
 
-    function test_lnE36_references() public pure {
-        assertEq(LogMath.lnE36(1), int256(0), "ln 1");
-        _assertLn(2, 693147180559945309417232121458176568);
-        _assertLn(3, 1098612288668109691395245236922525705);
-        _assertLn(10, 2302585092994045684017991454684364208);
-        _assertLn(1e18, 41446531673892822312323846184318555737);
-        _assertLn(3000e18, 49452899241543069055773065785294174064);
-        _assertLn(type(uint128).max, 88722839111672999605405711546646600714);
+    /// @dev References: round(ln(a / b) * 2**96), computed with 60-digit mpmath.
+    function test_lnRatioQ96_references() public pure {
+        assertEq(LogMath.lnRatioQ96(3000e18, 3000e18), int256(0), "ln 1");
+        _assertLn(2, 1, 54916777467707473351141471128); // ln 2 = 0.69314718055994530941723...
+        _assertLn(3, 1, 87041032946764879767665216853); // ln 3 = 1.09861228866810969139524...
+        _assertLn(10, 1, 182429585950654714090129938606); // ln 10 = 2.30258509299404568401799...
+        _assertLn(1e18, 1, 3283732547111784853622338894909); // ln 1e18 = 41.4465316738928223123238...
+        _assertLn(3000e18, 1e18, 634329790798729022038055032671); // ln 3000 = 8.00636756765024674344922...
+        _assertLn(1.1e18, 1e18, 7551250414800804795182260455); // ln 1.1 = 0.0953101798043248600439521...
+        _assertLn(MAX_ARG, 1, 5491677746770747335114147112801); // ln(2**100 - 1) = 69.3147180559945309...
+        // a / b = 2**-100 < 2**-59: q keeps 55 bits, and the result still lands within the bound here.
+        _assertLn(1, MAX_ARG, -5491677746770747335114147112801);
     }
 
-    function test_lnE36_revertsOnZero() public {
+    function test_lnRatioWad_revertsOnZeroAndOutOfRange() public {
         vm.expectRevert(LogMath.LogMath_LnOfZero.selector);
-        this.lnE36External(0);
+        this.lnRatioWadExternal(0, 1);
+        vm.expectRevert(LogMath.LogMath_LnOfZero.selector);
+        this.lnRatioWadExternal(1, 0);
+        vm.expectRevert(abi.encodeWithSelector(LogMath.LogMath_OutOfRange.selector, uint256(1) << 100, 1));
+        this.lnRatioWadExternal(uint256(1) << 100, 1);
+        vm.expectRevert(abi.encodeWithSelector(LogMath.LogMath_OutOfRange.selector, 1, uint256(1) << 100));
+        this.lnRatioWadExternal(1, uint256(1) << 100);
     }
 
-    function lnE36External(uint256 x) external pure returns (int256) {
-        return LogMath.lnE36(x);
+    function lnRatioWadExternal(uint256 a, uint256 b) external pure returns (int256) {
+        return LogMath.lnRatioWad(a, b);
     }
 
     function test_lnRatioWad_referencesAndRounding() public pure {
@@ -58,19 +74,20 @@ contract LogMathTest is Test {
         assertEq(LogMath.exp2NegWad(type(uint256).max), 0, "no revert at the top");
     }
 
-    /// @dev ln(ab) = ln a + ln b within three bounds.
-    function testFuzz_lnE36_additive(uint256 a, uint256 b) public pure {
-        a = bound(a, 1, type(uint128).max);
-        b = bound(b, 1, type(uint128).max);
-        uint256 diff = _absDiff(LogMath.lnE36(a * b), LogMath.lnE36(a) + LogMath.lnE36(b));
-        assertLe(diff, 3 * LN_BOUND, "ln(ab) = ln a + ln b");
+    /// @dev ln(a/c) = ln(a/b) + ln(b/c) within three bounds (ratios at least 1, so q keeps 96 bits).
+    function testFuzz_lnRatioQ96_additive(uint256 a, uint256 b, uint256 c) public pure {
+        c = bound(c, 1, MAX_ARG);
+        b = bound(b, c, MAX_ARG);
+        a = bound(a, b, MAX_ARG);
+        uint256 diff = _absDiff(LogMath.lnRatioQ96(a, c), LogMath.lnRatioQ96(a, b) + LogMath.lnRatioQ96(b, c));
+        assertLe(diff, 3 * LN_BOUND, "ln(a/c) = ln(a/b) + ln(b/c)");
     }
 
     /// @dev ln is monotone up to its error bound, and lnRatioWad is antisymmetric.
     function testFuzz_ln_monotoneAndAntisymmetric(uint256 a, uint256 b) public pure {
-        a = bound(a, 1, type(uint128).max);
-        b = bound(b, 1, type(uint128).max);
-        if (a < b) assertTrue(LogMath.lnE36(a) < LogMath.lnE36(b) + int256(2 * LN_BOUND), "monotone");
+        a = bound(a, 1, MAX_ARG);
+        b = bound(b, 1, MAX_ARG);
+        if (a < b) assertTrue(LogMath.lnRatioQ96(a, 1) < LogMath.lnRatioQ96(b, 1) + int256(2 * LN_BOUND), "monotone");
         assertEq(LogMath.lnRatioWad(a, b), -LogMath.lnRatioWad(b, a), "antisymmetric");
     }
 

@@ -42,7 +42,7 @@ abstract contract MarginFixture is BaseTest {
     }
 
     function _err(uint256 spot, uint256 strike) internal pure returns (uint256) {
-        return ((spot + strike) * 20_000 + WAD - 1) / WAD + 2;
+        return ((spot + strike) * 1_000 + WAD - 1) / WAD + 2;
     }
 
     function _ceilDiv(uint256 x, uint256 y) internal pure returns (uint256) {

@@ -327,6 +327,14 @@ export const optioErrorsAbi = [
   { inputs: [], name: "LogMath_LnOfZero", type: "error" },
   {
     inputs: [
+      { internalType: "uint256", name: "a", type: "uint256" },
+      { internalType: "uint256", name: "b", type: "uint256" },
+    ],
+    name: "LogMath_OutOfRange",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "address", name: "account", type: "address" },
       { internalType: "uint256", name: "count", type: "uint256" },
     ],

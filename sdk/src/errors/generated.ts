@@ -72,7 +72,8 @@ export const optioErrorMessages = {
   Liquidation_StillUnderwater: "`endAuction` on an account still below maintenance margin (and not empty).",
   Liquidation_Unauthorized: "`caller` may not act for `bidderAccount`.",
   Liquidation_ZeroAddress: "A zero address where one is required.",
-  LogMath_LnOfZero: "`lnE36` / `lnRatioWad` of zero.",
+  LogMath_LnOfZero: "`lnRatioWad` of zero.",
+  LogMath_OutOfRange: "`lnRatioWad` of an argument at or above 2**100 (the domain of the ln kernel).",
   MarginHook_OpenPositions: "`account` holds `count` open positions, so no collateral may leave it.",
   Margin_InsufficientInitialMargin: "`account`'s equity is below its initial margin requirement.",
   Margin_InsufficientMaintenanceMargin: "`account`'s equity is below its maintenance margin requirement.",
@@ -486,9 +487,14 @@ export class Liquidation_ZeroAddressError extends OptioContractError<"Liquidatio
   override name = "Liquidation_ZeroAddressError" as const;
 }
 
-/** `lnE36` / `lnRatioWad` of zero. */
+/** `lnRatioWad` of zero. */
 export class LogMath_LnOfZeroError extends OptioContractError<"LogMath_LnOfZero"> {
   override name = "LogMath_LnOfZeroError" as const;
+}
+
+/** `lnRatioWad` of an argument at or above 2**100 (the domain of the ln kernel). */
+export class LogMath_OutOfRangeError extends OptioContractError<"LogMath_OutOfRange"> {
+  override name = "LogMath_OutOfRangeError" as const;
 }
 
 /** `account` holds `count` open positions, so no collateral may leave it. */
@@ -1101,6 +1107,7 @@ export const optioErrorClasses = {
   Liquidation_Unauthorized: Liquidation_UnauthorizedError,
   Liquidation_ZeroAddress: Liquidation_ZeroAddressError,
   LogMath_LnOfZero: LogMath_LnOfZeroError,
+  LogMath_OutOfRange: LogMath_OutOfRangeError,
   MarginHook_OpenPositions: MarginHook_OpenPositionsError,
   Margin_InsufficientInitialMargin: Margin_InsufficientInitialMarginError,
   Margin_InsufficientMaintenanceMargin: Margin_InsufficientMaintenanceMarginError,

@@ -2,7 +2,7 @@
  * Black–Scholes (Black-76, zero rate) in bigint, bit-exact with the contracts.
  *
  * Mirrors `contracts/libraries/BlackScholes.sol`: `price`, `prices`, `priceAndGreeks`, `priceErrorBound` and the
- * private `_call` / `_callAndGreeks` / `_farGaussian`, including the assembly kernels of `_call` (sqrt of time, ln of
+ * private `_call` / `_callAndGreeks`, including the assembly kernels of `_call` (sqrt of time, ln of
  * the moneyness, exp, the scaled normal tail R) operation for operation. EVM semantics: `div`/`shr` on values the
  * contract keeps non-negative are bigint `/` and `>>`; `sdiv` truncates toward zero like bigint `/`; `sar` floors
  * like bigint `>>`. The contract's words never wrap inside the domain (its comments bound every product), so plain
@@ -43,8 +43,8 @@ export interface PriceAndGreeks {
 export const INV_SQRT_2PI_WAD = 398942280401432678n;
 /** `BlackScholes.VOL_SQRT_TIME_TO_Q96`. */
 export const VOL_SQRT_TIME_TO_Q96 = 260253154810983904072398467n;
-/** `BlackScholes.PRICE_ERROR_WAD`: 2e-14 of spot + strike. */
-export const PRICE_ERROR_WAD = 20000n;
+/** `BlackScholes.PRICE_ERROR_WAD`: 1e-15 of spot + strike. */
+export const PRICE_ERROR_WAD = 1000n;
 
 const Q96 = 0x1000000000000000000000000n;
 const EIGHT_Q96 = 0x8000000000000000000000000n;
@@ -53,26 +53,33 @@ const SQRT2_Q96 = 112045541949572279837463876454n;
 const LN2_Q96 = 54916777467707473351141471128n;
 const HALF_LN2_Q96 = 27458388733853736675570735564n;
 
-const TAIL_A1 = 224141394309534327328339193756n;
-const TAIL_B1 = 1014530238943787648184646536943n;
-const TAIL_C1 = 432856688485587511112661621982n;
-const TAIL_D1 = 608536588336266738383190325562n;
-const TAIL_A2 = 217240938772633550255104373798n;
-const TAIL_B2 = 907052058601103101628772997535n;
-const TAIL_C2 = 421097668883516882538169402595n;
-const TAIL_D2 = 725150726464193656692009635401n;
-const TAIL_A3 = 24703698129340323008073367486n;
-const TAIL_B3 = 86085894131973854673372035822n;
-const TAIL_C3 = 395951597142529296755169738584n;
-const TAIL_D3 = 1028722517734721515904317073982n;
+const TAIL_E_Q192 = 69488727711525925387252677054870623702306441804016112369664n;
+const TAIL_F_Q96 = 234601720488335949059646883636n;
+const TAIL_A1_Q96 = 992795879856548517721002482280n;
+const TAIL_B1_Q192 = 192540118868988347514318653304548092746461648778597043798016n;
+const TAIL_C1_Q96 = 464543314767110792825964315351n;
+const TAIL_D1_Q96 = 741912430351499077440494807872n;
+const TAIL_A2_Q96 = 150087990073824709916746900059n;
+const TAIL_B2_Q192 = 424281168227701809183417940398732480430382188334585741312n;
+const TAIL_C2_Q96 = 450226995712158512593337673522n;
+const TAIL_D2_Q96 = 901419790919630524413453598274n;
+const TAIL_A3_Q96 = 2755115610377595115637257611n;
+const TAIL_B3_Q192 = 3083066360785595243500236392166052817141287539623721959424n;
+const TAIL_C3_Q96 = 424412464697085034388978490010n;
+const TAIL_D3_Q96 = 1251576709851470256468895150170n;
 
-const LN_P6 = 13340168605169970281300806668n;
-const LN_P5 = 14357675661891614706576672509n;
-const LN_P4 = 17607218839558652537656218543n;
-const LN_P3 = 22636607917829743575697099488n;
-const LN_P2 = 31691265054622482263372612229n;
-const LN_P1 = 52818775009419437418139992507n;
-const LN_P0 = 158456325028528702264823706510n;
+/** `LogMath.lnRatioQ96`'s degree-8 fit, highest degree first. */
+const LN_P = [
+  10507321051664220437306530330n,
+  10496751546893639531825185874n,
+  12190964864888890370746502238n,
+  14405085245131392633950839979n,
+  17606258696759439035145511745n,
+  22636617859150967252549010753n,
+  31691265005711672341296507266n,
+  52818775009509551836045453442n,
+  158456325028528675188280060356n,
+];
 
 const EXP_C4 = -130010480588535286117031n;
 const EXP_C3 = 5239854114809173287717253n;
@@ -80,7 +87,7 @@ const EXP_C2 = 220078224759942962407420212n;
 const EXP_C1 = 13204693752310652754591960853n;
 const EXP_C0 = 158456325028528835496930362642n;
 
-/** What `_call` returns: the clamped call, G·2^32, R(|d1|) (or |d1| when both |d| >= 8), v in Q96, d1 >= 0. */
+/** What `_call` returns: the clamped call, G·2^32 (0 beyond |d| = 16), R(|d1|) (0 when both |d| >= 8), v, d1 >= 0. */
 interface CallKernel {
   callPrice: bigint;
   g32: bigint;
@@ -95,17 +102,16 @@ function log2Floor(x: bigint): bigint {
   return BigInt((hex.length - 1) * 4 + 31 - Math.clz32(parseInt(hex[0], 16)));
 }
 
-/** R(x) = N(-x) exp(x²/2) in Q96 for x in [0, 8·2^96] (its three partial fractions, as in `_call`). */
+/** R(x) = N(-x) exp(x²/2) in Q96 for x in [0, 8·2^96] (the caller clamps): `scaledNormalTail` in `_call`. */
 function tail(x: bigint): bigint {
-  if (x > EIGHT_Q96) x = EIGHT_Q96;
-  const x2 = (x * x) >> 96n;
-  const t =
-    ((((TAIL_A1 * x) >> 96n) + TAIL_B1) << 96n) / (x2 + ((TAIL_C1 * x) >> 96n) + TAIL_D1) +
-    ((((TAIL_A3 * x) >> 96n) + TAIL_B3) << 96n) / (x2 + ((TAIL_C3 * x) >> 96n) + TAIL_D3);
-  return t - ((((TAIL_A2 * x) >> 96n) + TAIL_B2) << 96n) / (x2 + ((TAIL_C2 * x) >> 96n) + TAIL_D2);
+  let r =
+    TAIL_E_Q192 / (x + TAIL_F_Q96) +
+    (TAIL_A2_Q96 * x + TAIL_B2_Q192) / (((x * (x + TAIL_C2_Q96)) >> 96n) + TAIL_D2_Q96);
+  r += (TAIL_B3_Q192 - TAIL_A3_Q96 * x) / (((x * (x + TAIL_C3_Q96)) >> 96n) + TAIL_D3_Q96);
+  return r - (TAIL_A1_Q96 * x + TAIL_B1_Q192) / (((x * (x + TAIL_C1_Q96)) >> 96n) + TAIL_D1_Q96);
 }
 
-/** base · exp(-dm²/2) · 2^32, truncated (the exp kernel of `_call`, also `_farGaussian`'s). */
+/** base · exp(-dm²/2) · 2^32, truncated (the exp kernel of `_call`). */
 function gaussian32(base: bigint, dm: bigint): bigint {
   const y = (dm * dm) >> 97n;
   const shift = (y + HALF_LN2_Q96) / LN2_Q96;
@@ -116,6 +122,27 @@ function gaussian32(base: bigint, dm: bigint): bigint {
   c = ((c * r2) >> 96n) + EXP_C1;
   c = ((c * r2) >> 96n) + EXP_C0;
   return (base * (((c - r) << 96n) / (c + r))) >> (64n + shift);
+}
+
+/**
+ * ln(a / b) in signed Q96 for a, b in [1, 2^100): mirrors `LogMath.lnRatioQ96` (contracts/libraries/LogMath.sol),
+ * the kernel of `_call`'s moneyness and of the risk controller's log-returns.
+ */
+export function lnRatioQ96(a: bigint, b: bigint): bigint {
+  const q = (a << 155n) / b;
+  let e = q >> 154n;
+  if (e >= 1n && e <= 3n) e = e > 1n ? 155n : 154n;
+  else e = log2Floor(q);
+  let x = e >= 96n ? q >> (e - 96n) : q << (96n - e);
+  if (x > SQRT2_Q96) {
+    x >>= 1n;
+    e += 1n;
+  }
+  x = ((x - Q96) << 96n) / (x + Q96);
+  const w = (x * x) >> 96n;
+  let p = LN_P[0];
+  for (let i = 1; i < LN_P.length; i++) p = ((p * w) >> 96n) + LN_P[i];
+  return ((x * p) >> 96n) + (e - 155n) * LN2_Q96;
 }
 
 function checkDomain(spot: bigint, strike: bigint, secondsToExpiry: bigint, vol: bigint): void {
@@ -161,30 +188,7 @@ function callKernel(spot: bigint, strike: bigint, secondsToExpiry: bigint, vol: 
     const itm = spot > strike;
     return { callPrice: itm ? spot - strike : 0n, g32: 0n, ra: 0n, vq: 0n, d1NonNegative: itm };
   }
-  // ln(S/K) in signed Q96.
-  const q = (spot << 155n) / strike;
-  let e = q >> 154n;
-  let x: bigint;
-  if (e >= 1n && e <= 3n) {
-    e = e > 1n ? 155n : 154n;
-    x = q >> (e - 96n);
-  } else {
-    e = log2Floor(q);
-    x = e >= 96n ? q >> (e - 96n) : q << (96n - e);
-  }
-  if (x > SQRT2_Q96) {
-    x >>= 1n;
-    e += 1n;
-  }
-  x = ((x - Q96) << 96n) / (x + Q96);
-  const w = (x * x) >> 96n;
-  let p = ((LN_P6 * w) >> 96n) + LN_P5;
-  p = ((p * w) >> 96n) + LN_P4;
-  p = ((p * w) >> 96n) + LN_P3;
-  p = ((p * w) >> 96n) + LN_P2;
-  p = ((p * w) >> 96n) + LN_P1;
-  p = ((p * w) >> 96n) + LN_P0;
-  let d1 = ((x * p) >> 96n) + (e - 155n) * LN2_Q96;
+  let d1 = lnRatioQ96(spot, strike);
   d1 = (d1 << 96n) / vq + (vq >> 1n);
   const d1NonNegative = d1 >= 0n;
   let ra = d1NonNegative ? d1 : -d1;
@@ -197,12 +201,24 @@ function callKernel(spot: bigint, strike: bigint, secondsToExpiry: bigint, vol: 
     dm = ra;
     g32 = spot;
   }
-  if (dm >= EIGHT_Q96) {
+  if (dm >= SIXTEEN_Q96) {
     g32 = 0n;
   } else {
     g32 = gaussian32(g32, dm);
-    ra = tail(ra);
-    rb = tail(rb);
+    if ((ra | rb) <= EIGHT_Q96) {
+      ra = tail(ra);
+      rb = tail(rb);
+    } else if ((ra < rb ? ra : rb) >= EIGHT_Q96) {
+      // Both |d| >= 8: the price neglects G, the greeks keep it.
+      ra = 0n;
+      rb = 0n;
+    } else {
+      // One |d| beyond 8: R(8) in its place.
+      if (ra > EIGHT_Q96) ra = EIGHT_Q96;
+      if (rb > EIGHT_Q96) rb = EIGHT_Q96;
+      ra = tail(ra);
+      rb = tail(rb);
+    }
   }
   const u = (d1NonNegative ? -ra : ra) - (d2Negative ? rb : -rb);
   let callPrice = (d1NonNegative ? spot : 0n) - (d2Negative ? 0n : strike) + ((g32 * u) >> 128n);
@@ -210,15 +226,6 @@ function callKernel(spot: bigint, strike: bigint, secondsToExpiry: bigint, vol: 
   if (callPrice < low) callPrice = low;
   if (callPrice > spot) callPrice = spot;
   return { callPrice, g32, ra, vq, d1NonNegative };
-}
-
-/** Mirrors `BlackScholes._farGaussian`: G·2^32 when both |d| >= 8 (from |d1| = `absD1`), 0 beyond |d| = 16. */
-function farGaussian32(spot: bigint, strike: bigint, absD1: bigint, vq: bigint, d1NonNegative: boolean): bigint {
-  const d2 = (d1NonNegative ? absD1 : -absD1) - vq;
-  const absD2 = d2 < 0n ? -d2 : d2;
-  const [dm, base] = absD1 <= absD2 ? [absD1, spot] : [absD2, strike];
-  if (dm >= SIXTEEN_Q96) return 0n;
-  return gaussian32(base, dm);
 }
 
 /**
@@ -270,9 +277,8 @@ export function greeks(
     let tailWad = (((k.g32 * k.ra) >> 96n) * WAD) / (spot << 32n);
     if (tailWad > WAD) tailWad = WAD;
     callDelta = k.d1NonNegative ? WAD - tailWad : tailWad;
-    let g32 = k.g32;
-    // Both |d| >= 8: the price neglects G, the density still needs it (see `_callAndGreeks`).
-    if (k.ra >= EIGHT_Q96) g32 = farGaussian32(spot, strike, k.ra, k.vq, k.d1NonNegative);
+    // Both |d| >= 8: ra = 0 (the payoff's delta), g32 still the density (see `_callAndGreeks`).
+    const g32 = k.g32;
     vega = ((((g32 * k.vq) >> 96n) * INV_SQRT_2PI_WAD) / vol) >> 32n;
     const phiQ = (g32 * INV_SQRT_2PI_WAD) / spot;
     gamma = ((phiQ * WAD) << 64n) / (spot * k.vq);
@@ -285,7 +291,7 @@ export function greeks(
   };
 }
 
-/** `BlackScholes.priceErrorBound`: 2e-14 · (spot + strike) rounded up, plus 2 wei. */
+/** `BlackScholes.priceErrorBound`: 1e-15 · (spot + strike) rounded up, plus 2 wei. */
 export function priceErrorBound(spot: bigint, strike: bigint): bigint {
   return ((spot + strike) * PRICE_ERROR_WAD + WAD - 1n) / WAD + 2n;
 }
