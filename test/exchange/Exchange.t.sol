@@ -8,6 +8,7 @@ import {IMarginEngine} from "../../contracts/interfaces/IMarginEngine.sol";
 import {Health} from "../../contracts/interfaces/IOracleRouter.sol";
 import {IPauseGuard} from "../../contracts/interfaces/IPauseGuard.sol";
 import {IPositionBook} from "../../contracts/interfaces/IPositionBook.sol";
+import {IRiskController} from "../../contracts/interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
 import {IVault} from "../../contracts/interfaces/IVault.sol";
 import {MockERC1271Wallet} from "../../contracts/mocks/MockERC1271Wallet.sol";
@@ -63,22 +64,35 @@ contract ExchangeTest is ExchangeBase {
 
     function test_constructor_revertsOnZeroAddresses() public {
         bytes memory err = abi.encodeWithSelector(IExchange.Exchange_ZeroAddress.selector);
+        IRiskController risk = exchange.riskController();
         vm.expectRevert(err);
-        new Exchange(address(0), vault, book, registry, margin, guard, FEE_RECIPIENT, INSURANCE);
+        new Exchange(address(0), vault, book, registry, margin, guard, risk, FEE_RECIPIENT, INSURANCE);
         vm.expectRevert(err);
-        new Exchange(ADMIN, IVault(address(0)), book, registry, margin, guard, FEE_RECIPIENT, INSURANCE);
+        new Exchange(ADMIN, IVault(address(0)), book, registry, margin, guard, risk, FEE_RECIPIENT, INSURANCE);
         vm.expectRevert(err);
-        new Exchange(ADMIN, vault, IPositionBook(address(0)), registry, margin, guard, FEE_RECIPIENT, INSURANCE);
+        new Exchange(ADMIN, vault, IPositionBook(address(0)), registry, margin, guard, risk, FEE_RECIPIENT, INSURANCE);
         vm.expectRevert(err);
-        new Exchange(ADMIN, vault, book, ISeriesRegistry(address(0)), margin, guard, FEE_RECIPIENT, INSURANCE);
+        new Exchange(ADMIN, vault, book, ISeriesRegistry(address(0)), margin, guard, risk, FEE_RECIPIENT, INSURANCE);
         vm.expectRevert(err);
-        new Exchange(ADMIN, vault, book, registry, IMarginEngine(address(0)), guard, FEE_RECIPIENT, INSURANCE);
+        new Exchange(ADMIN, vault, book, registry, IMarginEngine(address(0)), guard, risk, FEE_RECIPIENT, INSURANCE);
         vm.expectRevert(err);
-        new Exchange(ADMIN, vault, book, registry, margin, IPauseGuard(address(0)), FEE_RECIPIENT, INSURANCE);
+        new Exchange(ADMIN, vault, book, registry, margin, IPauseGuard(address(0)), risk, FEE_RECIPIENT, INSURANCE);
         vm.expectRevert(err);
-        new Exchange(ADMIN, vault, book, registry, margin, guard, address(0), INSURANCE);
+        new Exchange(
+            ADMIN,
+            vault,
+            book,
+            registry,
+            margin,
+            guard,
+            IRiskController(address(0)),
+            FEE_RECIPIENT,
+            INSURANCE
+        );
         vm.expectRevert(err);
-        new Exchange(ADMIN, vault, book, registry, margin, guard, FEE_RECIPIENT, address(0));
+        new Exchange(ADMIN, vault, book, registry, margin, guard, risk, address(0), INSURANCE);
+        vm.expectRevert(err);
+        new Exchange(ADMIN, vault, book, registry, margin, guard, risk, FEE_RECIPIENT, address(0));
     }
 
     function test_hashOrder_isTheIndependentEip712Digest() public view {
@@ -1268,7 +1282,18 @@ contract ExchangeTest is ExchangeBase {
     }
 
     function _newExchange() internal returns (Exchange) {
-        return new Exchange(ADMIN, vault, book, registry, margin, guard, FEE_RECIPIENT, INSURANCE);
+        return
+            new Exchange(
+                ADMIN,
+                vault,
+                book,
+                registry,
+                margin,
+                guard,
+                exchange.riskController(),
+                FEE_RECIPIENT,
+                INSURANCE
+            );
     }
 
     function _expectNoCross(IExchange.Order memory m, bytes memory mSig, IExchange.Order memory t) internal {

@@ -14,6 +14,7 @@ import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {ChainlinkAdapter} from "../../contracts/oracles/ChainlinkAdapter.sol";
 import {OracleRouter} from "../../contracts/oracles/OracleRouter.sol";
 import {PositionBook} from "../../contracts/positions/PositionBook.sol";
+import {RiskController} from "../../contracts/risk/RiskController.sol";
 import {SeriesRegistry} from "../../contracts/series/SeriesRegistry.sol";
 import {MarginEngine} from "../../contracts/margin/MarginEngine.sol";
 import {OpenPositionsMarginHook} from "../../contracts/vault/OpenPositionsMarginHook.sol";
@@ -107,7 +108,17 @@ abstract contract ExchangeBase is Test {
         vault = new Vault(ADMIN, address(usdc), new OpenPositionsMarginHook(IPositionCounter(address(0))));
         MarginEngine engine = new MarginEngine(ADMIN, vault, book, registry, ISettlement(address(0)));
         margin = engine;
-        exchange = new Exchange(ADMIN, vault, book, registry, margin, guard, FEE_RECIPIENT, INSURANCE);
+        exchange = new Exchange(
+            ADMIN,
+            vault,
+            book,
+            registry,
+            margin,
+            guard,
+            new RiskController(ADMIN, registry),
+            FEE_RECIPIENT,
+            INSURANCE
+        );
 
         _configure(engine);
         _listSeries();

@@ -77,7 +77,7 @@ abstract contract ProtocolFixture is Test {
         vault = new Vault(ADMIN, address(usdc), new OpenPositionsMarginHook(book));
         settlement = new Settlement(ADMIN, vault, book, registry);
         margin = new MarginEngine(ADMIN, vault, book, registry, settlement);
-        exchange = new Exchange(ADMIN, vault, book, registry, margin, guard, FEE_RECIPIENT, INSURANCE);
+        exchange = new Exchange(ADMIN, vault, book, registry, margin, guard, risk, FEE_RECIPIENT, INSURANCE);
 
         _wire();
         vm.startPrank(LISTER);
@@ -100,7 +100,6 @@ abstract contract ProtocolFixture is Test {
         vault.setMarginHook(margin);
         registry.setRiskController(risk);
         margin.setRiskController(risk);
-        exchange.setRiskController(risk);
         vault.listCollateral(address(weth), 0.2e18, ethRouter);
         registry.addUnderlying(
             "ETH",

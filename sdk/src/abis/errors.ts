@@ -189,11 +189,6 @@ export const optioErrorsAbi = [
     type: "error",
   },
   {
-    inputs: [{ internalType: "address", name: "riskController", type: "address" }],
-    name: "Exchange_RiskControllerAlreadySet",
-    type: "error",
-  },
-  {
     inputs: [
       { internalType: "uint256", name: "seriesId", type: "uint256" },
       { internalType: "uint256", name: "expiry", type: "uint256" },
@@ -380,6 +375,14 @@ export const optioErrorsAbi = [
     type: "error",
   },
   { inputs: [], name: "Margin_ZeroAddress", type: "error" },
+  {
+    inputs: [
+      { internalType: "uint256", name: "length", type: "uint256" },
+      { internalType: "uint256", name: "newLength", type: "uint256" },
+    ],
+    name: "MemoryArrays_TrimTooLong",
+    type: "error",
+  },
   {
     inputs: [
       { internalType: "address", name: "feed", type: "address" },
@@ -776,7 +779,7 @@ export const optioErrorsAbi = [
   },
   {
     inputs: [{ internalType: "uint256", name: "underlyingId", type: "uint256" }],
-    name: "Series_Paused",
+    name: "Series_ReduceOnly",
     type: "error",
   },
   {
