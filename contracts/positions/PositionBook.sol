@@ -349,12 +349,16 @@ contract PositionBook is IPositionBook, AccessControl {
         if (index == count) {
             uint256 limit = maxLiveSeries;
             if (count >= limit) revert Positions_TooManyLiveSeries(account, limit);
-            // Every field of the slot is written, so a stale entry left there by a removal is overwritten. Safe
-            // cast: the count is at most MAX_LIVE_SERIES_LIMIT.
+            // The slot is written whole, as `_applyInMemory` builds it (size two's complement in the low 128 bits,
+            // the series above, the count field only in the first slot), so a stale entry left there by a removal
+            // is overwritten without being read. Safe cast: the count is at most MAX_LIVE_SERIES_LIMIT.
+            uint256 word = uint256(uint128(SafeCast.toInt128(delta))) |
+                (uint256(SafeCast.toUint64(seriesId)) << _SERIES_SHIFT) |
+                (count == 0 ? 1 << _COUNT_SHIFT : 0);
             Entry storage entry = entries[count];
-            entry.size = SafeCast.toInt128(delta);
-            entry.seriesId = SafeCast.toUint64(seriesId);
-            entry.count = count == 0 ? 1 : 0;
+            assembly ("memory-safe") {
+                sstore(entry.slot, word)
+            }
             if (count != 0) entries[0].count = uint64(count + 1);
             return (0, delta);
         }

@@ -146,12 +146,12 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
 
     /// @inheritdoc ISeriesRegistry
     function increaseOpenInterest(uint256 seriesId, uint256 amount) external onlyRole(POSITION_MANAGER_ROLE) {
-        _increaseOpenInterest(_requireSeries(seriesId), seriesId, amount);
+        _increaseOpenInterest(_series[seriesId], seriesId, amount);
     }
 
     /// @inheritdoc ISeriesRegistry
     function decreaseOpenInterest(uint256 seriesId, uint256 amount) external onlyRole(POSITION_MANAGER_ROLE) {
-        _decreaseOpenInterest(_requireSeries(seriesId), seriesId, amount);
+        _decreaseOpenInterest(_series[seriesId], seriesId, amount);
     }
 
     /// @inheritdoc ISeriesRegistry
@@ -163,7 +163,7 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
         if (deltas.length != n) revert Series_LengthMismatch(n, deltas.length);
         for (uint256 i; i < n; ++i) {
             uint256 seriesId = seriesIds[i];
-            Series storage series = _requireSeries(seriesId);
+            Series storage series = _series[seriesId];
             int256 delta = deltas[i];
             if (delta > 0) {
                 _increaseOpenInterest(series, seriesId, uint256(delta));
@@ -175,6 +175,8 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
                     amount = uint256(-(delta + 1)) + 1;
                 }
                 _decreaseOpenInterest(series, seriesId, amount);
+            } else {
+                _requireSeries(seriesId);
             }
         }
     }
@@ -260,24 +262,36 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
         if (series.expiry == 0) revert Series_UnknownSeries(seriesId);
     }
 
-    /// @dev Adds `amount` to `series`' open interest within its cap and emits the new open interest.
+    /// @dev Adds `amount` to `series`' open interest within its cap and emits the new open interest; reverts with
+    /// `Series_UnknownSeries` for a series never listed. Existence is checked only where the outcome needs it: a
+    /// series never listed has a zero cap (a listed one never does), so any positive amount fails the cap check,
+    /// and that failure (or a zero amount) is where `_requireSeries` runs. The successful path reads only the slot
+    /// it writes.
     function _increaseOpenInterest(Series storage series, uint256 seriesId, uint256 amount) internal {
         uint256 openInterest = series.openInterest;
         uint256 cap = series.openInterestCap;
         // Written so that nothing overflows: the cap may sit below open interest after it was lowered.
         if (openInterest > cap || amount > cap - openInterest) {
+            _requireSeries(seriesId);
             revert Series_OpenInterestCapExceeded(seriesId, openInterest, amount, cap);
         }
+        if (amount == 0) _requireSeries(seriesId);
         // Safe cast: the new open interest is at most the cap, a uint128.
         uint128 newOpenInterest = uint128(openInterest + amount);
         series.openInterest = newOpenInterest;
         emit OpenInterestChanged(seriesId, newOpenInterest);
     }
 
-    /// @dev Removes `amount` from `series`' open interest and emits the new open interest.
+    /// @dev Removes `amount` from `series`' open interest and emits the new open interest; reverts with
+    /// `Series_UnknownSeries` for a series never listed, checked as in `_increaseOpenInterest` (a series never
+    /// listed has zero open interest, so any positive amount underflows).
     function _decreaseOpenInterest(Series storage series, uint256 seriesId, uint256 amount) internal {
         uint256 openInterest = series.openInterest;
-        if (amount > openInterest) revert Series_OpenInterestUnderflow(seriesId, openInterest, amount);
+        if (amount > openInterest) {
+            _requireSeries(seriesId);
+            revert Series_OpenInterestUnderflow(seriesId, openInterest, amount);
+        }
+        if (amount == 0) _requireSeries(seriesId);
         // Safe cast: the new open interest is below the old one, a uint128.
         uint128 newOpenInterest = uint128(openInterest - amount);
         series.openInterest = newOpenInterest;
