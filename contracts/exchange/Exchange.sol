@@ -15,6 +15,8 @@ import {IPositionBook} from "../interfaces/IPositionBook.sol";
 import {IRiskController} from "../interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../interfaces/ISeriesRegistry.sol";
 import {IVault} from "../interfaces/IVault.sol";
+import {WAD} from "../libraries/Constants.sol";
+import {NewRiskGate} from "../libraries/NewRiskGate.sol";
 
 /// @title Exchange
 /// @notice EIP-712 signed limit orders on option series, cleared through the vault (premium and fees, with its
@@ -25,8 +27,8 @@ import {IVault} from "../interfaces/IVault.sol";
 /// 2. a side that signed an order with a `minFillAmount` may not end holding a nonzero position in the series
 ///    smaller than it (dust cannot take a maker's live-series slot, not even by a round trip through zero);
 /// 3. each side is classified as reducing (its position moves toward zero without crossing it) or not; while the
-///    underlying is reduce-only — paused by the guardian, or new risk disallowed by the risk controller (stale,
-///    disagreeing or sequencer-gated prices) — both sides must be reducing;
+///    underlying is reduce-only — `NewRiskGate.allowsNewRisk` false: paused by the guardian, or new risk
+///    disallowed by the risk controller (stale, disagreeing or sequencer-gated prices) — both sides must be reducing;
 /// 4. for each reducing side, `equity − maintenance` is read before anything moves;
 /// 5. premium (buyer → seller), the taker's fee (→ insurance fund and fee recipient) and the position move;
 /// 6. a non-reducing side must hold initial margin; a reducing side must hold maintenance margin or end with an
@@ -49,28 +51,29 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuardTransient 
             "uint256 limitPriceE18,uint64 deadline,uint256 nonce,address taker)"
         );
 
-    /// @notice Largest `notionalFeeWad` (1% of notional).
+    /// @inheritdoc IExchange
     uint256 public constant MAX_NOTIONAL_FEE_WAD = 0.01e18;
-    /// @notice Largest `premiumCapWad` (50% of premium).
+    /// @inheritdoc IExchange
     uint256 public constant MAX_PREMIUM_CAP_WAD = 0.5e18;
-    /// @notice Largest `insuranceShareWad` (all of the fee).
+    /// @inheritdoc IExchange
     uint256 public constant MAX_INSURANCE_SHARE_WAD = 1e18;
 
-    uint256 internal constant WAD = 1e18;
     /// @dev The top bit of an order's state: cancelled by hash.
     uint256 internal constant CANCELLED_BIT = 1 << 255;
 
-    /// @notice The vault holding every account's collateral.
+    /// @inheritdoc IExchange
     IVault public immutable vault;
-    /// @notice The position book.
+    /// @inheritdoc IExchange
     IPositionBook public immutable book;
-    /// @notice The series registry.
+    /// @inheritdoc IExchange
     ISeriesRegistry public immutable registry;
-    /// @notice The margin engine checked after every fill.
+    /// @inheritdoc IExchange
     IMarginEngine public immutable margin;
-    /// @notice The pause guard: while an underlying is paused only risk-reducing fills pass.
+    /// @inheritdoc IExchange
     IPauseGuard public immutable pauseGuard;
-    /// @notice The vault's quote asset, in which premiums and fees move.
+    /// @inheritdoc IExchange
+    IRiskController public immutable riskController;
+    /// @inheritdoc IExchange
     address public immutable quoteAsset;
 
     /// @dev 10^(36 − quote decimals): amount (WAD) × price (WAD) / this = quote token units.
@@ -79,11 +82,8 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuardTransient 
     uint256 internal immutable _notionalFeeScale;
 
     /// @inheritdoc IExchange
-    IRiskController public riskController;
-
-    /// @notice The vault account receiving the fees not credited to the insurance fund.
     address public feeRecipient;
-    /// @notice The insurance fund's vault account.
+    /// @inheritdoc IExchange
     address public insuranceFund;
 
     FeeConfig internal _feeConfig;
@@ -115,6 +115,7 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuardTransient 
     /// @param registry_ The series registry.
     /// @param margin_ The margin engine.
     /// @param pauseGuard_ The pause guard.
+    /// @param riskController_ The risk controller, which with the pause guard decides reduce-only (`NewRiskGate`).
     /// @param feeRecipient_ The vault account receiving fees.
     /// @param insuranceFund_ The insurance fund's vault account.
     /// @dev Fees start at zero until governance sets a schedule.
@@ -125,6 +126,7 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuardTransient 
         ISeriesRegistry registry_,
         IMarginEngine margin_,
         IPauseGuard pauseGuard_,
+        IRiskController riskController_,
         address feeRecipient_,
         address insuranceFund_
     ) EIP712("Optio Exchange", "1") {
@@ -134,7 +136,8 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuardTransient 
             address(book_) == address(0) ||
             address(registry_) == address(0) ||
             address(margin_) == address(0) ||
-            address(pauseGuard_) == address(0)
+            address(pauseGuard_) == address(0) ||
+            address(riskController_) == address(0)
         ) revert Exchange_ZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         vault = vault_;
@@ -142,6 +145,7 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuardTransient 
         registry = registry_;
         margin = margin_;
         pauseGuard = pauseGuard_;
+        riskController = riskController_;
         address quote = vault_.quoteAsset();
         quoteAsset = quote;
         // The vault caps decimals at 18, so both exponents are non-negative.
@@ -239,16 +243,6 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuardTransient 
     /// @inheritdoc IExchange
     function setFeeRecipients(address feeRecipient_, address insuranceFund_) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setFeeRecipients(feeRecipient_, insuranceFund_);
-    }
-
-    /// @inheritdoc IExchange
-    function setRiskController(IRiskController riskController_) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        if (address(riskController_) == address(0)) revert Exchange_ZeroAddress();
-        if (address(riskController) != address(0)) {
-            revert Exchange_RiskControllerAlreadySet(address(riskController));
-        }
-        riskController = riskController_;
-        emit RiskControllerSet(address(riskController_));
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -393,7 +387,10 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuardTransient 
         bool buyerReduces = buyerBefore < 0 && t.amount <= uint256(-buyerBefore);
         bool sellerReduces = sellerBefore > 0 && t.amount <= uint256(sellerBefore);
         // A fill that reduces both sides is always allowed: the reduce-only sources are read only otherwise.
-        if (!(buyerReduces && sellerReduces) && _reduceOnly(series.underlyingId)) {
+        if (
+            !(buyerReduces && sellerReduces) &&
+            !NewRiskGate.allowsNewRisk(pauseGuard, riskController, series.underlyingId)
+        ) {
             revert Exchange_ReduceOnly(t.seriesId, buyerReduces ? t.seller : t.buyer);
         }
         (int256 buyerSurplus, int256 sellerSurplus) = _surplusesBefore(t, buyerReduces, sellerReduces);
@@ -430,14 +427,6 @@ contract Exchange is IExchange, AccessControl, EIP712, ReentrancyGuardTransient 
             if (sizeAfter == 0 || sizeAfter >= minSize) return;
         }
         revert Exchange_DustPosition(account, seriesId, sizeAfter, minSize);
-    }
-
-    /// @dev Whether new risk on the underlying is refused: paused by the guardian, or disallowed by the risk
-    /// controller when one is set.
-    function _reduceOnly(uint256 underlyingId) internal view returns (bool) {
-        if (pauseGuard.isPaused(underlyingId)) return true;
-        IRiskController risk = riskController;
-        return address(risk) != address(0) && !risk.allowsNewRisk(underlyingId);
     }
 
     /// @dev Splits `fee` from `payer`: the insurance share (rounded down) to the fund, the rest to the recipient.

@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.30;
 
+import {IMarginEngine} from "./IMarginEngine.sol";
+import {IPauseGuard} from "./IPauseGuard.sol";
+import {IPositionBook} from "./IPositionBook.sol";
 import {IRiskController} from "./IRiskController.sol";
+import {ISeriesRegistry} from "./ISeriesRegistry.sol";
+import {IVault} from "./IVault.sol";
 
 /// @title IExchange
 /// @notice EIP-712 signed limit orders on option series. A taker fills a maker's order (partially or fully); a
@@ -65,8 +70,6 @@ interface IExchange {
     /// @notice The series' underlying is reduce-only (paused, or the risk controller disallows new risk) and this
     /// fill adds risk for `account`.
     error Exchange_ReduceOnly(uint256 seriesId, address account);
-    /// @notice The risk controller is already set (it is set once).
-    error Exchange_RiskControllerAlreadySet(address riskController);
     /// @notice A fill of `amount` takes less than the order's `minFillAmount`, or leaves less of it than that
     /// (`remaining` before the fill), without taking the whole remainder.
     error Exchange_FillBelowMinimum(bytes32 orderHash, uint256 amount, uint256 minFillAmount, uint256 remaining);
@@ -104,8 +107,6 @@ interface IExchange {
     event FeeConfigSet(uint256 notionalFeeWad, uint256 premiumCapWad, uint256 insuranceShareWad);
     /// @notice Fee recipients changed.
     event FeeRecipientsSet(address indexed feeRecipient, address indexed insuranceFund);
-    /// @notice The risk controller consulted before fills that add risk was set.
-    event RiskControllerSet(address indexed riskController);
 
     /// @notice Role allowed to call `matchOrders`.
     function MATCHER_ROLE() external view returns (bytes32);
@@ -115,6 +116,39 @@ interface IExchange {
 
     /// @notice The EIP-712 domain separator (chain id and this deployment's address included).
     function DOMAIN_SEPARATOR() external view returns (bytes32);
+
+    /// @notice Largest `notionalFeeWad` (1% of notional).
+    function MAX_NOTIONAL_FEE_WAD() external view returns (uint256);
+
+    /// @notice Largest `premiumCapWad` (50% of premium).
+    function MAX_PREMIUM_CAP_WAD() external view returns (uint256);
+
+    /// @notice Largest `insuranceShareWad` (all of the fee).
+    function MAX_INSURANCE_SHARE_WAD() external view returns (uint256);
+
+    /// @notice The vault holding every account's collateral (this exchange holds its `CLEARING_ROLE`).
+    function vault() external view returns (IVault);
+
+    /// @notice The position book (this exchange holds its `TRADER_ROLE`).
+    function book() external view returns (IPositionBook);
+
+    /// @notice The series registry: each series' terms and its underlying's oracle router.
+    function registry() external view returns (ISeriesRegistry);
+
+    /// @notice The margin engine that checks both accounts after every fill.
+    function margin() external view returns (IMarginEngine);
+
+    /// @notice The pause guard: while an underlying is paused only risk-reducing fills pass.
+    function pauseGuard() external view returns (IPauseGuard);
+
+    /// @notice The vault's quote asset, in which premiums and fees move.
+    function quoteAsset() external view returns (address);
+
+    /// @notice The vault account receiving the fees not credited to the insurance fund.
+    function feeRecipient() external view returns (address);
+
+    /// @notice The insurance fund's vault account.
+    function insuranceFund() external view returns (address);
 
     /// @notice The fee schedule.
     function feeConfig() external view returns (FeeConfig memory);
@@ -152,11 +186,8 @@ interface IExchange {
     /// @notice Sets the fee recipient and insurance fund accounts. Governance (timelock) only.
     function setFeeRecipients(address feeRecipient, address insuranceFund) external;
 
-    /// @notice Sets the risk controller, once (zero until then: only the pause guard decides reduce-only).
-    /// Governance (timelock) only.
-    function setRiskController(IRiskController riskController) external;
-
-    /// @notice The risk controller (zero when none is set).
+    /// @notice The risk controller consulted, with the pause guard, before fills that add risk (immutable, set at
+    /// construction).
     function riskController() external view returns (IRiskController);
 
     /// @notice The EIP-712 hash of an order.

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IPositionCounter} from "./IMarginHook.sol";
+import {ISeriesRegistry} from "./ISeriesRegistry.sol";
 
 /// @title IPositionBook
 /// @notice Signed option positions per (account, series): long > 0, short < 0, zero-sum across accounts for every
@@ -38,6 +39,8 @@ interface IPositionBook is IPositionCounter {
     function MAX_AMOUNT() external view returns (uint256);
     /// @notice Upper bound governance may set for `maxLiveSeries`.
     function MAX_LIVE_SERIES_LIMIT() external view returns (uint256);
+    /// @notice The registry holding series and their open interest (this book holds its POSITION_MANAGER_ROLE).
+    function registry() external view returns (ISeriesRegistry);
 
     /// @notice Moves `amount` options of `seriesId` from `seller` to `buyer` (the buyer's position rises, the
     /// seller's falls), updating open interest in the registry (reverting there above the cap). Trader role only.

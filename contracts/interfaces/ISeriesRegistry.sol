@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {SeriesTerms} from "../libraries/SeriesTerms.sol";
 import {IOracleRouter} from "./IOracleRouter.sol";
+import {IPauseGuard} from "./IPauseGuard.sol";
 import {IRiskController} from "./IRiskController.sol";
 
 /// @title ISeriesRegistry
@@ -51,8 +52,9 @@ interface ISeriesRegistry {
     error Series_ExpiryOutOfRange(uint256 expiry, uint256 earliest, uint256 latest);
     /// @notice The same series is already listed as `seriesId`.
     error Series_Duplicate(uint256 seriesId);
-    /// @notice New risk on the underlying is paused.
-    error Series_Paused(uint256 underlyingId);
+    /// @notice The underlying is reduce-only (`NewRiskGate.allowsNewRisk` is false: paused by the guardian, or new
+    /// risk disallowed by the risk controller), so no series may be listed on it now.
+    error Series_ReduceOnly(uint256 underlyingId);
     /// @notice Opening `amount` more would exceed the series' open-interest cap.
     error Series_OpenInterestCapExceeded(uint256 seriesId, uint256 openInterest, uint256 amount, uint256 cap);
     /// @notice Reducing open interest below zero.
@@ -94,6 +96,13 @@ interface ISeriesRegistry {
     function EXPIRY_TIME_OF_DAY() external view returns (uint256);
     /// @notice Shortest time from listing to expiry.
     function MIN_TIME_TO_EXPIRY() external view returns (uint256);
+    /// @notice The largest `maxExpiryHorizon` an underlying may have (two years).
+    function MAX_EXPIRY_HORIZON() external view returns (uint256);
+    /// @notice The largest `maxStrikeRatioWad` an underlying may have (10e18).
+    function MAX_STRIKE_RATIO_WAD() external view returns (uint256);
+
+    /// @notice The pause guard consulted, with the risk controller, before listing (`NewRiskGate`).
+    function pauseGuard() external view returns (IPauseGuard);
 
     /// @notice Adds an underlying. Governance (timelock) only.
     /// @dev 0 < minStrikeRatioWad <= 1e18 <= maxStrikeRatioWad <= 10e18; MIN_TIME_TO_EXPIRY < maxExpiryHorizon
@@ -103,9 +112,10 @@ interface ISeriesRegistry {
     /// @notice Replaces an underlying's configuration (same bounds). Governance (timelock) only.
     function setUnderlyingConfig(uint256 underlyingId, UnderlyingConfig calldata config) external;
 
-    /// @notice Lists a series. Lister only; rejected while the underlying is paused (`Series_Paused`), while the
-    /// risk controller disallows new risk on it (`IRiskController.Risk_ReduceOnly`), when spot is not healthy, for
-    /// a strike outside the band around spot, an expiry off the grid or out of range, or a duplicate.
+    /// @notice Lists a series. Lister only; rejected while the underlying is reduce-only (`Series_ReduceOnly`:
+    /// paused, or the risk controller disallows new risk on it, decided by `NewRiskGate` as for fills), when spot
+    /// is not healthy, for a strike outside the band around spot, an expiry off the grid or out of range, or a
+    /// duplicate.
     function listSeries(
         uint256 underlyingId,
         uint256 strikeE18,
@@ -113,8 +123,9 @@ interface ISeriesRegistry {
         bool isCall
     ) external returns (uint256 seriesId);
 
-    /// @notice Sets the risk controller consulted before listing, once (zero until then). Governance (timelock)
-    /// only.
+    /// @notice Sets the risk controller consulted before listing, once (zero until then: the pause guard alone
+    /// decides). Governance (timelock) only. Set once rather than at construction because the risk controller is
+    /// built on the registry.
     function setRiskController(IRiskController riskController) external;
 
     /// @notice The risk controller (zero when none is set).

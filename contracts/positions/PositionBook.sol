@@ -6,6 +6,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IPositionCounter} from "../interfaces/IMarginHook.sol";
 import {IPositionBook} from "../interfaces/IPositionBook.sol";
 import {ISeriesRegistry} from "../interfaces/ISeriesRegistry.sol";
+import {MemoryArrays} from "../libraries/MemoryArrays.sol";
 
 /// @title PositionBook
 /// @notice Signed positions per (account, series) with open interest kept in the series registry.
@@ -51,7 +52,7 @@ contract PositionBook is IPositionBook, AccessControl {
     uint256 private constant _SIZE_MASK = type(uint128).max;
     uint256 private constant _COUNT_MASK = uint256(type(uint64).max) << _COUNT_SHIFT;
 
-    /// @notice The registry holding series and their open interest.
+    /// @inheritdoc IPositionBook
     ISeriesRegistry public immutable registry;
 
     /// @inheritdoc IPositionBook
@@ -124,12 +125,9 @@ contract PositionBook is IPositionBook, AccessControl {
         _store(fromBook);
         _store(toBook);
         if (changed == 0) return;
-        // Trim both arrays to the entries filled: `changed` <= their allocated length, so the memory stays valid.
-        /// @solidity memory-safe-assembly
-        assembly {
-            mstore(oiIds, changed)
-            mstore(oiDeltas, changed)
-        }
+        // Trim both arrays to the entries filled.
+        MemoryArrays.trim(oiIds, changed);
+        MemoryArrays.trim(oiDeltas, changed);
         registry.changeOpenInterest(oiIds, oiDeltas);
     }
 
@@ -170,8 +168,7 @@ contract PositionBook is IPositionBook, AccessControl {
             // One read per entry: size in bits 0-127 (two's complement), seriesId in bits 128-191.
             Entry storage e = entries[i];
             uint256 word;
-            /// @solidity memory-safe-assembly
-            assembly {
+            assembly ("memory-safe") {
                 word := sload(e.slot)
             }
             seriesIds[i] = uint64(word >> 128);
@@ -219,15 +216,13 @@ contract PositionBook is IPositionBook, AccessControl {
     function _load(address account) internal view returns (Book memory book) {
         Entry[MAX_LIVE_SERIES_LIMIT] storage entries = _entries[account];
         uint256 base;
-        /// @solidity memory-safe-assembly
-        assembly {
+        assembly ("memory-safe") {
             base := entries.slot
         }
         book.account = account;
         book.base = base;
         uint256 first;
-        /// @solidity memory-safe-assembly
-        assembly {
+        assembly ("memory-safe") {
             first := sload(base)
         }
         book.words[0] = first;
@@ -236,8 +231,7 @@ contract PositionBook is IPositionBook, AccessControl {
         for (uint256 i = 1; i < count; ++i) {
             uint256 word;
             // Entry i of a fixed array of one-slot structs sits at slot base + i; i < count <= 32, no overflow.
-            /// @solidity memory-safe-assembly
-            assembly {
+            assembly ("memory-safe") {
                 word := sload(add(base, i))
             }
             book.words[i] = word;
@@ -252,8 +246,7 @@ contract PositionBook is IPositionBook, AccessControl {
             if (dirty & 1 != 0) {
                 uint256 word = book.words[i];
                 // i < MAX_LIVE_SERIES_LIMIT: slot base + i is entry i, as in `_load`.
-                /// @solidity memory-safe-assembly
-                assembly {
+                assembly ("memory-safe") {
                     sstore(add(base, i), word)
                 }
             }
@@ -356,12 +349,16 @@ contract PositionBook is IPositionBook, AccessControl {
         if (index == count) {
             uint256 limit = maxLiveSeries;
             if (count >= limit) revert Positions_TooManyLiveSeries(account, limit);
-            // Every field of the slot is written, so a stale entry left there by a removal is overwritten. Safe
-            // cast: the count is at most MAX_LIVE_SERIES_LIMIT.
+            // The slot is written whole, as `_applyInMemory` builds it (size two's complement in the low 128 bits,
+            // the series above, the count field only in the first slot), so a stale entry left there by a removal
+            // is overwritten without being read. Safe cast: the count is at most MAX_LIVE_SERIES_LIMIT.
+            uint256 word = uint256(uint128(SafeCast.toInt128(delta))) |
+                (uint256(SafeCast.toUint64(seriesId)) << _SERIES_SHIFT) |
+                (count == 0 ? 1 << _COUNT_SHIFT : 0);
             Entry storage entry = entries[count];
-            entry.size = SafeCast.toInt128(delta);
-            entry.seriesId = SafeCast.toUint64(seriesId);
-            entry.count = count == 0 ? 1 : 0;
+            assembly ("memory-safe") {
+                sstore(entry.slot, word)
+            }
             if (count != 0) entries[0].count = uint64(count + 1);
             return (0, delta);
         }
@@ -401,6 +398,7 @@ contract PositionBook is IPositionBook, AccessControl {
         }
     }
 
+    /// @dev Sets the live-series limit within `[1, MAX_LIVE_SERIES_LIMIT]` and emits it.
     function _setMaxLiveSeries(uint256 maxLiveSeries_) internal {
         if (maxLiveSeries_ == 0 || maxLiveSeries_ > MAX_LIVE_SERIES_LIMIT) {
             revert Positions_InvalidMaxLiveSeries(maxLiveSeries_);
@@ -409,6 +407,7 @@ contract PositionBook is IPositionBook, AccessControl {
         emit MaxLiveSeriesSet(maxLiveSeries_);
     }
 
+    /// @dev The long part of a position: itself when positive, else 0.
     function _long(int256 size) internal pure returns (int256) {
         return size > 0 ? size : int256(0);
     }

@@ -8,6 +8,8 @@ import {IOracleRouter} from "../interfaces/IOracleRouter.sol";
 import {IPauseGuard} from "../interfaces/IPauseGuard.sol";
 import {IRiskController} from "../interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../interfaces/ISeriesRegistry.sol";
+import {WAD} from "../libraries/Constants.sol";
+import {NewRiskGate} from "../libraries/NewRiskGate.sol";
 import {SeriesTerms, SeriesTermsLib} from "../libraries/SeriesTerms.sol";
 
 /// @title SeriesRegistry
@@ -23,14 +25,12 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
     /// @inheritdoc ISeriesRegistry
     uint256 public constant MIN_TIME_TO_EXPIRY = 1 hours;
 
-    /// @notice The largest `maxExpiryHorizon` an underlying may have.
+    /// @inheritdoc ISeriesRegistry
     uint256 public constant MAX_EXPIRY_HORIZON = 2 * 365 days;
-    /// @notice The largest `maxStrikeRatioWad` an underlying may have.
+    /// @inheritdoc ISeriesRegistry
     uint256 public constant MAX_STRIKE_RATIO_WAD = 10e18;
 
-    uint256 internal constant WAD = 1e18;
-
-    /// @notice The pause guard consulted before listing.
+    /// @inheritdoc ISeriesRegistry
     IPauseGuard public immutable pauseGuard;
 
     /// @inheritdoc ISeriesRegistry
@@ -114,11 +114,8 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
         bool isCall
     ) external onlyRole(LISTER_ROLE) returns (uint256 seriesId) {
         UnderlyingConfig storage config = _requireUnderlying(underlyingId);
-        if (pauseGuard.isPaused(underlyingId)) revert Series_Paused(underlyingId);
-        IRiskController risk = riskController;
-        if (address(risk) != address(0) && !risk.allowsNewRisk(underlyingId)) {
-            revert IRiskController.Risk_ReduceOnly(underlyingId);
-        }
+        if (!NewRiskGate.allowsNewRisk(pauseGuard, riskController, underlyingId))
+            revert Series_ReduceOnly(underlyingId);
 
         _checkStrike(config, strikeE18);
         _checkExpiry(config, expiry);
@@ -149,12 +146,12 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
 
     /// @inheritdoc ISeriesRegistry
     function increaseOpenInterest(uint256 seriesId, uint256 amount) external onlyRole(POSITION_MANAGER_ROLE) {
-        _increaseOpenInterest(_requireSeries(seriesId), seriesId, amount);
+        _increaseOpenInterest(_series[seriesId], seriesId, amount);
     }
 
     /// @inheritdoc ISeriesRegistry
     function decreaseOpenInterest(uint256 seriesId, uint256 amount) external onlyRole(POSITION_MANAGER_ROLE) {
-        _decreaseOpenInterest(_requireSeries(seriesId), seriesId, amount);
+        _decreaseOpenInterest(_series[seriesId], seriesId, amount);
     }
 
     /// @inheritdoc ISeriesRegistry
@@ -164,10 +161,8 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
     ) external onlyRole(POSITION_MANAGER_ROLE) {
         uint256 n = seriesIds.length;
         if (deltas.length != n) revert Series_LengthMismatch(n, deltas.length);
-        uint256 count = seriesCount;
         for (uint256 i; i < n; ++i) {
             uint256 seriesId = seriesIds[i];
-            if (seriesId == 0 || seriesId > count) revert Series_UnknownSeries(seriesId);
             Series storage series = _series[seriesId];
             int256 delta = deltas[i];
             if (delta > 0) {
@@ -180,6 +175,8 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
                     amount = uint256(-(delta + 1)) + 1;
                 }
                 _decreaseOpenInterest(series, seriesId, amount);
+            } else {
+                _requireSeries(seriesId);
             }
         }
     }
@@ -197,10 +194,8 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
     function seriesTerms(uint256[] calldata seriesIds) external view returns (SeriesTerms[] memory terms) {
         uint256 n = seriesIds.length;
         terms = new SeriesTerms[](n);
-        uint256 count = seriesCount;
         for (uint256 i; i < n; ++i) {
             uint256 seriesId = seriesIds[i];
-            if (seriesId == 0 || seriesId > count) revert Series_UnknownSeries(seriesId);
             // The four fields share the struct's first slot, read once: underlyingId in bits 0-31, expiry 32-95,
             // isCall 96-103 (0 or 1), strikeE18 104-231 (Solidity packs members from the low bits, in order).
             Series storage series = _series[seriesId];
@@ -208,6 +203,8 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
             assembly ("memory-safe") {
                 word := sload(series.slot)
             }
+            // A zero expiry: never listed (as `_requireSeries`).
+            if (uint64(word >> 32) == 0) revert Series_UnknownSeries(seriesId);
             terms[i] = SeriesTermsLib.pack(
                 uint32(word),
                 uint64(word >> 32),
@@ -257,29 +254,44 @@ contract SeriesRegistry is ISeriesRegistry, AccessControl {
         return _underlyings[underlyingId];
     }
 
+    /// @dev A series exists exactly when its expiry is set: listing requires an expiry in the future, and ids
+    /// outside `[1, seriesCount]` were never written. Checked on the series' own first slot, which every caller
+    /// reads anyway, rather than on `seriesCount`, one more cold slot per transaction.
     function _requireSeries(uint256 seriesId) internal view returns (Series storage series) {
-        if (seriesId == 0 || seriesId > seriesCount) revert Series_UnknownSeries(seriesId);
-        return _series[seriesId];
+        series = _series[seriesId];
+        if (series.expiry == 0) revert Series_UnknownSeries(seriesId);
     }
 
-    /// @dev Adds `amount` to `series`' open interest within its cap and emits the new open interest.
+    /// @dev Adds `amount` to `series`' open interest within its cap and emits the new open interest; reverts with
+    /// `Series_UnknownSeries` for a series never listed. Existence is checked only where the outcome needs it: a
+    /// series never listed has a zero cap (a listed one never does), so any positive amount fails the cap check,
+    /// and that failure (or a zero amount) is where `_requireSeries` runs. The successful path reads only the slot
+    /// it writes.
     function _increaseOpenInterest(Series storage series, uint256 seriesId, uint256 amount) internal {
         uint256 openInterest = series.openInterest;
         uint256 cap = series.openInterestCap;
         // Written so that nothing overflows: the cap may sit below open interest after it was lowered.
         if (openInterest > cap || amount > cap - openInterest) {
+            _requireSeries(seriesId);
             revert Series_OpenInterestCapExceeded(seriesId, openInterest, amount, cap);
         }
+        if (amount == 0) _requireSeries(seriesId);
         // Safe cast: the new open interest is at most the cap, a uint128.
         uint128 newOpenInterest = uint128(openInterest + amount);
         series.openInterest = newOpenInterest;
         emit OpenInterestChanged(seriesId, newOpenInterest);
     }
 
-    /// @dev Removes `amount` from `series`' open interest and emits the new open interest.
+    /// @dev Removes `amount` from `series`' open interest and emits the new open interest; reverts with
+    /// `Series_UnknownSeries` for a series never listed, checked as in `_increaseOpenInterest` (a series never
+    /// listed has zero open interest, so any positive amount underflows).
     function _decreaseOpenInterest(Series storage series, uint256 seriesId, uint256 amount) internal {
         uint256 openInterest = series.openInterest;
-        if (amount > openInterest) revert Series_OpenInterestUnderflow(seriesId, openInterest, amount);
+        if (amount > openInterest) {
+            _requireSeries(seriesId);
+            revert Series_OpenInterestUnderflow(seriesId, openInterest, amount);
+        }
+        if (amount == 0) _requireSeries(seriesId);
         // Safe cast: the new open interest is below the old one, a uint128.
         uint128 newOpenInterest = uint128(openInterest - amount);
         series.openInterest = newOpenInterest;

@@ -10,6 +10,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {IMarginHook} from "../interfaces/IMarginHook.sol";
 import {Health, IOracleRouter} from "../interfaces/IOracleRouter.sol";
 import {IVault} from "../interfaces/IVault.sol";
+import {WAD} from "../libraries/Constants.sol";
 
 /// @title Vault
 /// @notice Custody of whitelisted ERC-20 collateral in margin accounts. Governance (the timelock) holds
@@ -31,7 +32,6 @@ contract Vault is IVault, AccessControl, ReentrancyGuardTransient {
     /// @inheritdoc IVault
     uint256 public constant MAX_SOCIALISED_LOSS_WAD = 0.1e18;
 
-    uint256 internal constant WAD = 1e18;
     uint8 internal constant MAX_DECIMALS = 18;
     /// @dev Reported as the decimals of a token whose `decimals()` cannot be read.
     uint8 internal constant UNREADABLE_DECIMALS = type(uint8).max;

@@ -73,6 +73,7 @@ export function buildCore(
     registry,
     margin,
     pauseGuard,
+    riskController,
     timelock,
     insuranceFund,
   ]);
@@ -105,7 +106,6 @@ export function buildCore(
     m.call(vault, "grantRole", [ROLES.CLEARING, settlement], { id: "vault_grantClearing_settlement" }),
     m.call(vault, "setMarginHook", [margin], { id: "vault_setMarginHook_margin" }),
     m.call(registry, "setRiskController", [riskController], { id: "registry_setRiskController" }),
-    m.call(exchange, "setRiskController", [riskController], { id: "exchange_setRiskController" }),
     m.call(book, "grantRole", [ROLES.TRADER, liquidationEngine], { id: "book_grantTrader_liquidation" }),
     m.call(vault, "grantRole", [ROLES.CLEARING, liquidationEngine], { id: "vault_grantClearing_liquidation" }),
     m.call(vault, "grantRole", [ROLES.SOCIALISER, liquidationEngine], { id: "vault_grantSocialiser_liquidation" }),

@@ -8,6 +8,7 @@ import {IMarginEngine} from "../../contracts/interfaces/IMarginEngine.sol";
 import {Health} from "../../contracts/interfaces/IOracleRouter.sol";
 import {IPauseGuard} from "../../contracts/interfaces/IPauseGuard.sol";
 import {IPositionBook} from "../../contracts/interfaces/IPositionBook.sol";
+import {IRiskController} from "../../contracts/interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
 import {IVault} from "../../contracts/interfaces/IVault.sol";
 import {MockERC1271Wallet} from "../../contracts/mocks/MockERC1271Wallet.sol";
@@ -64,22 +65,35 @@ contract ExchangeTest is ExchangeBase {
 
     function test_constructor_revertsOnZeroAddresses() public {
         bytes memory err = abi.encodeWithSelector(IExchange.Exchange_ZeroAddress.selector);
+        IRiskController rc = exchange.riskController();
         vm.expectRevert(err);
-        Deploy.exchange(address(0), vault, book, registry, margin, guard, FEE_RECIPIENT, INSURANCE);
+        Deploy.exchange(address(0), vault, book, registry, margin, guard, rc, FEE_RECIPIENT, INSURANCE);
         vm.expectRevert(err);
-        Deploy.exchange(ADMIN, IVault(address(0)), book, registry, margin, guard, FEE_RECIPIENT, INSURANCE);
+        Deploy.exchange(ADMIN, IVault(address(0)), book, registry, margin, guard, rc, FEE_RECIPIENT, INSURANCE);
         vm.expectRevert(err);
-        Deploy.exchange(ADMIN, vault, IPositionBook(address(0)), registry, margin, guard, FEE_RECIPIENT, INSURANCE);
+        Deploy.exchange(ADMIN, vault, IPositionBook(address(0)), registry, margin, guard, rc, FEE_RECIPIENT, INSURANCE);
         vm.expectRevert(err);
-        Deploy.exchange(ADMIN, vault, book, ISeriesRegistry(address(0)), margin, guard, FEE_RECIPIENT, INSURANCE);
+        Deploy.exchange(ADMIN, vault, book, ISeriesRegistry(address(0)), margin, guard, rc, FEE_RECIPIENT, INSURANCE);
         vm.expectRevert(err);
-        Deploy.exchange(ADMIN, vault, book, registry, IMarginEngine(address(0)), guard, FEE_RECIPIENT, INSURANCE);
+        Deploy.exchange(ADMIN, vault, book, registry, IMarginEngine(address(0)), guard, rc, FEE_RECIPIENT, INSURANCE);
         vm.expectRevert(err);
-        Deploy.exchange(ADMIN, vault, book, registry, margin, IPauseGuard(address(0)), FEE_RECIPIENT, INSURANCE);
+        Deploy.exchange(ADMIN, vault, book, registry, margin, IPauseGuard(address(0)), rc, FEE_RECIPIENT, INSURANCE);
         vm.expectRevert(err);
-        Deploy.exchange(ADMIN, vault, book, registry, margin, guard, address(0), INSURANCE);
+        Deploy.exchange(
+            ADMIN,
+            vault,
+            book,
+            registry,
+            margin,
+            guard,
+            IRiskController(address(0)),
+            FEE_RECIPIENT,
+            INSURANCE
+        );
         vm.expectRevert(err);
-        Deploy.exchange(ADMIN, vault, book, registry, margin, guard, FEE_RECIPIENT, address(0));
+        Deploy.exchange(ADMIN, vault, book, registry, margin, guard, rc, address(0), INSURANCE);
+        vm.expectRevert(err);
+        Deploy.exchange(ADMIN, vault, book, registry, margin, guard, rc, FEE_RECIPIENT, address(0));
     }
 
     function test_hashOrder_isTheIndependentEip712Digest() public view {
@@ -1269,7 +1283,18 @@ contract ExchangeTest is ExchangeBase {
     }
 
     function _newExchange() internal returns (Exchange) {
-        return Deploy.exchange(ADMIN, vault, book, registry, margin, guard, FEE_RECIPIENT, INSURANCE);
+        return
+            Deploy.exchange(
+                ADMIN,
+                vault,
+                book,
+                registry,
+                margin,
+                guard,
+                exchange.riskController(),
+                FEE_RECIPIENT,
+                INSURANCE
+            );
     }
 
     function _expectNoCross(IExchange.Order memory m, bytes memory mSig, IExchange.Order memory t) internal {

@@ -267,7 +267,7 @@ contract SeriesRegistryTest is Accounts {
     function test_listSeries_revertsWhileGloballyPaused() public {
         vm.prank(GUARDIAN);
         guard.pauseAll();
-        vm.expectRevert(abi.encodeWithSelector(ISeriesRegistry.Series_Paused.selector, 1));
+        vm.expectRevert(abi.encodeWithSelector(ISeriesRegistry.Series_ReduceOnly.selector, 1));
         vm.prank(LISTER);
         registry.listSeries(ethId, SPOT, NEXT_EXPIRY, true);
 
@@ -281,7 +281,7 @@ contract SeriesRegistryTest is Accounts {
         uint256 btcId = registry.addUnderlying(BTC, _config(ethRouter));
         vm.prank(GUARDIAN);
         guard.pauseUnderlying(ethId);
-        vm.expectRevert(abi.encodeWithSelector(ISeriesRegistry.Series_Paused.selector, ethId));
+        vm.expectRevert(abi.encodeWithSelector(ISeriesRegistry.Series_ReduceOnly.selector, ethId));
         vm.prank(LISTER);
         registry.listSeries(ethId, SPOT, NEXT_EXPIRY, true);
 

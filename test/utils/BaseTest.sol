@@ -128,7 +128,7 @@ abstract contract BaseTest is Accounts {
         vault = Deploy.vault(ADMIN, address(usdc), Deploy.marginHook(book));
         settlement = Deploy.settlement(ADMIN, vault, book, registry);
         margin = Deploy.marginEngine(ADMIN, vault, book, registry, settlement, risk);
-        exchange = Deploy.exchange(ADMIN, vault, book, registry, margin, guard, FEE_RECIPIENT, INSURANCE);
+        exchange = Deploy.exchange(ADMIN, vault, book, registry, margin, guard, risk, FEE_RECIPIENT, INSURANCE);
         fund = Deploy.insuranceFund(ADMIN, vault, address(0));
         engine = Deploy.liquidationEngine(ADMIN, vault, book, registry, margin, fund, risk);
         _wire(config);
@@ -152,7 +152,6 @@ abstract contract BaseTest is Accounts {
         fund.setLiquidationEngine(address(engine));
         if (config.marginEngineIsHook) vault.setMarginHook(margin);
         registry.setRiskController(risk);
-        exchange.setRiskController(risk);
         vault.listCollateral(address(weth), 0.2e18, ethRouter);
         registry.addUnderlying("ETH", _underlying(ethRouter, config.maxExpiryHorizon, config.openInterestCap));
         margin.setMarginParams(ETH_ID, _marginParams(0.15e18, 0.1e18, 0.075e18));

@@ -86,10 +86,12 @@ library Deploy {
         ISeriesRegistry registry_,
         IMarginEngine margin,
         IPauseGuard guard,
+        IRiskController riskController_,
         address feeRecipient,
         address insuranceFund_
     ) internal returns (Exchange) {
-        return new Exchange(admin, vault_, book, registry_, margin, guard, feeRecipient, insuranceFund_);
+        return
+            new Exchange(admin, vault_, book, registry_, margin, guard, riskController_, feeRecipient, insuranceFund_);
     }
 
     function insuranceFund(address admin, IVault vault_, address liquidationEngine_) internal returns (InsuranceFund) {

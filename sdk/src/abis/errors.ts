@@ -189,11 +189,6 @@ export const optioErrorsAbi = [
     type: "error",
   },
   {
-    inputs: [{ internalType: "address", name: "riskController", type: "address" }],
-    name: "Exchange_RiskControllerAlreadySet",
-    type: "error",
-  },
-  {
     inputs: [
       { internalType: "uint256", name: "seriesId", type: "uint256" },
       { internalType: "uint256", name: "expiry", type: "uint256" },
@@ -808,7 +803,7 @@ export const optioErrorsAbi = [
   },
   {
     inputs: [{ internalType: "uint256", name: "underlyingId", type: "uint256" }],
-    name: "Series_Paused",
+    name: "Series_ReduceOnly",
     type: "error",
   },
   {

@@ -80,11 +80,6 @@ export const exchangeAbi = [
     type: "error",
   },
   {
-    inputs: [{ internalType: "address", name: "riskController", type: "address" }],
-    name: "Exchange_RiskControllerAlreadySet",
-    type: "error",
-  },
-  {
     inputs: [
       { internalType: "uint256", name: "seriesId", type: "uint256" },
       { internalType: "uint256", name: "expiry", type: "uint256" },
@@ -165,12 +160,6 @@ export const exchangeAbi = [
     type: "event",
   },
   {
-    anonymous: false,
-    inputs: [{ indexed: true, internalType: "address", name: "riskController", type: "address" }],
-    name: "RiskControllerSet",
-    type: "event",
-  },
-  {
     inputs: [],
     name: "DOMAIN_SEPARATOR",
     outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
@@ -186,8 +175,36 @@ export const exchangeAbi = [
   },
   {
     inputs: [],
+    name: "MAX_INSURANCE_SHARE_WAD",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "MAX_NOTIONAL_FEE_WAD",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "MAX_PREMIUM_CAP_WAD",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "ORDER_TYPEHASH",
     outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "book",
+    outputs: [{ internalType: "contract IPositionBook", name: "", type: "address" }],
     stateMutability: "view",
     type: "function",
   },
@@ -252,6 +269,13 @@ export const exchangeAbi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "feeRecipient",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [
       {
         components: [
@@ -310,6 +334,20 @@ export const exchangeAbi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "insuranceFund",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "margin",
+    outputs: [{ internalType: "contract IMarginEngine", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [
       {
         components: [
@@ -360,6 +398,20 @@ export const exchangeAbi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "pauseGuard",
+    outputs: [{ internalType: "contract IPauseGuard", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "quoteAsset",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [
       { internalType: "address", name: "maker", type: "address" },
       { internalType: "uint256", name: "nonceFloor", type: "uint256" },
@@ -367,6 +419,13 @@ export const exchangeAbi = [
     name: "raiseNonceFloor",
     outputs: [],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "registry",
+    outputs: [{ internalType: "contract ISeriesRegistry", name: "", type: "address" }],
+    stateMutability: "view",
     type: "function",
   },
   {
@@ -405,10 +464,10 @@ export const exchangeAbi = [
     type: "function",
   },
   {
-    inputs: [{ internalType: "contract IRiskController", name: "riskController", type: "address" }],
-    name: "setRiskController",
-    outputs: [],
-    stateMutability: "nonpayable",
+    inputs: [],
+    name: "vault",
+    outputs: [{ internalType: "contract IVault", name: "", type: "address" }],
+    stateMutability: "view",
     type: "function",
   },
 ] as const;

@@ -141,6 +141,13 @@ export const positionBookAbi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "registry",
+    outputs: [{ internalType: "contract ISeriesRegistry", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "uint256", name: "maxLiveSeries", type: "uint256" }],
     name: "setMaxLiveSeries",
     outputs: [],

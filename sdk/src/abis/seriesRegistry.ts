@@ -64,7 +64,7 @@ export const seriesRegistryAbi = [
   },
   {
     inputs: [{ internalType: "uint256", name: "underlyingId", type: "uint256" }],
-    name: "Series_Paused",
+    name: "Series_ReduceOnly",
     type: "error",
   },
   {
@@ -159,6 +159,20 @@ export const seriesRegistryAbi = [
     inputs: [],
     name: "LISTER_ROLE",
     outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "MAX_EXPIRY_HORIZON",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "MAX_STRIKE_RATIO_WAD",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
     stateMutability: "view",
     type: "function",
   },
@@ -265,6 +279,13 @@ export const seriesRegistryAbi = [
     name: "listSeries",
     outputs: [{ internalType: "uint256", name: "seriesId", type: "uint256" }],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "pauseGuard",
+    outputs: [{ internalType: "contract IPauseGuard", name: "", type: "address" }],
+    stateMutability: "view",
     type: "function",
   },
   {

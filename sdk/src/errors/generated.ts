@@ -42,7 +42,6 @@ export const optioErrorMessages = {
   Exchange_Overfill: "Filling `amount` would exceed the order: `filled` of `total` is already used.",
   Exchange_ReduceOnly:
     "The series' underlying is reduce-only (paused, or the risk controller disallows new risk) and this fill adds risk for `account`.",
-  Exchange_RiskControllerAlreadySet: "The risk controller is already set (it is set once).",
   Exchange_SeriesExpired: "The series has reached expiry.",
   Exchange_Unauthorized: "`caller` may not act for `account` (neither the account nor its vault operator).",
   Exchange_WrongTaker: "The order names another taker.",
@@ -157,7 +156,8 @@ export const optioErrorMessages = {
   Series_LengthMismatch: "The series ids and the deltas of a batched open-interest change differ in length.",
   Series_OpenInterestCapExceeded: "Opening `amount` more would exceed the series' open-interest cap.",
   Series_OpenInterestUnderflow: "Reducing open interest below zero.",
-  Series_Paused: "New risk on the underlying is paused.",
+  Series_ReduceOnly:
+    "The underlying is reduce-only (`NewRiskGate.allowsNewRisk` is false: paused by the guardian, or new risk disallowed by the risk controller), so no series may be listed on it now.",
   Series_RiskControllerAlreadySet: "The risk controller is already set (it is set once).",
   Series_StrikeOutOfBand: "The strike is zero or outside `[minStrike, maxStrike]` around spot at listing.",
   Series_UnknownSeries: "The series does not exist.",
@@ -355,11 +355,6 @@ export class Exchange_OverfillError extends OptioContractError<"Exchange_Overfil
 /** The series' underlying is reduce-only (paused, or the risk controller disallows new risk) and this fill adds risk for `account`. */
 export class Exchange_ReduceOnlyError extends OptioContractError<"Exchange_ReduceOnly"> {
   override name = "Exchange_ReduceOnlyError" as const;
-}
-
-/** The risk controller is already set (it is set once). */
-export class Exchange_RiskControllerAlreadySetError extends OptioContractError<"Exchange_RiskControllerAlreadySet"> {
-  override name = "Exchange_RiskControllerAlreadySetError" as const;
 }
 
 /** The series has reached expiry. */
@@ -862,9 +857,9 @@ export class Series_OpenInterestUnderflowError extends OptioContractError<"Serie
   override name = "Series_OpenInterestUnderflowError" as const;
 }
 
-/** New risk on the underlying is paused. */
-export class Series_PausedError extends OptioContractError<"Series_Paused"> {
-  override name = "Series_PausedError" as const;
+/** The underlying is reduce-only (`NewRiskGate.allowsNewRisk` is false: paused by the guardian, or new risk disallowed by the risk controller), so no series may be listed on it now. */
+export class Series_ReduceOnlyError extends OptioContractError<"Series_ReduceOnly"> {
+  override name = "Series_ReduceOnlyError" as const;
 }
 
 /** The risk controller is already set (it is set once). */
@@ -1080,7 +1075,6 @@ export const optioErrorClasses = {
   Exchange_OrdersDoNotCross: Exchange_OrdersDoNotCrossError,
   Exchange_Overfill: Exchange_OverfillError,
   Exchange_ReduceOnly: Exchange_ReduceOnlyError,
-  Exchange_RiskControllerAlreadySet: Exchange_RiskControllerAlreadySetError,
   Exchange_SeriesExpired: Exchange_SeriesExpiredError,
   Exchange_Unauthorized: Exchange_UnauthorizedError,
   Exchange_WrongTaker: Exchange_WrongTakerError,
@@ -1181,7 +1175,7 @@ export const optioErrorClasses = {
   Series_LengthMismatch: Series_LengthMismatchError,
   Series_OpenInterestCapExceeded: Series_OpenInterestCapExceededError,
   Series_OpenInterestUnderflow: Series_OpenInterestUnderflowError,
-  Series_Paused: Series_PausedError,
+  Series_ReduceOnly: Series_ReduceOnlyError,
   Series_RiskControllerAlreadySet: Series_RiskControllerAlreadySetError,
   Series_StrikeOutOfBand: Series_StrikeOutOfBandError,
   Series_UnknownSeries: Series_UnknownSeriesError,
