@@ -77,13 +77,18 @@ export const optioErrorMessages = {
   Margin_InsufficientInitialMargin: "`account`'s equity is below its initial margin requirement.",
   Margin_InsufficientMaintenanceMargin: "`account`'s equity is below its maintenance margin requirement.",
   Margin_InvalidParams: "Margin parameters out of range: 0 < c <= b <= a <= 1e18.",
+  Margin_LengthMismatch: "`positionsMarginOf` got `seriesIds` and `sizes` of different lengths.",
+  Margin_MalformedReturnData:
+    "`source` (the position book or the series registry) returned data that does not decode as its interface declares.",
+  Margin_PriceOutOfRange:
+    "A price of an underlying's expiry group (`priceE18`, or a·P from it) is 2^120 (1.3e18 quote units per unit) or more: outside the engine's domain.",
   Margin_PriceUnavailable:
     "An underlying's spot or volatility is unavailable (health Down), so positions on it cannot be marked.",
-  Margin_RiskControllerAlreadySet: "The risk controller is already set (it is set once).",
   Margin_SettlementDebtOutstanding:
     "`account` owes settlement debt (`debtWad`, quote WAD): nothing may leave it until the debt is repaid or collected (`ISettlement.collectDebt`).",
   Margin_UnknownUnderlying: "No margin parameters are set for the underlying.",
-  Margin_ZeroAddress: "A zero address where the admin, vault, position book, registry or risk controller is required.",
+  Margin_ZeroAddress:
+    "A zero address where the admin, vault, position book, registry, settlement or risk controller is required.",
   MemoryArrays_TrimTooLong: "Custom error: a trim may only shorten.",
   Oracle_FutureTimestamp: "The source's observation is stamped after the current block.",
   Oracle_InvalidConfig: "A constructor argument is out of its allowed range.",
@@ -512,14 +517,24 @@ export class Margin_InvalidParamsError extends OptioContractError<"Margin_Invali
   override name = "Margin_InvalidParamsError" as const;
 }
 
+/** `positionsMarginOf` got `seriesIds` and `sizes` of different lengths. */
+export class Margin_LengthMismatchError extends OptioContractError<"Margin_LengthMismatch"> {
+  override name = "Margin_LengthMismatchError" as const;
+}
+
+/** `source` (the position book or the series registry) returned data that does not decode as its interface declares. */
+export class Margin_MalformedReturnDataError extends OptioContractError<"Margin_MalformedReturnData"> {
+  override name = "Margin_MalformedReturnDataError" as const;
+}
+
+/** A price of an underlying's expiry group (`priceE18`, or a·P from it) is 2^120 (1.3e18 quote units per unit) or more: outside the engine's domain. */
+export class Margin_PriceOutOfRangeError extends OptioContractError<"Margin_PriceOutOfRange"> {
+  override name = "Margin_PriceOutOfRangeError" as const;
+}
+
 /** An underlying's spot or volatility is unavailable (health Down), so positions on it cannot be marked. */
 export class Margin_PriceUnavailableError extends OptioContractError<"Margin_PriceUnavailable"> {
   override name = "Margin_PriceUnavailableError" as const;
-}
-
-/** The risk controller is already set (it is set once). */
-export class Margin_RiskControllerAlreadySetError extends OptioContractError<"Margin_RiskControllerAlreadySet"> {
-  override name = "Margin_RiskControllerAlreadySetError" as const;
 }
 
 /** `account` owes settlement debt (`debtWad`, quote WAD): nothing may leave it until the debt is repaid or collected (`ISettlement.collectDebt`). */
@@ -532,7 +547,7 @@ export class Margin_UnknownUnderlyingError extends OptioContractError<"Margin_Un
   override name = "Margin_UnknownUnderlyingError" as const;
 }
 
-/** A zero address where the admin, vault, position book, registry or risk controller is required. */
+/** A zero address where the admin, vault, position book, registry, settlement or risk controller is required. */
 export class Margin_ZeroAddressError extends OptioContractError<"Margin_ZeroAddress"> {
   override name = "Margin_ZeroAddressError" as const;
 }
@@ -1106,8 +1121,10 @@ export const optioErrorClasses = {
   Margin_InsufficientInitialMargin: Margin_InsufficientInitialMarginError,
   Margin_InsufficientMaintenanceMargin: Margin_InsufficientMaintenanceMarginError,
   Margin_InvalidParams: Margin_InvalidParamsError,
+  Margin_LengthMismatch: Margin_LengthMismatchError,
+  Margin_MalformedReturnData: Margin_MalformedReturnDataError,
+  Margin_PriceOutOfRange: Margin_PriceOutOfRangeError,
   Margin_PriceUnavailable: Margin_PriceUnavailableError,
-  Margin_RiskControllerAlreadySet: Margin_RiskControllerAlreadySetError,
   Margin_SettlementDebtOutstanding: Margin_SettlementDebtOutstandingError,
   Margin_UnknownUnderlying: Margin_UnknownUnderlyingError,
   Margin_ZeroAddress: Margin_ZeroAddressError,
