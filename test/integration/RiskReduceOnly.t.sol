@@ -8,7 +8,6 @@ import {IRiskController} from "../../contracts/interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
 import {MarginEngine} from "../../contracts/margin/MarginEngine.sol";
-import {RiskController} from "../../contracts/risk/RiskController.sol";
 import {RiskFixture} from "../risk/RiskFixture.sol";
 import {Deploy} from "../utils/Deploy.sol";
 

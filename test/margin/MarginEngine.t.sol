@@ -9,7 +9,6 @@ import {IRiskController} from "../../contracts/interfaces/IRiskController.sol";
 import {ISeriesRegistry} from "../../contracts/interfaces/ISeriesRegistry.sol";
 import {ISettlement} from "../../contracts/interfaces/ISettlement.sol";
 import {IVault} from "../../contracts/interfaces/IVault.sol";
-import {MarginEngine} from "../../contracts/margin/MarginEngine.sol";
 import {RiskController} from "../../contracts/risk/RiskController.sol";
 import {StandardMarginLib} from "../../contracts/margin/StandardMarginLib.sol";
 import {StandardMarginHarness} from "../../contracts/mocks/StandardMarginHarness.sol";
