@@ -132,9 +132,14 @@ library BlackScholes {
     }
 
     /// @dev Equivalent to the documented absolute error bound of `price`: 1e-15 * (spot + strike) + 2 wei, rounded
-    /// up. Never reverts within the domain.
+    /// up. Never reverts within the domain (spot < 2^100); reverts `BlackScholes_InputOutOfRange` when spot or
+    /// strike reaches 2^128, the range its unchecked arithmetic is exact in.
     function priceErrorBound(uint256 spot, uint256 strike) internal pure returns (uint256) {
-        return ((spot + strike) * PRICE_ERROR_WAD + WAD - 1) / WAD + 2;
+        if ((spot | strike) >> 128 != 0) revert BlackScholes_InputOutOfRange(spot, strike, 0, 0);
+        // unchecked: spot + strike < 2^129, times PRICE_ERROR_WAD (< 2^10) plus WAD stays below 2^140.
+        unchecked {
+            return ((spot + strike) * PRICE_ERROR_WAD + WAD - 1) / WAD + 2;
+        }
     }
 
     /// @dev The call price, call delta, vega and gamma (see `priceAndGreeks`).

@@ -57,6 +57,16 @@ export const optioErrorsAbi = [
     name: "Automation_WatchListNotFull",
     type: "error",
   },
+  {
+    inputs: [
+      { internalType: "uint256", name: "spot", type: "uint256" },
+      { internalType: "uint256", name: "strike", type: "uint256" },
+      { internalType: "uint256", name: "secondsToExpiry", type: "uint256" },
+      { internalType: "uint256", name: "vol", type: "uint256" },
+    ],
+    name: "BlackScholes_InputOutOfRange",
+    type: "error",
+  },
   { inputs: [], name: "ECDSAInvalidSignature", type: "error" },
   {
     inputs: [{ internalType: "uint256", name: "length", type: "uint256" }],

@@ -18,6 +18,7 @@ export const optioErrorMessages = {
   Automation_TooManyActions: "`performData` holds more than `maxActions` actions.",
   Automation_WatchListFull: "Watching more would exceed `MAX_WATCHED`.",
   Automation_WatchListNotFull: "`evict` while the list still has room: `watch` instead.",
+  BlackScholes_InputOutOfRange: "An input lies outside the documented domain.",
   ECDSAInvalidSignature: "The signature derives the `address(0)`.",
   ECDSAInvalidSignatureLength: "The signature has an invalid length.",
   ECDSAInvalidSignatureS: "The signature has an S value that is in the upper half order.",
@@ -255,6 +256,11 @@ export class Automation_WatchListFullError extends OptioContractError<"Automatio
 /** `evict` while the list still has room: `watch` instead. */
 export class Automation_WatchListNotFullError extends OptioContractError<"Automation_WatchListNotFull"> {
   override name = "Automation_WatchListNotFullError" as const;
+}
+
+/** An input lies outside the documented domain. */
+export class BlackScholes_InputOutOfRangeError extends OptioContractError<"BlackScholes_InputOutOfRange"> {
+  override name = "BlackScholes_InputOutOfRangeError" as const;
 }
 
 /** The signature derives the `address(0)`. */
@@ -1069,6 +1075,7 @@ export const optioErrorClasses = {
   Automation_TooManyActions: Automation_TooManyActionsError,
   Automation_WatchListFull: Automation_WatchListFullError,
   Automation_WatchListNotFull: Automation_WatchListNotFullError,
+  BlackScholes_InputOutOfRange: BlackScholes_InputOutOfRangeError,
   ECDSAInvalidSignature: ECDSAInvalidSignatureError,
   ECDSAInvalidSignatureLength: ECDSAInvalidSignatureLengthError,
   ECDSAInvalidSignatureS: ECDSAInvalidSignatureSError,

@@ -134,4 +134,29 @@ describe("sdk/math/blackScholes: bit-exact with BlackScholes.sol", () => {
       await harness.price(top, top, (1n << 26n) - 1n, (1n << 64n) - 1n, true),
     );
   });
+
+  it("priceErrorBound: exact up to 2^128 - 1, refused from 2^128 on both sides, as the library", async () => {
+    const edge = (1n << 128n) - 1n;
+    const exact = ((edge + edge) * 1_000n + WAD - 1n) / WAD + 2n;
+    expect(priceErrorBound(edge, edge)).to.equal(exact);
+    expect(await harness.priceErrorBound(edge, edge)).to.equal(exact);
+    const iface = new ethers.Interface([
+      "error BlackScholes_InputOutOfRange(uint256 spot, uint256 strike, uint256 secondsToExpiry, uint256 vol)",
+    ]);
+    for (const [s, k] of [
+      [1n << 128n, WAD],
+      [WAD, 1n << 128n],
+    ]) {
+      let data = "0x";
+      try {
+        await harness.priceErrorBound(s, k);
+      } catch (e) {
+        data = (e as { data?: string }).data ?? "0x";
+      }
+      const decoded = iface.parseError(data);
+      expect(decoded?.name).to.equal("BlackScholes_InputOutOfRange");
+      expect([...decoded!.args]).to.deep.equal([s, k, 0n, 0n]);
+      expect(() => priceErrorBound(s, k)).to.throw(BlackScholesInputOutOfRangeError);
+    }
+  });
 });

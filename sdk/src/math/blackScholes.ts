@@ -291,7 +291,11 @@ export function greeks(
   };
 }
 
-/** `BlackScholes.priceErrorBound`: 1e-15 · (spot + strike) rounded up, plus 2 wei. */
+/**
+ * `BlackScholes.priceErrorBound`: 1e-15 · (spot + strike) rounded up, plus 2 wei. Throws
+ * `BlackScholesInputOutOfRangeError` (with zero time and vol, as the chain) when spot or strike reaches 2^128.
+ */
 export function priceErrorBound(spot: bigint, strike: bigint): bigint {
+  if (spot >> 128n !== 0n || strike >> 128n !== 0n) throw new BlackScholesInputOutOfRangeError(spot, strike, 0n, 0n);
   return ((spot + strike) * PRICE_ERROR_WAD + WAD - 1n) / WAD + 2n;
 }
