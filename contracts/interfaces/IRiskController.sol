@@ -35,8 +35,6 @@ interface IRiskController {
     error Risk_InvalidParams(uint256 underlyingId);
     /// @notice The underlying has no parameters.
     error Risk_UnknownUnderlying(uint256 underlyingId);
-    /// @notice New risk on the underlying is not allowed now (reduce-only).
-    error Risk_ReduceOnly(uint256 underlyingId);
 
     /// @notice A new observation updated the EWMA.
     event RiskObserved(uint256 indexed underlyingId, uint256 priceE18, uint256 realisedVolWad, uint256 multiplierWad);

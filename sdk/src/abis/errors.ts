@@ -673,11 +673,6 @@ export const optioErrorsAbi = [
   },
   {
     inputs: [{ internalType: "uint256", name: "underlyingId", type: "uint256" }],
-    name: "Risk_ReduceOnly",
-    type: "error",
-  },
-  {
-    inputs: [{ internalType: "uint256", name: "underlyingId", type: "uint256" }],
     name: "Risk_UnknownUnderlying",
     type: "error",
   },

@@ -139,7 +139,6 @@ export const optioErrorMessages = {
   Quorum_ZeroAddress: "A zero admin address.",
   ReentrancyGuardReentrantCall: "Unauthorized reentrant call.",
   Risk_InvalidParams: "Parameters out of range.",
-  Risk_ReduceOnly: "New risk on the underlying is not allowed now (reduce-only).",
   Risk_UnknownUnderlying: "The underlying has no parameters.",
   Router_ExpiryNotReached: "`expiry` has not been reached yet.",
   Router_ExpiryPriceAlreadySet: "The expiry price for `expiry` is already set and never changes.",
@@ -763,11 +762,6 @@ export class Risk_InvalidParamsError extends OptioContractError<"Risk_InvalidPar
   override name = "Risk_InvalidParamsError" as const;
 }
 
-/** New risk on the underlying is not allowed now (reduce-only). */
-export class Risk_ReduceOnlyError extends OptioContractError<"Risk_ReduceOnly"> {
-  override name = "Risk_ReduceOnlyError" as const;
-}
-
 /** The underlying has no parameters. */
 export class Risk_UnknownUnderlyingError extends OptioContractError<"Risk_UnknownUnderlying"> {
   override name = "Risk_UnknownUnderlyingError" as const;
@@ -1176,7 +1170,6 @@ export const optioErrorClasses = {
   Quorum_ZeroAddress: Quorum_ZeroAddressError,
   ReentrancyGuardReentrantCall: ReentrancyGuardReentrantCallError,
   Risk_InvalidParams: Risk_InvalidParamsError,
-  Risk_ReduceOnly: Risk_ReduceOnlyError,
   Risk_UnknownUnderlying: Risk_UnknownUnderlyingError,
   Router_ExpiryNotReached: Router_ExpiryNotReachedError,
   Router_ExpiryPriceAlreadySet: Router_ExpiryPriceAlreadySetError,
