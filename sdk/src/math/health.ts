@@ -44,7 +44,7 @@ export interface SeriesMarket {
 /** One underlying at the block: the margin engine's inputs and whether liquidations may act on it. */
 export interface UnderlyingHealth {
   market: UnderlyingMarket;
-  /** `RiskController.allowsLiquidation(id)`, or, without a risk controller, the router's spot being Ok. */
+  /** `RiskController.allowsLiquidation(id)` (the engine always has one). */
   allowsLiquidation: boolean;
 }
 

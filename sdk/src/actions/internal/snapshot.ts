@@ -5,7 +5,6 @@
  * `listUnderlyings` and `quote` build on it, and the math mirror turns it into margins and marks.
  */
 import type { Address, ContractFunctionParameters } from "viem";
-import { zeroAddress } from "viem";
 import type { OptioClientConfig } from "../../client.js";
 import { marginEngineAbi } from "../../abis/marginEngine.js";
 import { oracleRouterAbi } from "../../abis/oracleRouter.js";
@@ -74,7 +73,7 @@ export type Snapshot = {
   underlyings: Map<bigint, UnderlyingState>;
   series: Map<bigint, SeriesTerms>;
   accounts: Map<Address, AccountState>;
-  /** The margin engine's risk controller (zero when none). */
+  /** The margin engine's risk controller (required by its constructor, never zero). */
   riskController: Address;
 };
 
@@ -160,9 +159,7 @@ export async function readSnapshot(client: OptioClientConfig, request: SnapshotR
         { address: c.registry, abi: seriesRegistryAbi, functionName: "routerOf", args: [u] },
         { address: c.registry, abi: seriesRegistryAbi, functionName: "underlyingSymbol", args: [u] },
         { address: c.margin, abi: marginEngineAbi, functionName: "marginParams", args: [u] },
-        riskController === zeroAddress
-          ? { address: c.registry, abi: seriesRegistryAbi, functionName: "underlyingCount" }
-          : { address: riskController, abi: riskControllerAbi, functionName: "shockMultiplier", args: [u] },
+        { address: riskController, abi: riskControllerAbi, functionName: "shockMultiplier", args: [u] },
       ]),
     ] as ContractFunctionParameters[],
     blockNumber,
@@ -208,7 +205,7 @@ export async function readSnapshot(client: OptioClientConfig, request: SnapshotR
       router,
       symbol: bytes32ToText(symbol),
       params,
-      shockMultiplierWad: riskController === zeroAddress ? undefined : (ok(shock) as bigint),
+      shockMultiplierWad: ok(shock) as bigint,
     };
   });
   const collateralFor = new Map(collaterals.map((x) => [x.token, x]));

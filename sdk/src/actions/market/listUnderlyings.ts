@@ -17,7 +17,7 @@ export type UnderlyingInfo = {
   volHealth: Health;
   /** The margin ratios before the risk controller's shock multiplier. */
   marginParams: MarginParams;
-  /** The risk controller's shock multiplier (WAD), undefined without a risk controller. */
+  /** The risk controller's shock multiplier (WAD); always read, since the margin engine requires a controller. */
   shockMultiplierWad: bigint | undefined;
 };
 

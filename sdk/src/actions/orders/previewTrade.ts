@@ -98,9 +98,7 @@ export async function previewTrade(
       { address: c.exchange, abi: exchangeAbi, functionName: "cancelled", args: [orderHash] },
       { address: c.exchange, abi: exchangeAbi, functionName: "nonceFloor", args: [order.maker] },
       { address: c.pauseGuard, abi: pauseGuardAbi, functionName: "isPaused", args: [u] },
-      snap.riskController === zeroAddress
-        ? { address: c.pauseGuard, abi: pauseGuardAbi, functionName: "isPaused", args: [u] }
-        : { address: snap.riskController, abi: riskControllerAbi, functionName: "allowsNewRisk", args: [u] },
+      { address: snap.riskController, abi: riskControllerAbi, functionName: "allowsNewRisk", args: [u] },
       { address: c.book, abi: positionBookAbi, functionName: "maxLiveSeries" },
       // ERC-1271: an EOA (no code) returns nothing, which fails to decode, as `SignatureChecker` reads it invalid.
       {
@@ -117,7 +115,7 @@ export async function previewTrade(
   const cancelled = ok(x[2]);
   const nonceFloor = ok(x[3]);
   const paused = ok(x[4]);
-  const allowsNewRisk = snap.riskController === zeroAddress ? true : ok(x[5]);
+  const allowsNewRisk = ok(x[5]);
   const maxLiveSeries = ok(x[6]);
   const erc1271Valid = x[7].status === "success" && x[7].result === ERC1271_MAGIC;
   const signer = params.signature === undefined ? undefined : await ecdsaSigner(orderHash, params.signature);

@@ -1,4 +1,4 @@
-import { type ContractFunctionParameters, zeroAddress } from "viem";
+import type { ContractFunctionParameters } from "viem";
 import type { OptioClientConfig } from "../../client.js";
 import { liquidationEngineAbi } from "../../abis/liquidationEngine.js";
 import { oracleRouterAbi } from "../../abis/oracleRouter.js";
@@ -37,14 +37,12 @@ export async function getMarketState(
     [
       { address: engine, abi: liquidationEngineAbi, functionName: "auctionParams" },
       ...nonQuote.map((c) => ({ address: c.router, abi: oracleRouterAbi, functionName: "spot" })),
-      ...(snap.riskController === zeroAddress
-        ? []
-        : underlyingIds.map((id) => ({
-            address: snap.riskController,
-            abi: riskControllerAbi,
-            functionName: "allowsLiquidation",
-            args: [id],
-          }))),
+      ...underlyingIds.map((id) => ({
+        address: snap.riskController,
+        abi: riskControllerAbi,
+        functionName: "allowsLiquidation",
+        args: [id],
+      })),
     ] as ContractFunctionParameters[],
     snap.blockNumber,
   );
@@ -58,10 +56,7 @@ export async function getMarketState(
   const underlyings = new Map<bigint, UnderlyingHealth>();
   underlyingIds.forEach((id, i) => {
     const u = snap.underlyings.get(id)!;
-    const allowsLiquidation =
-      snap.riskController === zeroAddress
-        ? u.spotHealth === "ok"
-        : (ok(reads[1 + nonQuote.length + i] as never) as boolean);
+    const allowsLiquidation = ok(reads[1 + nonQuote.length + i] as never) as boolean;
     underlyings.set(id, { market: u.market, allowsLiquidation });
   });
   return {
