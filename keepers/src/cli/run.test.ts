@@ -1,51 +1,16 @@
 import { expect } from "chai";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPublicClient, http } from "viem";
 import { Store } from "../state/store.js";
-import { DEV_KEY_1, KEEPERS_ROOT, freePort, rpc, startAnvil, stopProcess, type LocalNode } from "../testing/nodes.js";
+import { KEEPER_BIN, metric, startKeeper, until, type KeeperProcess } from "../testing/keeperProcess.js";
+import { DEV_KEY_1, freePort, rpc, startAnvil, stopProcess, type LocalNode } from "../testing/nodes.js";
 
-const BIN = join(KEEPERS_ROOT, "bin/optio-keeper.js");
-
-interface KeeperProcess {
-  child: ChildProcess;
-  output: () => string;
-  exit: Promise<number | null>;
-}
-
-function startKeeper(configPath: string, env: NodeJS.ProcessEnv): KeeperProcess {
-  const child = spawn(process.execPath, [BIN, "run", "--roles", "watch", "--config", configPath], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
-  const exit = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-  return { child, output: () => output, exit };
-}
-
-/** Polls `fn` until it returns a value; on timeout the error carries `context()` (the keeper's log, say). */
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-  context: () => string = () => "",
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${context()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-function metric(text: string, name: string): number | undefined {
-  const m = text.match(new RegExp(`^${name.replace(/[{}]/g, "\\$&")} (\\S+)$`, "m"));
-  return m ? Number(m[1]) : undefined;
+/** `optio-keeper run --roles watch` on `configPath`. */
+function startWatch(configPath: string, env: NodeJS.ProcessEnv): KeeperProcess {
+  return startKeeper(["run", "--roles", "watch", "--config", configPath], env);
 }
 
 describe("optio-keeper run (real CLI, anvil)", function () {
@@ -85,7 +50,7 @@ describe("optio-keeper run (real CLI, anvil)", function () {
     const scrape = async () => (await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
     const checkpoint = async () => metric(await scrape(), "optio_keeper_checkpoint_block");
 
-    let keeper = startKeeper(configPath, env);
+    let keeper = startWatch(configPath, env);
     keepers.push(keeper);
     await until("/readyz", async () => ((await fetch(`${base}/readyz`)).status === 200 ? true : undefined));
     expect((await fetch(`${base}/healthz`)).status).to.equal(200);
@@ -141,7 +106,7 @@ describe("optio-keeper run (real CLI, anvil)", function () {
     for (const line of logs.trim().split("\n")) expect(() => JSON.parse(line), line).not.to.throw();
 
     // status reads the store beside (or after) the keeper.
-    const status = spawnSync(process.execPath, [BIN, "status", "--config", configPath], {
+    const status = spawnSync(process.execPath, [KEEPER_BIN, "status", "--config", configPath], {
       encoding: "utf8",
       timeout: 60_000,
     });
@@ -163,7 +128,7 @@ describe("optio-keeper run (real CLI, anvil)", function () {
       expect(b.hash, `block ${b.number}`).to.equal((await client.getBlock({ blockNumber: BigInt(b.number) })).hash);
 
     // A second run resumes from the checkpoint instead of starting over.
-    keeper = startKeeper(configPath, env);
+    keeper = startWatch(configPath, env);
     keepers.push(keeper);
     await until("the restarted keeper", async () =>
       keeper.output().includes("resuming from checkpoint") ? true : undefined,
@@ -181,7 +146,7 @@ describe("optio-keeper run (real CLI, anvil)", function () {
     });
     keeper.child.kill("SIGKILL");
     await keeper.exit;
-    keeper = startKeeper(configPath, env);
+    keeper = startWatch(configPath, env);
     keepers.push(keeper);
     await until("the keeper after SIGKILL", async () =>
       keeper.output().includes("resuming from checkpoint") ? true : undefined,
@@ -201,7 +166,7 @@ describe("optio-keeper run (real CLI, anvil)", function () {
       configPath,
       JSON.stringify({ chainId: 31337, rpc: { urls: ["http://127.0.0.1:1"] }, metrics: { host: "0.0.0.0" } }),
     );
-    const r = spawnSync(process.execPath, [BIN, "run", "--roles", "watch", "--config", configPath], {
+    const r = spawnSync(process.execPath, [KEEPER_BIN, "run", "--roles", "watch", "--config", configPath], {
       encoding: "utf8",
       timeout: 60_000,
     });

@@ -12,6 +12,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { feedId, oracleRouterAbi, quorumFeedAbi, reportTypedData, riskControllerAbi } from "@optio/sdk";
 import { deployOptio, type OptioOnNode } from "../../testing/optio.js";
 import { createSource } from "./sources.js";
+import { until } from "../../testing/keeperProcess.js";
 import { rpc, startAnvil, type LocalNode } from "../../testing/nodes.js";
 import {
   heal,
@@ -28,21 +29,6 @@ const WAD = 10n ** 18n;
 const FEED = "ETH/USD";
 const SPOT_ID = feedId(FEED);
 const VOL_FEED = "ETH/USD-IV";
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs: number,
-  context = () => "",
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${context()}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 function metric(text: string, name: string): number {
   const m = text.match(new RegExp(`^${name.replace(/[{}]/g, "\\$&")} (\\S+)$`, "m"));
