@@ -154,9 +154,10 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
 
     /// @inheritdoc ILiquidationEngine
     function startAuction(address account) external nonReentrant returns (uint256 reward) {
+        // Checked before the valuation: a flag that lost a race is told so, whatever the account's state.
+        if (_auctionStart[account] != 0) revert Liquidation_AlreadyInAuction(account);
         Context memory c = _compute(account);
         LiquidationStatus memory s = c.status;
-        if (s.inAuction) revert Liquidation_AlreadyInAuction(account);
         _requireHealthyPrices(account, c, false);
         if (s.equityWad >= SafeCast.toInt256(s.maintenanceWad)) {
             revert Liquidation_AccountHealthy(account, s.equityWad, s.maintenanceWad);
@@ -396,7 +397,11 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     ) internal view {
         LiquidationStatus memory s = c.status;
         AuctionParams memory p = _params;
-        uint256 elapsed = s.inAuction ? block.timestamp - _auctionStart[account] : 0;
+        // The auction's age, 0 when the clock reads earlier than its start: never on chain (block time only rises),
+        // but a node may simulate a call with a clock behind its latest block (anvil does when blocks are mined
+        // faster than its wall clock), and the status is then the starting one rather than a Panic(0x11).
+        uint256 start = _auctionStart[account];
+        uint256 elapsed = s.inAuction && block.timestamp > start ? block.timestamp - start : 0;
         s.discountWad = LiquidationMath.discountDown(
             p.startDiscountWad,
             p.maxDiscountWad,

@@ -133,6 +133,25 @@ contract LiquidationEngineTest is LiquidationFixture {
         _start(VICTIM);
     }
 
+    /// @dev A clock behind the auction's start never happens on chain, but a node may simulate a call with a clock
+    /// that lags its latest block: the status then reads as at the start (the starting discount), and a second flag
+    /// is told it lost the race, never a Panic(0x11).
+    function test_startAuction_clockBehindTheStartReadsAsTheStart() public {
+        _shortCallVictim();
+        _setSpot(3_100e8);
+        uint256 priced = block.timestamp;
+        vm.warp(priced + 60);
+        _start(VICTIM);
+        ILiquidationEngine.LiquidationStatus memory atStart = engine.liquidationStatus(VICTIM);
+        vm.warp(priced + 30);
+        ILiquidationEngine.LiquidationStatus memory early = engine.liquidationStatus(VICTIM);
+        assertTrue(early.inAuction, "still in auction");
+        assertEq(early.discountWad, engine.auctionParams().startDiscountWad, "the starting discount");
+        assertEq(early.discountWad, atStart.discountWad, "as at the start");
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.Liquidation_AlreadyInAuction.selector, VICTIM));
+        _start(VICTIM);
+    }
+
     function test_startAuction_flagRewardCappedAndLimitedByQuoteBalance() public {
         // A large account: 1% of maintenance is above the 50 USDC cap.
         _deposit(VICTIM, 40_000e6);

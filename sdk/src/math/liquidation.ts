@@ -216,7 +216,8 @@ export function liquidationStatus(input: LiquidationInput): LiquidationContext {
     downHeld: v.downHeld,
   };
   // `_auctionTerms`.
-  const elapsed = inAuction ? input.timestamp - input.auctionStart : 0n;
+  // 0 when the clock reads earlier than the start (a node's simulation clock may lag its latest block).
+  const elapsed = inAuction && input.timestamp > input.auctionStart ? input.timestamp - input.auctionStart : 0n;
   s.discountWad = discountDown(
     p.startDiscountWad,
     p.maxDiscountWad,

@@ -47,6 +47,25 @@ describe("sdk/math/liquidation: settlement debt bit-exact with the deployed Liqu
       const during = await compare("in auction");
       expect(during.inAuction).to.equal(true);
       expect(during.fundPaymentWad >= outstanding * 10n ** 12n).to.equal(true);
+
+      // A clock behind the auction's start (a node simulating with a clock that lags its latest block) reads as the
+      // start, as the engine does: the starting discount, not a negative age.
+      const a = await short.getAccount();
+      const s = await long.getLiquidationStatus({ account: short.address, blockNumber: a.blockNumber });
+      const at = (timestamp: bigint) =>
+        liquidationStatus({
+          margin: a.margin!,
+          debtWad: a.debt.total * 10n ** 12n,
+          collateral: collateralMarketValue(a.collaterals[0].balance, 6, []),
+          auctionStart: s.auctionStart,
+          timestamp,
+          underlyingsHealthy: true,
+          params: s.params,
+        });
+      const early = at(s.auctionStart - 5n);
+      expect(early.discountWad).to.equal(s.params.startDiscountWad);
+      expect(statusTuple(early)).to.deep.equal(statusTuple(at(s.auctionStart)));
+      expect(early.discountWad < during.discountWad).to.equal(true);
     });
   });
 });
