@@ -397,9 +397,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     ) internal view {
         LiquidationStatus memory s = c.status;
         AuctionParams memory p = _params;
-        // The auction's age, 0 when the clock reads earlier than its start: never on chain (block time only rises),
-        // but a node may simulate a call with a clock behind its latest block (anvil does when blocks are mined
-        // faster than its wall clock), and the status is then the starting one rather than a Panic(0x11).
+        // Age 0 on a clock behind the start (never on chain; a node's lagging simulation clock), not a Panic(0x11).
         uint256 start = _auctionStart[account];
         uint256 elapsed = s.inAuction && block.timestamp > start ? block.timestamp - start : 0;
         s.discountWad = LiquidationMath.discountDown(
