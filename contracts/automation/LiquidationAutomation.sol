@@ -334,7 +334,12 @@ contract LiquidationAutomation is ILiquidationAutomation {
         try riskController.riskParams(underlyingId) returns (IRiskController.RiskParams memory params) {
             if (params.halfLifeSeconds == 0) return false;
             try riskController.riskState(underlyingId) returns (IRiskController.RiskState memory state) {
-                if (state.lastUpdate != 0 && block.timestamp - state.lastUpdate < params.minUpdateInterval) {
+                // As `poke`: a clock behind the last observation reads as too early.
+                if (
+                    state.lastUpdate != 0 &&
+                    (block.timestamp <= state.lastUpdate ||
+                        block.timestamp - state.lastUpdate < params.minUpdateInterval)
+                ) {
                     return false;
                 }
             } catch {

@@ -98,7 +98,9 @@ contract RiskController is IRiskController, AccessControl {
         RiskParams memory params = _params[underlyingId];
         if (params.halfLifeSeconds == 0) revert Risk_UnknownUnderlying(underlyingId);
         RiskState memory state = _state[underlyingId];
-        uint256 elapsed = block.timestamp - state.lastUpdate;
+        // A clock behind the last observation (never on chain; a node may simulate a call with a clock that lags its
+        // latest block) reads as no time passed: too early, not a Panic(0x11).
+        uint256 elapsed = block.timestamp > state.lastUpdate ? block.timestamp - state.lastUpdate : 0;
         if (state.lastUpdate != 0 && elapsed < params.minUpdateInterval) return false;
 
         (uint256 priceE18, Health health) = registry.routerOf(underlyingId).spot();

@@ -572,6 +572,15 @@ contract LiquidationAutomationTest is RiskFixture {
         assertEq(_count(actions, ILiquidationAutomation.ActionKind.Poke), 1, "stale underlyings not poked");
     }
 
+    /// @dev As `poke`: a clock behind the last observation (a node's lagging simulation clock) reads as too early,
+    /// and the check still answers.
+    function test_check_pokeNotDueWhileTheClockIsBehindTheLastObservation() public {
+        risk.poke(ETH_ID);
+        vm.warp(block.timestamp - 30);
+        (, ILiquidationAutomation.Action[] memory actions) = _check("");
+        assertFalse(_has(actions, ILiquidationAutomation.ActionKind.Poke, address(0), ETH_ID), "not due");
+    }
+
     function test_check_nothingToDo() public {
         risk.poke(ETH_ID);
         risk.poke(DIV_ID);

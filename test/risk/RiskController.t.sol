@@ -210,6 +210,16 @@ contract RiskControllerTest is RiskFixture {
         assertEq(risk.riskState(ETH_ID).lastPriceE18, 2_000e18, "observed");
     }
 
+    /// @dev A clock behind the last observation never happens on chain, but a node may simulate a call with a clock
+    /// that lags its latest block: too early, never a Panic(0x11).
+    function test_poke_clockBehindTheLastObservationIsTooEarly() public {
+        risk.poke(ETH_ID);
+        IRiskController.RiskState memory before = risk.riskState(ETH_ID);
+        vm.warp(block.timestamp - 30);
+        assertFalse(risk.poke(ETH_ID), "too early");
+        assertEq(risk.riskState(ETH_ID).lastUpdate, before.lastUpdate, "time kept");
+    }
+
     function test_poke_emitsRiskObserved() public {
         risk.poke(ETH_ID);
         vm.warp(block.timestamp + 1 hours);
