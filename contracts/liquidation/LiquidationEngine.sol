@@ -226,22 +226,24 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     /// taken (`c`: the calculation before the bid, its sizes updated by `_take`); positions left on an unhealthy
     /// underlying valued as before the bid, conservatively.
     function _endIfAtMaintenance(address account, Context memory c) internal {
-        IMarginEngine.AccountMargin memory m;
+        // Without frozen positions, `c.sizes` is what the account holds now (`_take`), none of it zero (a partial bid
+        // takes less than every position): valued without reading the book again. With them, read and partitioned
+        // again.
+        Context memory held = c;
         if (c.unhealthyUnderlying != 0) {
-            Context memory after_;
-            (after_.seriesIds, after_.sizes) = book.positionsOf(account);
-            _partition(after_);
-            bool valued;
-            (m, , valued) = _valuation(after_, vault.collateralValue(account), _debtWad(account));
-            // Prices do not change within the call, so what was valued before the bid is valued now; never end on
-            // a valuation the engine could not make.
-            if (!valued) return;
-        } else {
-            // `c.sizes` is what the account holds now (`_take`), none of it zero (a partial bid takes less than
-            // every position): `marginOf` without reading the book again.
-            (m, , ) = _valuation(c, vault.collateralValue(account), _debtWad(account));
+            Context memory read;
+            (read.seriesIds, read.sizes) = book.positionsOf(account);
+            _partition(read);
+            held = read;
         }
-        if (m.equityWad >= SafeCast.toInt256(m.maintenanceWad)) _end(account, false);
+        (IMarginEngine.AccountMargin memory m, , bool valued) = _valuation(
+            held,
+            vault.collateralValue(account),
+            _debtWad(account)
+        );
+        // Prices do not change within the call, so what was valued before the bid is valued now; never end on a
+        // valuation the engine could not make.
+        if (valued && m.equityWad >= SafeCast.toInt256(m.maintenanceWad)) _end(account, false);
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -348,10 +350,11 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         c.frozenMaintenanceWad = frozen.maintenanceWad;
         s.fundPricesOk = s.pricesOk && !v.downHeld && c.unhealthyUnderlying == 0;
 
-        s.inAuction = _auctionStart[account] != 0;
+        uint256 start = _auctionStart[account];
+        s.inAuction = start != 0;
         bool underwater = m.equityWad < SafeCast.toInt256(m.maintenanceWad);
         s.canStart = !s.inAuction && underwater && s.pricesOk;
-        _auctionTerms(c, account, debtWad, marksWad + SafeCast.toInt256(v.okHaircutWad), underwater && s.pricesOk);
+        _auctionTerms(c, start, debtWad, marksWad + SafeCast.toInt256(v.okHaircutWad), underwater && s.pricesOk);
     }
 
     /// @dev The account's margin as the engine values it (`margin.marginOf`, from the positions `c` already read,
@@ -386,11 +389,11 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
     }
 
     /// @dev The discount of the moment and, in a running auction on an account under water with healthy prices
-    /// (`biddable`), the fund payment or the largest fraction. `haircutGrossWad`: the haircut value of what a bidder
-    /// takes.
+    /// (`biddable`), the fund payment or the largest fraction. `start`: the auction's start (0: none running);
+    /// `haircutGrossWad`: the haircut value of what a bidder takes.
     function _auctionTerms(
         Context memory c,
-        address account,
+        uint256 start,
         int256 debtWad,
         int256 haircutGrossWad,
         bool biddable
@@ -398,7 +401,6 @@ contract LiquidationEngine is ILiquidationEngine, AccessControl, ReentrancyGuard
         LiquidationStatus memory s = c.status;
         AuctionParams memory p = _params;
         // Age 0 on a clock behind the start (never on chain; a node's lagging simulation clock), not a Panic(0x11).
-        uint256 start = _auctionStart[account];
         uint256 elapsed = s.inAuction && block.timestamp > start ? block.timestamp - start : 0;
         s.discountWad = LiquidationMath.discountDown(
             p.startDiscountWad,
