@@ -362,16 +362,15 @@ contract PositionBook is IPositionBook, AccessControl {
     /// once (`loaded` is 0, no words are allocated, and there is nothing to `_store`). For the operations that
     /// touch one entry per account.
     function _openDirect(address account) internal view returns (Book book) {
-        Entry[MAX_LIVE_SERIES_LIMIT] storage entries = _entries[account];
+        (uint256 base, uint256 count) = _baseAndCount(account);
         // memory-safe: the block allocates the header by moving the free-memory pointer past it, and writes only
         // inside it.
         assembly ("memory-safe") {
-            let base := entries.slot
             book := mload(0x40)
             mstore(0x40, add(book, _BOOK_WORDS))
             mstore(add(book, _BOOK_ACCOUNT), account)
             mstore(add(book, _BOOK_BASE), base)
-            mstore(add(book, _BOOK_COUNT), shr(_COUNT_SHIFT, sload(base)))
+            mstore(add(book, _BOOK_COUNT), count)
             mstore(add(book, _BOOK_LOADED), 0)
         }
     }
